@@ -1,0 +1,1 @@
+"""The mail seam: one small backend protocol, raw MIME everywhere, exactly-once sending."""
