@@ -6,7 +6,23 @@ import re
 import unicodedata
 
 LEGAL_FORMS = frozenset(
-    {"bv", "nv", "vof", "cv", "bva", "ltd", "llc", "gmbh", "inc", "sa", "stichting", "vereniging", "holding", "en", "co"}
+    {
+        "bv",
+        "nv",
+        "vof",
+        "cv",
+        "bva",
+        "ltd",
+        "llc",
+        "gmbh",
+        "inc",
+        "sa",
+        "stichting",
+        "vereniging",
+        "holding",
+        "en",
+        "co",
+    }
 )
 _SEPARATORS = re.compile(r"[^\w]+")
 _DOTTED_INITIALS = re.compile(r"\b((?:\w\.){2,})")

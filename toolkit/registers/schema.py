@@ -68,7 +68,9 @@ class Register:
         return tuple(c.header for c in self.columns if c.owned)
 
 
-NR = Column("Nr", Kind.NUMBER, "Vast volgnummer van de rij, door de toolkit toegekend. Niet wijzigen.", owned=True, width=7)
+NR = Column(
+    "Nr", Kind.NUMBER, "Vast volgnummer van de rij, door de toolkit toegekend. Niet wijzigen.", owned=True, width=7
+)
 
 ROLES = ("medewerker", "leidinggevende", "directeur-bestuurder", "RvC-lid")
 
@@ -82,18 +84,56 @@ GIFTS = Register(
     title="Register geschenken en uitnodigingen",
     columns=(
         NR,
-        Column("Datum ontvangen", Kind.DATE, "Datum waarop het geschenk of de uitnodiging binnenkwam.", required=True, width=14),
+        Column(
+            "Datum ontvangen",
+            Kind.DATE,
+            "Datum waarop het geschenk of de uitnodiging binnenkwam.",
+            required=True,
+            width=14,
+        ),
         Column("Medewerker", Kind.TEXT, "Naam van de medewerker die het ontving.", required=True, width=22),
         Column("Gever", Kind.TEXT, "Bedrijf of persoon die het gaf.", required=True, width=24),
-        Column("Soort", Kind.CHOICE, "Geschenk, uitnodiging, reis, kerstgeschenk, of geld of cadeaubon.", required=True, choices=GIFT_KINDS, width=18),
+        Column(
+            "Soort",
+            Kind.CHOICE,
+            "Geschenk, uitnodiging, reis, kerstgeschenk, of geld of cadeaubon.",
+            required=True,
+            choices=GIFT_KINDS,
+            width=18,
+        ),
         Column("Omschrijving", Kind.TEXT, "Wat het was, bijvoorbeeld 'fles wijn' of 'kaarten voorstelling'.", width=28),
-        Column("Waarde (€)", Kind.AMOUNT, "Geschatte waarde in euro's, bijvoorbeeld 24,95. Leeg als onbekend.", width=12),
+        Column(
+            "Waarde (€)", Kind.AMOUNT, "Geschatte waarde in euro's, bijvoorbeeld 24,95. Leeg als onbekend.", width=12
+        ),
         Column("Bezorgd op privéadres", Kind.YESNO, "Ja als het thuis werd bezorgd.", width=12),
-        Column("Relatie in onderhandeling of toezicht", Kind.YESNO, "Ja als u met de gever onderhandelt of toezicht houdt op zijn levering.", width=14),
-        Column("Besluit", Kind.CHOICE, "Wat er met het geschenk is gedaan.", required=True, choices=GIFT_DECISIONS, width=24),
-        Column("Overlegd met leidinggevende", Kind.YESNO, "Ja als u het vooraf met uw leidinggevende hebt besproken.", width=14),
+        Column(
+            "Relatie in onderhandeling of toezicht",
+            Kind.YESNO,
+            "Ja als u met de gever onderhandelt of toezicht houdt op zijn levering.",
+            width=14,
+        ),
+        Column(
+            "Besluit",
+            Kind.CHOICE,
+            "Wat er met het geschenk is gedaan.",
+            required=True,
+            choices=GIFT_DECISIONS,
+            width=24,
+        ),
+        Column(
+            "Overlegd met leidinggevende",
+            Kind.YESNO,
+            "Ja als u het vooraf met uw leidinggevende hebt besproken.",
+            width=14,
+        ),
         Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30),
-        Column("Beoordeling", Kind.TEXT, "Oordeel van de toolkit volgens de integriteitscode: OK, of de regel en de reden.", owned=True, width=40),
+        Column(
+            "Beoordeling",
+            Kind.TEXT,
+            "Oordeel van de toolkit volgens de integriteitscode: OK, of de regel en de reden.",
+            owned=True,
+            width=40,
+        ),
         Column("Beoordeeld op", Kind.DATE, "Datum van de laatste beoordeling door de toolkit.", owned=True, width=14),
     ),
 )
@@ -109,7 +149,14 @@ SIDEJOBS = Register(
     columns=(
         NR,
         Column("Medewerker", Kind.TEXT, "Naam van de medewerker, bestuurder of commissaris.", required=True, width=22),
-        Column("Rol", Kind.CHOICE, "Medewerker, leidinggevende, directeur-bestuurder of RvC-lid.", required=True, choices=ROLES, width=18),
+        Column(
+            "Rol",
+            Kind.CHOICE,
+            "Medewerker, leidinggevende, directeur-bestuurder of RvC-lid.",
+            required=True,
+            choices=ROLES,
+            width=18,
+        ),
         Column("Nevenfunctie", Kind.TEXT, "De functie, bijvoorbeeld 'penningmeester'.", required=True, width=24),
         Column("Organisatie", Kind.TEXT, "Waar de nevenfunctie wordt uitgeoefend.", required=True, width=26),
         Column("Betaald", Kind.YESNO, "Ja als de nevenfunctie betaald is of een eigen bedrijf betreft.", width=10),
@@ -117,14 +164,32 @@ SIDEJOBS = Register(
         Column("Startdatum", Kind.DATE, "Wanneer de nevenfunctie begon of begint.", width=14),
         Column("Einddatum", Kind.DATE, "Wanneer de nevenfunctie eindigde; leeg als zij nog loopt.", width=14),
         Column("Gemeld op", Kind.DATE, "Datum van de melding of het verzoek om toestemming.", width=14),
-        Column("Status", Kind.CHOICE, "Gemeld, toestemming gevraagd, goedgekeurd, afgewezen of beëindigd.", required=True, choices=SIDEJOB_STATUSES, width=20),
+        Column(
+            "Status",
+            Kind.CHOICE,
+            "Gemeld, toestemming gevraagd, goedgekeurd, afgewezen of beëindigd.",
+            required=True,
+            choices=SIDEJOB_STATUSES,
+            width=20,
+        ),
         Column("Besluit door", Kind.TEXT, "Wie over het verzoek besliste.", width=20),
         Column("Besluitdatum", Kind.DATE, "Datum van het besluit (binnen 14 dagen na het verzoek).", width=14),
         Column("Risico belangenverstrengeling", Kind.CHOICE, "Geen, laag of hoog.", choices=RISK_LEVELS, width=14),
-        Column("Vastgelegd in personeelsdossier op", Kind.DATE, "Datum waarop het besluit in het personeelsdossier is vastgelegd.", width=16),
+        Column(
+            "Vastgelegd in personeelsdossier op",
+            Kind.DATE,
+            "Datum waarop het besluit in het personeelsdossier is vastgelegd.",
+            width=16,
+        ),
         Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30),
         Column("Beoordeling", Kind.TEXT, "Oordeel van de toolkit: OK, of wat er moet gebeuren.", owned=True, width=40),
-        Column("Herbevestigen voor", Kind.DATE, "Datum waarvoor de nevenfunctie opnieuw bevestigd moet worden.", owned=True, width=14),
+        Column(
+            "Herbevestigen voor",
+            Kind.DATE,
+            "Datum waarvoor de nevenfunctie opnieuw bevestigd moet worden.",
+            owned=True,
+            width=14,
+        ),
         Column("Herinnerd op", Kind.DATE, "Wanneer de toolkit om herbevestiging vroeg.", owned=True, width=14),
     ),
 )
@@ -146,15 +211,29 @@ SUPPLIERS = Register(
         Column("Categorie", Kind.TEXT, "Soort leverancier, bijvoorbeeld onderhoud of advies.", width=16),
         Column("Actief", Kind.YESNO, "Ja als er nu zaken mee worden gedaan.", required=True, width=9),
         Column("Contracteigenaar", Kind.EMAIL, "E-mailadres van de inkoper of contracteigenaar.", width=30),
-        Column("Cyclus", Kind.TEXT, "Verzendronde waarin de code het laatst is verstuurd, bijvoorbeeld 2027.", owned=True, width=9),
+        Column(
+            "Cyclus",
+            Kind.TEXT,
+            "Verzendronde waarin de code het laatst is verstuurd, bijvoorbeeld 2027.",
+            owned=True,
+            width=9,
+        ),
         Column("Referentie", Kind.TEXT, "Kenmerk in het onderwerp, bijvoorbeeld [IC-2027-0042].", owned=True, width=16),
         Column("Verzonden op", Kind.DATE, "Wanneer de code is verstuurd.", owned=True, width=14),
         Column("Herinneringen", Kind.NUMBER, "Aantal verstuurde herinneringen.", owned=True, width=10),
         Column("Herinnerd op", Kind.DATE, "Datum van de laatste herinnering.", owned=True, width=14),
         Column("Bevestigd op", Kind.DATE, "Wanneer de leverancier de ontvangst bevestigde.", owned=True, width=14),
         Column("Bevestigd door", Kind.TEXT, "Wie bevestigde (afzender van het antwoord).", owned=True, width=26),
-        Column("Status", Kind.CHOICE, "Stand van zaken in deze ronde.", owned=True, choices=SUPPLIER_STATUSES, width=16),
-        Column("Laatste bericht", Kind.TEXT, "Kort uittreksel van het laatste bericht van de leverancier.", owned=True, width=40),
+        Column(
+            "Status", Kind.CHOICE, "Stand van zaken in deze ronde.", owned=True, choices=SUPPLIER_STATUSES, width=16
+        ),
+        Column(
+            "Laatste bericht",
+            Kind.TEXT,
+            "Kort uittreksel van het laatste bericht van de leverancier.",
+            owned=True,
+            width=40,
+        ),
     ),
 )
 
@@ -170,13 +249,27 @@ STAFF = Register(
         Column("E-mail", Kind.EMAIL, "Zakelijk e-mailadres.", width=30),
         Column("Afdeling", Kind.TEXT, "Afdeling.", width=18),
         Column("Functie", Kind.TEXT, "Functie.", width=20),
-        Column("Rol", Kind.CHOICE, "Medewerker, leidinggevende, directeur-bestuurder of RvC-lid.", required=True, choices=ROLES, width=18),
+        Column(
+            "Rol",
+            Kind.CHOICE,
+            "Medewerker, leidinggevende, directeur-bestuurder of RvC-lid.",
+            required=True,
+            choices=ROLES,
+            width=18,
+        ),
         Column("Leidinggevende", Kind.EMAIL, "E-mailadres van de leidinggevende.", width=30),
         Column("In dienst per", Kind.DATE, "Eerste werkdag.", width=14),
         Column("Uit dienst per", Kind.DATE, "Laatste werkdag; leeg als de medewerker nog in dienst is.", width=14),
-        Column("Gesprek M&O op", Kind.DATE, "Datum van het gesprek over de integriteitscode met de manager Mens & Organisatie.", width=14),
+        Column(
+            "Gesprek M&O op",
+            Kind.DATE,
+            "Datum van het gesprek over de integriteitscode met de manager Mens & Organisatie.",
+            width=14,
+        ),
         Column("Code verzonden op", Kind.DATE, "Wanneer de toolkit de integriteitscode stuurde.", owned=True, width=14),
-        Column("Ontvangst bevestigd op", Kind.DATE, "Wanneer de medewerker de ontvangst bevestigde.", owned=True, width=14),
+        Column(
+            "Ontvangst bevestigd op", Kind.DATE, "Wanneer de medewerker de ontvangst bevestigde.", owned=True, width=14
+        ),
     ),
 )
 

@@ -1,0 +1,101 @@
+"""`integrity init`: a new workspace with config, registers, templates, mail folders and state."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from toolkit.errors import InputError, RefusedError
+from toolkit.mail.folder import ensure_maildir
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE_MARKERS = ("config.toml", "registers", ".integrity")
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    demo: bool = False
+
+
+def default_file(relative: str) -> Path:
+    """A file shipped with the toolkit (config.toml, templates/), next to the package in the checkout."""
+    path = PACKAGE_ROOT / relative
+    if not path.exists():
+        raise InputError(
+            f"standaardbestand {path} ontbreekt in de installatie.",
+            hint="installeer de toolkit vanuit de broncode met 'make' of 'pip install -e .'.",
+        )
+    return path
+
+
+def create_workspace(root: Path, *, demo: bool = False, today: date | None = None) -> InitResult:
+    """Create everything a workspace needs; refuse (nothing changed) if one is already there."""
+    existing = [name for name in WORKSPACE_MARKERS if (root / name).exists()]
+    if existing:
+        raise RefusedError(
+            f"{root} bevat al een werkmap ({', '.join(existing)}); er is niets veranderd.",
+            hint="kies een nieuwe, lege map, of gebruik de bestaande werkmap met --config.",
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    result = InitResult(root, demo=demo)
+    shutil.copyfile(default_file("config.toml"), root / "config.toml")
+    shutil.copytree(default_file("templates"), root / "templates")
+    result.created += ["config.toml", "templates/"]
+    for maildir in ("mail/inbox", "mail/meldingen"):
+        ensure_maildir(root / maildir)
+    (root / "mail" / "outbox").mkdir(parents=True, exist_ok=True)
+    result.created += ["mail/outbox/", "mail/inbox/", "mail/meldingen/"]
+    _create_state(root / ".integrity")
+    result.created.append(".integrity/")
+    _create_registers(root / "registers", demo, today or date.today())
+    result.created.append("registers/")
+    if demo:
+        _demo_mail(root)
+    return result
+
+
+def _create_state(state_dir: Path) -> None:
+    from toolkit.state import StateStore
+
+    for sub in ("backups", "logs"):
+        (state_dir / sub).mkdir(parents=True, exist_ok=True)
+    StateStore(state_dir / "state.sqlite").close()
+    (state_dir / "audit.jsonl").touch()
+
+
+def _create_registers(folder: Path, demo: bool, today: date) -> None:
+    from toolkit import demo as demo_data
+    from toolkit.registers.create import create_empty_workbook, create_register
+    from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2026)
+    staff = demo_data.staff_rows(today, rng) if demo else []
+    rows = {
+        STAFF: staff,
+        SUPPLIERS: demo_data.supplier_rows(random.Random(7)) if demo else [],
+        GIFTS: demo_data.gift_rows(today, rng, staff) if demo else [],
+        SIDEJOBS: demo_data.sidejob_rows(today, rng, staff) if demo else [],
+    }
+    for register, register_rows in rows.items():
+        create_register(folder / register.filename, register, register_rows)
+    create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
+
+
+def _demo_mail(root: Path) -> None:
+    import mailbox
+
+    from toolkit import demo as demo_data
+
+    suppliers = demo_data.supplier_rows(random.Random(7))
+    inbox = mailbox.Maildir(root / "mail" / "inbox")
+    for raw in demo_data.inbox_mails(suppliers):
+        inbox.add(raw)
+    reports = mailbox.Maildir(root / "mail" / "meldingen")
+    for raw in demo_data.report_mails():
+        reports.add(raw)

@@ -1,0 +1,81 @@
+"""The embedded default backend: outbox as a folder of .eml files, inbox as a Maildir, processed mail moved to a sub-folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from toolkit.errors import MailError
+from toolkit.mail.backend import InboundRef
+
+MAILDIR_PARTS = ("cur", "new", "tmp")
+
+
+def ensure_maildir(path: Path) -> None:
+    for part in MAILDIR_PARTS:
+        (path / part).mkdir(parents=True, exist_ok=True)
+
+
+def outbox_name(message_id: str) -> str:
+    return hashlib.sha256(message_id.strip().encode("utf-8")).hexdigest()[:32] + ".eml"
+
+
+class FolderBackend:
+    """Mail as files: what a test, a demo or an air-gapped trial needs, with the same guarantees as Exchange."""
+
+    name = "folder"
+
+    def __init__(self, outbox: Path, inboxes: dict[str, Path], processed_folder: str = "Verwerkt") -> None:
+        self.outbox = outbox
+        self.inboxes = inboxes
+        self.processed_folder = processed_folder
+
+    def _inbox(self, mailbox: str) -> Path:
+        try:
+            return self.inboxes[mailbox]
+        except KeyError as exc:
+            raise MailError(f"onbekende postbus '{mailbox}' voor de map-backend") from exc
+
+    def processed_dir(self, mailbox: str) -> Path:
+        """Maildir++ sub-folder of the inbox, e.g. mail/inbox/.Verwerkt"""
+        return self._inbox(mailbox) / f".{self.processed_folder}"
+
+    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        target = self.outbox / outbox_name(message_id)
+        temp = target.with_suffix(".tmp")
+        with open(temp, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+
+    def was_sent(self, message_id: str) -> bool:
+        return (self.outbox / outbox_name(message_id)).exists()
+
+    def list_new(self, mailbox: str = "inbox") -> list[InboundRef]:
+        inbox = self._inbox(mailbox)
+        files = [p for part in ("new", "cur") for p in (inbox / part).glob("*") if p.is_file()]
+        files.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
+        return [InboundRef(mailbox, f"{p.parent.name}/{p.name}") for p in files]
+
+    def fetch_raw(self, ref: InboundRef) -> bytes:
+        return (self._inbox(ref.mailbox) / ref.backend_id).read_bytes()
+
+    def move_processed(self, ref: InboundRef) -> None:
+        source = self._inbox(ref.mailbox) / ref.backend_id
+        target_dir = self.processed_dir(ref.mailbox)
+        ensure_maildir(target_dir)
+        os.replace(source, target_dir / "cur" / source.name)
+
+    def check(self) -> str:
+        for mailbox, path in self.inboxes.items():
+            if not (path / "new").is_dir() or not (path / "cur").is_dir():
+                raise MailError(
+                    f"postbus '{mailbox}' ({path}) is geen Maildir (mappen new/ en cur/ ontbreken).",
+                    hint="maak de mappen aan of zet [mail.folder] goed in config.toml.",
+                )
+        if not os.access(self.outbox if self.outbox.exists() else self.outbox.parent, os.W_OK):
+            raise MailError(f"uitbak {self.outbox} is niet schrijfbaar.", hint="geef schrijfrechten op de map.")
+        return f"map-backend: uitbak {self.outbox}, postbus {', '.join(str(p) for p in self.inboxes.values())}"

@@ -1,0 +1,73 @@
+"""The nightly job: each step isolated, so one failing step never blocks the others; a summary at the end."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
+
+log = logging.getLogger("integrity.nightly")
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step's outcome: a short Dutch summary line plus details."""
+
+    name: str
+    ok: bool
+    summary: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class JobReport:
+    job: str
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.ok for step in self.steps)
+
+    @property
+    def failed(self) -> list[str]:
+        return [step.name for step in self.steps if not step.ok]
+
+
+# In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
+NIGHTLY_STEPS: list[tuple[str, str]] = [
+    ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
+]
+
+Step = Callable[["Workspace"], StepResult]
+
+
+def load_step(target: str) -> Step:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]]) -> JobReport:
+    """Run each step; a ToolkitError or a bug in one step is reported and the next step still runs."""
+    report = JobReport(job)
+    for name, target in steps:
+        try:
+            result = load_step(target)(ws)
+        except ToolkitError as exc:
+            result = StepResult(name, False, f"mislukt: {exc.message}", (exc.hint,) if exc.hint else ())
+        except Exception as exc:  # noqa: BLE001 - isolation is the point: log it, report it, go on
+            log.error("stap %s mislukt\n%s", name, traceback.format_exc())
+            result = StepResult(
+                name, False, f"interne fout: {type(exc).__name__}: {exc}", ("details in het logbestand",)
+            )
+        report.steps.append(result)
+    ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
+    return report

@@ -1,0 +1,101 @@
+"""Register writes that may have to wait: a workbook open in Excel gets its change later, nothing is lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import WorkbookLocked
+from toolkit.registers.schema import REGISTERS, Register
+
+if TYPE_CHECKING:
+    from toolkit.registers.writer import CellUpdate
+    from toolkit.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What happened to one register's changes: written, nothing to write, or waiting (and why)."""
+
+    register: str
+    written: bool
+    cells_changed: int = 0
+    waiting: str = ""  # Dutch reason when the change waits for a later run
+    skipped: tuple[str, ...] = ()
+
+
+def save(ws: Workspace, register: Register, updates: list[CellUpdate], fingerprint: str | None = None) -> SaveOutcome:
+    """Write the updates, or keep them in the state store when the workbook is locked."""
+    from toolkit.registers.writer import write_updates
+
+    if not updates and not ws.state.pending(register.key):
+        return SaveOutcome(register.filename, False)
+    try:
+        result = write_updates(
+            ws.register_path(register),
+            register,
+            updates,
+            backups_dir=ws.backups_dir,
+            keep_backups=ws.config.registers.backups_keep,
+            expected_fingerprint=fingerprint,
+        )
+    except WorkbookLocked as exc:
+        ws.state.add_pending(register.key, [encode_update(u) for u in updates], reason=exc.message)
+        return SaveOutcome(register.filename, False, waiting=exc.message)
+    if result.written:
+        ws.audit.record("register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed)
+    return SaveOutcome(register.filename, result.written, result.cells_changed, skipped=result.skipped)
+
+
+def apply_pending(ws: Workspace) -> list[SaveOutcome]:
+    """Apply every change that waited on a locked workbook, oldest first (a later value for a cell wins)."""
+    from toolkit.registers.writer import write_updates
+
+    outcomes = []
+    for key in sorted({change.workbook for change in ws.state.pending()}):
+        register = REGISTERS[key]
+        changes = ws.state.pending(key)
+        updates = [decode_update(item) for change in changes for item in change.payload]
+        try:
+            result = write_updates(
+                ws.register_path(register),
+                register,
+                updates,
+                backups_dir=ws.backups_dir,
+                keep_backups=ws.config.registers.backups_keep,
+            )
+        except WorkbookLocked as exc:
+            outcomes.append(SaveOutcome(register.filename, False, waiting=exc.message))
+            continue
+        ws.state.drop_pending([change.id for change in changes])
+        ws.audit.record(
+            "register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed, pending=len(changes)
+        )
+        outcomes.append(SaveOutcome(register.filename, result.written, result.cells_changed, skipped=result.skipped))
+    return outcomes
+
+
+def encode_update(update: CellUpdate) -> dict[str, Any]:
+    value: Any = update.value
+    kind = "text"
+    if isinstance(value, datetime):
+        kind, value = "datetime", value.isoformat()
+    elif isinstance(value, date):
+        kind, value = "date", value.isoformat()
+    elif isinstance(value, Decimal):
+        kind, value = "decimal", str(value)
+    elif isinstance(value, int | float) or value is None:
+        kind = "plain"
+    return {"column": update.column, "nr": update.nr, "excel_row": None, "kind": kind, "value": value}
+
+
+def decode_update(item: dict[str, Any]) -> CellUpdate:
+    from toolkit.registers.writer import CellUpdate
+
+    value = item["value"]
+    decoders = {"datetime": datetime.fromisoformat, "date": date.fromisoformat, "decimal": Decimal}
+    if item["kind"] in decoders and value is not None:
+        value = decoders[item["kind"]](value)
+    return CellUpdate(column=item["column"], value=value, nr=item["nr"], excel_row=item.get("excel_row"))

@@ -1,0 +1,94 @@
+"""Result objects rendered in one place: as text for people, or as JSON for scripts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from functools import singledispatch
+from pathlib import Path
+from typing import Any
+
+import click
+
+from toolkit.audit import Verdict
+from toolkit.checks import CheckReport
+from toolkit.init import InitResult
+from toolkit.nightly import JobReport
+
+OK, BAD, WAIT = "✓", "✗", "…"
+
+
+def emit(result: Any, as_json: bool = False) -> None:
+    """Print a result: JSON when asked, else its text form."""
+    if as_json:
+        click.echo(json.dumps(to_jsonable(result), ensure_ascii=False, indent=2))
+    else:
+        for line in text(result):
+            click.echo(line)
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {
+            f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.name.startswith("_")
+        }
+        if hasattr(value, "ok"):
+            data["ok"] = value.ok
+        return data
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal | Path):
+        return str(value)
+    return value
+
+
+@singledispatch
+def text(result: Any) -> list[str]:
+    return [str(result)]
+
+
+@text.register
+def _(result: InitResult) -> list[str]:
+    lines = [f"Werkmap aangemaakt in {result.root}" + (" (met fictieve voorbeeldgegevens)" if result.demo else "")]
+    lines += [f"  {OK} {item}" for item in result.created]
+    lines += ["", "Volgende stap:", f"  cd {result.root} && integrity check"]
+    return lines
+
+
+@text.register
+def _(result: CheckReport) -> list[str]:
+    lines = []
+    for section in result.sections:
+        mark = OK if section.ok else BAD
+        lines.append(f"{mark} {section.title}" + (f": {section.ok_line}" if section.ok and section.ok_line else ""))
+        lines += [f"    - {problem}" for problem in section.problems]
+    problems = sum(len(s.problems) for s in result.sections)
+    lines.append("")
+    lines.append("Alles in orde." if result.ok else f"{problems} punt(en) om op te lossen.")
+    return lines
+
+
+@text.register
+def _(result: JobReport) -> list[str]:
+    lines = [f"Taak '{result.job}':"]
+    for step in result.steps:
+        lines.append(f"  {OK if step.ok else BAD} {step.name}: {step.summary}")
+        lines += [f"      {detail}" for detail in step.details]
+    if result.ok:
+        lines.append(f"Klaar: {len(result.steps)} stappen uitgevoerd, geen fouten.")
+    else:
+        lines.append(f"Klaar met fouten in: {', '.join(result.failed)}.")
+    return lines
+
+
+@text.register
+def _(result: Verdict) -> list[str]:
+    if result.ok:
+        return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
+    return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
