@@ -1,0 +1,52 @@
+"""Run a command in a child process and measure its wall time and peak memory (max RSS)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float
+    peak_mb: float
+    exit_code: int
+    output: str
+
+
+def run(argv: list[str], cwd: Path | None = None, repeat: int = 1, env: dict[str, str] | None = None) -> Measurement:
+    """Best wall time of `repeat` runs; peak memory of the child (ru_maxrss, kB on Linux)."""
+    best: Measurement | None = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        result = Measurement(elapsed, usage.ru_maxrss / 1024, process.returncode, output)
+        if best is None or result.seconds < best.seconds:
+            best = result
+    assert best is not None
+    return best
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def integrity(*args: str) -> list[str]:
+    return [sys.executable, "-m", "toolkit", *args]
+
+
+def row(label: str, ours: Measurement, floor: Measurement, target: str, ratio_limit: float | None) -> str:
+    ratio = ours.seconds / floor.seconds if floor.seconds else float("inf")
+    verdict = "" if ratio_limit is None else ("  OK" if ratio <= ratio_limit else "  BOVEN DOEL")
+    return (
+        f"{label:<44} {ours.seconds:8.2f} s {ours.peak_mb:8.0f} MB | floor {floor.seconds:7.2f} s {floor.peak_mb:6.0f} MB"
+        f" | x{ratio:5.2f} (doel {target}){verdict}"
+    )
