@@ -146,15 +146,15 @@ def _paid_findings(job: SideJob) -> list[SideJobFinding]:
     if status == APPROVED:
         return []
     if job.paid is None:
-        return [SideJobFinding("BETAALD", "Vul 'Betaald' in; zonder dat is S2 niet te beoordelen.")]
+        return [SideJobFinding("BETAALD", "Vul 'Betaald' in. Zonder dat is S2 niet te beoordelen.")]
     if job.paid and status == REFUSED:
-        text = "Betaalde nevenfunctie loopt terwijl toestemming is afgewezen; bespreek dit met de medewerker."
+        text = "Betaalde nevenfunctie loopt terwijl toestemming is afgewezen. Bespreek dit met de medewerker."
         return [SideJobFinding("S2", text)]
     if job.paid:
-        text = "Betaalde nevenfunctie of eigen bedrijf loopt zonder goedkeuring; vraag toestemming en leg het vast."
+        text = "Betaalde nevenfunctie of eigen bedrijf loopt zonder goedkeuring. Vraag toestemming en leg het vast."
         return [SideJobFinding("S2", text)]
     if status == REFUSED:
-        text = "Afgewezen nevenfunctie loopt volgens het register nog; vul de einddatum in of zet status beëindigd."
+        text = "Afgewezen nevenfunctie loopt volgens het register nog. Vul de einddatum in of zet status beëindigd."
         return [SideJobFinding("AFGEWEZEN", text)]
     return []
 
@@ -162,8 +162,8 @@ def _paid_findings(job: SideJob) -> list[SideJobFinding]:
 def _s1_finding(job: SideJob) -> list[SideJobFinding]:
     if job.paid is False and (job.risk or "").strip().casefold() == HIGH:
         text = (
-            "Onbetaalde nevenfunctie met hoog risico op belangenverstrengeling loopt nog; "
-            "alleen toegestaan als er geen belangenconflict kan ontstaan. Bespreek met leidinggevende en HR."
+            "Onbetaalde nevenfunctie met hoog risico op belangenverstrengeling loopt nog. "
+            "Alleen toegestaan als er geen belangenconflict kan ontstaan. Bespreek met leidinggevende en HR."
         )
         return [SideJobFinding("S1", text)]
     return []
@@ -180,16 +180,16 @@ def _request_findings(job: SideJob, policy: SideJobPolicy, today: date) -> list[
     if _status(job) not in OPEN_STATUSES:
         return []
     if job.decided_on is not None:
-        text = "Besluitdatum is ingevuld maar de status staat nog open; vul bij 'Status' het besluit in."
+        text = "Besluitdatum is ingevuld maar de status staat nog open. Vul bij 'Status' het besluit in."
         return [SideJobFinding("STATUS", text)]
     if job.reported_on is None:
-        return [SideJobFinding("GEMELD-OP", "Vul 'Gemeld op' in; de beslistermijn is anders niet te bewaken.")]
+        return [SideJobFinding("GEMELD-OP", "Vul 'Gemeld op' in. De beslistermijn is anders niet te bewaken.")]
     days, overdue = request_wait(job, policy, today)
     deadline = job.reported_on + timedelta(days=policy.decision_days)
     if overdue:
-        text = f"Nog geen besluit, {days} dagen na het verzoek; uiterlijk {deadline:%d-%m-%Y} had besloten moeten zijn."
+        text = f"Nog geen besluit, {days} dagen na het verzoek. Uiterlijk {deadline:%d-%m-%Y} had besloten moeten zijn."
         return [SideJobFinding("BESLUIT-TE-LAAT", text)]
-    text = f"Verzoek wacht op besluit ({days} dagen); besluit uiterlijk {deadline:%d-%m-%Y}."
+    text = f"Verzoek wacht op besluit ({days} dagen). Besluit uiterlijk {deadline:%d-%m-%Y}."
     return [SideJobFinding("BESLUIT-OPEN", text)]
 
 
@@ -201,7 +201,7 @@ def _filing_findings(job: SideJob) -> list[SideJobFinding]:
     decided = status in DECIDED_STATUSES or job.decided_on is not None
     if decided and job.filed_on is None:
         text = (
-            "Besluit is niet vastgelegd in het personeelsdossier (cao Woondiensten); vul de datum in als dat gedaan is."
+            "Besluit is niet vastgelegd in het personeelsdossier (cao Woondiensten). Vul de datum in als dat gedaan is."
         )
         findings.append(SideJobFinding("DOSSIER", text))
     return findings
@@ -216,8 +216,8 @@ def _conflict_finding(job: SideJob, policy: SideJobPolicy) -> list[SideJobFindin
     if supplier is None or (job.risk or "").strip().casefold() == HIGH:
         return []
     text = (
-        f"'{job.organisation}' is leverancier of opdrachtnemer ('{supplier}'): kans op belangenverstrengeling; "
-        "zet het risico op hoog of licht toe waarom niet."
+        f"'{job.organisation}' is leverancier of opdrachtnemer ('{supplier}'): kans op belangenverstrengeling. "
+        "Zet het risico op hoog of licht toe waarom niet."
     )
     return [SideJobFinding("CONFLICT", text)]
 
@@ -225,7 +225,7 @@ def _conflict_finding(job: SideJob, policy: SideJobPolicy) -> list[SideJobFindin
 def _reconfirm_finding(due_on: date | None, today: date) -> list[SideJobFinding]:
     if due_on is None or today < due_on:
         return []
-    text = f"Jaarlijkse herbevestiging nodig (sinds {due_on:%d-%m-%Y}); vraag of de functie ongewijzigd is."
+    text = f"Jaarlijkse herbevestiging nodig (sinds {due_on:%d-%m-%Y}). Vraag of de functie ongewijzigd is."
     return [SideJobFinding("HERBEVESTIGEN", text)]
 
 
