@@ -1,0 +1,1 @@
+"""New staff (indiensttreding): when the code is sent and what is behind. Pure rules, no I/O."""

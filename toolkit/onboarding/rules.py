@@ -1,0 +1,72 @@
+"""New staff receive the integrity code on joining and discuss it with the manager Mens & Organisatie.
+
+Rules, as pure functions of one staff-register row and a date:
+
+- The code is sent from `days_ahead` (14) days before the first working day: a start exactly 14 days ahead
+  is due, 15 days ahead is not yet. A start that has passed is due too, unless the caller passes
+  `joined_since` and the start lies before it (staff who joined before the toolkit came into use).
+  Never to someone who has left, who already received it, or who has no e-mail address.
+- Behind: no conversation with M&O more than `conversation_weeks` (6) weeks after the start (day 42 is on
+  time, day 43 is behind); receipt not confirmed more than `confirm_days` (14) days after the code was sent;
+  no e-mail address once started, so the code can't be sent.
+- Employed on a day: started on or before it (an empty start date counts as long employed) and not yet
+  past the last working day (`Uit dienst per` is the last working day, so that day still counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Employee:
+    """One row of the staff register, as plain values."""
+
+    number: str
+    name: str
+    email: str | None
+    role: str | None
+    manager_email: str | None
+    start: date | None  # 'In dienst per'
+    end: date | None  # 'Uit dienst per' (last working day)
+    conversation_on: date | None  # 'Gesprek M&O op'
+    code_sent_on: date | None  # 'Code verzonden op'
+    confirmed_on: date | None  # 'Ontvangst bevestigd op'
+
+
+def has_left(e: Employee, today: date) -> bool:
+    """True when the last working day lies before `today`."""
+    return e.end is not None and e.end < today
+
+
+def employed_on(e: Employee, day: date) -> bool:
+    """True when the employee works here on `day`; an empty start date counts as employed since long ago."""
+    return (e.start is None or e.start <= day) and not has_left(e, day)
+
+
+def due_for_welcome(e: Employee, today: date, days_ahead: int = 14, joined_since: date | None = None) -> bool:
+    """True when the integrity code should be sent to this (future) employee today."""
+    if e.start is None or not (e.email or "").strip() or e.code_sent_on is not None or has_left(e, today):
+        return False
+    if joined_since is not None and e.start < joined_since:
+        return False
+    return e.start <= today + timedelta(days=days_ahead)
+
+
+def behind(e: Employee, today: date, conversation_weeks: int = 6, confirm_days: int = 14) -> list[str]:
+    """Dutch reasons why this employee's onboarding is behind; empty when on track or not (yet) employed."""
+    if e.start is None or e.start > today or has_left(e, today):
+        return []
+    reasons = []
+    conversation_by = e.start + timedelta(weeks=conversation_weeks)
+    if e.conversation_on is None and today > conversation_by:
+        reasons.append(
+            f"Nog geen gesprek over de integriteitscode met de manager Mens & Organisatie "
+            f"(in dienst per {e.start:%d-%m-%Y}, gesprek uiterlijk {conversation_by:%d-%m-%Y})."
+        )
+    if e.code_sent_on is not None and e.confirmed_on is None and today > e.code_sent_on + timedelta(days=confirm_days):
+        reasons.append(f"Ontvangst van de integriteitscode niet bevestigd (verzonden op {e.code_sent_on:%d-%m-%Y}).")
+    if e.code_sent_on is None and not (e.email or "").strip():
+        reasons.append("Geen e-mailadres ingevuld: de integriteitscode kan niet worden verstuurd.")
+    return reasons
