@@ -83,6 +83,8 @@ def _create_registers(folder: Path, demo: bool, today: date) -> None:
         SIDEJOBS: demo_data.sidejob_rows(today, rng, staff) if demo else [],
     }
     for register, register_rows in rows.items():
+        for number, row in enumerate(register_rows, start=1):
+            row.setdefault("Nr", number)
         create_register(folder / register.filename, register, register_rows)
     create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
 

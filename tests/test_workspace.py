@@ -1,0 +1,132 @@
+"""`integrity init`, `check` and `nightly` on a real workspace, as a new user runs them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit.registers.schema import GIFTS, REGISTERS, STAFF
+
+REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx"]
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def demo(tmp_path: Path, run_cli) -> Path:
+    root = tmp_path / "demo"
+    result = run_cli("--as-of", "2026-11-26", "init", str(root), "--demo")
+    assert result.exit_code == 0, result.output + result.stderr
+    return root
+
+
+def test_init_creates_the_whole_workspace(tmp_path: Path, run_cli) -> None:
+    """init makes config, the five registers, templates, a Maildir inbox, an outbox and the state folder."""
+    root = tmp_path / "ws"
+    result = run_cli("init", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert (root / "config.toml").is_file()
+    assert sorted(p.name for p in (root / "registers").glob("*.xlsx")) == sorted(REGISTER_FILES)
+    for part in ("cur", "new", "tmp"):
+        assert (root / "mail" / "inbox" / part).is_dir()
+    assert (root / "mail" / "outbox").is_dir()
+    assert (root / ".integrity" / "state.sqlite").is_file()
+    assert (root / ".integrity" / "audit.jsonl").is_file()
+    assert (root / ".integrity" / "backups").is_dir()
+    assert (root / "templates" / "nl").is_dir() and (root / "templates" / "en").is_dir()
+
+
+def test_registers_are_made_for_people(tmp_path: Path, run_cli) -> None:
+    """Each register has Dutch headers in a table with filter, a frozen header, dropdowns and an Uitleg sheet."""
+    root = tmp_path / "ws"
+    run_cli("init", str(root))
+    for register in REGISTERS.values():
+        book = openpyxl.load_workbook(root / "registers" / register.filename)
+        sheet = book[register.sheet]
+        assert [c.value for c in sheet[1]][: len(register.headers)] == list(register.headers)
+        assert sheet.tables, register.filename
+        assert sheet.freeze_panes == "A2"
+        assert sheet.data_validations.dataValidation, register.filename
+        assert "Uitleg" in book.sheetnames
+
+
+def test_init_refuses_an_existing_workspace_and_changes_nothing(tmp_path: Path, run_cli) -> None:
+    """A second init on the same folder exits non-zero and leaves every file as it was."""
+    root = tmp_path / "ws"
+    run_cli("init", str(root))
+    before = tree_digest(root)
+    result = run_cli("init", str(root), "--demo")
+    assert result.exit_code == 7
+    assert "niets veranderd" in result.stderr
+    assert tree_digest(root) == before
+
+
+def test_demo_has_rows_and_mail(demo: Path) -> None:
+    """The demo fills each register with a few dozen rows and puts mail in the inboxes."""
+    from toolkit.registers.reader import read_register
+
+    for register in REGISTERS.values():
+        table = read_register(demo / "registers" / register.filename, register)
+        assert len(table.rows) >= 20, register.filename
+    assert len(list((demo / "mail" / "inbox" / "new").iterdir())) >= 3
+    assert len(list((demo / "mail" / "meldingen" / "new").iterdir())) >= 1
+
+
+def test_check_lists_unreadable_cells_of_the_demo(demo: Path, run_cli) -> None:
+    """check on the demo names the deliberately unreadable amount by workbook, sheet, row and column, exit 1."""
+    result = run_cli("--config", str(demo / "config.toml"), "check")
+    assert result.exit_code == 1
+    assert "geschenken.xlsx" in result.output and "Waarde (€)" in result.output and "ongeveer dertig" in result.output
+
+
+def test_check_passes_on_a_clean_workspace(tmp_path: Path, run_cli) -> None:
+    """check on a fresh, empty workspace reports all is well (exit 0)."""
+    root = tmp_path / "ws"
+    run_cli("init", str(root))
+    result = run_cli("--config", str(root / "config.toml"), "check")
+    assert result.exit_code == 0, result.output
+    assert "Alles in orde" in result.output
+
+
+def test_nightly_runs_and_summarises(demo: Path, run_cli) -> None:
+    """nightly on the demo runs every step, prints a summary and records the run in the audit trail."""
+    result = run_cli("--config", str(demo / "config.toml"), "nightly")
+    assert "Taak 'nightly'" in result.output
+    assert result.exit_code == 0, result.output
+    verify = run_cli("--config", str(demo / "config.toml"), "audit", "verify")
+    assert verify.exit_code == 0, verify.output
+
+
+def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) -> None:
+    """A change to a workbook open in Excel waits in the state store and is written on the first run after."""
+    from toolkit.config import load_config
+    from toolkit.registers.pending import save
+    from toolkit.registers.reader import read_register
+    from toolkit.registers.writer import CellUpdate
+    from toolkit.workspace import Workspace
+
+    from datetime import date
+
+    ws = Workspace(load_config(demo / "config.toml"), date(2026, 11, 26))
+    path = ws.register_path(GIFTS)
+    owner = path.with_name("~$" + path.name)
+    owner.write_bytes(b"excel")
+    before = path.read_bytes()
+    table = read_register(path, GIFTS)
+    nr = table.rows[0].nr
+    outcome = save(ws, GIFTS, [CellUpdate(column="Beoordeling", value="OK (handmatig)", nr=nr)])
+    assert outcome.waiting and not outcome.written
+    assert path.read_bytes() == before
+    owner.unlink()
+    result = run_cli("--config", str(demo / "config.toml"), "nightly")
+    assert result.exit_code == 0, result.output
+    after = read_register(path, GIFTS)
+    assert next(r for r in after.rows if r.nr == nr).get("Beoordeling") == "OK (handmatig)"
+    assert ws.state.pending() == []
+    ws.close()
+    _ = STAFF
