@@ -543,6 +543,7 @@ def soap_fault(code: str, text: str, back_off_ms: int | None = None) -> bytes:
 
 class EwsHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server: _HttpServer
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature

@@ -238,21 +238,22 @@ class ExchangeBackend:
         )
 
     def _processed_folder(self, mailbox: str) -> Any:
+        """The processed folder under the mailbox's top folder (msgfolderroot), created when missing."""
         from exchangelib import Folder
         from exchangelib.errors import ErrorFolderNotFound
+        from exchangelib.services import CreateFolder
 
         address = self._address(mailbox)
-        if address in self._processed:
-            return self._processed[address]
-        top = self._account(mailbox).msg_folder_root
-        name = self.settings.processed_folder
-        try:
-            folder = top // name
-        except ErrorFolderNotFound:
-            folder = Folder(parent=top, name=name)
-            folder.save()
-        self._processed[address] = folder
-        return folder
+        if address not in self._processed:
+            account = self._account(mailbox)
+            top, name = account.msg_folder_root, self.settings.processed_folder
+            try:
+                self._processed[address] = top // name
+            except ErrorFolderNotFound:
+                # CreateFolder directly: Folder.save() would first map the whole folder tree to find its parent.
+                CreateFolder(account=account).get(parent_folder=top, folders=[Folder(root=top.root, name=name)])
+                self._processed[address] = top // name
+        return self._processed[address]
 
     def _endpoint_text(self) -> str:
         return self.settings.endpoint or "via autodiscover"
