@@ -339,7 +339,9 @@ class Ews:
                 new_key = self.store.move(ref.mailbox, key, ref.name, target.name)
                 reply = message("MoveItem")
                 moved = ET.SubElement(ET.SubElement(reply, m("Items")), t("Message"))
-                ET.SubElement(moved, t("ItemId"), Id=encode_id("I", target.mailbox, target.name, new_key), ChangeKey="CK")
+                ET.SubElement(
+                    moved, t("ItemId"), Id=encode_id("I", target.mailbox, target.name, new_key), ChangeKey="CK"
+                )
             except EwsFault as fault:
                 reply = error_message("MoveItem", fault)
             replies.append(reply)
@@ -365,7 +367,9 @@ class Ews:
             self.store.create_folder(acting.lower(), "Drafts")
             target = folder or self.existing(FolderRef(acting.lower(), "Drafts"))
             key = self.store.deliver(target.mailbox, raw, target.name)
-            ET.SubElement(ET.SubElement(items, t("Message")), t("ItemId"), Id=encode_id("I", target.mailbox, target.name, key))
+            ET.SubElement(
+                ET.SubElement(items, t("Message")), t("ItemId"), Id=encode_id("I", target.mailbox, target.name, key)
+            )
             return reply
         if disposition == "SendAndSaveCopy":
             target = folder or self.existing(FolderRef(acting.lower(), SENT))
@@ -577,7 +581,9 @@ class EwsHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
         elif fault.kind == "server_busy":
             back_off = int(fault.params.get("back_off_ms", 200))
-            self.reply(500, soap_fault("ErrorServerBusy", "The server cannot service this request right now.", back_off))
+            self.reply(
+                500, soap_fault("ErrorServerBusy", "The server cannot service this request right now.", back_off)
+            )
         elif fault.kind == "http_401":
             self.reply(401, b"", extra={"WWW-Authenticate": 'Basic realm="loopback"'})
         else:
@@ -645,7 +651,7 @@ class EwsServer:
             return 200, response(operation, [error_message(operation, fault)])
 
     def start(self) -> EwsServer:
-        self._thread = threading.Thread(target=self._http.serve_forever, name="loopback-ews", daemon=True)
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), name="loopback-ews", daemon=True)
         self._thread.start()
         return self
 

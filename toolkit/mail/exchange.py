@@ -160,7 +160,9 @@ class ExchangeBackend:
     def check(self) -> str:
         def run() -> str:
             inbox = self._account("inbox").inbox
-            described = f"Exchange {self._endpoint_text()}, postvak {self.settings.mailbox} ({inbox.total_count} in Postvak IN)"
+            described = (
+                f"Exchange {self._endpoint_text()}, postvak {self.settings.mailbox} ({inbox.total_count} in Postvak IN)"
+            )
             if self.settings.reports_mailbox:
                 self._account("reports").inbox  # noqa: B018 - resolving it is the check
                 described += f", meldingen {self.settings.reports_mailbox}"
@@ -175,9 +177,7 @@ class ExchangeBackend:
             raise ValueError(f"unknown mailbox {mailbox!r}; expected one of {MAILBOX_KINDS}")
         if mailbox == "reports":
             if not self.settings.reports_mailbox:
-                raise MailError(
-                    "Er is geen meldingenpostvak ingesteld", hint="vul [mail.exchange] reports_mailbox in"
-                )
+                raise MailError("Er is geen meldingenpostvak ingesteld", hint="vul [mail.exchange] reports_mailbox in")
             return self.settings.reports_mailbox
         return self.settings.mailbox
 
@@ -278,10 +278,20 @@ class ExchangeBackend:
             ) from exc
         except (errors.ErrorNonExistentMailbox, errors.ErrorAccessDenied, errors.ErrorImpersonateUserDenied) as exc:
             raise MailError(
-                f"Exchange geeft geen toegang tot postvak {self.settings.mailbox} voor {self.settings.username} ({exc})",
+                f"Exchange geeft geen toegang tot postvak {self.settings.mailbox} voor {self.settings.username} "
+                f"({_short(exc)})",
                 hint="controleer [mail.exchange] mailbox (en reports_mailbox) en de rechten van het account",
             ) from exc
-        except (errors.ErrorTimeoutExpired, errors.TransportError, RequestException, OSError) as exc:
-            raise unreachable(self.settings, str(exc)) from exc
+        except (errors.ErrorTimeoutExpired, RequestException, OSError) as exc:
+            raise unreachable(self.settings, "geen verbinding of verbinding verbroken") from exc
+        except errors.TransportError as exc:
+            no_connection = "ConnectionError" in str(exc)  # version probing wraps connection failures in text
+            detail = "geen verbinding of verbinding verbroken" if no_connection else _short(exc)
+            raise unreachable(self.settings, detail) from exc
         except errors.EWSError as exc:
-            raise MailError(f"Exchange weigert de opdracht: {exc}") from exc
+            raise MailError(f"Exchange weigert de opdracht: {_short(exc)}") from exc
+
+
+def _short(exc: Exception, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
