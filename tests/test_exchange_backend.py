@@ -235,3 +235,34 @@ def test_unknown_auth_method_names_the_setting() -> None:
     """An auth value other than ntlm, basic or oauth2 is refused naming [mail.exchange] auth."""
     with pytest.raises(MailError, match=r"\[mail\.exchange\] auth"):
         ExchangeBackend(settings_for("http://127.0.0.1:9/EWS/Exchange.asmx", auth="kerberos"), PASSWORD, None)
+
+
+class DictState:
+    """The state store's key-value protocol, held in memory (the toolkit's own store persists it)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+
+def test_sync_state_lists_until_moved_across_runs(server: EwsServer) -> None:
+    """With a state store, SyncFolderItems keeps unmoved mail listed, across backends, and drops moved mail."""
+    state = DictState()
+    first, second, third = inbound("Een"), inbound("Twee"), inbound("Drie")
+    server.store.deliver(SHARED, first)
+    time.sleep(0.01)
+    server.store.deliver(SHARED, second)
+    backend = ExchangeBackend(settings_for(server.url), PASSWORD, state)
+    refs = backend.list_new()
+    assert [backend.fetch_raw(ref) for ref in refs] == [first, second]
+    assert backend.list_new() == refs
+    backend.move_processed(refs[0])
+    server.store.deliver(SHARED, third)
+    next_run = ExchangeBackend(settings_for(server.url), PASSWORD, state)
+    assert [next_run.fetch_raw(ref) for ref in next_run.list_new()] == [second, third]
+    assert "SyncFolderItems" in server.operations and "FindItem" not in server.operations

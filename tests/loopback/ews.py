@@ -380,6 +380,29 @@ class Ews:
                 self.store.deliver(address.lower(), raw, INBOX)
         return reply  # Exchange returns no item id when the message is sent
 
+    def sync_folder_items(self, body: ET.Element, acting: str) -> list[ET.Element]:
+        """Changes since SyncState; the state is simply the list of item keys already reported."""
+        ref = self.folder_from(body.find(m("SyncFolderId"))[0], acting)
+        wanted = requested_fields(body.find(m("ItemShape")))
+        state = body.findtext(m("SyncState"))
+        known = json.loads(base64.b64decode(state)) if state else []
+        limit = int(body.findtext(m("MaxChangesReturned")) or "100")
+        current = self.store.keys(ref.mailbox, ref.name)
+        created = [key for key in current if key not in known][:limit]
+        deleted = [key for key in known if key not in current]
+        reported = [key for key in known if key in current] + created
+        reply = message("SyncFolderItems")
+        ET.SubElement(reply, m("SyncState")).text = base64.b64encode(json.dumps(reported).encode()).decode()
+        complete = len(created) == len([key for key in current if key not in known])
+        ET.SubElement(reply, m("IncludesLastItemInRange")).text = "true" if complete else "false"
+        changes = ET.SubElement(reply, m("Changes"))
+        for key in created:
+            ET.SubElement(changes, t("Create")).append(self.item_elem(ref, key, wanted))
+        for key in deleted:
+            gone = ET.SubElement(changes, t("Delete"))
+            ET.SubElement(gone, t("ItemId"), Id=encode_id("I", ref.mailbox, ref.name, key), ChangeKey="CK")
+        return [reply]
+
     def convert_id(self, body: ET.Element, acting: str) -> list[ET.Element]:
         return [error_message("ConvertId", EwsFault("ErrorInvalidIdMalformed", "Id is malformed."))]
 
@@ -392,6 +415,7 @@ class Ews:
             "GetItem": self.get_item,
             "MoveItem": self.move_item,
             "CreateItem": self.create_item,
+            "SyncFolderItems": self.sync_folder_items,
             "ConvertId": self.convert_id,
         }
 

@@ -12,6 +12,7 @@ Layout in the mailbox:
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable
@@ -105,7 +106,7 @@ class ExchangeBackend:
             raise MailError("[mail.exchange] endpoint ontbreekt", hint="vul endpoint in of zet autodiscover = true")
         self.settings = settings
         self._password = password
-        self._state = state  # reserved for SyncFolderItems state; listing uses FindItem on the Inbox
+        self._state = state  # with a state store, list_new uses SyncFolderItems; without, FindItem
         self._accounts: dict[str, Any] = {}
         self._processed: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -132,8 +133,11 @@ class ExchangeBackend:
     def list_new(self, mailbox: str = "inbox") -> list[InboundRef]:
         def run() -> list[InboundRef]:
             inbox = self._account(mailbox).inbox
-            items = inbox.all().only("datetime_received").order_by("datetime_received")
-            return [InboundRef(mailbox=mailbox, backend_id=item.id) for item in items]
+            if self._state is not None:
+                ids = self._synced_pending(mailbox, inbox)
+            else:
+                ids = [item.id for item in inbox.all().only("datetime_received").order_by("datetime_received")]
+            return [InboundRef(mailbox=mailbox, backend_id=item_id) for item_id in ids]
 
         return self._guarded(run)
 
@@ -154,6 +158,8 @@ class ExchangeBackend:
             for result in results:
                 if isinstance(result, Exception):
                     raise result
+            if self._state is not None:
+                self._forget_pending(ref)
 
         self._guarded(run)
 
@@ -169,6 +175,38 @@ class ExchangeBackend:
             return described
 
         return self._guarded(run)
+
+    # ------------------------------------------------------------ SyncFolderItems bookkeeping
+
+    def _sync_key(self, mailbox: str) -> str:
+        return f"exchange.sync.{self._address(mailbox).lower()}"
+
+    def _synced_pending(self, mailbox: str, inbox: Any) -> list[str]:
+        """Item ids in the Inbox not yet moved: pending ids from the state store, updated by SyncFolderItems.
+
+        The sync state and the pending ids are saved together after a complete sync, so a crash half-way only
+        repeats the sync; an item listed but never moved stays pending until move_processed forgets it.
+        """
+        assert self._state is not None
+        saved = json.loads(self._state.get(self._sync_key(mailbox)) or "{}")
+        pending: dict[str, str] = dict(saved.get("pending", {}))
+        changes = inbox.sync_items(
+            sync_state=saved.get("sync_state"), only_fields=["datetime_received"], sync_scope="NormalItems"
+        )
+        for change, item in changes:
+            if change == "create":
+                pending[item.id] = item.datetime_received.isoformat() if item.datetime_received else ""
+            elif change == "delete":
+                pending.pop(item.id, None)
+        self._state.set(self._sync_key(mailbox), json.dumps({"sync_state": inbox.item_sync_state, "pending": pending}))
+        return sorted(pending, key=lambda item_id: pending[item_id])  # stable: ties keep the order of arrival
+
+    def _forget_pending(self, ref: InboundRef) -> None:
+        assert self._state is not None
+        key = self._sync_key(ref.mailbox)
+        saved = json.loads(self._state.get(key) or "{}")
+        saved.get("pending", {}).pop(ref.backend_id, None)
+        self._state.set(key, json.dumps(saved))
 
     # ------------------------------------------------------------ connection
 
