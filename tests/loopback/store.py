@@ -22,6 +22,8 @@ class MailStore:
 
     def _maildir(self, address: str, folder: str, create: bool = True) -> mailbox.Maildir:
         path = self.root / address.lower() / folder
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)  # Maildir creates only the last level
         return mailbox.Maildir(path, factory=None, create=create)
 
     def mailboxes(self) -> list[str]:
