@@ -213,6 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         self.request.settimeout(10)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # headers and body go out separately
         self.request.do_handshake()
         super().setup()
 
@@ -318,7 +319,9 @@ class GraphServer:
         return f"{self.base_url}/v1.0"
 
     def start(self) -> GraphServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-graph", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="loopback-graph", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -284,9 +284,9 @@ class _GraphSession:
         attempt = 0
         while True:
             response = self._send_once(method, url, attempt, **kwargs)
-            if response is None:  # a dropped connection on a GET: try again
+            if response is None:  # a dropped connection on a GET: try again shortly
                 attempt += 1
-                waited += self._pause(1.0, waited, what, "verbinding verbroken")
+                waited += self._pause(0.2 * attempt, waited, what, "verbinding verbroken")
                 continue
             if response.status_code == 401 and not refreshed:
                 refreshed = True
@@ -316,7 +316,7 @@ class _GraphSession:
         try:
             return self._session.request(method, url, headers=headers, verify=self._verify, timeout=TIMEOUT, **kwargs)
         except requests.ConnectionError as err:
-            if method == "GET" and not _is_tls_error(err) and attempt < self.settings.max_retries:
+            if method == "GET" and not _is_tls_error(err) and attempt < min(self.settings.max_retries, 2):
                 return None
             raise _graph_unreachable(self.settings, err) from err
         except requests.RequestException as err:
@@ -422,7 +422,7 @@ class GraphBackend:
         self._http.request("POST", url, what, ok=(200, 201), json={"destinationId": target})
         pending = self._load_pending(address)
         if pending.pop(ref.backend_id, None) is not None:
-            self._state.set(self._pending_key(address), json.dumps(pending, sort_keys=True))
+            self._state.set(self._pending_key(address), json.dumps(pending))
 
     def check(self) -> str:
         """Get a token and read the Inbox of each configured mailbox; MailError naming the setting if not."""
@@ -458,7 +458,7 @@ class GraphBackend:
                 pending.pop(str(item["id"]), None)
             else:
                 pending[str(item["id"])] = str(item.get("receivedDateTime") or "")
-        self._state.set(self._pending_key(address), json.dumps(pending, sort_keys=True))
+        self._state.set(self._pending_key(address), json.dumps(pending))
         self._state.set(self._delta_key(address), new_link)
         return pending
 
