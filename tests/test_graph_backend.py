@@ -367,6 +367,13 @@ def test_closed_graph_port_names_graph_url(settings: GraphSettings) -> None:
     assert "[mail.graph] graph_url" in text
 
 
+def test_plain_http_authority_is_refused_with_the_setting_named(settings: GraphSettings, server: GraphServer) -> None:
+    """An http:// authority (msal accepts only https) is a MailError naming [mail.graph] authority, no request made."""
+    text = mail_error(replace(settings, authority=f"http://127.0.0.1:{server.port}/{TENANT}"), lambda b: b.check())
+    assert "[mail.graph] authority" in text and "https://" in text
+    assert server.requests == []
+
+
 def test_untrusted_certificate_names_ca_bundle(settings: GraphSettings) -> None:
     """Without the CA in ca_bundle the TLS check fails with a MailError naming [mail.graph] ca_bundle."""
     text = mail_error(replace(settings, ca_bundle=None), lambda b: b.check())

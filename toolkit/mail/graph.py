@@ -231,6 +231,11 @@ class _GraphSession:
             import msal
             import requests
 
+            if urlsplit(self.settings.authority_url).scheme != "https":
+                raise MailError(
+                    f"De aanmeldserver {self.settings.authority_url} moet via https bereikbaar zijn (msal eist dat).",
+                    hint="Laat [mail.graph] authority in config.toml met https:// beginnen.",
+                )
             try:
                 self._app = msal.ConfidentialClientApplication(
                     self.settings.client_id,
