@@ -23,7 +23,7 @@ class MailStore:
     def _maildir(self, address: str, folder: str, create: bool = True) -> mailbox.Maildir:
         path = self.root / address.lower() / folder
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)  # Maildir creates only the last level
         return mailbox.Maildir(path, factory=None, create=create)
 
     def mailboxes(self) -> list[str]:
@@ -52,7 +52,7 @@ class MailStore:
         with self._lock:
             box = self._maildir(address, folder)
             keyed = []
-            for key in box.keys():  # noqa: SIM118 - iterating a Maildir yields messages, not keys
+            for key in box.keys():
                 path = Path(box._path) / box._lookup(key)  # noqa: SLF001 - stdlib Maildir keeps paths private
                 keyed.append((path.stat().st_mtime_ns, key))
             return [key for _, key in sorted(keyed)]
