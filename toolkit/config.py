@@ -96,6 +96,7 @@ class GraphMailConfig:
     reports_mailbox: Email | None = None
     authority: str = "https://login.microsoftonline.com"
     graph_url: str = "https://graph.microsoft.com/v1.0"
+    ca_bundle: Path | None = None  # only for a private CA, such as the loopback endpoint in tests
 
 
 @dataclass(frozen=True)

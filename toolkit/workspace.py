@@ -130,5 +130,6 @@ def _graph_backend(config: Config, state: StateStore) -> MailBackend:
         authority=gr.authority,
         graph_url=gr.graph_url,
         reports_mailbox=gr.reports_mailbox,
+        ca_bundle=str(config.path(gr.ca_bundle)) if gr.ca_bundle else None,
     )
     return GraphBackend(settings, secret("graph") or "", state)
