@@ -1,0 +1,1 @@
+"""Inbound mail: every message in the shared and reports mailboxes sorted once, then moved (never deleted)."""
