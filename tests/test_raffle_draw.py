@@ -178,7 +178,7 @@ def test_no_gifts_and_no_participants() -> None:
 
 def test_duplicate_keys_refused() -> None:
     """Two participants with the same key (personeelsnummer) are refused with a message naming the key."""
-    with pytest.raises(InputError, match="'P001'"):
+    with pytest.raises(InputError, match="'P001' komt meer dan eens voor bij de deelnemers"):
         draw(GIFTS, [*PEOPLE, Participant("P001", "Dubbel", None)], "x")
 
 
@@ -284,3 +284,33 @@ def test_verify_detects_other_seed_algorithm_and_missing_row() -> None:
     assert any(m.startswith("Geschenk Nr 7 (Kerstpakket 7) ontbreekt in de vastgelegde uitslag") for m in messages)
     duplicated = dataclasses.replace(result, assignments=result.assignments + result.assignments[:1])
     assert verify(duplicated, GIFTS, PEOPLE) != []
+
+
+def test_verify_tolerates_empty_email_but_not_an_edited_name() -> None:
+    """A winner read back with e-mail '' instead of None still verifies; a winner's name edited by hand does not."""
+    people = [dataclasses.replace(p, email=None) for p in PEOPLE]
+    result = draw(GIFTS, people, "kerst-2025")
+    read_back = tuple((g, dataclasses.replace(p, email="")) for g, p in result.assignments)
+    assert verify(dataclasses.replace(result, assignments=read_back), GIFTS, people) == []
+    gift, winner = result.assignments[0]
+    renamed = ((gift, dataclasses.replace(winner, name="Iemand Anders")),) + result.assignments[1:]
+    messages = verify(dataclasses.replace(result, assignments=renamed), GIFTS, people)
+    assert messages == [
+        f"De gegevens van de winnaar van geschenk {gift.key} ({gift.description}) zijn na de trekking gewijzigd"
+    ]
+
+
+def test_rejection_sampling_skips_words_at_or_above_the_bound() -> None:
+    """With k = 3·2^30 a quarter of the words are rejected; the draws match the documented stream word by word."""
+    from toolkit.raffle.draw import RandomStream
+
+    k = 3 * 2**30
+    pool, people = "a" * 64, "b" * 64
+    raw: list[int] = []
+    for block in range(40):
+        text = f"{ALGORITHM_VERSION}\nseed-x\n{pool}\n{people}\n{block}"
+        raw.extend(struct.unpack(">8I", hashlib.sha256(text.encode()).digest()))
+    accepted = [w % k for w in raw if w < k]
+    assert len(accepted) < len(raw) - 20  # rejections really happened
+    stream = RandomStream("seed-x", pool, people)
+    assert [stream.below(k) for _ in range(200)] == accepted[:200]

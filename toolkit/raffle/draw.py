@@ -103,7 +103,7 @@ def _line(*fields: str | None) -> str:
     return "\t".join(_nfc(f).translate(_ESCAPES) for f in fields)
 
 
-def _sorted_unique(items: Iterable[PoolGift] | Iterable[Participant], what: str) -> list:
+def _sorted_unique(items: Iterable[PoolGift] | Iterable[Participant], what: str, plural: str) -> list:
     ordered = sorted(items, key=lambda item: _nfc(item.key))
     seen: set[str] = set()
     for item in ordered:
@@ -112,7 +112,7 @@ def _sorted_unique(items: Iterable[PoolGift] | Iterable[Participant], what: str)
             raise InputError(f"Kerstloting: een {what} zonder sleutel.", hint=f"Vul voor elke {what} de sleutel in.")
         if key in seen:
             raise InputError(
-                f"Kerstloting: de sleutel '{key}' komt meer dan eens voor bij de {what}en.",
+                f"Kerstloting: de sleutel '{key}' komt meer dan eens voor bij de {plural}.",
                 hint="Maak de sleutels uniek (Nr in het geschenkenregister, personeelsnummer bij medewerkers).",
             )
         seen.add(key)
@@ -121,12 +121,20 @@ def _sorted_unique(items: Iterable[PoolGift] | Iterable[Participant], what: str)
 
 def sorted_gifts(gifts: Iterable[PoolGift]) -> list[PoolGift]:
     """The gifts in the draw's order: by key, in Unicode code point order. Keys must be unique."""
-    return _sorted_unique(gifts, "geschenk")
+    return _sorted_unique(gifts, "geschenk", "geschenken")
 
 
 def sorted_participants(people: Iterable[Participant]) -> list[Participant]:
     """The participants in the draw's order: by key, in Unicode code point order. Keys must be unique."""
-    return _sorted_unique(people, "deelnemer")
+    return _sorted_unique(people, "deelnemer", "deelnemers")
+
+
+def _gift_line(gift: PoolGift) -> str:
+    return _line(gift.key, gift.description, gift.giver)
+
+
+def _participant_line(person: Participant) -> str:
+    return _line(person.key, person.name, person.email)
 
 
 def _digest(lines: Iterable[str]) -> str:
@@ -138,12 +146,12 @@ def _digest(lines: Iterable[str]) -> str:
 
 def pool_digest(gifts: Iterable[PoolGift]) -> str:
     """SHA-256 hex over the sorted lines 'key TAB description TAB giver LF' (see the module docstring)."""
-    return _digest(_line(g.key, g.description, g.giver) for g in sorted_gifts(gifts))
+    return _digest(_gift_line(g) for g in sorted_gifts(gifts))
 
 
 def participants_digest(people: Iterable[Participant]) -> str:
     """SHA-256 hex over the sorted lines 'key TAB name TAB email LF' (see the module docstring)."""
-    return _digest(_line(p.key, p.name, p.email) for p in sorted_participants(people))
+    return _digest(_participant_line(p) for p in sorted_participants(people))
 
 
 def _check_seed(seed: str) -> str:
@@ -231,7 +239,7 @@ def _pool_changes(recorded: Sequence[PoolGift], current: Sequence[PoolGift]) -> 
     changes += [f"{_what(g)} is na de trekking verwijderd" for key, g in before.items() if key not in now]
     for key, g in now.items():
         old = before.get(key)
-        if old is not None and _line(old.key, old.description, old.giver) != _line(g.key, g.description, g.giver):
+        if old is not None and _gift_line(old) != _gift_line(g):
             changes.append(f"{_what(old)} is na de trekking gewijzigd in '{g.description}' van {g.giver}")
     return changes
 
@@ -275,7 +283,7 @@ def _participant_messages(recorded: DrawResult, people: Sequence[Participant]) -
         person = now.get(_nfc(winner.key))
         if person is None:
             messages.append(f"Winnaar {_who(winner)} staat niet meer in de deelnemerslijst")
-        elif _line(person.key, person.name, person.email) != _line(winner.key, winner.name, winner.email):
+        elif _participant_line(person) != _participant_line(winner):
             messages.append(f"De gegevens van winnaar {_who(winner)} wijken af van de deelnemerslijst")
     return messages
 
@@ -293,7 +301,7 @@ def _assignment_messages(recorded: DrawResult, expected: DrawResult) -> list[str
         elif _nfc(found[1].key) != _nfc(winner.key):
             given_to, drawn = _who(found[1]), _who(winner)
             messages.append(f"{_gift_at_start(gift)} is vastgelegd voor {given_to}, maar de trekking geeft {drawn}")
-        elif found[1] != winner:
+        elif _participant_line(found[1]) != _participant_line(winner):
             messages.append(f"De gegevens van de winnaar van {_what(gift)} zijn na de trekking gewijzigd")
     messages += [f"{_gift_at_start(g)} staat in de uitslag maar hoort niet bij de trekking" for g, _ in given.values()]
     return messages
