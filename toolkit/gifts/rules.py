@@ -7,7 +7,8 @@ Terms: a gift is *declined or returned* when its decision is 'geweigerd' or 'ter
 - G1 Kind 'geld of cadeaubon', or a description naming money or a voucher (geld, fooi, contant, cadeaubon,
   waardebon, tegoedbon, VVV-bon, giftcard, ...), and not declined or returned.
 - G2 A known value of at least the limit (default € 25: € 24,99 passes, € 25,00 does not), any kind, and not
-  declined or returned. An unknown value gives no G2.
+  declined or returned: also a Christmas gift handed in centrally, or a trip accepted with consent (the code
+  says invitations follow the same principle). An unknown value gives no G2.
 - G3 Delivered to a private address and not declined or returned.
 - G4 A small gift (kind 'geschenk', value below the limit or unknown) kept personally ('aangenomen') instead
   of made available to the organisation ('ter beschikking organisatie' or 'centraal ingeleverd').
