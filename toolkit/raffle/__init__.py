@@ -1,0 +1,1 @@
+"""The Christmas raffle (kerstloting): a fair, reproducible and verifiable draw."""
