@@ -28,7 +28,9 @@ def floor_read(root: Path) -> measure.Measurement:
 
 def main() -> int:
     OUT.mkdir(exist_ok=True)
-    print("Meting                                        ons (tijd, piekgeheugen) | floor: kale bibliotheek op dezelfde data")
+    print(
+        "Meting                                        ons (tijd, piekgeheugen) | floor: kale bibliotheek op dezelfde data"
+    )
     help_run = run(integrity("--help"), repeat=5)
     click_floor = run(python("import click"), repeat=5)
     print(measure.row("integrity --help", help_run, click_floor, "<= 2x import click", 2.0))
@@ -40,7 +42,11 @@ def main() -> int:
         print(measure.row(f"check ({name})", check, floor, "info", None))
         run(integrity("--config", config, "nightly"))  # first run may assign numbers / process mail
         nightly = run(integrity("--config", config, "nightly"), repeat=3)
-        print(measure.row(f"nightly, niets veranderd ({name})", nightly, floor, "<= 1.5x", 1.5 if name == "large" else None))
+        print(
+            measure.row(
+                f"nightly, niets veranderd ({name})", nightly, floor, "<= 1.5x", 1.5 if name == "large" else None
+            )
+        )
     for extra in sorted(Path(__file__).parent.glob("bench_*.py")):
         print(run([sys.executable, "-m", f"bench.{extra.stem}", str(OUT)]).output.rstrip())
     return 0

@@ -42,9 +42,15 @@ def build(out: Path, name: str) -> Path:
 def staff(count: int) -> list[dict[str, Any]]:
     return [
         {
-            "Nr": i, "Personeelsnummer": f"P{i:05d}", "Naam": f"Medewerker {i}", "E-mail": f"m{i}@woonpartners.example",
-            "Afdeling": "Wonen", "Functie": "Medewerker", "Rol": "leidinggevende" if i % 10 == 0 else "medewerker",
-            "Leidinggevende": f"m{(i // 10) * 10 or 10}@woonpartners.example", "In dienst per": date(2015, 1, 1),
+            "Nr": i,
+            "Personeelsnummer": f"P{i:05d}",
+            "Naam": f"Medewerker {i}",
+            "E-mail": f"m{i}@woonpartners.example",
+            "Afdeling": "Wonen",
+            "Functie": "Medewerker",
+            "Rol": "leidinggevende" if i % 10 == 0 else "medewerker",
+            "Leidinggevende": f"m{(i // 10) * 10 or 10}@woonpartners.example",
+            "In dienst per": date(2015, 1, 1),
         }
         for i in range(1, count + 1)
     ]
@@ -53,8 +59,14 @@ def staff(count: int) -> list[dict[str, Any]]:
 def suppliers(count: int) -> list[dict[str, Any]]:
     return [
         {
-            "Nr": i, "Leveranciersnummer": f"L{i:05d}", "Naam": f"Leverancier {i} B.V.", "Contactpersoon": f"Contact {i}",
-            "E-mail": f"info@leverancier{i}.example", "Taal": "nl", "Categorie": "onderhoud", "Actief": "ja",
+            "Nr": i,
+            "Leveranciersnummer": f"L{i:05d}",
+            "Naam": f"Leverancier {i} B.V.",
+            "Contactpersoon": f"Contact {i}",
+            "E-mail": f"info@leverancier{i}.example",
+            "Taal": "nl",
+            "Categorie": "onderhoud",
+            "Actief": "ja",
             "Contracteigenaar": "inkoop@woonpartners.example",
         }
         for i in range(1, count + 1)
@@ -64,11 +76,18 @@ def suppliers(count: int) -> list[dict[str, Any]]:
 def gifts(count: int, rng: random.Random) -> list[dict[str, Any]]:
     return [
         {
-            "Nr": i, "Datum ontvangen": TODAY - timedelta(days=rng.randint(1, 700)), "Medewerker": f"Medewerker {rng.randint(1, 200)}",
-            "Gever": f"Leverancier {rng.randint(1, 6000)} BV", "Soort": rng.choice(GIFT_KINDS), "Omschrijving": "Geschenk",
-            "Waarde (€)": Decimal(rng.randint(1, 6000)) / 100, "Bezorgd op privéadres": rng.choice(["ja", "nee", "nee", "nee"]),
-            "Relatie in onderhandeling of toezicht": "nee", "Besluit": rng.choice(GIFT_DECISIONS),
-            "Overlegd met leidinggevende": rng.choice(["ja", "nee"]), "Toelichting": None,
+            "Nr": i,
+            "Datum ontvangen": TODAY - timedelta(days=rng.randint(1, 700)),
+            "Medewerker": f"Medewerker {rng.randint(1, 200)}",
+            "Gever": f"Leverancier {rng.randint(1, 6000)} BV",
+            "Soort": rng.choice(GIFT_KINDS),
+            "Omschrijving": "Geschenk",
+            "Waarde (€)": Decimal(rng.randint(1, 6000)) / 100,
+            "Bezorgd op privéadres": rng.choice(["ja", "nee", "nee", "nee"]),
+            "Relatie in onderhandeling of toezicht": "nee",
+            "Besluit": rng.choice(GIFT_DECISIONS),
+            "Overlegd met leidinggevende": rng.choice(["ja", "nee"]),
+            "Toelichting": None,
         }
         for i in range(1, count + 1)
     ]

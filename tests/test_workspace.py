@@ -14,7 +14,11 @@ REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", 
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -104,13 +108,13 @@ def test_nightly_runs_and_summarises(demo: Path, run_cli) -> None:
 
 def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) -> None:
     """A change to a workbook open in Excel waits in the state store and is written on the first run after."""
+    from datetime import date
+
     from toolkit.config import load_config
     from toolkit.registers.pending import save
     from toolkit.registers.reader import read_register
     from toolkit.registers.writer import CellUpdate
     from toolkit.workspace import Workspace
-
-    from datetime import date
 
     ws = Workspace(load_config(demo / "config.toml"), date(2026, 11, 26))
     path = ws.register_path(GIFTS)

@@ -52,7 +52,7 @@ class MailStore:
         with self._lock:
             box = self._maildir(address, folder)
             keyed = []
-            for key in box.keys():
+            for key in box.iterkeys():
                 path = Path(box._path) / box._lookup(key)  # noqa: SLF001 - stdlib Maildir keeps paths private
                 keyed.append((path.stat().st_mtime_ns, key))
             return [key for _, key in sorted(keyed)]
