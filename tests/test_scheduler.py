@@ -1,0 +1,402 @@
+"""The scheduler: which slot each job is due for, runs across DST and month ends, catch-up, failures, stop."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.scheduler_helpers import FakeClock, SqliteRunLog
+from toolkit.errors import ConfigError
+from toolkit.scheduler import JobSpec, Scheduler, is_due, period_start, setup_log
+
+AMS = ZoneInfo("Europe/Amsterdam")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def local(*parts: int) -> datetime:
+    """An aware Amsterdam datetime (first occurrence when the wall time happens twice)."""
+    return datetime(*parts, tzinfo=AMS)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def noop() -> None:
+    return None
+
+
+def daily(name: str, hour: int, minute: int = 0, run: Callable[[], object] = noop) -> JobSpec:
+    return JobSpec(name=name, period="daily", at=wall(hour, minute), run=run)
+
+
+@pytest.fixture
+def runlog(tmp_path: Path) -> SqliteRunLog:
+    return SqliteRunLog(tmp_path / "runs.db")
+
+
+@pytest.fixture
+def toolkit_log(tmp_path: Path) -> Iterator[Path]:
+    """The toolkit's log set up in tmp_path; its handlers are closed afterwards."""
+    setup_log(tmp_path / "logs", 0)
+    yield tmp_path / "logs" / "integrity.log"
+    logger = logging.getLogger("toolkit")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def seed(runlog: SqliteRunLog, jobs: list[JobSpec], moment: datetime) -> None:
+    """Record a success for every job at `moment`, so only slots after it count."""
+    for job in jobs:
+        runlog.record_run(job.name, moment, moment, True, "seed")
+
+
+def walk(scheduler: Scheduler, clock: FakeClock, until: datetime, step: timedelta) -> None:
+    """Call run_pending at every step of the fake clock until `until`."""
+    while clock.now < until:
+        scheduler.run_pending()
+        clock.advance(step)
+
+
+def run_times(runlog: SqliteRunLog, job: str) -> list[datetime]:
+    """Local start times of the runs of `job`, seeds excluded."""
+    return [run.started.astimezone(AMS) for run in runlog.runs(job) if run.summary != "seed"]
+
+
+def walk_jobs(runlog: SqliteRunLog, jobs: list[JobSpec], start: datetime, until: datetime, step: timedelta) -> None:
+    """Seed the jobs at `start` and step a fake clock from there to `until`."""
+    seed(runlog, jobs, start)
+    clock = FakeClock(start.astimezone(UTC))
+    walk(Scheduler(jobs, runlog, AMS, clock=clock), clock, until.astimezone(UTC), step)
+
+
+# --- period_start and is_due ---------------------------------------------------------------------------
+
+
+def test_period_start_is_today_after_the_time_and_yesterday_before_it() -> None:
+    """The most recent slot of a 02:00 job is today 02:00 after it and yesterday 02:00 before it."""
+    spec = daily("nightly", 2)
+    assert period_start(spec, local(2026, 5, 10, 2, 0), AMS) == local(2026, 5, 10, 2, 0)
+    assert period_start(spec, local(2026, 5, 10, 14, 0), AMS) == local(2026, 5, 10, 2, 0)
+    assert period_start(spec, local(2026, 5, 10, 1, 59), AMS) == local(2026, 5, 9, 2, 0)
+
+
+def test_period_start_of_a_skipped_wall_time_is_the_end_of_the_gap() -> None:
+    """On 29 March 2026 02:30 does not exist: the slot is 03:00 CEST (01:00 UTC)."""
+    spec = daily("half-two", 2, 30)
+    assert period_start(spec, utc(2026, 3, 29, 1, 30), AMS) == utc(2026, 3, 29, 1, 0)
+    assert period_start(spec, utc(2026, 3, 29, 0, 59), AMS) == local(2026, 3, 28, 2, 30)
+
+
+def test_period_start_of_a_doubled_wall_time_is_its_first_occurrence() -> None:
+    """On 25 October 2026 02:30 happens twice: during the second pass the slot is still the first one."""
+    spec = daily("half-two", 2, 30)
+    second_pass = utc(2026, 10, 25, 1, 15)  # 02:15 CET, after the clock went back
+    assert second_pass.astimezone(AMS).utcoffset() == timedelta(hours=1)
+    assert period_start(spec, second_pass, AMS) == utc(2026, 10, 25, 0, 30)
+
+
+def test_monthly_day_31_falls_on_the_last_day_of_february() -> None:
+    """A monthly job on day 31 has its February slot on the 28th."""
+    spec = JobSpec(name="month-end", period="monthly", at=wall(23, 0), day=31, run=noop)
+    assert period_start(spec, local(2026, 3, 15, 12, 0), AMS) == local(2026, 2, 28, 23, 0)
+
+
+def test_is_due_only_when_last_success_is_before_the_slot() -> None:
+    """A job is due for a slot it has not succeeded in since; a never-run job is due at once."""
+    spec = daily("nightly", 2)
+    now = local(2026, 5, 10, 9, 0)
+    assert is_due(spec, None, now, AMS)
+    assert is_due(spec, local(2026, 5, 9, 2, 0), now, AMS)
+    assert not is_due(spec, local(2026, 5, 10, 2, 0), now, AMS)
+    assert not is_due(spec, local(2026, 5, 10, 8, 0), now, AMS)
+
+
+def test_biennial_job_has_no_slot_before_its_first_year() -> None:
+    """A never-run biennial job with first_year 2026 is not due in 2025, and is due from 1 March 2026."""
+    spec = JobSpec(name="biennial-suppliers", period="biennial", at=wall(2, 0), month=3, first_year=2026, run=noop)
+    assert not is_due(spec, None, local(2025, 12, 31, 12, 0), AMS)
+    assert is_due(spec, None, local(2026, 3, 1, 2, 0), AMS)
+    assert period_start(spec, local(2027, 12, 31, 12, 0), AMS) == local(2026, 3, 1, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"period": "weekly"}, "onbekende periode"),
+        ({"period": "biennial"}, "eerste jaar"),
+        ({"period": "monthly", "day": 32}, "dag 32"),
+        ({"period": "yearly", "month": 13}, "maand 13"),
+        ({"at": wall(2, 0, tzinfo=UTC)}, "zonder tijdzone"),
+    ],
+)
+def test_a_wrong_schedule_is_a_config_error_naming_the_job(changes: dict[str, object], words: str) -> None:
+    """An impossible schedule is refused at once, naming the job and the problem."""
+    fields: dict[str, object] = {"name": "x-job", "period": "daily", "at": wall(2, 0), "run": noop} | changes
+    with pytest.raises(ConfigError, match=words) as caught:
+        JobSpec(**fields)  # type: ignore[arg-type]
+    assert "x-job" in str(caught.value)
+
+
+def test_two_jobs_with_one_name_are_refused(runlog: SqliteRunLog) -> None:
+    """The run log keys on the job name, so two jobs with the same name are a config error."""
+    with pytest.raises(ConfigError, match="nightly"):
+        Scheduler([daily("nightly", 2), daily("nightly", 3)], runlog, AMS)
+
+
+# --- exactly once per period --------------------------------------------------------------------------
+
+
+def test_daily_and_monthly_jobs_run_once_per_period_across_month_ends(runlog: SqliteRunLog) -> None:
+    """Stepping 5 minutes from 30 Jan to 2 Mar 2026: one nightly run per day, monthly on each 1st and last day."""
+    jobs = [
+        daily("nightly", 2),
+        JobSpec(name="monthly", period="monthly", at=wall(3, 0), run=noop),
+        JobSpec(name="month-end", period="monthly", at=wall(23, 30), day=31, run=noop),
+    ]
+    walk_jobs(runlog, jobs, local(2026, 1, 30, 0, 0), local(2026, 3, 2, 0, 0), timedelta(minutes=5))
+
+    days = [date(2026, 1, 30) + timedelta(days=n) for n in range(31)]
+    assert run_times(runlog, "nightly") == [local(d.year, d.month, d.day, 2, 0) for d in days]
+    assert run_times(runlog, "monthly") == [local(2026, 2, 1, 3, 0), local(2026, 3, 1, 3, 0)]
+    assert run_times(runlog, "month-end") == [local(2026, 1, 31, 23, 30), local(2026, 2, 28, 23, 30)]
+
+
+def test_jobs_run_once_a_day_around_the_spring_dst_change(runlog: SqliteRunLog) -> None:
+    """28-31 March 2026: 02:00 and 02:30 don't exist on the 29th, so those jobs run once at 03:00 that day."""
+    jobs = [daily("two", 2), daily("half-two", 2, 30), daily("three", 3)]
+    walk_jobs(runlog, jobs, local(2026, 3, 28, 0, 0), local(2026, 3, 31, 0, 0), timedelta(minutes=5))
+
+    assert run_times(runlog, "two") == [local(2026, 3, 28, 2, 0), local(2026, 3, 29, 3, 0), local(2026, 3, 30, 2, 0)]
+    assert run_times(runlog, "half-two") == [
+        local(2026, 3, 28, 2, 30),
+        local(2026, 3, 29, 3, 0),
+        local(2026, 3, 30, 2, 30),
+    ]
+    assert run_times(runlog, "three") == [local(2026, 3, 28, 3, 0), local(2026, 3, 29, 3, 0), local(2026, 3, 30, 3, 0)]
+
+
+def test_jobs_run_once_a_day_around_the_autumn_dst_change(runlog: SqliteRunLog) -> None:
+    """24-27 October 2026: 02:30 happens twice on the 25th; the job runs once, at the first 02:30 (CEST)."""
+    jobs = [daily("two", 2), daily("half-two", 2, 30), daily("three", 3)]
+    walk_jobs(runlog, jobs, local(2026, 10, 24, 0, 0), local(2026, 10, 27, 0, 0), timedelta(minutes=5))
+
+    half_two = run_times(runlog, "half-two")
+    assert [t.astimezone(UTC) for t in half_two] == [
+        utc(2026, 10, 24, 0, 30),
+        utc(2026, 10, 25, 0, 30),
+        utc(2026, 10, 26, 1, 30),
+    ]
+    assert [t.utcoffset() for t in half_two] == [timedelta(hours=2), timedelta(hours=2), timedelta(hours=1)]
+    assert [t.date() for t in run_times(runlog, "two")] == [date(2026, 10, d) for d in (24, 25, 26)]
+    assert [t.date() for t in run_times(runlog, "three")] == [date(2026, 10, d) for d in (24, 25, 26)]
+
+
+def test_yearly_and_biennial_jobs_run_once_per_cycle_over_five_years(runlog: SqliteRunLog) -> None:
+    """Stepping a day at a time from mid-2025 to mid-2030: yearly every 15 Jan, biennial on 1 Mar 2026/28/30."""
+    yearly = JobSpec(name="yearly-agenda", period="yearly", at=wall(2, 0), day=15, run=noop)
+    biennial = JobSpec(name="biennial-suppliers", period="biennial", at=wall(2, 0), month=3, first_year=2026, run=noop)
+    seed(runlog, [yearly], utc(2025, 6, 1, 12, 0))  # the biennial job has never run
+    clock = FakeClock(utc(2025, 6, 1, 12, 0))
+    walk(Scheduler([yearly, biennial], runlog, AMS, clock=clock), clock, utc(2030, 6, 1, 0, 0), timedelta(days=1))
+
+    assert [t.date() for t in run_times(runlog, "yearly-agenda")] == [date(y, 1, 15) for y in range(2026, 2031)]
+    assert [t.date() for t in run_times(runlog, "biennial-suppliers")] == [date(y, 3, 1) for y in (2026, 2028, 2030)]
+
+
+# --- catch-up after downtime --------------------------------------------------------------------------
+
+
+def test_after_three_days_down_each_missed_job_runs_once(runlog: SqliteRunLog) -> None:
+    """After three nights and two month starts missed, nightly and monthly each run once, then wait again."""
+    nightly = daily("nightly", 2)
+    monthly = JobSpec(name="monthly", period="monthly", at=wall(3, 0), run=noop)
+    runlog.record_run("nightly", local(2026, 4, 6, 2, 0), local(2026, 4, 6, 2, 5), True, "seed")
+    runlog.record_run("monthly", local(2026, 2, 1, 3, 0), local(2026, 2, 1, 3, 5), True, "seed")
+    clock = FakeClock(local(2026, 4, 9, 10, 0).astimezone(UTC))
+    scheduler = Scheduler([nightly, monthly], runlog, AMS, clock=clock)
+
+    assert scheduler.run_pending() == ["nightly", "monthly"]
+    assert scheduler.run_pending() == []
+    clock.advance(timedelta(hours=15, minutes=59))  # 10 April 01:59
+    assert scheduler.run_pending() == []
+    clock.advance(timedelta(minutes=1))
+    assert scheduler.run_pending() == ["nightly"]
+    assert len(run_times(runlog, "nightly")) == 2
+    assert len(run_times(runlog, "monthly")) == 1
+
+
+def test_a_job_that_never_ran_runs_once_at_start(runlog: SqliteRunLog) -> None:
+    """With an empty run log every job is due once for its most recent slot, then not again."""
+    clock = FakeClock(local(2026, 4, 9, 10, 0).astimezone(UTC))
+    scheduler = Scheduler([daily("nightly", 2)], runlog, AMS, clock=clock)
+    assert scheduler.run_pending() == ["nightly"]
+    assert scheduler.run_pending() == []
+
+
+# --- a failing job ------------------------------------------------------------------------------------
+
+
+def broken_register() -> None:
+    raise ValueError("register kapot")
+
+
+def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: SqliteRunLog, toolkit_log: Path) -> None:
+    """A raising job: traceback in the log file and to on_error, recorded as failed; others run; next day again."""
+    reports: list[tuple[str, BaseException, str]] = []
+    clock = FakeClock(local(2026, 6, 1, 2, 0).astimezone(UTC))
+    jobs = [daily("broken", 2, run=broken_register), daily("nightly", 2)]
+    seed(runlog, jobs, local(2026, 5, 31, 2, 0))
+    scheduler = Scheduler(jobs, runlog, AMS, clock=clock, on_error=lambda *report: reports.append(report))
+
+    assert scheduler.run_pending() == ["broken", "nightly"]
+    assert scheduler.run_pending() == []  # not retried every poll within the same slot
+    clock.advance(timedelta(days=1))
+    assert scheduler.run_pending() == ["broken", "nightly"]
+
+    assert [(name, type(exc)) for name, exc, _ in reports] == [("broken", ValueError)] * 2
+    assert "in broken_register" in reports[0][2] and "ValueError: register kapot" in reports[0][2]
+    text = toolkit_log.read_text(encoding="utf-8")
+    assert "Taak broken mislukt" in text
+    assert "Traceback (most recent call last)" in text and "ValueError: register kapot" in text
+    assert [(r.ok, r.summary) for r in runlog.runs("broken")][1:] == [(False, "ValueError: register kapot")] * 2
+    assert [r.ok for r in runlog.runs("nightly")][1:] == [True, True]
+
+
+def test_a_failing_error_report_does_not_stop_the_scheduler(runlog: SqliteRunLog, toolkit_log: Path) -> None:
+    """When on_error itself raises (e.g. the mail is down), the next job still runs and the fault is logged."""
+
+    def mail_down(name: str, exc: BaseException, trace: str) -> None:
+        raise ConnectionError("mailserver onbereikbaar")
+
+    clock = FakeClock(local(2026, 6, 1, 9, 0).astimezone(UTC))
+    jobs = [daily("broken", 2, run=broken_register), daily("nightly", 2)]
+    scheduler = Scheduler(jobs, runlog, AMS, clock=clock, on_error=mail_down)
+    assert scheduler.run_pending() == ["broken", "nightly"]
+    assert "mailserver onbereikbaar" in toolkit_log.read_text(encoding="utf-8")
+
+
+# --- the loop, the log and stopping -------------------------------------------------------------------
+
+
+def test_run_forever_catches_up_at_start_keeps_polling_and_returns_on_stop(runlog: SqliteRunLog) -> None:
+    """run_forever runs a due job at once, runs it again when the next slot comes, and returns after stop."""
+    clock = FakeClock(local(2026, 6, 1, 9, 0).astimezone(UTC))
+    scheduler = Scheduler([daily("nightly", 2)], runlog, AMS, clock=clock)
+    stop = threading.Event()
+    loop = threading.Thread(target=scheduler.run_forever, args=(stop,), kwargs={"poll_seconds": 0.02})
+    loop.start()
+    try:
+        wait_until(lambda: len(runlog.runs("nightly")) == 1)
+        clock.advance(timedelta(days=1))
+        wait_until(lambda: len(runlog.runs("nightly")) == 2)
+    finally:
+        stop.set()
+        loop.join(timeout=5)
+    assert not loop.is_alive()
+    assert len(runlog.runs("nightly")) == 2
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_setup_log_rotates_and_does_not_double_handlers(tmp_path: Path) -> None:
+    """The log file rotates past about 1 MB, and setting the log up twice writes each line once."""
+    log_dir = tmp_path / "logs"
+    try:
+        setup_log(log_dir, 0)
+        logger = setup_log(log_dir, 1)
+        logging.getLogger("toolkit.scheduler").info("een enkele regel")
+        assert (log_dir / "integrity.log").read_text(encoding="utf-8").count("een enkele regel") == 1
+        for n in range(1200):
+            logger.info("regel %d %s", n, "x" * 1000)
+        assert (log_dir / "integrity.log.1").exists()
+        assert (log_dir / "integrity.log").stat().st_size <= 1_000_000
+    finally:
+        logger = logging.getLogger("toolkit")
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
+
+
+SLOW_JOB_SCRIPT = textwrap.dedent(
+    """
+    import sys, threading, time
+    from datetime import time as wall
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+    from tests.scheduler_helpers import SqliteRunLog
+    from toolkit.scheduler import JobSpec, Scheduler, install_signal_handlers, setup_log
+
+    work = Path(sys.argv[1])
+    poll = float(sys.argv[2])
+
+    def slow_job():
+        (work / "started").write_text("ja")
+        time.sleep(1.0)
+        (work / "finished").write_text("ja")
+        return "klaar"
+
+    stop = threading.Event()
+    install_signal_handlers(stop)
+    setup_log(work / "logs", 0)
+    job = JobSpec(name="nightly", period="daily", at=wall(2, 0), run=slow_job)
+    Scheduler([job], SqliteRunLog(work / "runs.db"), ZoneInfo("Europe/Amsterdam")).run_forever(stop, poll)
+    """
+)
+
+
+def start_scheduler_process(work: Path, poll_seconds: float) -> subprocess.Popen[bytes]:
+    script = work / "planner.py"
+    script.write_text(SLOW_JOB_SCRIPT, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script), str(work), str(poll_seconds)], cwd=REPO, env=child_env())
+
+
+def child_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_during_a_job_lets_it_finish_and_exits_0(tmp_path: Path, signum: int) -> None:
+    """SIGTERM/SIGINT while a job runs: the job finishes and is recorded, the process exits with code 0."""
+    process = start_scheduler_process(tmp_path, 0.1)
+    try:
+        wait_until(lambda: (tmp_path / "started").exists(), seconds=15)
+        process.send_signal(signum)
+        assert process.wait(timeout=15) == 0
+    finally:
+        process.kill()
+    assert (tmp_path / "finished").read_text() == "ja"
+    assert [(r.ok, r.summary) for r in SqliteRunLog(tmp_path / "runs.db").runs("nightly")] == [(True, "klaar")]
+    assert "Planner gestopt" in (tmp_path / "logs" / "integrity.log").read_text(encoding="utf-8")
+
+
+def test_a_stop_signal_while_idle_ends_the_wait_at_once(tmp_path: Path) -> None:
+    """SIGTERM between polls (30 s apart) ends the process within seconds, with exit code 0."""
+    process = start_scheduler_process(tmp_path, 30)
+    try:
+        wait_until(lambda: len(SqliteRunLog(tmp_path / "runs.db").runs("nightly")) == 1, seconds=15)
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - signalled < 5
+    finally:
+        process.kill()

@@ -1,0 +1,332 @@
+"""When each unattended job is due, and the loop that runs it.
+
+The jobs (nightly, monthly, yearly, biennial) are due at a local wall-clock time in the configured zone
+(Europe/Amsterdam). Whether a job runs is decided here, by `is_due`, from an injectable clock and the run
+log, never by the `schedule` library:
+
+- `schedule` only serves as the wake-up timer of `Scheduler.run_forever` (every `poll_seconds`). It counts
+  in the machine's naive local time, needs pytz for time zones and deliberately never catches up missed
+  runs, so it cannot be trusted with DST or downtime. A due job starts within `poll_seconds` of its slot.
+- A *slot* is one scheduled moment (e.g. 2026-03-01 02:00 Europe/Amsterdam). A job is due when its most
+  recent slot is at or before now and its last success is before that slot. After downtime, however many
+  slots were missed, the job runs once: only the most recent slot counts.
+- A job that has never succeeded is due at once for its most recent slot (catch-up on first start); a
+  biennial job has no slot before its `first_year`, so it waits for that.
+- DST: a wall-clock time that does not exist (02:30 on the last Sunday of March) means the first valid
+  moment after the gap (03:00); a time that happens twice (02:30 on the last Sunday of October) means the
+  first occurrence. Either way the job runs once that day.
+- Day 29-31 in a shorter month means the last day of that month.
+- A job that raises is logged with its traceback, recorded as failed and reported through `on_error`; the
+  other jobs still run. It is not retried for the same slot by this process (no failure storm every
+  poll); the next slot runs it again, and so does a restart of the scheduler.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import schedule
+
+from toolkit.errors import ConfigError
+
+PERIODS = ("daily", "monthly", "yearly", "biennial")
+LOG_FILENAME = "integrity.log"
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 5
+_HANDLER_MARK = "_integrity_toolkit_handler"
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobSpec:
+    """One unattended job and when it is due, in local wall-clock time of the configured zone."""
+
+    name: str
+    period: str
+    at: time
+    day: int = 1
+    month: int = 1
+    first_year: int | None = None
+    run: Callable[[], object]
+
+    def __post_init__(self) -> None:
+        problem = _spec_problem(self)
+        if problem:
+            raise ConfigError(
+                f"Planner, taak '{self.name}': {problem}",
+                hint="Pas de planning van deze taak aan in config.toml.",
+            )
+
+
+def _spec_problem(spec: JobSpec) -> str | None:
+    """What is wrong with a job's schedule, or None."""
+    if spec.period not in PERIODS:
+        return f"onbekende periode '{spec.period}' (kies uit {', '.join(PERIODS)})"
+    if spec.at.tzinfo is not None:
+        return "het tijdstip moet een kloktijd zonder tijdzone zijn"
+    if not 1 <= spec.day <= 31:
+        return f"dag {spec.day} bestaat niet (1 t/m 31)"
+    if not 1 <= spec.month <= 12:
+        return f"maand {spec.month} bestaat niet (1 t/m 12)"
+    if spec.period == "biennial" and spec.first_year is None:
+        return "een tweejaarlijkse taak heeft een eerste jaar nodig (first_year)"
+    return None
+
+
+class RunLog(Protocol):
+    """Where the scheduler reads the last success of a job and records every run (aware UTC datetimes)."""
+
+    def last_success(self, job: str) -> datetime | None: ...
+
+    def record_run(self, job: str, started: datetime, finished: datetime, ok: bool, summary: str) -> None: ...
+
+
+def utc_now() -> datetime:
+    """The real clock: an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+# --- when a job is due ---------------------------------------------------------------------------------
+
+
+def period_start(spec: JobSpec, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """The most recent slot of `spec` at or before `now` (aware, UTC), or None if it has none yet."""
+    _require_aware(now, "now")
+    for slot_date in _candidate_dates(spec, now.astimezone(zone).date()):
+        slot = wall_time_instant(slot_date, spec.at, zone)
+        if slot <= now:
+            return slot
+    return None
+
+
+def is_due(spec: JobSpec, last_success: datetime | None, now: datetime, zone: ZoneInfo) -> bool:
+    """True when the most recent slot is at or before `now` and the last success came before it."""
+    slot = period_start(spec, now, zone)
+    if slot is None:
+        return False
+    if last_success is None:
+        return True
+    _require_aware(last_success, "last_success")
+    return last_success < slot
+
+
+def wall_time_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock time: first occurrence if doubled, end of the gap if skipped."""
+    local = datetime.combine(day, at.replace(fold=0), tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return instant
+    return _gap_end(local, zone)
+
+
+def _gap_end(local: datetime, zone: ZoneInfo) -> datetime:
+    """The instant a DST gap that swallows `local` ends (the clock jumps forward there)."""
+    before = local.replace(fold=1).astimezone(UTC)  # read with the later offset: lies before the jump
+    after = local.replace(fold=0).astimezone(UTC)  # read with the earlier offset: lies after the jump
+    offset_after = after.astimezone(zone).utcoffset()
+    while after - before > timedelta(microseconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(zone).utcoffset() == offset_after:
+            after = middle
+        else:
+            before = middle
+    return after
+
+
+def _candidate_dates(spec: JobSpec, today: date) -> Iterator[date]:
+    """The slot date of the current period and of the one before it, latest first."""
+    if spec.period == "daily":
+        yield today
+        yield today - timedelta(days=1)
+    elif spec.period == "monthly":
+        previous = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        yield _clamped_date(today.year, today.month, spec.day)
+        yield _clamped_date(*previous, spec.day)
+    else:
+        yield from _yearly_dates(spec, today.year)
+
+
+def _yearly_dates(spec: JobSpec, year: int) -> Iterator[date]:
+    """Slot dates of a yearly or biennial job in `year` or before, latest first (two at most)."""
+    step = 2 if spec.period == "biennial" else 1
+    first = spec.first_year if spec.first_year is not None else year - step
+    latest = year - (year - first) % step
+    for cycle_year in (latest, latest - step):
+        if cycle_year >= first:
+            yield _clamped_date(cycle_year, spec.month, spec.day)
+
+
+def _clamped_date(year: int, month: int, day: int) -> date:
+    """The date, with a day past the month's end moved to its last day (31 February → 28/29 February)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got {moment!r}")
+
+
+# --- running the jobs ----------------------------------------------------------------------------------
+
+ErrorReporter = Callable[[str, BaseException, str], None]
+
+
+class Scheduler:
+    """Runs every due job once per slot, records each run, and keeps going when a job fails."""
+
+    def __init__(
+        self,
+        jobs: Iterable[JobSpec],
+        runlog: RunLog,
+        zone: ZoneInfo,
+        clock: Callable[[], datetime] = utc_now,
+        on_error: ErrorReporter | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.jobs = tuple(jobs)
+        names = [job.name for job in self.jobs]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ConfigError(f"Planner: taak {', '.join(duplicates)} staat meer dan eens in de planning.")
+        self._runlog = runlog
+        self._zone = zone
+        self._clock = clock
+        self._on_error = on_error
+        self._log = logger or logging.getLogger(__name__)
+        self._attempted: dict[str, datetime] = {}
+
+    def due_slot(self, spec: JobSpec) -> datetime | None:
+        """The slot `spec` is due for now, or None when it is not due."""
+        slot = period_start(spec, self._clock(), self._zone)
+        if slot is None:
+            return None
+        attempted = self._attempted.get(spec.name)
+        if attempted is not None and attempted >= slot:
+            return None
+        last = self._runlog.last_success(spec.name)
+        return slot if last is None or last < slot else None
+
+    def run_pending(self, stop: threading.Event | None = None) -> list[str]:
+        """Run each due job once, in order; stop early between jobs when `stop` is set. Returns names run."""
+        ran: list[str] = []
+        for spec in self.jobs:
+            if stop is not None and stop.is_set():
+                break
+            slot = self.due_slot(spec)
+            if slot is not None:
+                self._run_one(spec, slot)
+                ran.append(spec.name)
+        return ran
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float = 30) -> None:
+        """Run due jobs now and then every `poll_seconds`, until `stop` is set (a running job finishes first)."""
+        timer = schedule.Scheduler()
+        timer.every(poll_seconds).seconds.do(self._tick, stop)
+        self._log.info("Planner gestart met %d taken; controle elke %s s.", len(self.jobs), poll_seconds)
+        self._tick(stop)
+        while not stop.wait(_wait_seconds(timer, poll_seconds)):
+            idle = timer.idle_seconds
+            if idle is None or idle > poll_seconds:
+                timer.run_all()  # the machine's wall clock went back (e.g. end of DST): don't sleep an hour
+            else:
+                timer.run_pending()
+        self._log.info("Planner gestopt.")
+
+    def _tick(self, stop: threading.Event) -> None:
+        """One wake-up: run what is due; a fault outside a job (e.g. the run log) is logged, not fatal."""
+        try:
+            self.run_pending(stop)
+        except Exception:
+            self._log.exception("Planner: fout buiten een taak; volgende poging bij de volgende controle.")
+
+    def _run_one(self, spec: JobSpec, slot: datetime) -> None:
+        self._attempted[spec.name] = slot
+        started = self._clock()
+        self._log.info("Taak %s gestart (gepland %s).", spec.name, slot.astimezone(self._zone).isoformat())
+        try:
+            result = spec.run()
+        except Exception as exc:
+            trace = traceback.format_exc()
+            self._log.error("Taak %s mislukt:\n%s", spec.name, trace.rstrip())
+            self._record(spec.name, started, False, f"{type(exc).__name__}: {exc}")
+            self._report(spec.name, exc, trace)
+            return
+        summary = "" if result is None else str(result)
+        self._log.info("Taak %s klaar. %s", spec.name, summary)
+        self._record(spec.name, started, True, summary)
+
+    def _record(self, name: str, started: datetime, ok: bool, summary: str) -> None:
+        try:
+            self._runlog.record_run(name, started, self._clock(), ok, summary)
+        except Exception:
+            self._log.exception("Planner: run van taak %s kon niet in het runlogboek worden vastgelegd.", name)
+
+    def _report(self, name: str, exc: BaseException, trace: str) -> None:
+        if self._on_error is None:
+            return
+        try:
+            self._on_error(name, exc, trace)
+        except Exception:
+            self._log.exception("Planner: de foutmelding over taak %s kon niet worden verstuurd.", name)
+
+
+def _wait_seconds(timer: schedule.Scheduler, poll_seconds: float) -> float:
+    """How long to sleep until the timer's next wake-up, never longer than one poll interval."""
+    idle = timer.idle_seconds
+    if idle is None:
+        return poll_seconds
+    return min(max(idle, 0.01), poll_seconds)
+
+
+# --- process plumbing ----------------------------------------------------------------------------------
+
+
+def install_signal_handlers(stop: threading.Event, logger: logging.Logger | None = None) -> None:
+    """Make SIGTERM and SIGINT set `stop`, so the running job finishes and the loop returns (exit code 0)."""
+    log = logger or logging.getLogger(__name__)
+
+    def request_stop() -> None:
+        log.info("Stopsignaal ontvangen; de lopende taak wordt afgemaakt, daarna stopt de planner.")
+        stop.set()
+
+    def handle(signum: int, frame: object) -> None:
+        # Event.set takes a lock the main thread may hold at this very moment (inside stop.wait);
+        # setting it from a helper thread cannot deadlock the way setting it in the handler could.
+        threading.Thread(target=request_stop, name="planner-stop", daemon=True).start()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handle)
+
+
+def setup_log(log_dir: Path, verbosity: int) -> logging.Logger:
+    """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr at a level set by -v."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("toolkit")
+    for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
+        logger.removeHandler(handler)
+        handler.close()
+    console_level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    file_handler = RotatingFileHandler(
+        log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    file_handler.setLevel(min(logging.INFO, console_level))
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(console_level)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in (file_handler, console):
+        handler.setFormatter(formatter)
+        setattr(handler, _HANDLER_MARK, True)
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return logger
