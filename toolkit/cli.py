@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ COMMANDS = {
     "nightly": "toolkit.commands.nightly:nightly_command",
     "audit": "toolkit.commands.audit:audit_group",
     "mail": "toolkit.commands.mail:mail_group",
+    "suppliers": "toolkit.commands.suppliers:suppliers_group",
 }
 
 
@@ -52,6 +54,9 @@ class LazyGroup(click.Group):
             raise UserFacingError(str(exc), int(exc.exit_code)) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(ExitCode.FINDINGS) from None
         except Exception as exc:
             if _debugging(ctx):
                 raise

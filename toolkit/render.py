@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import singledispatch
@@ -92,3 +95,75 @@ def _(result: Verdict) -> list[str]:
     if result.ok:
         return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
     return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
+
+
+# -- suppliers -----------------------------------------------------------------------------------
+from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview  # noqa: E402
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long batches (only on a terminal); yields a callback taking a step count."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda steps: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _send_lines(report: Any) -> list[str]:
+    if report is None:
+        return []
+    lines = [f"  {OK} verstuurd: {len(report.sent)}"]
+    if report.already_sent:
+        lines.append(f"  {OK} al eerder verstuurd (niet opnieuw): {len(report.already_sent)}")
+    if report.recovered:
+        lines.append(f"  {OK} na een onderbreking teruggevonden in Verzonden items: {len(report.recovered)}")
+    lines += [f"  {BAD} mislukt: {key}: {why}" for key, why in report.failed]
+    if report.stopped_early:
+        lines.append(f"  {WAIT} {report.stopped_early}; {report.not_attempted} nog niet geprobeerd.")
+        lines.append("    Hervatten: draai dezelfde opdracht opnieuw; wat al weg is, gaat niet nog eens.")
+    return lines
+
+
+@text.register
+def _(result: MailingResult) -> list[str]:
+    plan = result.plan
+    lines = [f"Verzendronde {plan.cycle}: {len(plan.messages)} leverancier(s) krijgen de integriteitscode."]
+    lines += [f"  - zonder (geldig) e-mailadres, voor de contracteigenaar: {item}" for item in plan.no_email]
+    lines += [f"  - {finding}" for finding in plan.findings]
+    if not result.sent:
+        if plan.messages:
+            first = plan.messages[0]
+            lines += ["", "Eerste bericht:", f"  Aan: {', '.join(first.to)}", f"  Onderwerp: {first.subject}", ""]
+            lines += ["  " + line for line in first.text.splitlines()]
+            lines += [
+                "",
+                f"Alle berichten staan als .eml in {result.preview_dir}",
+                "Er is niets verstuurd. Versturen: integrity suppliers mail --send",
+            ]
+        return lines
+    lines += _send_lines(result.report)
+    lines += [f"  {WAIT} {reason}" for reason in result.waiting]
+    return lines
+
+
+@text.register
+def _(result: FollowUpResult) -> list[str]:
+    lines = [f"{len(result.reminders)} herinnering(en) en {len(result.escalations)} escalatie(s) staan klaar."]
+    for mail in result.reminders + result.escalations:
+        lines.append(f"  - {mail.subject} -> {', '.join(mail.to)}")
+    if not result.sent:
+        if result.reminders or result.escalations:
+            lines.append("Er is niets verstuurd. Versturen: integrity suppliers remind --send")
+        return lines
+    return lines + _send_lines(result.report) + [f"  {WAIT} {reason}" for reason in result.waiting]
+
+
+@text.register
+def _(result: StatusOverview) -> list[str]:
+    lines = [f"Verzendronde {result.cycle}:"]
+    lines += [f"  {status:<16} {count:>5}" for status, count in result.counts.items()]
+    if result.attention:
+        lines += ["", "Vraagt aandacht:"] + [f"  - {item}" for item in result.attention]
+    return lines

@@ -1,0 +1,63 @@
+"""integrity suppliers mail | remind | status"""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli import AppContext, exit_with, pass_app
+
+
+@click.group("suppliers")
+def suppliers_group() -> None:
+    """Leveranciers: de integriteitscode eens in de twee jaar, bevestigingen, herinneringen."""
+
+
+@suppliers_group.command("mail")
+@click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen een voorbeeld, er gaat niets weg).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), metavar="N", help="Hoogstens N berichten nu; de rest bij een volgende run."
+)
+@click.option("--cycle", "cycle", type=int, metavar="JAAR", help="Verzendronde (standaard de huidige, uit config).")
+@pass_app
+def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | None) -> None:
+    """Stuur de integriteitscode aan elke actieve leverancier die hem deze ronde nog niet kreeg."""
+    from toolkit.render import emit, progress_bar
+    from toolkit.suppliers import service, steps
+
+    ws = app.workspace()
+    chosen = service.cycle_for(ws, cycle)
+    plan = service.plan_mailing(ws, chosen)
+    if send:
+        steps.mark_cycle_started(ws, chosen)
+        with progress_bar(len(plan.messages), "Versturen") as bar:
+            result = service.run_mailing(ws, plan, send=True, limit=limit, progress=bar)
+    else:
+        result = service.run_mailing(ws, plan, send=False)
+    emit(result)
+    exit_with(0 if result.report is None or result.report.ok else 1)
+
+
+@suppliers_group.command("remind")
+@click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen tonen wat klaarstaat).")
+@pass_app
+def remind_command(app: AppContext, send: bool) -> None:
+    """Herinneringen na de ingestelde termijn, daarna één escalatie naar de contracteigenaar."""
+    from toolkit.render import emit
+    from toolkit.suppliers import service
+
+    ws = app.workspace()
+    result = service.run_follow_ups(ws, service.cycle_for(ws), send=send)
+    emit(result)
+    exit_with(0 if result.report is None or result.report.ok else 1)
+
+
+@suppliers_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@pass_app
+def status_command(app: AppContext, as_json: bool) -> None:
+    """Aantallen per status in de huidige ronde en de leveranciers die aandacht nodig hebben."""
+    from toolkit.render import emit
+    from toolkit.suppliers import service
+
+    ws = app.workspace()
+    emit(service.status_overview(ws, service.cycle_for(ws)), as_json)

@@ -1,0 +1,53 @@
+"""Nightly steps for suppliers: the mailing for suppliers added mid-cycle, reminders and escalations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolkit.nightly import StepResult
+from toolkit.suppliers import rules, service
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
+
+STARTED_KEY = "suppliers.cycle.{cycle}.started"
+
+
+def mark_cycle_started(ws: Workspace, cycle: int) -> None:
+    ws.state.set(STARTED_KEY.format(cycle=cycle), ws.today.isoformat())
+
+
+def cycle_started(ws: Workspace, cycle: int) -> bool:
+    return ws.state.get(STARTED_KEY.format(cycle=cycle)) is not None
+
+
+def new_suppliers_step(ws: Workspace) -> StepResult:
+    """Once a cycle's mailing has started, a supplier added later gets the code from the nightly job."""
+    name = "leveranciers: code voor nieuwe leveranciers"
+    settings = ws.config.suppliers
+    cycle = rules.current_cycle(settings.first_year, settings.interval_years, ws.today)
+    if cycle is None or not cycle_started(ws, cycle):
+        return StepResult(name, True, "geen lopende verzendronde")
+    plan = service.plan_mailing(ws, cycle)
+    if not plan.messages:
+        return StepResult(name, True, f"ronde {cycle}: niemand nieuw")
+    result = service.run_mailing(ws, plan, send=True, limit=None)
+    report = result.report
+    assert report is not None
+    details = tuple(f"mislukt: {key}: {why}" for key, why in report.failed) + tuple(result.waiting)
+    return StepResult(name, report.ok, f"ronde {cycle}: {len(report.sent)} verstuurd", details)
+
+
+def follow_up_step(ws: Workspace) -> StepResult:
+    name = "leveranciers: herinneringen en escalaties"
+    settings = ws.config.suppliers
+    cycle = rules.current_cycle(settings.first_year, settings.interval_years, ws.today)
+    if cycle is None or not cycle_started(ws, cycle):
+        return StepResult(name, True, "geen lopende verzendronde")
+    result = service.run_follow_ups(ws, cycle, send=True)
+    report = result.report
+    assert report is not None
+    summary = f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {len(report.sent)} verstuurd"
+    return StepResult(
+        name, report.ok, summary, tuple(f"mislukt: {k}: {w}" for k, w in report.failed) + tuple(result.waiting)
+    )
