@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import singledispatch
@@ -15,6 +17,7 @@ import click
 from toolkit.audit import Verdict
 from toolkit.checks import CheckReport
 from toolkit.init import InitResult
+from toolkit.mail.sender import SendReport
 from toolkit.nightly import JobReport
 
 OK, BAD, WAIT = "✓", "✗", "…"
@@ -92,3 +95,46 @@ def _(result: Verdict) -> list[str]:
     if result.ok:
         return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
     return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
+
+
+@text.register
+def _(result: SendReport) -> list[str]:
+    lines = [
+        f"{OK if result.ok else BAD} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
+        + (
+            f", {len(result.recovered)} na een onderbreking teruggevonden in Verzonden items"
+            if result.recovered
+            else ""
+        )
+        + (f", {len(result.failed)} mislukt" if result.failed else "")
+        + f" (van {result.total})."
+    ]
+    lines += [f"    - {key}: {reason}" for key, reason in result.failed]
+    if result.stopped_early:
+        lines.append(f"Gestopt: {result.stopped_early}.")
+    if result.limit_reached:
+        lines.append(f"Limiet van deze run bereikt: {result.not_attempted} bericht(en) volgen bij de volgende run.")
+    elif result.not_attempted:
+        lines.append(f"Niet geprobeerd: {result.not_attempted} bericht(en).")
+    if result.resume_hint and not result.limit_reached:
+        lines.append(f"Hervatten: {result.resume_hint}.")
+    return lines
+
+
+@contextmanager
+def progress_bar(total: int, label: str = "Versturen") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for a batch, shown only when stderr is a terminal; yields `progress(n)`.
+
+    Use: `with progress_bar(len(mails)) as progress: report = mailer.send_all(mails, progress=progress)`.
+    Output piped to a file, a log or a test runner stays clean.
+    """
+    stream = click.get_text_stream("stderr")
+    if total < 2 or not stream.isatty():
+        yield _no_progress
+        return
+    with click.progressbar(length=total, label=label, file=stream, show_pos=True) as bar:
+        yield bar.update
+
+
+def _no_progress(steps: int) -> None:
+    """Progress nobody sees."""
