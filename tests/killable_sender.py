@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
@@ -62,13 +62,13 @@ def batch(count: int) -> list[OutgoingMail]:
 # ---------------------------------------------------------------- child side
 
 
-def _folder_backend(spec: dict[str, Any]) -> MailBackend:
+def _folder_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
     from toolkit.mail.folder import FolderBackend
 
     return FolderBackend(Path(spec["outbox"]), {})
 
 
-def _exchange_backend(spec: dict[str, Any]) -> MailBackend:
+def _exchange_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
     from toolkit.mail.exchange import ExchangeBackend, ExchangeSettings
 
     settings = ExchangeSettings(
@@ -80,7 +80,7 @@ def _exchange_backend(spec: dict[str, Any]) -> MailBackend:
         processed_folder="Verwerkt",
         max_wait=10.0,
     )
-    return ExchangeBackend(settings, os.environ["INTEGRITY_EXCHANGE_PASSWORD"], None)
+    return ExchangeBackend(settings, env["INTEGRITY_EXCHANGE_PASSWORD"], None)
 
 
 class DuplicateWitness:
@@ -107,10 +107,18 @@ class DuplicateWitness:
         return self.inner.was_sent(message_id)
 
 
-CHILD_BACKENDS: dict[str, Callable[[dict[str, Any]], MailBackend]] = {
+CHILD_BACKENDS: dict[str, Callable[[dict[str, Any], Mapping[str, str]], MailBackend]] = {
     "folder": _folder_backend,
     "exchange": _exchange_backend,
 }
+
+
+def make_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
+    """The backend a spec names (the child's, or the same one in the test process), with the duplicate witness."""
+    backend = CHILD_BACKENDS[spec["backend"]](spec, env)
+    if spec.get("witness"):
+        backend = DuplicateWitness(backend, Path(spec["witness"]))  # type: ignore[assignment]
+    return backend
 
 
 def child_main(spec: dict[str, Any]) -> int:
@@ -121,9 +129,7 @@ def child_main(spec: dict[str, Any]) -> int:
     state_dir = Path(spec["state"])
     state = StateStore(state_dir / "state.sqlite")
     audit = AuditTrail(state_dir / "audit.jsonl", head_store=state)
-    backend = CHILD_BACKENDS[spec["backend"]](spec)
-    if spec.get("witness"):
-        backend = DuplicateWitness(backend, Path(spec["witness"]))  # type: ignore[assignment]
+    backend = make_backend(spec, os.environ)
     mailer = Mailer(backend, state, audit, SHARED, "Woonpartners Integriteit", actor="killable")
     mails = batch(int(spec["count"]))
     print("ready", flush=True)

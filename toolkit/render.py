@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -128,7 +129,7 @@ def progress_bar(total: int, label: str = "Versturen") -> Iterator[Callable[[int
     Use: `with progress_bar(len(mails)) as progress: report = mailer.send_all(mails, progress=progress)`.
     Output piped to a file, a log or a test runner stays clean.
     """
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr  # CliRunner and redirections replace it: then it is no terminal
     if total < 2 or not stream.isatty():
         yield _no_progress
         return
