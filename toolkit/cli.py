@@ -135,12 +135,25 @@ def cli(ctx: click.Context, config_option: str | None, as_of: date | None, debug
     Begin met 'integrity init MAP --demo' en 'integrity check'. Zie README.md voor wie wat doet.
     """
     ctx.obj = AppContext(config_option, as_of, debug, verbose)
+    _keep_library_logs_off_the_terminal()
     ctx.call_on_close(lambda: ctx.obj._workspace and ctx.obj._workspace.close())
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point for the console script and `python -m toolkit`."""
     cli.main(args=argv, prog_name="integrity")
+
+
+def _keep_library_logs_off_the_terminal() -> None:
+    """exchangelib logs its back-off waits as warnings; without a handler Python prints them on stderr.
+
+    A NullHandler stops that; the records still propagate to whatever log handlers are configured (log files).
+    """
+    import logging
+
+    library = logging.getLogger("exchangelib")
+    if not any(isinstance(handler, logging.NullHandler) for handler in library.handlers):
+        library.addHandler(logging.NullHandler())
 
 
 def _log_internal_error(exc: BaseException) -> Path:

@@ -18,6 +18,7 @@ import click
 from toolkit.audit import Verdict
 from toolkit.checks import CheckReport
 from toolkit.init import InitResult
+from toolkit.mail.sender import SendReport
 from toolkit.nightly import JobReport
 
 OK, BAD, WAIT = "✓", "✗", "…"
@@ -97,33 +98,55 @@ def _(result: Verdict) -> list[str]:
     return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
 
 
+@text.register
+def _(result: SendReport) -> list[str]:
+    lines = [
+        f"{OK if result.ok else BAD} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
+        + (
+            f", {len(result.recovered)} na een onderbreking teruggevonden in Verzonden items"
+            if result.recovered
+            else ""
+        )
+        + (f", {len(result.failed)} mislukt" if result.failed else "")
+        + f" (van {result.total})."
+    ]
+    lines += [f"    - {key}: {reason}" for key, reason in result.failed]
+    if result.stopped_early:
+        lines.append(f"Gestopt: {result.stopped_early}.")
+    if result.limit_reached:
+        lines.append(f"Limiet van deze run bereikt: {result.not_attempted} bericht(en) volgen bij de volgende run.")
+    elif result.not_attempted:
+        lines.append(f"Niet geprobeerd: {result.not_attempted} bericht(en).")
+    if result.resume_hint and not result.limit_reached:
+        lines.append(f"Hervatten: {result.resume_hint}.")
+    return lines
+
+
+@contextmanager
+def progress_bar(total: int, label: str = "Versturen") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for a batch, shown only when stderr is a terminal; yields `progress(n)`.
+
+    Use: `with progress_bar(len(mails)) as progress: report = mailer.send_all(mails, progress=progress)`.
+    Output piped to a file, a log or a test runner stays clean.
+    """
+    stream = sys.stderr  # CliRunner and redirections replace it: then it is no terminal
+    if total < 2 or not stream.isatty():
+        yield _no_progress
+        return
+    with click.progressbar(length=total, label=label, file=stream, show_pos=True) as bar:
+        yield bar.update
+
+
+def _no_progress(steps: int) -> None:
+    """Progress nobody sees."""
+
+
 # -- suppliers -----------------------------------------------------------------------------------
 from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview  # noqa: E402
 
 
-@contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long batches (only on a terminal); yields a callback taking a step count."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda steps: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
 def _send_lines(report: Any) -> list[str]:
-    if report is None:
-        return []
-    lines = [f"  {OK} verstuurd: {len(report.sent)}"]
-    if report.already_sent:
-        lines.append(f"  {OK} al eerder verstuurd (niet opnieuw): {len(report.already_sent)}")
-    if report.recovered:
-        lines.append(f"  {OK} na een onderbreking teruggevonden in Verzonden items: {len(report.recovered)}")
-    lines += [f"  {BAD} mislukt: {key}: {why}" for key, why in report.failed]
-    if report.stopped_early:
-        lines.append(f"  {WAIT} {report.stopped_early}; {report.not_attempted} nog niet geprobeerd.")
-        lines.append("    Hervatten: draai dezelfde opdracht opnieuw; wat al weg is, gaat niet nog eens.")
-    return lines
+    return [] if report is None else ["  " + line for line in text(report)]
 
 
 @text.register

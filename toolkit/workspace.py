@@ -113,6 +113,9 @@ def _exchange_backend(config: Config, state: StateStore) -> MailBackend:
         auth=ex.auth,
         processed_folder=ex.processed_folder,
         reports_mailbox=ex.reports_mailbox,
+        tenant_id=ex.tenant_id,
+        client_id=ex.client_id,
+        impersonation=(ex.access == "impersonation"),
     )
     return ExchangeBackend(settings, secret("exchange") or "", state)
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP as _SMTP
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+
+
+class _CachedHeaderRegistry(HeaderRegistry):
+    """The stdlib registry builds a new header class on every lookup (about 0.8 ms of every message); cache them."""
+
+    @functools.cache  # noqa: B019 - one registry for the whole process; the cache is what we want
+    def __getitem__(self, name: str) -> type:
+        return super().__getitem__(name)
+
+
+SMTP = _SMTP.clone(header_factory=_CachedHeaderRegistry())
 
 
 @dataclass(frozen=True)
