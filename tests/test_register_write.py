@@ -236,3 +236,13 @@ def test_missing_owned_column_is_added_inside_the_table(tmp_path: Path) -> None:
     assert sheet.tables["Geschenken"].ref == "A1:N3"
     with zipfile.ZipFile(path) as archive:
         assert b'ref="A1:N3"' in archive.read("xl/tables/table1.xml")
+
+
+def test_later_update_for_the_same_cell_wins(tmp_path: Path) -> None:
+    """Two updates for one cell (a waiting change and a newer one) write the later value, not an error."""
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 1)
+    write(
+        path,
+        [CellUpdate(column="Beoordeling", value="eerst", nr=1), CellUpdate(column="Beoordeling", value="later", nr=1)],
+    )
+    assert read_register(path, GIFTS).rows[0].get("Beoordeling") == "later"

@@ -81,7 +81,8 @@ class StateStore:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        # NORMAL in WAL mode survives a killed process; only the 'sending' mark also needs to survive power loss
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -112,6 +113,14 @@ class StateStore:
         return self._db.execute("SELECT * FROM outgoing WHERE key = ?", (key,)).fetchone()
 
     def mark_sending(self, key: str, message_id: str, purpose: str) -> None:
+        """Committed durably (fsync) before the message goes out: after any crash we know it may have been sent."""
+        self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            self._mark_sending(key, message_id, purpose)
+        finally:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def _mark_sending(self, key: str, message_id: str, purpose: str) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"

@@ -45,10 +45,7 @@ class FolderBackend:
         self.outbox.mkdir(parents=True, exist_ok=True)
         target = self.outbox / outbox_name(message_id)
         temp = target.with_suffix(".tmp")
-        with open(temp, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+        temp.write_bytes(raw)  # write then rename: a killed process leaves no half message in the outbox
         os.replace(temp, target)
 
     def was_sent(self, message_id: str) -> bool:

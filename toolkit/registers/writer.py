@@ -61,6 +61,7 @@ def write_updates(
 ) -> WriteResult:
     """Apply updates to toolkit-owned cells; see the module docstring for the guarantees."""
     owned = set(register.owned_headers)
+    updates = _last_per_cell(updates)
     for update in updates:
         if update.column not in owned:
             raise ValueError(f"{update.column!r} is not a toolkit-owned column of {register.filename}")
@@ -87,6 +88,16 @@ def write_updates(
         return WriteResult(path, False, skipped=tuple(skipped))
     backup = save_atomically(book, path, worksheet.title, expectations, backups_dir, keep_backups)
     return WriteResult(path, True, changed, len(numbered), backup, tuple(skipped))
+
+
+def _last_per_cell(updates: Sequence[CellUpdate]) -> list[CellUpdate]:
+    """Several updates for one cell (a change that waited, then a newer one): the last one wins."""
+    latest: dict[tuple[object, str], CellUpdate] = {}
+    for update in updates:
+        row = ("nr", update.nr) if update.nr is not None else ("row", update.excel_row)
+        latest.pop((row, update.column), None)
+        latest[(row, update.column)] = update
+    return list(latest.values())
 
 
 def _load(path: Path, sheet: str) -> tuple[Any, Any]:
