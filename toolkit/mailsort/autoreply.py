@@ -7,7 +7,7 @@ import re
 from toolkit.mailsort.parse import ParsedMail
 
 # Headers that, present with any value, mark an automatic reply on their own.
-_MARKER_HEADERS = ("x-autoreply", "x-autorespond", "x-autoreply-from", "x-autoresponder")
+_MARKER_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Autoresponder")
 _PRECEDENCE_AUTO = frozenset(("auto_reply", "bulk", "junk"))
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(automatisch antwoord|automatisch beantwoord|automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response"
@@ -15,7 +15,7 @@ _SUBJECT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # Exchange marks mail its own rules generated (OOF, inbox rules) with these; ordinary mail never carries them.
-_EXCHANGE_GENERATED = ("x-ms-exchange-generated-message-source", "x-ms-exchange-inbox-rules-loop")
+_EXCHANGE_GENERATED = ("X-MS-Exchange-Generated-Message-Source", "X-MS-Exchange-Inbox-Rules-Loop")
 
 
 def _auto_submitted(parsed: ParsedMail) -> str | None:
@@ -27,8 +27,8 @@ def _auto_submitted(parsed: ParsedMail) -> str | None:
 
 def _header_signal(parsed: ParsedMail) -> str | None:
     for name in _MARKER_HEADERS:
-        if name in parsed.headers:
-            return name.title()
+        if name.lower() in parsed.headers:
+            return name
     precedence = parsed.headers.get("precedence", "").strip().lower()
     if precedence in _PRECEDENCE_AUTO:
         return "Precedence"
@@ -46,8 +46,8 @@ def _subject_signal(parsed: ParsedMail) -> str | None:
 def _exchange_signal(parsed: ParsedMail) -> str | None:
     """Exchange OOF replies carry no Auto-Submitted, but its rules agent stamps headers ordinary mail never has."""
     for name in _EXCHANGE_GENERATED:
-        if name in parsed.headers:
-            return name.title()
+        if name.lower() in parsed.headers:
+            return name
     return None
 
 

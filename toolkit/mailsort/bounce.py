@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ _ORIGINAL_STARTS = re.compile(
     re.IGNORECASE,
 )
 _HEAD_LINES = 12
+
+# flufl.bounce logs a traceback when one of its heuristics trips over odd mail; that is no concern of the user.
+logging.getLogger("flufl.bounce").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
