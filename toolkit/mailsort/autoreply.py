@@ -11,7 +11,7 @@ _MARKER_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Autore
 _PRECEDENCE_AUTO = frozenset(("auto_reply", "bulk", "junk"))
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(automatisch antwoord|automatisch beantwoord|automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response"
-    r"|afwezig|out of (the )?office|abwesend|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique)\b",
+    r"|afwezig\w*|out of (the )?office|abwesend|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique)\b",
     re.IGNORECASE,
 )
 # Exchange marks mail its own rules generated (OOF, inbox rules) with these; ordinary mail never carries them.
