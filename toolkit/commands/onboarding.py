@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 
 import click
 
@@ -34,7 +35,7 @@ def send_command(app: AppContext, really_send: bool) -> None:
             click.echo(f"\nEcht versturen: {send_hint(app)}")
         return
     if plan.due:
-        with click.progressbar(length=len(plan.due), label="Versturen", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=len(plan.due), label="Versturen", file=sys.stderr) as bar:
             result = send_welcome(ws, plan, send=True, progress=bar.update)
     else:
         result = send_welcome(ws, plan, send=True)

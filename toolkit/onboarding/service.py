@@ -371,8 +371,23 @@ def _record_sent(ws: Workspace, plan: WelcomePlan, welcomed: list[Newcomer]) -> 
     from toolkit.registers.pending import save
     from toolkit.registers.writer import CellUpdate
 
-    updates = [CellUpdate(SENT_COLUMN, ws.today, nr=p.nr, excel_row=p.excel_row) for p in welcomed]
+    waiting = _waiting_sent_dates(ws)
+    updates = [
+        CellUpdate(SENT_COLUMN, ws.today, nr=p.nr, excel_row=p.excel_row)
+        for p in welcomed
+        if p.nr is None or p.nr not in waiting
+    ]
     return save(ws, STAFF, updates, plan.fingerprint)
+
+
+def _waiting_sent_dates(ws: Workspace) -> set[int]:
+    """Nrs whose 'Code verzonden op' already waits for a locked workbook: not queued again with a later date."""
+    return {
+        item["nr"]
+        for change in ws.state.pending(STAFF.key)
+        for item in change.payload
+        if item["column"] == SENT_COLUMN and item["nr"] is not None
+    }
 
 
 def _send_digest(ws: Workspace, mailer: Mailer, people: list[Newcomer]) -> tuple[MailSummary | None, tuple[str, ...]]:
