@@ -2,8 +2,9 @@
 
 A handler for the inbox pipeline (toolkit/inbox/pipeline.py). It recognises a message only when the sender's
 address is the `E-mail` of a staff member who was sent the code (`Code verzonden op`) and has not confirmed yet,
-and the reply's own words (quoted text left out) are a confirmation. Anything else (a question, an
-out-of-office, a second reply after confirming) is left for the next handler or for a person.
+the message is no automatic reply, and the reply's own words (quoted text left out) are a confirmation.
+Anything else (a question, an out-of-office, a second reply after confirming) is left for the next handler
+or for a person.
 """
 
 from __future__ import annotations
@@ -51,11 +52,14 @@ def confirmation_day(written: datetime | date | None, sent_on: date, today: date
 def confirmation_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     """Fill in 'Ontvangst bevestigd op' for a new employee whose reply confirms receipt of the code."""
     from toolkit.inbox.pipeline import Handled
+    from toolkit.mailsort.autoreply import is_auto_reply
     from toolkit.mailsort.reply import ReplyKind, classify_reply, own_words
     from toolkit.registers.writer import CellUpdate
 
     rows = awaiting_confirmation(run.table(STAFF), inbound.mail.from_address or "")
-    if not rows or classify_reply(own_words(inbound.mail)) is not ReplyKind.CONFIRMATION:
+    if not rows or is_auto_reply(inbound.mail) is not None:
+        return None
+    if classify_reply(own_words(inbound.mail)) is not ReplyKind.CONFIRMATION:
         return None
     ws = run.ws
     queued = {(u.nr, u.excel_row) for u in run.updates.get(STAFF.key, []) if u.column == CONFIRMED_COLUMN}
