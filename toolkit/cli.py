@@ -25,6 +25,7 @@ COMMANDS = {
     "audit": "toolkit.commands.audit:audit_group",
     "mail": "toolkit.commands.mail:mail_group",
     "suppliers": "toolkit.commands.suppliers:suppliers_group",
+    "onboarding": "toolkit.commands.onboarding:onboarding_group",
 }
 
 

@@ -14,7 +14,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -144,6 +144,12 @@ class OnboardingConfig:
     days_ahead: int = 14
     conversation_weeks: int = 6
     agenda_month: int = 9
+    send_from: str | None = None  # "YYYY-MM-DD": only staff starting on or after it get the welcome mail
+
+    @property
+    def joined_since(self) -> date | None:
+        """send_from as a date (checked on load); None means: no cut-off."""
+        return date.fromisoformat(self.send_from) if self.send_from else None
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,7 @@ def load_config(path: Path) -> Config:
     config = _build(Config, data, path, prefix="", skip={"source"})
     config = dataclasses.replace(config, source=path.resolve())
     _check_paths(config)
+    _check_onboarding(config)
     return config
 
 
@@ -338,6 +345,22 @@ def _check_paths(config: Config) -> None:
             f"{config.source}: 'organisation.timezone' {config.organisation.timezone!r} is onbekend.",
             hint='gebruik bijvoorbeeld "Europe/Amsterdam".',
         ) from exc
+
+
+def _check_onboarding(config: Config) -> None:
+    value = config.onboarding.send_from
+    try:
+        date.fromisoformat(value or "2000-01-01")
+    except ValueError as exc:
+        raise ConfigError(
+            f"{config.source}: 'onboarding.send_from' is geen datum: {value!r}.",
+            hint='schrijf JJJJ-MM-DD, bijvoorbeeld send_from = "2026-01-01", of laat de sleutel weg.',
+        ) from exc
+    if not 1 <= config.onboarding.agenda_month <= 12:
+        raise ConfigError(
+            f"{config.source}: 'onboarding.agenda_month' moet een maand zijn (1 t/m 12), niet {config.onboarding.agenda_month}.",
+            hint="bijvoorbeeld agenda_month = 9 voor september.",
+        )
 
 
 SECRETS = {

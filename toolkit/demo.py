@@ -140,6 +140,7 @@ def staff_rows(today: date, rng: random.Random) -> list[dict[str, Any]]:
     rows[-1]["In dienst per"] = today + timedelta(days=10)
     rows[-2]["In dienst per"] = today - timedelta(days=5)
     rows[-3]["In dienst per"] = today - timedelta(days=60)
+    rows[-3]["Code verzonden op"] = today - timedelta(days=62)  # onboarding status: no conversation, no confirmation
     rows[-4]["Uit dienst per"] = today - timedelta(days=30)
     for row in rows[:-3]:
         row["Gesprek M&O op"] = row["In dienst per"] + timedelta(days=20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from toolkit.errors import InputError, RefusedError
@@ -13,6 +13,8 @@ from toolkit.mail.folder import ensure_maildir
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE_MARKERS = ("config.toml", "registers", ".integrity")
+SEND_FROM_PLACEHOLDER = '# send_from = "2026-01-01"'
+SEND_FROM_DAYS_BACK = 30  # a new workspace welcomes staff who joined in the last month, not everyone ever hired
 
 
 @dataclass
@@ -44,6 +46,7 @@ def create_workspace(root: Path, *, demo: bool = False, today: date | None = Non
     root.mkdir(parents=True, exist_ok=True)
     result = InitResult(root, demo=demo)
     shutil.copyfile(default_file("config.toml"), root / "config.toml")
+    _set_send_from(root / "config.toml", (today or date.today()) - timedelta(days=SEND_FROM_DAYS_BACK))
     shutil.copytree(default_file("templates"), root / "templates")
     result.created += ["config.toml", "templates/"]
     for maildir in ("mail/inbox", "mail/meldingen"):
@@ -57,6 +60,15 @@ def create_workspace(root: Path, *, demo: bool = False, today: date | None = Non
     if demo:
         _demo_mail(root)
     return result
+
+
+def _set_send_from(config_path: Path, day: date) -> None:
+    """Turn the commented [onboarding] send_from example into a real cut-off date (left alone if it was edited away)."""
+    text = config_path.read_text(encoding="utf-8")
+    if SEND_FROM_PLACEHOLDER in text:
+        config_path.write_text(
+            text.replace(SEND_FROM_PLACEHOLDER, f'send_from = "{day.isoformat()}"  ', 1), encoding="utf-8"
+        )
 
 
 def _create_state(state_dir: Path) -> None:

@@ -46,6 +46,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
+    ("integriteit op de agenda", "toolkit.onboarding.steps:agenda_reminder_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
 ]
 

@@ -20,6 +20,8 @@ from toolkit.checks import CheckReport
 from toolkit.init import InitResult
 from toolkit.mail.sender import SendReport
 from toolkit.nightly import JobReport
+from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
+from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
 OK, BAD, WAIT = "✓", "✗", "…"
 
@@ -142,7 +144,6 @@ def _no_progress(steps: int) -> None:
 
 
 # -- suppliers -----------------------------------------------------------------------------------
-from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview  # noqa: E402
 
 
 def _send_lines(report: Any) -> list[str]:
@@ -189,4 +190,66 @@ def _(result: StatusOverview) -> list[str]:
     lines += [f"  {status:<16} {count:>5}" for status, count in result.counts.items()]
     if result.attention:
         lines += ["", "Vraagt aandacht:"] + [f"  - {item}" for item in result.attention]
+    return lines
+
+
+def _mail_lines(mail: MailSummary) -> list[str]:
+    lines = [f"  Aan: {', '.join(mail.to)}", f"  Onderwerp: {mail.subject}"]
+    if mail.attachments:
+        lines.append(f"  Bijlagen: {', '.join(mail.attachments)}")
+    return [*lines, "", *[f"  | {line}" if line else "  |" for line in mail.text.rstrip().splitlines()]]
+
+
+@text.register
+def _(result: WelcomeResult) -> list[str]:
+    plan = result.plan
+    window = f"in dienst tot en met {plan.window_end:%d-%m-%Y}" + (
+        f", vanaf {plan.send_from:%d-%m-%Y}" if plan.send_from else ""
+    )
+    lines = [f"{WAIT} {problem}" for problem in plan.problems]
+    if not result.sent:
+        return lines + _welcome_preview(result, window)
+    if not plan.due and not result.digest:
+        return [*lines, f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
+    lines.append(f"{OK} {result.welcomes} welkomstbericht(en) verstuurd ({window}).")
+    if result.recorded:
+        lines.append(f"{OK} 'Code verzonden op' ingevuld bij {result.recorded} medewerker(s).")
+    if result.waiting:
+        lines.append(f"{WAIT} 'Code verzonden op' wacht: {result.waiting}")
+    if result.digest:
+        lines.append(
+            f"{OK} Overzicht aan de manager M&O ({', '.join(result.digest.to)}): {len(result.digest_people)} naam/namen."
+        )
+    lines += [f"{BAD} Niet verstuurd: {line}" for line in result.failed]
+    if result.stopped_early:
+        lines.append(f"{BAD} {result.stopped_early}")
+    return lines
+
+
+def _welcome_preview(result: WelcomeResult, window: str) -> list[str]:
+    plan = result.plan
+    if not plan.to_send and not result.digest:
+        return [f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
+    lines = [f"Voorbeeld: {len(plan.to_send)} nieuwe medewerker(s) krijgen de integriteitscode ({window}):"]
+    lines += [f"  - {p.name} ({p.number}), in dienst per {p.start:%d-%m-%Y}, {p.email}" for p in plan.to_send]
+    if result.first_welcome:
+        lines += ["", "Eerste bericht:", *_mail_lines(result.first_welcome)]
+    if result.digest:
+        lines += ["", "Overzicht voor de manager Mens & Organisatie:", *_mail_lines(result.digest)]
+    return [*lines, "", "Er is niets verstuurd."]
+
+
+@text.register
+def _(result: OnboardingStatus) -> list[str]:
+    since = f", of in dienst vanaf {result.send_from:%d-%m-%Y}" if result.send_from else ""
+    lines = [f"Nieuwe medewerkers op {result.today:%d-%m-%Y}: {result.new_staff} (code verstuurd{since})."]
+    for entry in result.behind:
+        start = f", in dienst per {entry.start:%d-%m-%Y}" if entry.start else ""
+        lines.append(f"{BAD} {entry.name} ({entry.number}){start}:")
+        lines += [f"    - {reason}" for reason in entry.reasons]
+    if result.ok:
+        lines.append(f"{OK} Niemand loopt achter met het gesprek of de bevestiging.")
+    if result.to_welcome:
+        lines.append(f"{WAIT} {result.to_welcome} nieuwe medewerker(s) wachten op de code: integrity onboarding send")
+    lines += [f"{WAIT} {problem}" for problem in result.problems]
     return lines

@@ -1,0 +1,81 @@
+"""Replies from new staff confirming receipt of the integrity code fill in 'Ontvangst bevestigd op'.
+
+A handler for the inbox pipeline (toolkit/inbox/pipeline.py). It recognises a message only when the sender's
+address is the `E-mail` of a staff member who was sent the code (`Code verzonden op`) and has not confirmed yet,
+the message is no automatic reply, and the reply's own words (quoted text left out) are a confirmation.
+Anything else (a question, an out-of-office, a second reply after confirming) is left for the next handler
+or for a person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from toolkit.onboarding.service import CONFIRMED_COLUMN, SENT_COLUMN
+from toolkit.registers.schema import STAFF
+
+if TYPE_CHECKING:
+    from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
+    from toolkit.registers.reader import Row, Table
+
+SORT = "bevestiging nieuwe medewerker"
+
+
+def awaiting_confirmation(table: Table, sender: str) -> list[Row]:
+    """Staff rows with this e-mail address that were sent the code and have no confirmation yet."""
+    address = sender.strip().casefold()
+    if not address:
+        return []
+    return [
+        row
+        for row in table.rows
+        if str(row.get("E-mail") or "").strip().casefold() == address
+        and row.get(SENT_COLUMN) is not None
+        and row.get(CONFIRMED_COLUMN) is None
+    ]
+
+
+def confirmation_day(written: datetime | date | None, sent_on: date, today: date, timezone: str) -> date:
+    """The day the reply was written (its Date, in the organisation's time zone); today when missing or implausible."""
+    if isinstance(written, datetime):
+        from zoneinfo import ZoneInfo
+
+        day = written.astimezone(ZoneInfo(timezone)).date() if written.tzinfo else written.date()
+    elif isinstance(written, date):
+        day = written
+    else:
+        return today
+    return day if sent_on <= day <= today else today
+
+
+def confirmation_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
+    """Fill in 'Ontvangst bevestigd op' for a new employee whose reply confirms receipt of the code."""
+    from toolkit.inbox.pipeline import Handled
+    from toolkit.mailsort.autoreply import is_auto_reply
+    from toolkit.mailsort.reply import ReplyKind, classify_reply, own_words
+    from toolkit.registers.writer import CellUpdate
+
+    rows = awaiting_confirmation(run.table(STAFF), inbound.mail.from_address or "")
+    if not rows or is_auto_reply(inbound.mail) is not None:
+        return None
+    if classify_reply(own_words(inbound.mail)) is not ReplyKind.CONFIRMATION:
+        return None
+    ws = run.ws
+    queued = {(u.nr, u.excel_row) for u in run.updates.get(STAFF.key, []) if u.column == CONFIRMED_COLUMN}
+    updates = [
+        CellUpdate(
+            CONFIRMED_COLUMN,
+            confirmation_day(inbound.mail.date, row.get(SENT_COLUMN), ws.today, ws.config.organisation.timezone),
+            nr=row.nr,
+            excel_row=row.excel_row,
+        )
+        for row in rows
+        if (row.nr, row.excel_row) not in queued  # a second confirmation in the same pass: the first one counts
+    ]
+    run.update(STAFF, updates)
+    return Handled(SORT, note="; ".join(_where(row) for row in rows))
+
+
+def _where(row: Row) -> str:
+    return f"{STAFF.filename} Nr {row.nr}" if row.nr is not None else f"{STAFF.filename} rij {row.excel_row}"

@@ -1,0 +1,461 @@
+"""New staff receive the integrity code; the manager M&O plans the conversation; HR sees who is behind.
+
+`plan_welcome` reads the staff register and applies the pure rules (toolkit/onboarding/rules.py).
+`send_welcome` builds every message first, so a missing attachment or a broken template stops the run
+before anything is sent; then it sends each welcome exactly once (ledger key `welkom:<personeelsnummer>`),
+fills in `Code verzonden op`, and sends the manager M&O one digest of the people just welcomed (ledger key
+`welkom-overzicht:<day>:<digest of the people>`; each person appears in one digest only). A person whose
+welcome the ledger already has as sent is not mailed again; only the register is filled in.
+`onboarding_status` is what the monthly HR digest reuses; `agenda_reminder` is the yearly staff-meeting reminder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import InputError
+from toolkit.onboarding.rules import Employee, behind, due_for_welcome, has_left
+from toolkit.registers.schema import STAFF
+
+if TYPE_CHECKING:
+    from toolkit.mail.message import Attachment, OutgoingMail
+    from toolkit.mail.sender import Mailer
+    from toolkit.registers.reader import Row, Table
+    from toolkit.workspace import Workspace
+
+WELCOME = "welkom"
+DIGEST = "welkom_overzicht"
+AGENDA = "integriteit_op_de_agenda"
+SENT_COLUMN = "Code verzonden op"
+CONFIRMED_COLUMN = "Ontvangst bevestigd op"
+# columns whose unreadable cells change who gets the code: shown as problems of the plan
+WELCOME_COLUMNS = ("Personeelsnummer", "E-mail", "In dienst per", "Uit dienst per", SENT_COLUMN)
+STATUS_COLUMNS = ("In dienst per", "Uit dienst per", "Gesprek M&O op", SENT_COLUMN, CONFIRMED_COLUMN)
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """A new employee who is due for the welcome mail."""
+
+    nr: int | None
+    excel_row: int
+    number: str  # Personeelsnummer
+    name: str
+    email: str
+    start: date
+    department: str
+    job_title: str
+    already_sent: bool = False  # the ledger has the welcome as sent; only the register still needs filling in
+
+    @property
+    def key(self) -> str:
+        return f"welkom:{self.number}"
+
+
+@dataclass(frozen=True)
+class WelcomePlan:
+    """Who is due today, and what stands in the way for others (Dutch lines)."""
+
+    today: date
+    window_end: date  # a start on or before this day is due
+    send_from: date | None
+    due: tuple[Newcomer, ...]
+    problems: tuple[str, ...]
+    fingerprint: str
+
+    @property
+    def to_send(self) -> tuple[Newcomer, ...]:
+        return tuple(p for p in self.due if not p.already_sent)
+
+
+@dataclass(frozen=True)
+class MailSummary:
+    """One message as a person previews it."""
+
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WelcomeResult:
+    """A preview (sent=False) or what a real run did."""
+
+    plan: WelcomePlan
+    sent: bool
+    welcomes: int  # preview: to be sent; real run: newly sent
+    first_welcome: MailSummary | None
+    digest: MailSummary | None
+    digest_people: tuple[str, ...]
+    recorded: int = 0  # 'Code verzonden op' cells written
+    waiting: str = ""  # the register was open in Excel: the dates follow on a later run
+    failed: tuple[str, ...] = ()
+    stopped_early: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.stopped_early
+
+
+@dataclass(frozen=True)
+class BehindEntry:
+    number: str
+    name: str
+    start: date | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OnboardingStatus:
+    """New staff whose onboarding is behind; `to_welcome` is how many would get the code from 'onboarding send'."""
+
+    today: date
+    send_from: date | None
+    new_staff: int
+    to_welcome: int
+    behind: tuple[BehindEntry, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.behind
+
+
+@dataclass(frozen=True)
+class AgendaResult:
+    """The yearly staff-meeting reminder: due this month, already sent this year, or sent now."""
+
+    year: int
+    month: int
+    due: bool
+    already_sent: bool
+    sent: bool
+    mail: MailSummary | None
+
+
+# -- reading the register ---------------------------------------------------------------------------------
+
+
+def employee_from_row(row: Row) -> Employee:
+    """One staff-register row as the plain values the rules take."""
+    values = row.values
+    return Employee(
+        number=str(values.get("Personeelsnummer") or "").strip(),
+        name=str(values.get("Naam") or "").strip(),
+        email=values.get("E-mail"),
+        role=values.get("Rol"),
+        manager_email=values.get("Leidinggevende"),
+        start=values.get("In dienst per"),
+        end=values.get("Uit dienst per"),
+        conversation_on=values.get("Gesprek M&O op"),
+        code_sent_on=values.get(SENT_COLUMN),
+        confirmed_on=values.get(CONFIRMED_COLUMN),
+    )
+
+
+def read_staff(ws: Workspace) -> Table:
+    from toolkit.registers.reader import read_register
+
+    return read_register(ws.register_path(STAFF), STAFF)
+
+
+def _findings(table: Table, columns: tuple[str, ...]) -> list[str]:
+    return [str(f) for f in table.findings if f.location.column in columns and f.value]
+
+
+# -- planning the welcome ---------------------------------------------------------------------------------
+
+
+def plan_welcome(ws: Workspace, table: Table | None = None) -> WelcomePlan:
+    """Who gets the code today: start within [onboarding] days_ahead or passed, not gone, not sent, with e-mail."""
+    table = table or read_staff(ws)
+    config = ws.config.onboarding
+    since = config.joined_since
+    counts = Counter(employee_from_row(row).number for row in table.rows)
+    due: list[Newcomer] = []
+    problems = _findings(table, WELCOME_COLUMNS)
+    for row in table.rows:
+        employee = employee_from_row(row)
+        if due_for_welcome(employee, ws.today, config.days_ahead, since):
+            problem = _number_problem(table, row, employee, counts)
+            if problem:
+                problems.append(problem)
+            else:
+                due.append(_newcomer(ws, row, employee))
+        elif due_for_welcome(replace(employee, email="adres@ontbreekt.invalid"), ws.today, config.days_ahead, since):
+            problems.append(
+                f"{table.path.name}, blad {table.sheet}, rij {row.excel_row}: {employee.name or 'naam onbekend'} "
+                f"heeft geen (leesbaar) e-mailadres; vul 'E-mail' in, dan gaat de code de volgende keer mee."
+            )
+    return WelcomePlan(
+        ws.today, ws.today + timedelta(days=config.days_ahead), since, tuple(due), tuple(problems), table.fingerprint
+    )
+
+
+def _number_problem(table: Table, row: Row, employee: Employee, counts: Counter[str]) -> str:
+    where = f"{table.path.name}, blad {table.sheet}, rij {row.excel_row}"
+    if not employee.number:
+        return f"{where}: {employee.name or 'naam onbekend'} heeft geen personeelsnummer; vul 'Personeelsnummer' in."
+    if counts[employee.number] > 1:
+        return (
+            f"{where}: personeelsnummer {employee.number} staat {counts[employee.number]} keer in het register; "
+            "maak het uniek, dan gaat de code de volgende keer mee."
+        )
+    return ""
+
+
+def _newcomer(ws: Workspace, row: Row, employee: Employee) -> Newcomer:
+    assert employee.start is not None and employee.email  # due_for_welcome checked both
+    entry = ws.state.ledger_entry(f"welkom:{employee.number}")
+    return Newcomer(
+        nr=row.nr,
+        excel_row=row.excel_row,
+        number=employee.number,
+        name=employee.name,
+        email=employee.email.strip(),
+        start=employee.start,
+        department=str(row.get("Afdeling") or ""),
+        job_title=str(row.get("Functie") or ""),
+        already_sent=entry is not None and entry["status"] == "sent",
+    )
+
+
+# -- building the messages --------------------------------------------------------------------------------
+
+
+def welcome_attachments(ws: Workspace) -> tuple[Attachment, ...]:
+    """The code (required) and the handout (optional), read now: a missing file is an InputError naming the key."""
+    from toolkit.mail.message import Attachment
+
+    paths = ws.config.paths
+    if paths.code_attachment is None:
+        raise InputError(
+            f"{ws.config.source}: [paths] code_attachment is niet ingesteld; de welkomstmail moet de integriteitscode bevatten.",
+            hint='zet code_attachment = "templates/bijlagen/integriteitscode.pdf" onder [paths].',
+        )
+    found = []
+    for key, relative in (("code_attachment", paths.code_attachment), ("handout_attachment", paths.handout_attachment)):
+        if relative is None:
+            continue
+        path = ws.config.path(relative)
+        if not path.is_file():
+            raise InputError(
+                f"bijlage {path} ([paths] {key} in {ws.config.source}) ontbreekt; er is niets verstuurd.",
+                hint=f"zet het bestand terug of corrigeer [paths] {key}.",
+            )
+        found.append(Attachment.from_path(path))
+    return tuple(found)
+
+
+def _language(ws: Workspace) -> str:
+    return ws.config.organisation.language
+
+
+def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment, ...]) -> OutgoingMail:
+    from toolkit.mail.message import OutgoingMail
+
+    context = {
+        "naam": person.name,
+        "organisatie": ws.config.organisation.name,
+        "in_dienst_per": person.start,
+        "bijlagen": [a.filename for a in attachments],
+    }
+    rendered = ws.templates.render(WELCOME, context, _language(ws))
+    return OutgoingMail(
+        key=person.key,
+        purpose=WELCOME,
+        to=(person.email,),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+        audit_ref=f"{STAFF.filename} Nr {person.nr}"
+        if person.nr is not None
+        else f"{STAFF.filename} rij {person.excel_row}",
+    )
+
+
+def digest_key(today: date, people: list[Newcomer]) -> str:
+    digest = hashlib.sha256("|".join(sorted(p.number for p in people)).encode("utf-8")).hexdigest()[:16]
+    return f"welkom-overzicht:{today.isoformat()}:{digest}"
+
+
+def _in_digest_key(person: Newcomer) -> str:
+    return f"welkom-overzicht-persoon:{person.number}"
+
+
+def digest_mail(ws: Workspace, people: list[Newcomer]) -> OutgoingMail:
+    from toolkit.mail.message import OutgoingMail
+
+    weeks = ws.config.onboarding.conversation_weeks
+    context = {
+        "organisatie": ws.config.organisation.name,
+        "datum": ws.today,
+        "gesprek_weken": weeks,
+        "medewerkers": [
+            {
+                "naam": p.name,
+                "personeelsnummer": p.number,
+                "afdeling": p.department,
+                "functie": p.job_title,
+                "in_dienst_per": p.start,
+                "gesprek_uiterlijk": p.start + timedelta(weeks=weeks),
+            }
+            for p in sorted(people, key=lambda p: (p.start, p.name))
+        ],
+    }
+    rendered = ws.templates.render(DIGEST, context, _language(ws))
+    return OutgoingMail(
+        key=digest_key(ws.today, people),
+        purpose=DIGEST,
+        to=(ws.config.organisation.manager_mo,),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        audit_ref=f"{len(people)} nieuwe medewerker(s)",
+    )
+
+
+def summary(mail: OutgoingMail) -> MailSummary:
+    return MailSummary(mail.to, mail.subject, mail.text, tuple(a.filename for a in mail.attachments))
+
+
+# -- sending ----------------------------------------------------------------------------------------------
+
+
+def send_welcome(
+    ws: Workspace, plan: WelcomePlan, send: bool, progress: Callable[[int], None] | None = None
+) -> WelcomeResult:
+    """Preview (send=False) or send: welcomes, 'Code verzonden op', then the digest for the manager M&O."""
+    attachments = welcome_attachments(ws)
+    welcomes = [welcome_mail(ws, person, attachments) for person in plan.due]
+    candidates = [p for p in plan.due if not ws.state.was_notified(_in_digest_key(p))]
+    digest = digest_mail(ws, candidates) if candidates else None  # rendered now: a template error stops it all
+    if not send:
+        first = next((summary(m) for m, p in zip(welcomes, plan.due, strict=True) if not p.already_sent), None)
+        return WelcomeResult(
+            plan, False, len(plan.to_send), first, digest and summary(digest), tuple(p.name for p in candidates)
+        )
+    mailer = ws.mailer()
+    report = mailer.send_all(welcomes, progress=progress)
+    welcomed = [p for p in plan.due if mailer.already_sent(p.key)]
+    outcome = _record_sent(ws, plan, welcomed)
+    in_digest = [p for p in candidates if p in welcomed]
+    digest_summary, digest_failed = _send_digest(ws, mailer, in_digest)
+    names = {p.key: p.name for p in plan.due}
+    failed = tuple(f"{names.get(key, key)}: {why}" for key, why in report.failed) + digest_failed
+    ws.audit.record(
+        "onboarding.welcome", actor=ws.actor, target=STAFF.filename, sent=len(report.sent), digest=len(in_digest)
+    )
+    return WelcomeResult(
+        plan,
+        True,
+        len(report.sent),
+        next((summary(m) for m in welcomes if m.key in report.sent), None),
+        digest_summary,
+        tuple(p.name for p in in_digest),
+        recorded=outcome.cells_changed,
+        waiting=outcome.waiting,
+        failed=failed,
+        stopped_early=report.stopped_early,
+    )
+
+
+def _record_sent(ws: Workspace, plan: WelcomePlan, welcomed: list[Newcomer]) -> Any:
+    from toolkit.registers.pending import save
+    from toolkit.registers.writer import CellUpdate
+
+    waiting = _waiting_sent_dates(ws)
+    updates = [
+        CellUpdate(SENT_COLUMN, ws.today, nr=p.nr, excel_row=p.excel_row)
+        for p in welcomed
+        if p.nr is None or p.nr not in waiting
+    ]
+    return save(ws, STAFF, updates, plan.fingerprint)
+
+
+def _waiting_sent_dates(ws: Workspace) -> set[int]:
+    """Nrs whose 'Code verzonden op' already waits for a locked workbook: not queued again with a later date."""
+    return {
+        item["nr"]
+        for change in ws.state.pending(STAFF.key)
+        for item in change.payload
+        if item["column"] == SENT_COLUMN and item["nr"] is not None
+    }
+
+
+def _send_digest(ws: Workspace, mailer: Mailer, people: list[Newcomer]) -> tuple[MailSummary | None, tuple[str, ...]]:
+    if not people:
+        return None, ()
+    mail = digest_mail(ws, people)
+    report = mailer.send_all([mail])
+    if report.failed:
+        return None, tuple(f"overzicht voor de manager M&O: {why}" for _, why in report.failed)
+    for person in people:
+        ws.state.mark_notified(_in_digest_key(person))
+    return summary(mail), ()
+
+
+# -- status -----------------------------------------------------------------------------------------------
+
+
+def onboarding_status(ws: Workspace) -> OnboardingStatus:
+    """New staff (sent the code, or starting on or after [onboarding] send_from) whose onboarding is behind."""
+    table = read_staff(ws)
+    config = ws.config.onboarding
+    since = config.joined_since
+    entries, new_staff = [], 0
+    for row in table.rows:
+        employee = employee_from_row(row)
+        if not _is_new(employee, since) or has_left(employee, ws.today):
+            continue
+        new_staff += 1
+        reasons = behind(employee, ws.today, config.conversation_weeks)
+        if reasons:
+            entries.append(BehindEntry(employee.number, employee.name, employee.start, tuple(reasons)))
+    plan = plan_welcome(ws, table)
+    problems = _findings(table, STATUS_COLUMNS)
+    return OnboardingStatus(ws.today, since, new_staff, len(plan.to_send), tuple(entries), tuple(problems))
+
+
+# -- the yearly staff-meeting reminder --------------------------------------------------------------------
+
+
+def _is_new(employee: Employee, since: date | None) -> bool:
+    """New staff: the toolkit sent them the code, or they start on or after the cut-off (any start without one)."""
+    if employee.code_sent_on is not None:
+        return True
+    return employee.start is not None and (since is None or employee.start >= since)
+
+
+def agenda_key(year: int) -> str:
+    return f"integriteit-op-de-agenda:{year}"
+
+
+def agenda_reminder(ws: Workspace, send: bool) -> AgendaResult:
+    """In [onboarding] agenda_month, once per year: HR and the director are reminded to put integrity on the agenda."""
+    from toolkit.mail.message import OutgoingMail
+
+    year, month = ws.today.year, ws.config.onboarding.agenda_month
+    entry = ws.state.ledger_entry(agenda_key(year))
+    already = entry is not None and entry["status"] == "sent"
+    due = ws.today.month == month and not already
+    if not due:
+        return AgendaResult(year, month, False, already, False, None)
+    organisation = ws.config.organisation
+    context = {"organisatie": organisation.name, "jaar": year}
+    rendered = ws.templates.render(AGENDA, context, _language(ws))
+    recipients = tuple(dict.fromkeys((organisation.hr, organisation.director)))
+    mail = OutgoingMail(
+        agenda_key(year), AGENDA, recipients, rendered.subject, rendered.text, rendered.html, audit_ref=str(year)
+    )
+    if not send:
+        return AgendaResult(year, month, True, False, False, summary(mail))
+    ws.mailer().send_one(mail)
+    return AgendaResult(year, month, True, False, True, summary(mail))
