@@ -26,6 +26,8 @@ COMMANDS = {
     "mail": "toolkit.commands.mail:mail_group",
     "suppliers": "toolkit.commands.suppliers:suppliers_group",
     "onboarding": "toolkit.commands.onboarding:onboarding_group",
+    "monthly": "toolkit.commands.jobs:monthly_command",
+    "scheduler": "toolkit.commands.jobs:scheduler_command",
 }
 
 

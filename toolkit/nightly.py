@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,10 +59,16 @@ def load_step(target: str) -> Step:
     return getattr(importlib.import_module(module), attr)
 
 
-def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]]) -> JobReport:
-    """Run each step; a ToolkitError or a bug in one step is reported and the next step still runs."""
+def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threading.Event | None = None) -> JobReport:
+    """Run each step; a ToolkitError or a bug in one step is reported and the next step still runs.
+
+    With `stop` set (SIGTERM to the scheduler), the running step finishes and the rest wait for the next run.
+    """
     report = JobReport(job)
     for name, target in steps:
+        if stop is not None and stop.is_set():
+            report.steps.append(StepResult(name, True, "overgeslagen: de planner stopt; volgt bij de volgende run"))
+            continue
         try:
             result = load_step(target)(ws)
         except ToolkitError as exc:

@@ -19,6 +19,7 @@ from toolkit.audit import Verdict
 from toolkit.checks import CheckReport
 from toolkit.init import InitResult
 from toolkit.mail.sender import SendReport
+from toolkit.monthly import MonthlyResult
 from toolkit.nightly import JobReport
 from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
 from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
@@ -252,4 +253,18 @@ def _(result: OnboardingStatus) -> list[str]:
     if result.to_welcome:
         lines.append(f"{WAIT} {result.to_welcome} nieuwe medewerker(s) wachten op de code: integrity onboarding send")
     lines += [f"{WAIT} {problem}" for problem in result.problems]
+    return lines
+
+
+@text.register
+def _(result: MonthlyResult) -> list[str]:
+    digest = result.digest
+    lines = [f"Maandoverzicht {digest.month}: {digest.count} punt(en)"]
+    for section in digest.sections:
+        lines.append(f"  {section.title}:")
+        lines += [f"    - {line}" for line in section.lines] or ["    niets bijzonders"]
+    if not result.sent:
+        lines.append("Niet verstuurd. Naar HR mailen: integrity monthly --send")
+    elif result.report is not None:
+        lines += ["  " + line for line in text(result.report)]
     return lines

@@ -1,0 +1,60 @@
+"""integrity monthly | scheduler"""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli import AppContext, exit_with, pass_app
+
+
+@click.command("monthly")
+@click.option("--send", is_flag=True, help="Mail het overzicht aan HR (zonder: alleen tonen).")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@pass_app
+def monthly_command(app: AppContext, send: bool, as_json: bool) -> None:
+    """Het maandoverzicht voor HR: nieuwe medewerkers, nevenfuncties, leveranciers die nog niet bevestigden."""
+    from toolkit.monthly import MonthlyResult, build_digest, send_digest
+    from toolkit.render import emit
+
+    ws = app.workspace()
+    digest = build_digest(ws)
+    report = send_digest(ws, digest, send=send)
+    emit(MonthlyResult(digest, send, report), as_json)
+    exit_with(0 if report is None or report.ok else 1)
+
+
+@click.command("scheduler")
+@click.option(
+    "--poll",
+    "poll_seconds",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    help="Elke zoveel seconden kijken wat er moet gebeuren.",
+)
+@pass_app
+def scheduler_command(app: AppContext, poll_seconds: float) -> None:
+    """Draai de planner tot hij wordt gestopt: nachtelijke taak, maandoverzicht, jaarlijkse en tweejaarlijkse taken.
+
+    Eén planner per werkmap. Stoppen met Ctrl-C of SIGTERM: de lopende stap wordt afgemaakt, exitcode 0.
+    Log: .integrity/logs/integrity.log (meer op het scherm met -v).
+    """
+    import threading
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from toolkit.jobs import JobContext, error_mailer, job_specs
+    from toolkit.runlock import RunLock
+    from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log
+
+    ws = app.workspace(actor="planner")
+    config = ws.config
+    zone = ZoneInfo(config.organisation.timezone)
+    stop = threading.Event()
+    context = JobContext(config, lambda: app.as_of or datetime.now(zone).date(), stop)
+    with RunLock(config.state_dir / "scheduler.lock"):
+        logger = setup_log(ws.logs_dir, app.verbose)
+        scheduler = Scheduler(job_specs(context), ws.state, zone, on_error=error_mailer(context), logger=logger)
+        install_signal_handlers(stop, logger)
+        scheduler.run_forever(stop, poll_seconds=poll_seconds)
+    exit_with(0)
