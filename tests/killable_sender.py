@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = "integriteit@woonpartners.example"
 PASSWORD = "loopback-wachtwoord"
 PURPOSE = "leveranciers"
+TENANT, CLIENT = "loopback-tenant", "loopback-client"
 
 
 def recipient(index: int) -> str:
@@ -107,9 +108,26 @@ class DuplicateWitness:
         return self.inner.was_sent(message_id)
 
 
+def _graph_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
+    from toolkit.mail.graph import GraphBackend, GraphSettings
+
+    settings = GraphSettings(
+        tenant_id=TENANT,
+        client_id=CLIENT,
+        mailbox=SHARED,
+        processed_folder="Verwerkt",
+        authority=spec["authority"],
+        graph_url=spec["graph_url"],
+        ca_bundle=spec["ca_bundle"],
+        max_wait_seconds=10.0,
+    )
+    return GraphBackend(settings, env["INTEGRITY_GRAPH_CLIENT_SECRET"], None)
+
+
 CHILD_BACKENDS: dict[str, Callable[[dict[str, Any], Mapping[str, str]], MailBackend]] = {
     "folder": _folder_backend,
     "exchange": _exchange_backend,
+    "graph": _graph_backend,
 }
 
 
@@ -232,9 +250,39 @@ def ews_world(root: Path, count: int) -> Iterator[World]:
         yield EwsWorld(server, count)
 
 
+@dataclass
+class GraphWorld(EwsWorld):
+    def spec(self) -> dict[str, Any]:
+        server = self.server
+        return {
+            "backend": "graph",
+            "authority": server.authority,
+            "graph_url": server.graph_url,
+            "ca_bundle": str(server.ca_file),
+        }
+
+    def env(self) -> dict[str, str]:
+        return {"INTEGRITY_GRAPH_CLIENT_SECRET": PASSWORD}
+
+
+@contextmanager
+def graph_world(root: Path, count: int) -> Iterator[World]:
+    from tests.loopback.graph import GraphServer
+    from tests.loopback.store import INBOX, SENT
+
+    mailboxes = (SHARED, *(recipient(i) for i in range(count)))
+    with GraphServer(root / "store", TENANT, CLIENT, PASSWORD, mailboxes=mailboxes) as server:
+        for folder in (INBOX, SENT):
+            server.store.create_folder(SHARED, folder)
+        for i in range(count):
+            server.store.create_folder(recipient(i), INBOX)
+        yield GraphWorld(server, count)
+
+
 WORLDS: dict[str, Callable[[Path, int], AbstractContextManager[World]]] = {
     "folder": folder_world,
     "exchange": ews_world,
+    "graph": graph_world,
 }
 
 
