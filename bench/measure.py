@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -19,16 +22,21 @@ class Measurement:
 
 
 def run(argv: list[str], cwd: Path | None = None, repeat: int = 1, env: dict[str, str] | None = None) -> Measurement:
-    """Best wall time of `repeat` runs; peak memory of the child (ru_maxrss, kB on Linux)."""
+    """Best wall time of `repeat` runs; peak memory of the child (VmHWM via bench/probe.py for Python commands)."""
     best: Measurement | None = None
+    peak_file = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
+    if argv[0] == sys.executable and argv[1] in ("-m", "-c"):
+        argv = [sys.executable, "-m", "bench.probe", *argv[1:]]
+    child_env = {**(env or os.environ), "BENCH_PEAK_FILE": str(peak_file), "PYTHONPATH": str(REPO)}
     for _ in range(repeat):
+        peak_file.write_text("0")
         start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-        output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(
+            argv, cwd=cwd or REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=child_env, check=False
+        )
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        result = Measurement(elapsed, usage.ru_maxrss / 1024, process.returncode, output)
+        output = process.stdout.decode("utf-8", "replace")
+        result = Measurement(elapsed, int(peak_file.read_text() or 0) / 1024, process.returncode, output)
         if best is None or result.seconds < best.seconds:
             best = result
     assert best is not None

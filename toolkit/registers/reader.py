@@ -30,8 +30,10 @@ class Finding:
         return f"{self.location}: {shown}: {self.why}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
+    """One register row: parsed values by header; `raw` holds only the columns staff added themselves."""
+
     excel_row: int
     nr: int | None
     values: Mapping[str, Any]
@@ -75,12 +77,14 @@ def read_register(path: Path, register: Register, sheet: str | None = None) -> T
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
+    known = set(positions.values())
+    extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
     findings: list[Finding] = []
     for excel_row, cells in enumerate(rows_iter, start=2):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, register, headers, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, register, extras, positions, excel_row, cells)
         rows.append(row)
         findings.extend(row_findings)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path))
@@ -127,16 +131,20 @@ def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str,
     return positions
 
 
+_NO_EXTRAS: Mapping[str, Any] = {}
+_EMPTY: frozenset[str] = frozenset()
+
+
 def _read_row(
     path: Path,
     sheet: str,
     register: Register,
-    headers: tuple[str, ...],
+    extras: list[tuple[int, str]],
     positions: dict[str, int],
     excel_row: int,
     cells: list[Any],
 ) -> tuple[Row, list[Finding]]:
-    raw = {h: cells[i] if i < len(cells) else None for i, h in enumerate(headers) if not is_empty(h)}
+    raw = {h: cells[i] for i, h in extras if i < len(cells) and not is_empty(cells[i])} if extras else _NO_EXTRAS
     values: dict[str, Any] = {}
     findings: list[Finding] = []
     unreadable: set[str] = set()
@@ -153,7 +161,7 @@ def _read_row(
             findings.append(Finding(Location(path.name, sheet, excel_row, column.header), text, reason))
     nr = values.get("Nr")
     row_nr = int(nr) if isinstance(nr, int | float) and "Nr" not in unreadable else None
-    return Row(excel_row, row_nr, values, raw, frozenset(unreadable)), findings
+    return Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY), findings
 
 
 def _parse(cell: Any, column: Column) -> tuple[Any, str]:
