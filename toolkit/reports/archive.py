@@ -23,6 +23,7 @@ from toolkit.reports.crypto import seal, unseal, write_atomically
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
 LOG = "log.json.enc"
+NOTES = "notities.json.enc"
 
 
 def safe_filename(name: str | None, fallback: str = "bijlage") -> str:
@@ -112,6 +113,27 @@ class CaseArchive:
     def read(self, case: str, stored_as: str) -> bytes:
         path = self.folder(case) / safe_filename(stored_as)
         return unseal(path.read_bytes(), self.key, f"{case}/{path.name}", path)
+
+    def notes(self, case: str) -> list[str]:
+        """The handler's notes, oldest first, as 'date, who: text'."""
+        path = self.folder(case) / NOTES
+        if not path.exists():
+            return []
+        return json.loads(unseal(path.read_bytes(), self.key, f"{case}/{NOTES}", path))
+
+    def add_note(self, case: str, day: str, actor: str, text: str) -> None:
+        notes = [*self.notes(case), f"{day}, {actor}: {text}"]
+        self.folder(case).mkdir(parents=True, exist_ok=True)
+        data = json.dumps(notes, ensure_ascii=False).encode("utf-8")
+        write_atomically(self.folder(case) / NOTES, seal(data, self.key, f"{case}/{NOTES}"))
+
+    def erase_originals(self, case: str) -> int:
+        """Delete the sealed original messages (they hold the sender); texts and attachments stay. Returns count."""
+        erased = 0
+        for path in self.folder(case).glob("*-bericht.eml.enc"):
+            path.unlink()
+            erased += 1
+        return erased
 
     def _store(self, case: str, stored_as: str, role: str, name: str, payload: bytes, max_bytes: int) -> ArchivedFile:
         digest = hashlib.sha256(payload).hexdigest()

@@ -7,6 +7,7 @@ alone; only intake, `--tell-reporter`, `--reveal` and retention open the identit
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -138,3 +139,9 @@ def new_pseudonym(taken: set[str]) -> str:
         candidate = "R-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
         if candidate not in taken:
             return candidate
+
+
+def handler_address(case: Case) -> str | None:
+    """The handler's address from the register's `Behandelaar` cell ('Naam (adres)'), if internal."""
+    match = re.search(r"([^\s<>()]+@[^\s<>()]+)\)?$", case.handler or "")
+    return match.group(1).lower() if match else None

@@ -29,6 +29,7 @@ from toolkit.reports.cases import (
     case_from_row,
     case_vault,
     digest,
+    handler_address,
     identity_vault,
     new_pseudonym,
     next_case_number,
@@ -257,17 +258,11 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     current = identity.read().get(case.number) or {}
     identity.write({case.number: _identity_row(case.pseudonym, inbound.mail, current.get("Taal") or "nl", current)})
     number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
-    address = _handler_address(case) or ws.config.organisation.integrity_officer
+    address = handler_address(case) or ws.config.organisation.integrity_officer
     if case.status != CLOSED:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
     return Handled(ADDED, note=case.number, confidential=True)
-
-
-def _handler_address(case: Case) -> str | None:
-    """The handler's address from the register's `Behandelaar` cell ('Naam (adres)'), if internal."""
-    match = re.search(r"<?([^\s<>()]+@[^\s<>()]+)>?\)?$", case.handler or "")
-    return match.group(1) if match else None
 
 
 def intake_step(ws: Workspace) -> StepResult:
