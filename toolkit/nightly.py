@@ -43,7 +43,11 @@ class JobReport:
 
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
+    ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
+    ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
+    ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
 ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_vault, identity_vault, load_cases
+from toolkit.reports.cases import Case, case_vault, has_register, identity_vault, load_cases
 from toolkit.reports.routing import Concerns, Organisation, Person, ReporterKind, Route, route_report
 from toolkit.reports.schema import EXTERNAL_HANDLER
 
@@ -114,6 +114,8 @@ def routing_step(ws: Workspace) -> StepResult:
     from toolkit.nightly import StepResult
 
     name = "meldingen toewijzen"
+    if not has_register(ws):
+        return StepResult(name, True, "nog geen meldingen")
     waiting = [c for c in load_cases(ws) if c.concerns and not c.handler and not c.is_closed]
     if not waiting:
         return StepResult(name, True, "niets toe te wijzen")

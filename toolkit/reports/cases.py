@@ -82,6 +82,11 @@ def reports_dir(ws: Workspace) -> Path:
     return ws.config.state_dir / "meldingen"
 
 
+def has_register(ws: Workspace) -> bool:
+    """False until the first report opened the register: steps then have nothing to do and need no password."""
+    return (ws.config.registers_dir / CASES.filename).exists()
+
+
 def case_vault(ws: Workspace) -> Vault:
     """The case register; needs INTEGRITY_REPORTS_PASSWORD."""
     password = secret("reports") or ""

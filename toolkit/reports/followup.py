@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, handler_address, load_cases
+from toolkit.reports.cases import Case, handler_address, has_register, load_cases
 from toolkit.reports.deadlines import ACKNOWLEDGEMENT, OVERDUE_STAGE, deadline_states, reminders_due
 
 if TYPE_CHECKING:
@@ -121,6 +121,8 @@ def reminders_step(ws: Workspace) -> StepResult:
     from toolkit.nightly import StepResult
 
     name = "termijnen meldingen"
+    if not has_register(ws):
+        return StepResult(name, True, "nog geen meldingen")
     mailer = ws.mailer()
     mails = unsent(mailer, [m for case in load_cases(ws) for m in reminder_mails(ws, case)])
     if not mails:

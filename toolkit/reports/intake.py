@@ -275,6 +275,8 @@ def intake_step(ws: Workspace) -> StepResult:
     name = "meldingen binnenhalen"
     if ws.config.reports.shared_mailbox:
         return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt")
+    if not ws.backend.list_new(MAILBOX):
+        return StepResult(name, True, "geen nieuwe berichten")
     registers = case_vault(ws), identity_vault(ws)
     for vault in registers:
         vault.check()  # a wrong or missing password stops here: nothing written, every message stays
@@ -284,8 +286,6 @@ def intake_step(ws: Workspace) -> StepResult:
                 check_writable(vault.path)
     except WorkbookLocked as exc:
         return StepResult(name, True, f"wacht: {exc.message}")
-    if not ws.backend.list_new(MAILBOX):
-        return StepResult(name, True, "geen nieuwe berichten")
     report = process_mailbox(ws, MAILBOX, [report_handler], show_subjects=False)
     recorded = record_acknowledgements(ws)
     counts = ", ".join(f"{sort}: {n}" for sort, n in sorted(report.counts.items()))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_archive, case_vault, identity_vault, load_cases
+from toolkit.reports.cases import Case, case_archive, case_vault, has_register, identity_vault, load_cases
 from toolkit.reports.schema import CLOSED, MEASURES, SERIOUS, STATUSES
 
 if TYPE_CHECKING:
@@ -284,6 +284,8 @@ def retention_step(ws: Workspace) -> StepResult:
     from toolkit.nightly import StepResult
 
     name = "identiteit melders wissen"
+    if not has_register(ws):
+        return StepResult(name, True, "nog geen meldingen")
     limit = ws.today - timedelta(days=ws.config.reports.identity_retention_days)
     due = [c.number for c in load_cases(ws) if c.closed is not None and c.closed < limit]
     if not due:
