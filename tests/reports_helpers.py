@@ -18,8 +18,8 @@ from toolkit.workspace import Workspace
 
 REPORTS_PW = "rapport-wachtwoord-1"
 IDENTITY_PW = "identiteit-wachtwoord-2"
-REPORTER_NAME = "Jan Klokkenluider"
-REPORTER_ADDRESS = "jan.klokkenluider@thuis.example"
+REPORTER_NAME = "Janneke Zonnebloem"
+REPORTER_ADDRESS = "j.zonnebloem@thuis.example"
 REPORTER = f"{REPORTER_NAME} <{REPORTER_ADDRESS}>"
 DATE = "Thu, 26 Nov 2026 09:00:00 +0100"
 
