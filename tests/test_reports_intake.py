@@ -274,3 +274,25 @@ def test_intake_officer_cells_survive_a_rewrite(root: Path, run_cli) -> None:
     rows = cases(root)
     assert {k: rows["M-2026-0001"][k] for k in human} == human
     assert "M-2026-0002" in rows
+
+
+def test_shared_inbox_handlers_take_reports_only_when_configured(tmp_path: Path, run_cli) -> None:
+    """In the shared inbox a report becomes a case only with shared_mailbox = true; an automatic reply never does."""
+    from toolkit.inbox.pipeline import process_mailbox
+    from toolkit.reports.intake import case_reply_handler, shared_inbox_report_handler
+
+    handlers = [case_reply_handler, shared_inbox_report_handler]
+    for shared, expected in ((False, []), (True, ["M-2026-0001"])):
+        root = make_workspace(tmp_path / str(shared), run_cli, shared_mailbox=shared)
+        deliver(root, report_mail("Melding", "Tekst."), folder="inbox")
+        deliver(
+            root,
+            report_mail("Out of office", "Weg.", message_id="<ooo@x.example>", Auto_Submitted="auto-replied"),
+            folder="inbox",
+        )
+        ws = workspace(root, date(2026, 11, 26))
+        report = process_mailbox(ws, "inbox", handlers, show_subjects=False)
+        found = list(case_vault(ws).read()) if (root / "registers" / "meldingen.xlsx").exists() else []
+        ws.close()
+        assert found == expected
+        assert report.counts["niet herkend"] == (1 if shared else 2)

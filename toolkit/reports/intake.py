@@ -113,10 +113,14 @@ def _message_digest(inbound: Inbound) -> str:
 
 
 def _received(inbound: Inbound, today: date) -> date:
+    """The mail's Date, unless missing or implausible (after today, or more than a month before): then today."""
+    from datetime import timedelta
+
     moment = inbound.mail.date
-    if moment is None:
+    day = moment.date() if moment is not None and hasattr(moment, "date") and callable(moment.date) else None
+    if day is None or day > today or day < today - timedelta(days=31):
         return today
-    return moment.date() if hasattr(moment, "date") and callable(moment.date) else today
+    return day
 
 
 def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str | None:
