@@ -10,6 +10,8 @@ import pytest
 
 from toolkit.registers.schema import GIFTS, REGISTERS, STAFF
 
+# the demo's reports mailbox holds two reports: intake needs the two passwords of the confidential stores
+REPORT_SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "demo-meldingen", "INTEGRITY_IDENTITY_PASSWORD": "demo-identiteit"}
 REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx"]
 
 
@@ -99,7 +101,7 @@ def test_check_passes_on_a_clean_workspace(tmp_path: Path, run_cli) -> None:
 
 def test_nightly_runs_and_summarises(demo: Path, run_cli) -> None:
     """nightly on the demo runs every step, prints a summary and records the run in the audit trail."""
-    result = run_cli("--config", str(demo / "config.toml"), "nightly")
+    result = run_cli("--config", str(demo / "config.toml"), "nightly", env=REPORT_SECRETS)
     assert "Taak 'nightly'" in result.output
     assert result.exit_code == 0, result.output
     verify = run_cli("--config", str(demo / "config.toml"), "audit", "verify")
@@ -127,7 +129,7 @@ def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) ->
     assert outcome.waiting and not outcome.written
     assert path.read_bytes() == before
     owner.unlink()
-    result = run_cli("--config", str(demo / "config.toml"), "nightly")
+    result = run_cli("--config", str(demo / "config.toml"), "nightly", env=REPORT_SECRETS)
     assert result.exit_code == 0, result.output
     after = read_register(path, GIFTS)
     assert next(r for r in after.rows if r.nr == nr).get("Beoordeling") == "OK (handmatig)"

@@ -28,6 +28,7 @@ COMMANDS = {
     "onboarding": "toolkit.commands.onboarding:onboarding_group",
     "monthly": "toolkit.commands.jobs:monthly_command",
     "scheduler": "toolkit.commands.jobs:scheduler_command",
+    "reports": "toolkit.commands.reports:reports_group",
 }
 
 

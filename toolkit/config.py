@@ -157,6 +157,7 @@ class ReportsConfig:
     max_attachment_mb: int = 20
     identity_retention_days: int = 365
     tenants_route: Literal["klachtencoordinator", "directeur"] = "klachtencoordinator"
+    shared_mailbox: bool = False  # true: reports arrive in the shared inbox, not in a mailbox of their own
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,14 @@ class JobReport:
 
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
+    ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
     ("integriteit op de agenda", "toolkit.onboarding.steps:agenda_reminder_step"),
+    ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
+    ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
+    ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
 ]
 

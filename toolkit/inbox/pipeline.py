@@ -48,6 +48,7 @@ class Handled:
     sort: str
     note: str = ""
     move: bool = True
+    confidential: bool = False  # an integrity report: the audit trail gets the message key, not the Message-ID
 
 
 Handler = Callable[["InboxRun", Inbound], "Handled | None"]
@@ -101,8 +102,10 @@ class InboxReport:
 
 
 def message_key(mailbox: str, raw: bytes, message_id: str) -> str:
-    ident = message_id.strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
-    return f"{mailbox}:{ident}"
+    """mailbox + SHA-256 of the Message-ID (or of the bytes): the state store never holds a sender's Message-ID."""
+    ident = message_id.strip()
+    digest = hashlib.sha256(ident.encode("utf-8") if ident else raw).hexdigest()
+    return f"{mailbox}:sha256:{digest}"
 
 
 def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, show_subjects: bool = True) -> InboxReport:
@@ -132,7 +135,7 @@ def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, sho
             ws.audit.record(
                 "mail.processed",
                 actor=ws.actor,
-                target=inbound.mail.message_id or inbound.key,
+                target=inbound.key if result.confidential else (inbound.mail.message_id or inbound.key),
                 sort=result.sort,
                 note=result.note or None,
             )

@@ -1,0 +1,313 @@
+"""After intake: routing per the code with real registers, deadlines, updates, reveal, stats, retention, confidentiality."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.reports_helpers import (
+    IDENTITY_PW,
+    REPORTER_ADDRESS,
+    REPORTER_NAME,
+    REPORTS_PW,
+    body_text,
+    deliver,
+    make_workspace,
+    outbox,
+    report_mail,
+    to_reporter,
+    workspace,
+)
+from toolkit.reports.cases import case_vault, identity_vault
+
+DIRECTOR = "directeur@woonpartners.example"
+CHAIR = "voorzitter.rvc@woonpartners.example"
+COORDINATOR = "klachten@woonpartners.example"
+PETRA = "petra@woonpartners.example"
+
+
+@pytest.fixture(autouse=True)
+def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
+    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
+
+
+@pytest.fixture
+def root(tmp_path: Path, run_cli) -> Path:
+    return make_workspace(tmp_path / "ws", run_cli)
+
+
+def cli(run_cli, root: Path, as_of: str, *args: str):
+    return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)
+
+
+def fill(root: Path, case: str, **cells: str) -> None:
+    """What the intake officer types into meldingen.xlsx (in Excel, with the password)."""
+    ws = workspace(root, date(2026, 11, 26))
+    case_vault(ws).write({case: {k.replace("_", " "): v for k, v in cells.items()}})
+    ws.close()
+
+
+def register(root: Path) -> dict:
+    ws = workspace(root, date(2026, 11, 26))
+    try:
+        return case_vault(ws).read()
+    finally:
+        ws.close()
+
+
+def recipients(root: Path, kind_in_subject: str) -> set[str]:
+    return {str(m["To"]) for m in outbox(root) if kind_in_subject in str(m["Subject"])}
+
+
+def open_case(run_cli, root: Path, as_of: str = "2026-11-26") -> None:
+    deliver(root, report_mail("Melding", "Karel neemt cadeaubonnen aan."))
+    assert cli(run_cli, root, as_of, "nightly").exit_code == 0
+
+
+ROUTES = [
+    # (Melder is, Betreft, Betrokkene, handler address or None for the Meldpunt, informed)
+    ("medewerker", "medewerker", "karel@woonpartners.example", PETRA, DIRECTOR),
+    ("medewerker", "medewerker", "Karel Medewerker", PETRA, DIRECTOR),
+    ("medewerker", "leidinggevende", PETRA, DIRECTOR, None),
+    ("huurder", "directeur-bestuurder", "", CHAIR, None),  # the chair handles; the director is not told
+    ("huurder", "onbekend", "", COORDINATOR, DIRECTOR),
+    ("huurder", "onbekend", COORDINATOR, DIRECTOR, None),  # named person: the coordinator is concerned -> one up
+    ("medewerker", "medewerker", "petra@woonpartners.example", DIRECTOR, None),  # Petra's own manager is the director
+]
+
+
+@pytest.mark.parametrize(("kind", "concerns", "concerned", "handler", "informed"), ROUTES)
+def test_routing_follows_the_code(root: Path, run_cli, kind, concerns, concerned, handler, informed) -> None:
+    """The nightly routing assigns the handler per the code and the staff register, and informs director or chair."""
+    open_case(run_cli, root)
+    fill(root, "M-2026-0001", Melder_is=kind, Betreft=concerns, Betrokkene=concerned)
+    assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
+    row = register(root)["M-2026-0001"]
+    assert row["Behandelaar"].endswith(f"({handler})")
+    assert recipients(root, "U behandelt") == {handler}
+    informed_to = recipients(root, "Ter informatie")
+    assert informed_to == ({informed} if informed else set())
+    concerned_address = concerned if "@" in concerned else ""
+    if concerned_address:
+        assert concerned_address not in {str(m["To"]) for m in outbox(root)}
+
+
+def test_report_about_rvc_member_goes_to_the_meldpunt(root: Path, run_cli) -> None:
+    """About an RvC member: no internal handler, the reporter is told of the Meldpunt, the intake officer prepares it."""
+    open_case(run_cli, root)
+    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="RvC-lid", Betrokkene="rita@woonpartners.example")
+    assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
+    assert register(root)["M-2026-0001"]["Behandelaar"].startswith("extern")
+    told = [m for m in outbox(root) if to_reporter(m) and "extern" in str(m["Subject"])]
+    assert len(told) == 1 and "Meldpunt Integriteit Woningcorporaties" in body_text(told[0])
+    assert "integriteit@woonpartners.example" in recipients(root, "Ter informatie")
+    assert "rita@woonpartners.example" not in {str(m["To"]) for m in outbox(root)}
+
+
+def test_acknowledgement_deadline_day_7_on_time_day_8_late(root: Path, run_cli) -> None:
+    """Without an acknowledgement: day 7 after receipt is still on time, day 8 is overdue (exit 1, escalated)."""
+    deliver(root, report_mail("Melding", "Tekst.", sender="noreply@formulier.example"))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    day7 = cli(run_cli, root, "2026-12-03", "reports", "deadlines", "--json")
+    assert day7.exit_code == 0
+    ack = next(d for d in json.loads(day7.output)["deadlines"] if d["kind"] == "ontvangstbevestiging")
+    assert ack["days_left"] == 0 and ack["overdue"] is False
+    day8 = cli(run_cli, root, "2026-12-04", "reports", "deadlines")
+    assert day8.exit_code == 1 and "1 dag(en) te laat" in day8.output
+    assert cli(run_cli, root, "2026-12-04", "nightly").exit_code == 0
+    assert recipients(root, "Termijn verstreken") == {DIRECTOR}
+
+
+def test_reminders_go_once_at_14_and_3_days_and_escalate_once(root: Path, run_cli) -> None:
+    """Feedback reminders reach the handler 14 and 3 days before, once each; overdue goes to the director once."""
+    open_case(run_cli, root)
+    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene="karel@woonpartners.example")
+    for day in ("2026-11-27", "2027-02-12", "2027-02-12", "2027-02-23", "2027-02-24", "2027-02-27", "2027-02-28"):
+        assert cli(run_cli, root, day, "nightly").exit_code == 0
+    reminders = [m for m in outbox(root) if "Herinnering" in str(m["Subject"])]
+    assert [str(m["To"]) for m in reminders] == [PETRA, PETRA]
+    assert recipients(root, "Termijn verstreken") == {DIRECTOR}
+    assert len([m for m in outbox(root) if "Termijn verstreken" in str(m["Subject"])]) == 1
+
+
+def test_update_previews_then_sends_progress_and_records_feedback(root: Path, run_cli) -> None:
+    """--tell-reporter previews without --send; with --send the reporter gets it and the feedback date is recorded."""
+    open_case(run_cli, root)
+    preview = cli(
+        run_cli,
+        root,
+        "2026-12-10",
+        "reports",
+        "update",
+        "M-2026-0001",
+        "--status",
+        "onderzoek",
+        "--tell-reporter",
+        "melding_voortgang",
+    )
+    assert preview.exit_code == 0, preview.output
+    assert "--send" in preview.output and REPORTER_ADDRESS not in preview.output
+    assert len([m for m in outbox(root) if to_reporter(m)]) == 1  # only the acknowledgement
+    sent = cli(
+        run_cli,
+        root,
+        "2026-12-10",
+        "reports",
+        "update",
+        "M-2026-0001",
+        "--tell-reporter",
+        "melding_voortgang",
+        "--send",
+    )
+    assert sent.exit_code == 0, sent.output
+    progress = [m for m in outbox(root) if to_reporter(m) and "Voortgang" in str(m["Subject"])]
+    assert len(progress) == 1 and "onderzoek" in body_text(progress[0])
+    row = register(root)["M-2026-0001"]
+    assert row["Status"] == "onderzoek" and row["Terugkoppeling gegeven op"] == date(2026, 12, 10)
+
+
+def test_list_and_show_never_show_identity_reveal_is_logged(root: Path, run_cli) -> None:
+    """list and show hold no name or address; show --reveal does, and the audit trail records who looked, when, which."""
+    open_case(run_cli, root)
+    for args in (("reports", "list"), ("reports", "list", "--json"), ("reports", "show", "M-2026-0001")):
+        output = cli(run_cli, root, "2026-11-27", *args).output
+        assert REPORTER_NAME not in output and REPORTER_ADDRESS not in output and "cadeaubonnen" not in output
+    revealed = cli(run_cli, root, "2026-11-27", "reports", "show", "M-2026-0001", "--reveal")
+    assert REPORTER_NAME in revealed.output and "cadeaubonnen" in revealed.output
+    events = [json.loads(line) for line in (root / ".integrity" / "audit.jsonl").read_text().splitlines()]
+    reveal = [e for e in events if e["action"] == "reports.revealed"]
+    assert len(reveal) == 1 and reveal[0]["target"] == "M-2026-0001" and reveal[0]["actor"] and reveal[0]["ts"]
+
+
+def test_stats_count_without_names(root: Path, run_cli) -> None:
+    """stats --period counts by status, reporter kind and deadline outcome, and mentions no subject or name."""
+    open_case(run_cli, root)
+    fill(root, "M-2026-0001", Melder_is="huurder", Betreft="onbekend", Onderwerp="Geheime zaak Karel")
+    result = cli(run_cli, root, "2026-12-01", "reports", "stats", "--period", "2026Q4", "--json")
+    data = json.loads(result.output)
+    assert data["total"] == 1 and data["by_reporter"] == {"huurder": 1} and data["acknowledgement"] == {"op tijd": 1}
+    assert "Karel" not in result.output
+    assert (
+        json.loads(cli(run_cli, root, "2026-12-01", "reports", "stats", "--period", "2026Q3", "--json").output)["total"]
+        == 0
+    )
+
+
+def test_retention_erases_identity_of_old_closed_cases(root: Path, run_cli) -> None:
+    """A case closed longer ago than identity_retention_days loses name, address and original mail; it is logged."""
+    open_case(run_cli, root)
+    assert cli(run_cli, root, "2026-12-01", "reports", "update", "M-2026-0001", "--status", "afgesloten").exit_code == 0
+    assert cli(run_cli, root, "2027-11-30", "nightly").exit_code == 0
+    ws = workspace(root, date(2027, 12, 2))
+    assert identity_vault(ws).read()["M-2026-0001"]["E-mail"] == REPORTER_ADDRESS
+    ws.close()
+    assert cli(run_cli, root, "2027-12-02", "nightly").exit_code == 0
+    ws = workspace(root, date(2027, 12, 2))
+    row = identity_vault(ws).read()["M-2026-0001"]
+    assert row["E-mail"] is None and row["Naam"] is None and row["Gewist op"] == date(2027, 12, 2)
+    ws.close()
+    assert not list((root / ".integrity" / "meldingen" / "M-2026-0001").glob("*bericht.eml.enc"))
+    assert not list((root / ".integrity" / "backups").glob("meldingen-identiteit.*"))
+    assert "reports.identity_erased" in (root / ".integrity" / "audit.jsonl").read_text()
+
+
+SECRET_PHRASES = (
+    REPORTER_NAME,
+    REPORTER_ADDRESS,
+    "Zonnebloem",
+    "zonnebloem@",
+    "cadeaubonnen van aannemer Bouwbedrijf Zwart",
+)
+
+
+def _unencrypted_files(root: Path) -> list[Path]:
+    skip = {".enc"}
+    registers = {"meldingen.xlsx", "meldingen-identiteit.xlsx"}
+    found = []
+    for path in root.rglob("*"):
+        if not path.is_file() or path.suffix in skip or path.name in registers or "meldingen-identiteit." in path.name:
+            continue
+        if path.name.startswith("meldingen.") and path.parent.name == "backups":
+            continue  # encrypted backups of the register
+        if path.relative_to(root).parts[0] == "mail":
+            continue  # the mailboxes as they arrived, and mail to the reporter; staff mail is checked on its own
+        found.append(path)
+    return found
+
+
+def test_confidentiality_across_a_whole_case(root: Path, run_cli) -> None:
+    """After intake, routing, reminders, escalation, update, close: no name, address or report text outside the vault."""
+    body = f"Ik zag dat Karel cadeaubonnen van aannemer Bouwbedrijf Zwart aanneemt.\n\nGroet,\n{REPORTER_NAME}\n"
+    deliver(
+        root,
+        report_mail(
+            "Melding over Karel en Bouwbedrijf Zwart", body, attachments=(("bewijs.pdf", b"%PDF-1.4 Zonnebloem"),)
+        ),
+    )
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene="karel@woonpartners.example")
+    for day in ("2026-11-27", "2027-02-12", "2027-02-23", "2027-02-27"):
+        assert cli(run_cli, root, day, "nightly").exit_code == 0
+    deliver(
+        root,
+        report_mail("RE: [M-2026-0001]", "Nog meer over Bouwbedrijf Zwart.", message_id="<melding-7@thuis.example>"),
+    )
+    assert cli(run_cli, root, "2027-02-28", "nightly").exit_code == 0
+    update = ("reports", "update", "M-2026-0001", "--status", "afgesloten", "--note", "Gesprek met Zonnebloem gehad")
+    assert (
+        cli(
+            run_cli, root, "2027-03-01", *update, "--serious", "ja", "--measure", "schriftelijke waarschuwing"
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            run_cli,
+            root,
+            "2027-03-01",
+            "reports",
+            "update",
+            "M-2026-0001",
+            "--tell-reporter",
+            "melding_voortgang",
+            "--send",
+        ).exit_code
+        == 0
+    )
+    assert cli(run_cli, root, "2027-03-02", "reports", "show", "M-2026-0001", "--reveal").exit_code == 0
+    assert cli(run_cli, root, "2027-03-02", "nightly").exit_code == 0
+
+    staff_mail = [m for m in outbox(root) if not to_reporter(m)]
+    kinds = {str(m["Subject"]).split(":")[0] for m in staff_mail}
+    assert {
+        "U behandelt integriteitsmelding M-2026-0001",
+        "Ter informatie",
+        "Herinnering",
+        "Termijn verstreken",
+    } <= kinds
+    assert any("Nieuwe informatie" in str(m["Subject"]) for m in staff_mail)
+    for message in staff_mail:
+        shown = str(message) + body_text(message)
+        assert "Bouwbedrijf Zwart" not in shown and "Karel" not in shown
+        for phrase in SECRET_PHRASES:
+            assert phrase.lower() not in shown.lower(), (phrase, message["Subject"])
+    database = root / ".integrity" / "state.sqlite"
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA wal_checkpoint(FULL)")
+    texts = []
+    for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        for row in connection.execute(f"SELECT * FROM {table}"):  # noqa: S608 - table names from sqlite_master
+            texts += [str(v) for v in row]
+    connection.close()
+    assert "<melding-1@thuis.example>" not in " ".join(texts) and "melding-7@" not in " ".join(texts)
+    for path in _unencrypted_files(root):
+        content = path.read_bytes().decode("utf-8", errors="replace")
+        for phrase in (*SECRET_PHRASES, "Bouwbedrijf Zwart", "melding-1@thuis.example"):
+            assert phrase.lower() not in content.lower(), (phrase, path)
+    for phrase in (*SECRET_PHRASES, "Bouwbedrijf Zwart"):
+        assert phrase.lower() not in " ".join(texts).lower()

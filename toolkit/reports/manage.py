@@ -1,0 +1,305 @@
+"""What people do with cases: update, list, show (and reveal, logged), and the retention of identities.
+
+Nothing here returns who reported, except `reveal`, which needs the identity password and leaves a line in the
+audit trail (who, when, which case). Notes are kept sealed in the case archive; the audit says only 'note added'.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import InputError
+from toolkit.reports import notify
+from toolkit.reports.cases import Case, case_archive, case_vault, has_register, identity_vault, load_cases
+from toolkit.reports.schema import CLOSED, MEASURES, SERIOUS, STATUSES
+
+if TYPE_CHECKING:
+    from toolkit.mail.message import OutgoingMail
+    from toolkit.nightly import StepResult
+    from toolkit.workspace import Workspace
+
+PROGRESS_COUNT = "reports.progress.{case}"
+
+
+def find_case(ws: Workspace, number: str) -> Case:
+    for case in load_cases(ws):
+        if case.number == number.strip().upper():
+            return case
+    raise InputError(
+        f"meldingen.xlsx: zaak {number} bestaat niet.", hint="zie 'integrity reports list' voor de zaaknummers."
+    )
+
+
+@dataclass(frozen=True)
+class CaseUpdate:
+    """The requested change; every field optional."""
+
+    status: str | None = None
+    note: str | None = None
+    serious: str | None = None
+    measures: tuple[str, ...] = ()
+    regulator: bool | None = None
+    tell_reporter: str | None = None  # a reporter template, e.g. melding_voortgang
+
+
+@dataclass
+class UpdateResult:
+    case: str
+    changed: dict[str, Any] = field(default_factory=dict)
+    note_added: bool = False
+    message: OutgoingMail | None = None  # the progress message (preview unless sent)
+    sent: bool = False
+    send_command: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+def _check(update: CaseUpdate) -> None:
+    if update.status and update.status not in STATUSES:
+        raise InputError(f"--status '{update.status}' bestaat niet.", hint=f"kies uit: {', '.join(STATUSES)}.")
+    if update.serious and update.serious not in SERIOUS:
+        raise InputError(f"--serious '{update.serious}' bestaat niet.", hint="kies ja, nee of onbekend.")
+    unknown = [m for m in update.measures if m not in MEASURES]
+    if unknown:
+        raise InputError(
+            f"--measure '{unknown[0]}' staat niet in de lijst van de code.", hint=f"kies uit: {', '.join(MEASURES)}."
+        )
+    if update.tell_reporter and update.tell_reporter not in notify.REPORTER_TEMPLATES:
+        raise InputError(
+            f"--tell-reporter '{update.tell_reporter}' is geen bericht aan de melder.",
+            hint=f"kies uit: {', '.join(notify.REPORTER_TEMPLATES)}.",
+        )
+
+
+def _cells(case: Case, update: CaseUpdate, today: date) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    if update.status and update.status != case.status:
+        cells["Status"] = update.status
+        if update.status == CLOSED and case.closed is None:
+            cells["Afgesloten op"] = today
+    if update.serious and update.serious != case.serious:
+        cells["Ernstige inbreuk"] = update.serious
+    if update.measures:
+        cells["Maatregelen"] = ", ".join(update.measures)
+    if update.regulator is not None:
+        cells["Melding toezichthouder"] = update.regulator
+    return cells
+
+
+def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = False) -> UpdateResult:
+    """Record the change (register, sealed note, audit); with `tell_reporter`, build and (with send) send the message."""
+    _check(update)
+    case = find_case(ws, number)
+    cells = _cells(case, update, ws.today)
+    result = UpdateResult(case.number, cells)
+    if update.tell_reporter:
+        result.message = _progress_mail(
+            ws, replace(case, status=cells.get("Status", case.status)), update.tell_reporter
+        )
+        result.send_command = f"integrity reports update {case.number} --tell-reporter {update.tell_reporter} --send"
+    if update.tell_reporter and send and result.message is not None:
+        report = ws.mailer().send_all([result.message])
+        result.sent = report.ok
+        if result.sent:
+            ws.state.set(PROGRESS_COUNT.format(case=case.number), str(_progress_count(ws, case.number) + 1))
+            if case.feedback_given is None:
+                cells["Terugkoppeling gegeven op"] = ws.today
+    if cells:
+        case_vault(ws).write({case.number: cells})
+    if update.note:
+        case_archive(ws).add_note(case.number, ws.today.isoformat(), ws.actor, update.note)
+        result.note_added = True
+    _audit(ws, case.number, cells, result)
+    return result
+
+
+def _progress_count(ws: Workspace, number: str) -> int:
+    return int(ws.state.get(PROGRESS_COUNT.format(case=number)) or 0)
+
+
+def _progress_mail(ws: Workspace, case: Case, kind: str) -> OutgoingMail | None:
+    identity = identity_vault(ws).read().get(case.number) or {}
+    address = identity.get("E-mail") or ""
+    if not address:
+        raise InputError(
+            f"zaak {case.number}: er is geen adres van de melder (anoniem, of gewist na de bewaartermijn).",
+            hint="er kan geen bericht aan de melder worden gestuurd.",
+        )
+    context = notify.reporter_context(ws, case.number, case.received, case.feedback_due)
+    context["status"] = case.status
+    key = f"{kind}:{case.number}:{_progress_count(ws, case.number) + 1}"
+    return notify.to_reporter(ws, kind, key, address, context, identity.get("Taal") or "nl")
+
+
+def _audit(ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResult) -> None:
+    if not cells and not result.note_added and not result.sent:
+        return
+    ws.audit.record(
+        "reports.updated",
+        actor=ws.actor,
+        target=number,
+        changed=", ".join(sorted(cells)) or None,
+        status=cells.get("Status"),
+        note="note added" if result.note_added else None,
+        reporter_told=result.message.purpose if result.sent and result.message else None,
+    )
+
+
+@dataclass(frozen=True)
+class CaseList:
+    cases: tuple[Case, ...]
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+def list_cases(ws: Workspace) -> CaseList:
+    return CaseList(tuple(load_cases(ws)))
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case; `identity` and `messages` only with --reveal (then logged)."""
+
+    case: Case
+    files: tuple[str, ...]
+    identity: dict[str, Any] | None = None
+    messages: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+def show_case(ws: Workspace, number: str, *, reveal: bool = False) -> CaseView:
+    """The case as in the register, with its archived files by role and size; with reveal also who and what."""
+    case = find_case(ws, number)
+    archive = case_archive(ws)
+    entries = archive.log(case.number)
+    files = tuple(
+        f"bericht {e.number}, {e.received[:10]}: {f.role}, {f.size} bytes{', ' + f.note if f.note else ''}"
+        for e in entries
+        for f in e.files
+    )
+    notes = tuple(archive.notes(case.number))
+    if not reveal:
+        return CaseView(case, files, notes=notes)
+    identity = identity_vault(ws).read().get(case.number) or {}
+    ws.audit.record("reports.revealed", actor=_os_user(), target=case.number, via=ws.actor)
+    texts = tuple(
+        archive.read(case.number, f.stored_as).decode("utf-8")
+        for e in entries
+        for f in e.files
+        if f.role == "tekst" and f.stored_as
+    )
+    attachments = tuple(
+        f"bijlage {f.name} ({f.size} bytes, sha256 {f.sha256[:16]}…){' ' + f.note if f.note else ''}"
+        for e in entries
+        for f in e.files
+        if f.role == "bijlage"
+    )
+    shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal", "Gewist op")}
+    return CaseView(case, files + attachments, shown, texts, notes)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in this environment
+        return "onbekend"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Anonymous counts for the RvC agenda: no names, no subjects."""
+
+    period: str
+    total: int
+    by_status: dict[str, int]
+    by_reporter: dict[str, int]
+    by_concerns: dict[str, int]
+    acknowledgement: dict[str, int]
+    feedback: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+def _period(text: str) -> tuple[date, date]:
+    try:
+        year = int(text[:4])
+        if len(text) == 4:
+            return date(year, 1, 1), date(year, 12, 31)
+        quarter = int(text[5:]) if text[4].upper() == "Q" and len(text) == 6 else 0
+        if 1 <= quarter <= 4:
+            start = date(year, 3 * quarter - 2, 1)
+            end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+            return start, end - timedelta(days=1)
+    except (ValueError, IndexError):
+        pass
+    raise InputError(
+        f"--period '{text}' is geen jaar of kwartaal.", hint="bijvoorbeeld --period 2026 of --period 2026Q3."
+    )
+
+
+def _met(done: date | None, due: date, today: date) -> str:
+    if done is not None:
+        return "op tijd" if done <= due else "te laat"
+    return "te laat" if today > due else "loopt nog"
+
+
+def stats(ws: Workspace, period: str) -> Stats:
+    from collections import Counter
+
+    from toolkit.reports.deadlines import acknowledgement_due, feedback_due_for
+
+    start, end = _period(period)
+    cases = [c for c in load_cases(ws) if c.received and start <= c.received <= end]
+    ack, feedback = Counter(), Counter()
+    for case in cases:
+        ack[_met(case.acknowledged, acknowledgement_due(case.received), ws.today)] += 1
+        given = case.feedback_given or (case.closed if case.closed else None)
+        feedback[_met(given, feedback_due_for(case.received, case.acknowledged), ws.today)] += 1
+    return Stats(
+        period,
+        len(cases),
+        dict(Counter(c.status for c in cases)),
+        dict(Counter(c.reporter_kind or "niet ingevuld" for c in cases)),
+        dict(Counter(c.concerns or "niet ingevuld" for c in cases)),
+        dict(ack),
+        dict(feedback),
+    )
+
+
+def retention_step(ws: Workspace) -> StepResult:
+    """Nightly: erase the identity of cases closed longer than [reports] identity_retention_days ago."""
+    from toolkit.nightly import StepResult
+
+    name = "identiteit melders wissen"
+    if not has_register(ws):
+        return StepResult(name, True, "nog geen meldingen")
+    limit = ws.today - timedelta(days=ws.config.reports.identity_retention_days)
+    due = [c.number for c in load_cases(ws) if c.closed is not None and c.closed < limit]
+    if not due:
+        return StepResult(name, True, "niets te wissen")
+    store = identity_vault(ws)
+    rows = store.read()
+    erase = [n for n in due if n in rows and not rows[n].get("Gewist op")]
+    if not erase:
+        return StepResult(name, True, "niets te wissen")
+    store.write({n: {"Naam": None, "E-mail": None, "Berichten": None, "Gewist op": ws.today} for n in erase})
+    for stale in ws.backups_dir.glob(f"{store.path.stem}.*{store.path.suffix}"):
+        stale.unlink()  # older copies of the identity store still hold what was just erased
+    archive = case_archive(ws)
+    for number in erase:
+        originals = archive.erase_originals(number)
+        ws.audit.record("reports.identity_erased", actor=ws.actor, target=number, originals_erased=originals)
+    return StepResult(name, True, f"identiteit gewist bij {len(erase)} zaak/zaken", tuple(erase))

@@ -1,0 +1,95 @@
+"""Every mail about a report, built in one place so that what each recipient may see is decided in one place.
+
+To anyone but the reporter (handler, intake officer, director, RvC chair) the context holds only: the case number,
+the register's non-identifying subject, dates and deadlines, and the role of the handler. Never the reporter's
+name, address or pseudonym-to-person link, never the report's text. To the reporter: the case number, dates, and
+the organisation's fixed information (confidential adviser, Meldpunt).
+
+Keys (the exactly-once ledger, stored unencrypted) carry the kind, the case number and, for staff, their address.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from toolkit.mail.message import OutgoingMail, domain_of
+from toolkit.reports.cases import OUR_MESSAGE_KEY, Case, digest
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
+
+ACKNOWLEDGEMENT = "melding_ontvangst"
+INTAKE = "melding_intake"
+HANDLER = "melding_behandelaar"
+INFORM = "melding_informeren"
+MELDPUNT = "melding_meldpunt"
+REMINDER = "melding_herinnering"
+ESCALATION = "melding_escalatie"
+NEW_INFORMATION = "melding_aanvulling"
+PROGRESS = "melding_voortgang"
+REPORTER_TEMPLATES = (ACKNOWLEDGEMENT, MELDPUNT, PROGRESS)
+
+
+def staff_context(case: Case, **extra: Any) -> dict[str, Any]:
+    """What a handler, director or chair may read: case number, subject, dates. Nothing else."""
+    return {
+        "zaaknummer": case.number,
+        "onderwerp": case.subject,
+        "ontvangen_op": case.received,
+        "terugkoppeling_uiterlijk": case.feedback_due,
+        "status": case.status,
+        **extra,
+    }
+
+
+def reporter_context(
+    ws: Workspace, case_number: str, received: date | None, feedback_due: date | None
+) -> dict[str, Any]:
+    """What the reporter reads: their case number, dates and where else they can go."""
+    org = ws.config.organisation
+    return {
+        "zaaknummer": case_number,
+        "ontvangen_op": received,
+        "terugkoppeling_uiterlijk": feedback_due,
+        "organisatie": org.name,
+        "vertrouwenspersoon": org.confidential_adviser,
+        "meldpunt": org.meldpunt,
+        "afzender": ws.config.mail.sender,
+    }
+
+
+def to_staff(ws: Workspace, kind: str, key: str, address: str, case: Case, **extra: Any) -> OutgoingMail:
+    """A mail to someone in the organisation about a case, from `staff_context` only."""
+    rendered = ws.templates.render(kind, staff_context(case, **extra), ws.config.organisation.language)
+    return OutgoingMail(key, kind, (address,), rendered.subject, rendered.text, rendered.html, audit_ref=case.number)
+
+
+def to_reporter(ws: Workspace, kind: str, key: str, address: str, context: dict[str, Any], lang: str) -> OutgoingMail:
+    """A mail to the reporter; its Message-ID is remembered (as a digest) so a reply finds its case."""
+    rendered = ws.templates.render(kind, context, lang)
+    mail = OutgoingMail(
+        key, kind, (address,), rendered.subject, rendered.text, rendered.html, audit_ref=context["zaaknummer"]
+    )
+    ws.state.set(
+        OUR_MESSAGE_KEY.format(digest=digest(mail.message_id(domain_of(ws.config.mail.sender)))), context["zaaknummer"]
+    )
+    return mail
+
+
+AUTOMATED_LOCAL_PARTS = (
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "mailer-daemon",
+    "postmaster",
+    "bounce",
+)
+
+
+def is_automated_address(address: str) -> bool:
+    """No-reply and system addresses: an acknowledgement there would reach nobody."""
+    local = address.strip().lower().split("@", 1)[0]
+    return not address or any(local.startswith(part) for part in AUTOMATED_LOCAL_PARTS)
