@@ -26,6 +26,7 @@ COMMANDS = {
     "mail": "toolkit.commands.mail:mail_group",
     "suppliers": "toolkit.commands.suppliers:suppliers_group",
     "onboarding": "toolkit.commands.onboarding:onboarding_group",
+    "inbox": "toolkit.commands.inbox:inbox_group",
 }
 
 
