@@ -29,6 +29,7 @@ COMMANDS = {
     "monthly": "toolkit.commands.jobs:monthly_command",
     "scheduler": "toolkit.commands.jobs:scheduler_command",
     "reports": "toolkit.commands.reports:reports_group",
+    "inbox": "toolkit.commands.inbox:inbox_group",
 }
 
 

@@ -45,6 +45,7 @@ class JobReport:
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
+    ("post verwerken", "toolkit.suppliers.replies:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),

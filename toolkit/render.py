@@ -24,6 +24,7 @@ from toolkit.nightly import JobReport
 from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
 from toolkit.reports.followup import DeadlineOverview
 from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+from toolkit.suppliers.replies import InboxSummary, WaitingList, summary_line
 from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
 OK, BAD, WAIT = "✓", "✗", "…"
@@ -351,3 +352,22 @@ def _(result: Stats) -> list[str]:
     ):
         lines.append(f"  {title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"))
     return lines
+
+
+@text.register
+def _(result: InboxSummary) -> list[str]:
+    lines = [f"Gedeelde mailbox: {summary_line(result)}."]
+    if result.left_for_person:
+        lines += ["", "Blijft in de mailbox voor een mens (zie: integrity inbox unmatched):"]
+        lines += [f"  - {subject or '(geen onderwerp)'}" for subject in result.left_for_person]
+    lines += [f"  {WAIT} {reason}" for reason in result.waiting]
+    lines += [f"  {BAD} niet verstuurd: {item}" for item in result.failed]
+    return lines
+
+
+@text.register
+def _(result: WaitingList) -> list[str]:
+    if not result.messages:
+        return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
+    lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
+    return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]

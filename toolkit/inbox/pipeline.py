@@ -129,7 +129,8 @@ def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, sho
         handled.append((inbound, result))
     _carry_out(run, report)
     for inbound, result in handled:
-        ws.state.mark_processed(inbound.key, result.sort)
+        if result.move or result.sort == UNMATCHED:  # a message kept for another run is offered again next time
+            ws.state.mark_processed(inbound.key, result.sort)
         if result.move:
             ws.backend.move_processed(inbound.ref)
             ws.audit.record(

@@ -30,8 +30,8 @@ def save(ws: Workspace, register: Register, updates: list[CellUpdate], fingerpri
     """Write the updates, or keep them in the state store when the workbook is locked."""
     from toolkit.registers.writer import write_updates
 
-    if not updates and not ws.state.pending(register.key):
-        return SaveOutcome(register.filename, False)
+    if not updates and fingerprint is None and not ws.state.pending(register.key):
+        return SaveOutcome(register.filename, False)  # with a fingerprint, an empty save still numbers the rows
     try:
         result = write_updates(
             ws.register_path(register),

@@ -46,6 +46,7 @@ NEW_CASE = "melding: nieuwe zaak"
 ADDED = "melding: aanvulling"
 BOUNCE = "melding: onbestelbaar"
 AUTO_REPLY = "melding: automatisch antwoord"
+WAITING = "melding: wacht"
 MAILBOX = "reports"
 _MSGID = re.compile(r"<[^<>\s]+>")
 
@@ -61,10 +62,20 @@ def report_handler(run: InboxRun, inbound: Inbound) -> Handled:
 
 
 def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """For the shared inbox, early: a message for a known case joins that case; anything else is not ours."""
-    if not run.ws.config.reports.shared_mailbox or _not_a_report(inbound):
+    """For the shared inbox, early: a message for a known case joins that case; anything else is not ours.
+
+    This holds whether or not the reports have their own mailbox: a reporter who answers our acknowledgement
+    may reach the shared mailbox, and such a message must never wait there for a person to read.
+    """
+    from toolkit.errors import ConfigError
+    from toolkit.inbox.pipeline import Handled
+
+    if not _mentions_a_case(run.ws, inbound) or _not_a_report(inbound):
         return None
-    cases = _cases(run.ws)
+    try:
+        cases = _cases(run.ws)
+    except ConfigError:  # the reports' passwords are not set here: keep the message, unread, for the reports run
+        return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
     known = _known_case(run.ws, inbound, cases)
     return _add_to_case(run, inbound, cases[known]) if known else None
 
@@ -121,6 +132,15 @@ def _received(inbound: Inbound, today: date) -> date:
     if day is None or day > today or day < today - timedelta(days=31):
         return today
     return day
+
+
+def _mentions_a_case(ws: Workspace, inbound: Inbound) -> bool:
+    """Cheap test before any decryption: a case number in the subject, or a reply to one of our report mails."""
+    from toolkit.mailsort import find_case_number
+
+    if find_case_number(inbound.mail.subject or ""):
+        return True
+    return any(ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(m))) for m in _referenced(inbound.mail))
 
 
 def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str | None:
@@ -279,6 +299,10 @@ def intake_step(ws: Workspace) -> StepResult:
     name = "meldingen binnenhalen"
     if ws.config.reports.shared_mailbox:
         return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt")
+    backend = ws.config.mail.backend
+    server = getattr(ws.config.mail, backend) if backend in ("exchange", "graph") else None
+    if server is not None and server.reports_mailbox is None:
+        return StepResult(name, True, f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)")
     if not ws.backend.list_new(MAILBOX):
         return StepResult(name, True, "geen nieuwe berichten")
     registers = case_vault(ws), identity_vault(ws)

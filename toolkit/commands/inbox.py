@@ -1,0 +1,37 @@
+"""integrity inbox process | unmatched"""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli import AppContext, exit_with, pass_app
+
+
+@click.group("inbox")
+def inbox_group() -> None:
+    """Gedeelde mailbox: antwoorden van leveranciers, onbestelbare mail en afwezigheidsberichten sorteren."""
+
+
+@inbox_group.command("process")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@pass_app
+def process_command(app: AppContext, as_json: bool) -> None:
+    """Sorteer de nieuwe post in de gedeelde mailbox en verwerk wat herkend wordt."""
+    from toolkit.render import emit
+    from toolkit.suppliers.replies import inbox_summary, process_inbox
+
+    ws = app.workspace(actor="cli")
+    summary = inbox_summary(process_inbox(ws))
+    emit(summary, as_json)
+    exit_with(0 if summary.ok else 1)
+
+
+@inbox_group.command("unmatched")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@pass_app
+def unmatched_command(app: AppContext, as_json: bool) -> None:
+    """Berichten die in de gedeelde mailbox op een mens wachten (afzender, datum, onderwerp)."""
+    from toolkit.render import emit
+    from toolkit.suppliers.replies import waiting_for_a_person
+
+    emit(waiting_for_a_person(app.workspace(actor="cli")), as_json)
