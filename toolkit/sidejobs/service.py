@@ -150,7 +150,7 @@ def review_side_jobs(ws: Workspace, notify: bool = False, *, preview: bool = Fal
     suppliers = supplier_names(ws, notes)
     policy = SideJobPolicy(ws.config.sidejobs.decision_days, ws.config.sidejobs.reconfirm_months, suppliers)
     judged = [judge_row(table, row, policy, ws.today) for row in table.rows]
-    if notify and not preview and any(row.nr is None for row in table.rows):
+    if notify and any(row.nr is None for row in table.rows):
         table = _number_rows(ws, table, judged, notes)
         judged = [judge_row(table, row, policy, ws.today) for row in table.rows]
     reconfirmations = tuple(_reconfirmation(j) for j in judged if j.review and j.review.reconfirm_due)
