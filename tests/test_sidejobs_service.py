@@ -252,3 +252,23 @@ def test_nightly_step_judges_without_mail(bare_workspace: Path, run_cli) -> None
     assert rows_by_employee(bare_workspace)["Anna Pieters"].get("Beoordeling").startswith("HERBEVESTIGEN")
     second = run_cli("--config", config, "--as-of", "2026-12-02", "nightly")
     assert "niets gewijzigd" in second.output
+
+
+def test_locked_register_reminder_not_repeated_and_recorded_later(bare_workspace: Path, run_cli) -> None:
+    """With the register open in Excel the reminder goes once, its date waits, and lands after Excel closes."""
+    make_registers(
+        bare_workspace, [side_job("Anna Pieters", Nr=1)], [staff("Anna Pieters", "anna@woonpartners.example")]
+    )
+    path = bare_workspace / "registers" / SIDEJOBS.filename
+    owner = path.with_name("~$" + path.name)
+    owner.write_bytes(b"excel")
+    before = sha256(path)
+    locked = review(run_cli, bare_workspace, "2026-12-02", "--notify", "--send")
+    assert locked.exit_code == 0, locked.output
+    assert "wacht" in locked.output and sha256(path) == before
+    assert len(reminders(bare_workspace)) == 1
+    owner.unlink()
+    later = review(run_cli, bare_workspace, "2026-12-03", "--notify", "--send")
+    assert later.exit_code == 0, later.output
+    assert len(reminders(bare_workspace)) == 1
+    assert rows_by_employee(bare_workspace)["Anna Pieters"].get("Herinnerd op") is not None

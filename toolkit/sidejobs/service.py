@@ -267,6 +267,12 @@ def _differs(row: Row, column: str, value: Any) -> bool:
 
 
 def _save(ws: Workspace, table: Table, updates: list[CellUpdate], notes: list[str]) -> SaveOutcome:
+    if any(update.nr is None for update in updates) and _locked(table):
+        # a waiting change is kept by Nr only: rows without one are judged again when the workbook is free
+        updates = [update for update in updates if update.nr is not None]
+        notes.append(
+            f"Rijen zonder Nr in {SIDEJOBS.filename} krijgen hun beoordeling als het register niet meer open is."
+        )
     try:
         outcome = save(ws, SIDEJOBS, updates, table.fingerprint)
     except WorkbookRefused as exc:
@@ -276,6 +282,17 @@ def _save(ws: Workspace, table: Table, updates: list[CellUpdate], notes: list[st
     if outcome.waiting:
         notes.append(f"{SIDEJOBS.filename} wacht: {outcome.waiting}")
     return outcome
+
+
+def _locked(table: Table) -> bool:
+    from toolkit.errors import WorkbookLocked
+    from toolkit.registers.safety import check_writable
+
+    try:
+        check_writable(table.path)
+    except WorkbookLocked:
+        return True
+    return False
 
 
 def _number_rows(ws: Workspace, table: Table, judged: list[Judged], notes: list[str]) -> Table:
