@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+from collections.abc import Sequence
 from datetime import date
 from email.policy import default
 from pathlib import Path
@@ -37,7 +38,7 @@ def staff(name: str, address: str | None) -> dict[str, Any]:
 
 
 def make_registers(
-    root: Path, jobs: list[dict[str, Any]], people: list[dict[str, Any]] = (), suppliers: tuple[str, ...] = ()
+    root: Path, jobs: list[dict[str, Any]], people: Sequence[dict[str, Any]] = (), suppliers: tuple[str, ...] = ()
 ) -> None:
     registers = root / "registers"
     create_register(registers / SIDEJOBS.filename, SIDEJOBS, jobs)
