@@ -30,6 +30,7 @@ COMMANDS = {
     "scheduler": "toolkit.commands.jobs:scheduler_command",
     "reports": "toolkit.commands.reports:reports_group",
     "inbox": "toolkit.commands.inbox:inbox_group",
+    "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
 }
 
 

@@ -267,6 +267,11 @@ def sidejob_rows(today: date, rng: random.Random, staff: list[dict[str, Any]]) -
                 "Vastgelegd in personeelsdossier op": decided + timedelta(days=2) if decided and i % 4 else None,
             }
         )
+    # approved over a year ago (due for reconfirmation), a supplier conflict not yet weighed, an unreadable date
+    rows[6].update({"Gemeld op": today - timedelta(days=400), "Besluitdatum": today - timedelta(days=390)})
+    rows[6]["Vastgelegd in personeelsdossier op"] = today - timedelta(days=388)
+    rows[12]["Risico belangenverstrengeling"] = None
+    rows[18]["Startdatum"] = "ergens in mei"
     return rows
 
 

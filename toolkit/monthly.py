@@ -44,6 +44,7 @@ class MonthlyResult:
 # (title, "module:function"); each function takes a Workspace and returns the section's lines.
 SECTIONS: list[tuple[str, str]] = [
     ("Nieuwe medewerkers", "toolkit.monthly:onboarding_lines"),
+    ("Nevenfuncties", "toolkit.monthly:sidejob_lines"),
     ("Leveranciers: bevestigingen", "toolkit.monthly:supplier_lines"),
 ]
 
@@ -58,6 +59,22 @@ def onboarding_lines(ws: Workspace) -> list[str]:
             f"{status.to_welcome} nieuwe medewerker(s) wachten op de integriteitscode (integrity onboarding send)"
         )
     return lines + list(status.problems)
+
+
+def sidejob_lines(ws: Workspace) -> list[str]:
+    """Decisions waiting or late, reconfirmations due and possible conflicts (the review writes nothing new here)."""
+    from toolkit.sidejobs.service import review_side_jobs
+
+    result = review_side_jobs(ws)
+
+    def who(line: object) -> str:
+        return f"{line.employee}, {line.function} bij {line.organisation}"  # type: ignore[attr-defined]
+
+    lines = [f"besluit te laat: {who(p.line)} ({p.days_waiting} dagen)" for p in result.overdue]
+    lines += [f"wacht op besluit: {who(p.line)} ({p.days_waiting} dagen)" for p in result.pending]
+    lines += [f"herbevestigen: {who(r.line)} (sinds {r.due_on:%d-%m-%Y})" for r in result.reconfirmations]
+    lines += [f"mogelijk belangenconflict: {who(c.line)} (leverancier {c.supplier})" for c in result.conflicts]
+    return lines
 
 
 def supplier_lines(ws: Workspace) -> list[str]:

@@ -24,6 +24,9 @@ from toolkit.nightly import JobReport
 from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
 from toolkit.reports.followup import DeadlineOverview
 from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+from toolkit.sidejobs.notify import MailOutcome
+from toolkit.sidejobs.publish import PublishResult
+from toolkit.sidejobs.service import SideJobLine, SideJobReviewResult
 from toolkit.suppliers.replies import InboxSummary, WaitingList, summary_line
 from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
@@ -371,3 +374,101 @@ def _(result: WaitingList) -> list[str]:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
     lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
     return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]
+
+
+def _sidejob_who(line: SideJobLine) -> str:
+    where = f"Nr {line.nr}" if line.nr is not None else f"rij {line.excel_row}"
+    return f"{where}: {line.employee}, {line.function} bij {line.organisation}"
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return [f"{OK} {title}: geen"]
+    return [f"{BAD} {title} ({sum(1 for line in lines if not line.startswith('      '))})", *lines]
+
+
+@text.register
+def _(result: SideJobReviewResult) -> list[str]:
+    lines = [
+        f"Nevenfuncties beoordeeld op {result.today:%d-%m-%Y}: {result.rows} rij(en), {result.ok_rows} zonder opmerkingen."
+    ]
+    lines += _section(
+        "Besluit te laat",
+        [
+            f"    {_sidejob_who(p.line)}: {p.days_waiting} dagen, uiterlijk {p.decide_by:%d-%m-%Y}"
+            for p in result.overdue
+        ],
+    )
+    lines += _section(
+        "Wacht op besluit",
+        [
+            f"    {_sidejob_who(p.line)}: {p.days_waiting} dagen, besluit uiterlijk {p.decide_by:%d-%m-%Y}"
+            for p in result.pending
+        ],
+    )
+    lines += _section(
+        "Herbevestigen",
+        [
+            f"    {_sidejob_who(r.line)}: sinds {r.due_on:%d-%m-%Y}; herinnering: {r.reminder}"
+            for r in result.reconfirmations
+        ],
+    )
+    conflicts = []
+    for c in result.conflicts:
+        conflicts.append(
+            f"    {_sidejob_who(c.line)}: leverancier '{c.supplier}'; risico nu {c.current_risk or 'leeg'}, voorgesteld {c.suggested_risk}"
+        )
+    lines += _section("Mogelijk belangenconflict", conflicts)
+    other = []
+    for o in result.other:
+        other += [f"    {_sidejob_who(o.line)}:", *(f"      {finding}" for finding in o.findings)]
+    lines += _section("Overige punten", other)
+    lines += _section(
+        "Niet te beoordelen",
+        [f"    rij {u.line.excel_row} ({u.line.employee}): {'; '.join(u.problems)}" for u in result.unjudged],
+    )
+    lines += [f"  Let op: {note}" for note in result.notes]
+    if result.write.written:
+        lines.append(f"Register bijgewerkt: {result.write.cells_changed} cel(len) in {result.write.register}.")
+    elif result.write.waiting:
+        lines.append(f"{WAIT} Register niet bijgewerkt, de wijziging wacht: {result.write.waiting}")
+    else:
+        lines.append("Register: niets gewijzigd.")
+    return lines + (text(result.mail) if result.mail is not None else [])
+
+
+@text.register
+def _(result: MailOutcome) -> list[str]:
+    if result.preview:
+        lines = [
+            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, {len(result.already_sent)} al eerder verstuurd."
+        ]
+        if result.prepared:
+            first = result.prepared[0]
+            lines += [
+                "",
+                "Eerste bericht:",
+                f"Aan: {', '.join(first.to)}",
+                f"Onderwerp: {first.subject}",
+                "",
+                first.text.rstrip(),
+            ]
+            lines += ["", "Alle berichten ziet u met --json."]
+        return lines
+    lines = [
+        f"Mail: {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd, {len(result.failed)} mislukt."
+    ]
+    lines += [f"  {BAD} {key}: {why}" for key, why in result.failed]
+    if result.stopped_early:
+        lines.append(f"  {WAIT} {result.stopped_early}")
+    return lines
+
+
+@text.register
+def _(result: PublishResult) -> list[str]:
+    lines = [
+        f"Overzicht nevenfuncties bestuur en RvC op {result.published_on:%d-%m-%Y}: {len(result.entries)} nevenfunctie(s)."
+    ]
+    lines += [f"  {OK} {result.html}", f"  {OK} {result.xlsx}"]
+    lines += [f"  {BAD} {note}" for note in result.notes]
+    return lines

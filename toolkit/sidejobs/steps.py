@@ -1,0 +1,30 @@
+"""Nightly step: judge the side-functions register (no mail); quiet when nothing changed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolkit.nightly import StepResult
+from toolkit.sidejobs.service import review_side_jobs
+
+if TYPE_CHECKING:
+    from toolkit.workspace import Workspace
+
+STEP = "nevenfuncties beoordelen"
+
+
+def review_step(ws: Workspace) -> StepResult:
+    """Write `Beoordeling` and `Herbevestigen voor` where they changed; the summary counts what HR must act on."""
+    result = review_side_jobs(ws, notify=False)
+    counts = (
+        f"{result.rows} beoordeeld: {len(result.overdue)} besluit te laat, {len(result.pending)} wachtend, "
+        f"{len(result.reconfirmations)} herbevestigen, {len(result.conflicts)} mogelijk belangenconflict, "
+        f"{len(result.unjudged)} niet te beoordelen"
+    )
+    if result.write.written:
+        written = f"{result.write.cells_changed} cel(len) bijgewerkt"
+    elif result.write.waiting:
+        written = "wijzigingen wachten tot het register niet meer open is"
+    else:
+        written = "niets gewijzigd"
+    return StepResult(STEP, True, f"{counts}; {written}", result.notes)
