@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo
+# Fictitious passwords for the demo's encrypted reports registers; real ones come from the environment or keyring.
+DEMO_SECRETS := INTEGRITY_REPORTS_PASSWORD=demo-meldingen INTEGRITY_IDENTITY_PASSWORD=demo-identiteit
 
 .PHONY: install demo test bench lint clean
 
@@ -18,7 +20,7 @@ demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	$(BIN)/integrity init $(DEMO_DIR) --demo
 	@echo
-	$(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
+	$(DEMO_SECRETS) $(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
 	echo; echo "Demo-werkmap: $(DEMO_DIR)/  (verzonden mail: $(DEMO_DIR)/mail/outbox/, registers: $(DEMO_DIR)/registers/)"; \
 	echo "Probeer: $(BIN)/integrity --config $(DEMO_DIR)/config.toml check"; exit $$status
 
