@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,11 +105,19 @@ def _load(path: Path, sheet: str) -> tuple[Any, Any]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            book = openpyxl.load_workbook(path)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged file
         raise InputError(
             f"{path.name} kan niet worden geopend: {exc}", hint="open en bewaar het in Excel als .xlsx."
         ) from exc
+    dropped = [str(w.message) for w in caught if "removed" in str(w.message) or "not supported" in str(w.message)]
+    if dropped:  # openpyxl says itself that it would lose something: a second line of defence
+        raise WorkbookRefused(
+            f"{path.name} niet geschreven: de Excel-bibliotheek meldt dat zij iets zou weglaten: {'; '.join(dropped)}.",
+            hint="haal dat onderdeel weg of zet het in een apart bestand; tot dan schrijft de toolkit niets in dit register.",
+        )
     if sheet not in book.sheetnames:
         raise InputError(
             f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
