@@ -9,26 +9,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from functools import singledispatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit.audit import Verdict
-from toolkit.checks import CheckReport
-from toolkit.init import InitResult
-from toolkit.mail.sender import SendReport
-from toolkit.monthly import MonthlyResult
-from toolkit.nightly import JobReport
-from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
-from toolkit.reports.followup import DeadlineOverview
-from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
-from toolkit.sidejobs.notify import MailOutcome
-from toolkit.sidejobs.publish import PublishResult
-from toolkit.sidejobs.service import SideJobLine, SideJobReviewResult
-from toolkit.suppliers.replies import InboxSummary, WaitingList, summary_line
-from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
+if TYPE_CHECKING:
+    from toolkit.audit import Verdict
+    from toolkit.checks import CheckReport
+    from toolkit.init import InitResult
+    from toolkit.mail.sender import SendReport
+    from toolkit.monthly import MonthlyResult
+    from toolkit.nightly import JobReport
+    from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
+    from toolkit.reports.followup import DeadlineOverview
+    from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+    from toolkit.sidejobs.notify import MailOutcome
+    from toolkit.sidejobs.publish import PublishResult
+    from toolkit.sidejobs.service import SideJobLine, SideJobReviewResult
+    from toolkit.suppliers.replies import InboxSummary, WaitingList
+    from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
+
 
 OK, BAD, WAIT = "✓", "✗", "…"
 
@@ -61,12 +62,29 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-@singledispatch
+_RENDERERS: dict[str, Callable[[Any], list[str]]] = {}
+
+
+def renders(qualified_name: str) -> Callable[[Callable[[Any], list[str]]], Callable[[Any], list[str]]]:
+    """Register the text form of a result class by its dotted name, so rendering imports nothing heavy up front."""
+
+    def register(func: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
+        _RENDERERS[qualified_name] = func
+        return func
+
+    return register
+
+
 def text(result: Any) -> list[str]:
+    """The lines that show a result to a person."""
+    for cls in type(result).__mro__:
+        renderer = _RENDERERS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if renderer is not None:
+            return renderer(result)
     return [str(result)]
 
 
-@text.register
+@renders("toolkit.init.InitResult")
 def _(result: InitResult) -> list[str]:
     lines = [f"Werkmap aangemaakt in {result.root}" + (" (met fictieve voorbeeldgegevens)" if result.demo else "")]
     lines += [f"  {OK} {item}" for item in result.created]
@@ -74,7 +92,7 @@ def _(result: InitResult) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.checks.CheckReport")
 def _(result: CheckReport) -> list[str]:
     lines = []
     for section in result.sections:
@@ -87,7 +105,7 @@ def _(result: CheckReport) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.nightly.JobReport")
 def _(result: JobReport) -> list[str]:
     lines = [f"Taak '{result.job}':"]
     for step in result.steps:
@@ -100,14 +118,14 @@ def _(result: JobReport) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.audit.Verdict")
 def _(result: Verdict) -> list[str]:
     if result.ok:
         return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
     return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
 
 
-@text.register
+@renders("toolkit.mail.sender.SendReport")
 def _(result: SendReport) -> list[str]:
     lines = [
         f"{OK if result.ok else BAD} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
@@ -157,7 +175,7 @@ def _send_lines(report: Any) -> list[str]:
     return [] if report is None else ["  " + line for line in text(report)]
 
 
-@text.register
+@renders("toolkit.suppliers.service.MailingResult")
 def _(result: MailingResult) -> list[str]:
     plan = result.plan
     lines = [f"Verzendronde {plan.cycle}: {len(plan.messages)} leverancier(s) krijgen de integriteitscode."]
@@ -179,7 +197,7 @@ def _(result: MailingResult) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.suppliers.service.FollowUpResult")
 def _(result: FollowUpResult) -> list[str]:
     lines = [f"{len(result.reminders)} herinnering(en) en {len(result.escalations)} escalatie(s) staan klaar."]
     for mail in result.reminders + result.escalations:
@@ -191,7 +209,7 @@ def _(result: FollowUpResult) -> list[str]:
     return lines + _send_lines(result.report) + [f"  {WAIT} {reason}" for reason in result.waiting]
 
 
-@text.register
+@renders("toolkit.suppliers.service.StatusOverview")
 def _(result: StatusOverview) -> list[str]:
     lines = [f"Verzendronde {result.cycle}:"]
     lines += [f"  {status:<16} {count:>5}" for status, count in result.counts.items()]
@@ -207,7 +225,7 @@ def _mail_lines(mail: MailSummary) -> list[str]:
     return [*lines, "", *[f"  | {line}" if line else "  |" for line in mail.text.rstrip().splitlines()]]
 
 
-@text.register
+@renders("toolkit.onboarding.service.WelcomeResult")
 def _(result: WelcomeResult) -> list[str]:
     plan = result.plan
     window = f"in dienst tot en met {plan.window_end:%d-%m-%Y}" + (
@@ -246,7 +264,7 @@ def _welcome_preview(result: WelcomeResult, window: str) -> list[str]:
     return [*lines, "", "Er is niets verstuurd."]
 
 
-@text.register
+@renders("toolkit.onboarding.service.OnboardingStatus")
 def _(result: OnboardingStatus) -> list[str]:
     since = f", of in dienst vanaf {result.send_from:%d-%m-%Y}" if result.send_from else ""
     lines = [f"Nieuwe medewerkers op {result.today:%d-%m-%Y}: {result.new_staff} (code verstuurd{since})."]
@@ -262,7 +280,7 @@ def _(result: OnboardingStatus) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.monthly.MonthlyResult")
 def _(result: MonthlyResult) -> list[str]:
     digest = result.digest
     lines = [f"Maandoverzicht {digest.month}: {digest.count} punt(en)"]
@@ -279,7 +297,7 @@ def _(result: MonthlyResult) -> list[str]:
 # -- integrity reports (meldingen): never a reporter's identity unless --reveal -------------------------------
 
 
-@text.register
+@renders("toolkit.reports.manage.CaseList")
 def _(result: CaseList) -> list[str]:
     if not result.cases:
         return ["Geen meldingen in het register."]
@@ -294,7 +312,7 @@ def _(result: CaseList) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.reports.manage.CaseView")
 def _(result: CaseView) -> list[str]:
     case = result.case
     lines = [f"Zaak {case.number} ({case.pseudonym})", f"  Onderwerp: {case.subject}", f"  Status: {case.status}"]
@@ -314,7 +332,7 @@ def _(result: CaseView) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.reports.manage.UpdateResult")
 def _(result: UpdateResult) -> list[str]:
     lines = [
         f"Zaak {result.case}: "
@@ -331,7 +349,7 @@ def _(result: UpdateResult) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.reports.followup.DeadlineOverview")
 def _(result: DeadlineOverview) -> list[str]:
     if not result.deadlines:
         return ["Geen open termijnen."]
@@ -343,7 +361,7 @@ def _(result: DeadlineOverview) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.reports.manage.Stats")
 def _(result: Stats) -> list[str]:
     lines = [f"Meldingen in {result.period}: {result.total}"]
     for title, counts in (
@@ -357,8 +375,10 @@ def _(result: Stats) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.suppliers.replies.InboxSummary")
 def _(result: InboxSummary) -> list[str]:
+    from toolkit.suppliers.replies import summary_line
+
     lines = [f"Gedeelde mailbox: {summary_line(result)}."]
     if result.left_for_person:
         lines += ["", "Blijft in de mailbox voor een mens (zie: integrity inbox unmatched):"]
@@ -368,7 +388,7 @@ def _(result: InboxSummary) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.suppliers.replies.WaitingList")
 def _(result: WaitingList) -> list[str]:
     if not result.messages:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
@@ -387,7 +407,7 @@ def _section(title: str, lines: list[str]) -> list[str]:
     return [f"{BAD} {title} ({sum(1 for line in lines if not line.startswith('      '))})", *lines]
 
 
-@text.register
+@renders("toolkit.sidejobs.service.SideJobReviewResult")
 def _(result: SideJobReviewResult) -> list[str]:
     lines = [
         f"Nevenfuncties beoordeeld op {result.today:%d-%m-%Y}: {result.rows} rij(en), {result.ok_rows} zonder opmerkingen."
@@ -437,7 +457,7 @@ def _(result: SideJobReviewResult) -> list[str]:
     return lines + (text(result.mail) if result.mail is not None else [])
 
 
-@text.register
+@renders("toolkit.sidejobs.notify.MailOutcome")
 def _(result: MailOutcome) -> list[str]:
     if result.preview:
         lines = [
@@ -464,7 +484,7 @@ def _(result: MailOutcome) -> list[str]:
     return lines
 
 
-@text.register
+@renders("toolkit.sidejobs.publish.PublishResult")
 def _(result: PublishResult) -> list[str]:
     lines = [
         f"Overzicht nevenfuncties bestuur en RvC op {result.published_on:%d-%m-%Y}: {len(result.entries)} nevenfunctie(s)."
