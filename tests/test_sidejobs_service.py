@@ -251,8 +251,12 @@ def test_nightly_step_judges_without_mail(bare_workspace: Path, run_cli) -> None
     assert "nevenfuncties beoordelen" in first.output and "1 herbevestigen" in first.output
     assert outbox(bare_workspace) == []
     assert rows_by_employee(bare_workspace)["Anna Pieters"].get("Beoordeling").startswith("HERBEVESTIGEN")
+    before = sha256(bare_workspace / "registers" / "nevenfuncties.xlsx")
     second = run_cli("--config", config, "--as-of", "2026-12-02", "nightly")
-    assert "niets gewijzigd" in second.output
+    assert "nevenfuncties beoordelen: niets veranderd" in second.output
+    third = run_cli("--config", config, "--as-of", "2026-12-03", "nightly")
+    assert "niets gewijzigd" in third.output
+    assert sha256(bare_workspace / "registers" / "nevenfuncties.xlsx") == before
 
 
 def test_locked_register_reminder_not_repeated_and_recorded_later(bare_workspace: Path, run_cli) -> None:
@@ -273,3 +277,25 @@ def test_locked_register_reminder_not_repeated_and_recorded_later(bare_workspace
     assert later.exit_code == 0, later.output
     assert len(reminders(bare_workspace)) == 1
     assert rows_by_employee(bare_workspace)["Anna Pieters"].get("Herinnerd op") is not None
+
+
+def test_nightly_rerun_on_the_same_inputs_reads_nothing(tmp_path: Path, run_cli) -> None:
+    """A second nightly the same day with unchanged registers skips the review; a changed register is judged again."""
+    import openpyxl
+
+    root = tmp_path / "ws"
+    run_cli("--as-of", "2026-11-26", "init", str(root), "--demo")
+    config = str(root / "config.toml")
+    env = {"INTEGRITY_REPORTS_PASSWORD": "a", "INTEGRITY_IDENTITY_PASSWORD": "b"}
+    first = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
+    assert "nevenfuncties beoordelen: 25 beoordeeld" in first.output
+    second = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
+    assert "nevenfuncties beoordelen: niets veranderd" in second.output
+    path = root / "registers" / "nevenfuncties.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Nevenfuncties"]["P2"] = "andere toelichting"
+    book.save(path)
+    third = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
+    assert "nevenfuncties beoordelen: 25 beoordeeld" in third.output
+    fourth = run_cli("--config", config, "--as-of", "2026-11-27", "nightly", env=env)
+    assert "nevenfuncties beoordelen: 25 beoordeeld" in fourth.output

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from toolkit.nightly import StepResult
+from toolkit.nightly import StepResult, inputs_key, remember_inputs, unchanged_since_last_run
 from toolkit.sidejobs.service import review_side_jobs
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
 STEP = "nevenfuncties beoordelen"
+INPUTS = ["nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx"]
 
 
 def review_step(ws: Workspace) -> StepResult:
     """Write `Beoordeling` and `Herbevestigen voor` where they changed; the summary counts what HR must act on."""
+    if unchanged_since_last_run(ws, STEP, inputs_key(ws, INPUTS)):
+        return StepResult(STEP, True, "niets veranderd sinds de vorige run vandaag")
     result = review_side_jobs(ws, notify=False)
     counts = (
         f"{result.rows} beoordeeld: {len(result.overdue)} besluit te laat, {len(result.pending)} wachtend, "
@@ -27,4 +30,6 @@ def review_step(ws: Workspace) -> StepResult:
         written = "wijzigingen wachten tot het register niet meer open is"
     else:
         written = "niets gewijzigd"
+    if not result.write.waiting:
+        remember_inputs(ws, STEP, inputs_key(ws, INPUTS))  # after our own write: its bytes are the new inputs
     return StepResult(STEP, True, f"{counts}; {written}", result.notes)
