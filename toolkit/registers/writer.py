@@ -73,8 +73,9 @@ def write_updates(
     columns = _ensure_owned_columns(worksheet, register)
     rows_by_nr, numbered = _number_rows(worksheet, columns["nr"], assign_numbers)
     changed, expectations, skipped = 0, [], []
+    last_row = worksheet.max_row
     for update in updates:
-        row = _target_row(update, rows_by_nr, worksheet, unchanged_since_read)
+        row = _target_row(update, rows_by_nr, last_row, unchanged_since_read)
         if row is None:
             skipped.append(_skip_reason(update))
             continue
@@ -166,21 +167,15 @@ def _extend_tables(worksheet: Any, last_column: int) -> None:
                 table.autoFilter.ref = table.ref
 
 
-def _is_empty_row(worksheet: Any, row: int) -> bool:
-    return all(
-        cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()) for cell in worksheet[row]
-    )
-
-
 def _number_rows(worksheet: Any, nr_column: int, assign: bool) -> tuple[dict[int, int], list[tuple[int, int]]]:
-    """Nr -> row for numbered rows; gives the next numbers to non-empty rows without one."""
+    """Nr -> row for numbered rows; gives the next numbers to non-empty rows without one (one pass over the sheet)."""
     rows_by_nr: dict[int, int] = {}
     unnumbered: list[int] = []
-    for row in range(2, worksheet.max_row + 1):
-        value = worksheet.cell(row, nr_column).value
+    for row, values in enumerate(worksheet.iter_rows(min_row=2, values_only=True), start=2):
+        value = values[nr_column - 1] if nr_column - 1 < len(values) else None
         if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
             rows_by_nr.setdefault(int(value), row)
-        elif not _is_empty_row(worksheet, row):
+        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
             unnumbered.append(row)
     numbered = []
     if assign:
@@ -193,10 +188,10 @@ def _number_rows(worksheet: Any, nr_column: int, assign: bool) -> tuple[dict[int
     return rows_by_nr, numbered
 
 
-def _target_row(update: CellUpdate, rows_by_nr: dict[int, int], worksheet: Any, unchanged: bool) -> int | None:
+def _target_row(update: CellUpdate, rows_by_nr: dict[int, int], last_row: int, unchanged: bool) -> int | None:
     if update.nr is not None:
         return rows_by_nr.get(update.nr)
-    if update.excel_row is not None and unchanged and 2 <= update.excel_row <= worksheet.max_row:
+    if update.excel_row is not None and unchanged and 2 <= update.excel_row <= last_row:
         return update.excel_row
     return None
 
@@ -270,20 +265,18 @@ def _fsync(path: Path) -> None:
 
 
 def _verify(temp: Path, sheet: str, expectations: list[tuple[int, int, Any]]) -> None:
-    import openpyxl
+    """Re-read the saved file once (calamine, by position) and compare every changed cell."""
+    from python_calamine import CalamineWorkbook
 
-    book = openpyxl.load_workbook(temp, read_only=True)
-    try:
-        worksheet = book[sheet]
-        for row, column, value in expectations:
-            found = worksheet.cell(row, column).value
-            if not _same(found, value) and not (isinstance(value, str) and str(found) == value):
-                raise InputError(
-                    f"controle na opslaan mislukt voor {sheet}, rij {row}, kolom {column}: verwacht {value!r}, gevonden {found!r}.",
-                    hint="het register is niet gewijzigd; meld dit aan de beheerder.",
-                )
-    finally:
-        book.close()
+    grid = CalamineWorkbook.from_path(str(temp)).get_sheet_by_name(sheet).to_python()
+    for row, column, value in expectations:
+        cells = grid[row - 1] if row - 1 < len(grid) else []
+        found = cells[column - 1] if column - 1 < len(cells) else None
+        if not _same(found, value) and not (isinstance(value, str) and str(found) == value):
+            raise InputError(
+                f"controle na opslaan mislukt voor {sheet}, rij {row}, kolom {column}: verwacht {value!r}, gevonden {found!r}.",
+                hint="het register is niet gewijzigd; meld dit aan de beheerder.",
+            )
 
 
 def part_kinds(path: Path) -> set[str]:
