@@ -23,6 +23,7 @@ COMMANDS = {
     "nightly": "toolkit.commands.nightly:nightly_command",
     "audit": "toolkit.commands.audit:audit_group",
     "mail": "toolkit.commands.mail:mail_group",
+    "gifts": "toolkit.commands.gifts:gifts_group",
 }
 
 

@@ -44,6 +44,7 @@ class JobReport:
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
 ]
 

@@ -14,6 +14,7 @@ import click
 
 from toolkit.audit import Verdict
 from toolkit.checks import CheckReport
+from toolkit.gifts.service import GiftCheckResult
 from toolkit.init import InitResult
 from toolkit.nightly import JobReport
 
@@ -92,3 +93,70 @@ def _(result: Verdict) -> list[str]:
     if result.ok:
         return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
     return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
+
+
+# -- gifts check ---------------------------------------------------------------------------------------------------
+
+
+def _gift_line(finding: Any) -> str:
+    where = f"Nr {finding.nr}" if finding.nr is not None else "zonder Nr"
+    what = f"{finding.employee}: {finding.description or '(geen omschrijving)'} van {finding.giver}"
+    return f"    {where} (rij {finding.excel_row}) {what}\n        {finding.verdict}"
+
+
+def _mail_preview_lines(mails: Any, heading: str) -> list[str]:
+    if not mails:
+        return []
+    first, rest = mails[0], mails[1:]
+    lines = ["", heading, f"--- eerste bericht, aan {', '.join(first.to)} ---", f"Onderwerp: {first.subject}", ""]
+    lines += first.text.rstrip().splitlines()
+    lines.append("---")
+    lines += [f"  ook aan {', '.join(m.to)}: {m.subject}" for m in rest]
+    return lines
+
+
+def _gift_notify_lines(result: Any) -> list[str]:
+    if not result.notify:
+        if result.new_findings:
+            return ["", f"{result.new_findings} nieuwe bevinding(en), nog niet gemeld: integrity gifts check --notify"]
+        return []
+    if result.dry_run:
+        heading = f"Proefdraai: niets geschreven, niets verstuurd. Zou {len(result.mails)} bericht(en) versturen."
+        return [*_mail_preview_lines(result.mails, heading), "Echt uitvoeren (zonder --dry-run): integrity gifts check --notify"]
+    lines = [""]
+    if not result.mails:
+        lines.append("Geen nieuwe bevindingen: niets te melden.")
+    else:
+        lines.append(
+            f"{OK} {result.sent} bericht(en) verstuurd ({len(result.mails)} afgeleverd of al eerder verstuurd)."
+        )
+    lines += [f"{BAD} niet verstuurd: {why}" for why in result.failed]
+    return lines
+
+
+@text.register
+def _(result: GiftCheckResult) -> list[str]:
+    against, unjudgeable = result.against_code, result.unjudgeable
+    lines = [
+        f"Register geschenken ({result.workbook}): {result.judged} rij(en) beoordeeld, {result.ok_rows} OK, "
+        f"{len(against)} tegen de code, {len(unjudgeable)} niet te beoordelen.",
+        "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
+    ]
+    lines += [f"{WAIT} {note}" for note in result.notes]
+    if against:
+        lines += ["", "Tegen de code:"] + [_gift_line(f) for f in against]
+    if unjudgeable:
+        lines += ["", "Niet te beoordelen (vul de genoemde cel aan of verbeter hem):"] + [
+            _gift_line(f) for f in unjudgeable
+        ]
+    lines.append("")
+    if result.waiting:
+        lines.append(
+            f"{WAIT} {result.workbook} is nu niet te schrijven ({result.waiting}); de beoordeling volgt later."
+        )
+    elif result.cells_written:
+        verb = "zou" if result.dry_run else "is"
+        lines.append(f"{OK} Beoordeling {verb} bijgewerkt: {result.cells_written} cel(len) in {result.workbook}.")
+    else:
+        lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
+    return lines + _gift_notify_lines(result)
