@@ -24,6 +24,7 @@ COMMANDS = {
     "audit": "toolkit.commands.audit:audit_group",
     "mail": "toolkit.commands.mail:mail_group",
     "gifts": "toolkit.commands.gifts:gifts_group",
+    "raffle": "toolkit.commands.raffle:raffle_group",
 }
 
 

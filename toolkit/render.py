@@ -17,6 +17,7 @@ from toolkit.checks import CheckReport
 from toolkit.gifts.service import GiftCheckResult
 from toolkit.init import InitResult
 from toolkit.nightly import JobReport
+from toolkit.raffle.service import RaffleDrawResult, RaffleNotifyResult, RaffleVerifyResult
 
 OK, BAD, WAIT = "✓", "✗", "…"
 
@@ -122,7 +123,10 @@ def _gift_notify_lines(result: Any) -> list[str]:
         return []
     if result.dry_run:
         heading = f"Proefdraai: niets geschreven, niets verstuurd. Zou {len(result.mails)} bericht(en) versturen."
-        return [*_mail_preview_lines(result.mails, heading), "Echt uitvoeren (zonder --dry-run): integrity gifts check --notify"]
+        return [
+            *_mail_preview_lines(result.mails, heading),
+            "Echt uitvoeren (zonder --dry-run): integrity gifts check --notify",
+        ]
     lines = [""]
     if not result.mails:
         lines.append("Geen nieuwe bevindingen: niets te melden.")
@@ -160,3 +164,56 @@ def _(result: GiftCheckResult) -> list[str]:
     else:
         lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
     return lines + _gift_notify_lines(result)
+
+
+# -- Christmas raffle ----------------------------------------------------------------------------------------------
+
+
+@text.register
+def _(result: RaffleNotifyResult) -> list[str]:
+    lines = [f"{WAIT} zonder e-mailadres, niet gemaild: {who}" for who in result.no_email]
+    if not result.mails:
+        return [*lines, "Geen winnaars met een e-mailadres: niets te versturen."]
+    if not result.send:
+        heading = f"Voorbeeld: {len(result.mails)} bericht(en) aan winnaars, niets verstuurd."
+        send = f"Versturen: integrity raffle notify --year {result.year} --send"
+        return [*_mail_preview_lines(result.mails, heading), *lines, send]
+    lines.insert(
+        0, f"{OK} {result.sent} bericht(en) aan winnaars verstuurd, {result.already_sent} al eerder verstuurd."
+    )
+    return lines + [f"{BAD} niet verstuurd: {why}" for why in result.failed]
+
+
+@text.register
+def _(result: RaffleDrawResult) -> list[str]:
+    lines = []
+    if result.retired_sheet:
+        lines.append(
+            f"{OK} Oude uitslag bewaard als blad '{result.retired_sheet}'; reden in het logboek: {result.reason}"
+        )
+    lines += [
+        f"{OK} Kerstloting {result.year} getrokken: {result.gifts} geschenk(en) onder {result.participants} deelnemer(s) "
+        f"(in dienst op {result.participants_on.isoformat()}).",
+        f"  Vastgelegd in {result.workbook}, blad '{result.sheet}', om {result.drawn_at}.",
+        f"  Seed: {result.seed}   algoritme: {result.algorithm}",
+        f"  Pool-digest: {result.pool_digest}",
+        f"  Deelnemers-digest: {result.participants_digest}",
+        "",
+    ]
+    lines += [f"  Nr {w.gift_nr}: {w.gift} ({w.giver}) -> {w.winner} ({w.number})" for w in result.winners]
+    lines += ["", f"Narekenen: integrity raffle verify --year {result.year}"]
+    if result.notification is None:
+        lines.append(f"Winnaars mailen: integrity raffle notify --year {result.year} (voorbeeld), daarna met --send")
+        return lines
+    return lines + ["", *text(result.notification)]
+
+
+@text.register
+def _(result: RaffleVerifyResult) -> list[str]:
+    if result.ok:
+        return [
+            f"{OK} Kerstloting {result.year} klopt: de uitslag in {result.workbook} (blad '{result.sheet}') is precies "
+            f"wat de trekking geeft ({result.gifts} geschenk(en), {result.participants} deelnemer(s))."
+        ]
+    lines = [f"{BAD} Kerstloting {result.year} klopt niet: {result.differences[0]}"]
+    return lines + [f"    ook: {difference}" for difference in result.differences[1:]]
