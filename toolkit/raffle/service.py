@@ -246,14 +246,33 @@ def _table_rows(result: DrawResult) -> list[list[str]]:
 
 
 def _retire(ws: Workspace, path: Any, sheet: str, existing: Sequence[str]) -> str:
-    from toolkit.registers.writer import rename_sheet
-
+    """Rename the year's sheet to '<year> (vervallen N)', keeping it; its table gets a matching unique name."""
     number = 1
     while f"{sheet} (vervallen {number})" in existing:
         number += 1
     new = f"{sheet} (vervallen {number})"
-    rename_sheet(path, sheet, new, backups_dir=ws.backups_dir, keep_backups=ws.config.registers.backups_keep)
+    _rename_sheet(ws, path, sheet, new)
     return new
+
+
+def _rename_sheet(ws: Workspace, path: Any, old: str, new: str) -> None:
+    # Like toolkit.registers.writer.rename_sheet, but it also renames the table's `name` (openpyxl checks that
+    # one for duplicates; writer.rename_sheet only changes displayName, so a new sheet for the year then fails).
+    import openpyxl
+
+    from toolkit.registers.safety import check_supported, check_writable
+    from toolkit.registers.writer import save_atomically
+
+    check_writable(path)
+    check_supported(path)
+    book = openpyxl.load_workbook(path)
+    book[old].title = new
+    worksheet = book[new]
+    for table in list(worksheet.tables.values()):
+        del worksheet.tables[table.name]
+        table.name = table.displayName = "T" + "".join(ch for ch in new if ch.isalnum())
+        worksheet.tables.add(table)
+    save_atomically(book, path, new, [], ws.backups_dir, ws.config.registers.backups_keep)
 
 
 def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: str | None) -> None:
