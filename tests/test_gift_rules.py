@@ -184,11 +184,24 @@ def test_g5_active_supplier_tolerant_name() -> None:
 
 
 def test_g5_negotiating_relation() -> None:
-    """A gift from a relation in negotiation or under supervision is G5, also when handed in centrally."""
+    """A gift from a relation in negotiation or under supervision is G5, also a small gift made available."""
     assert rules(gift(negotiating=True)) == ["G5"]
-    assert rules(gift(negotiating=True, kind="kerstgeschenk", decision="centraal ingeleverd")) == ["G5"]
+    assert rules(gift(negotiating=True, decision="centraal ingeleverd")) == ["G5"]
     assert rules(gift(negotiating=True, decision="geweigerd")) == []
     assert rules(gift(negotiating=None)) == []
+
+
+def test_christmas_gift_handed_in_is_the_remedy() -> None:
+    """A Christmas gift handed in centrally gets no G2 and no G5 (the code's remedy), but still G1 and G3."""
+    policy = GiftPolicy(active_suppliers=frozenset({"Bouwbedrijf Jansen"}))
+    xmas = gift(kind="kerstgeschenk", description="kerstpakket", giver="Bouwbedrijf Jansen B.V.",
+                value=Decimal("80"), negotiating=True, decision="centraal ingeleverd")  # fmt: skip
+    assert rules(xmas, policy) == []
+    assert rules(dataclasses.replace(xmas, private_address=True), policy) == ["G3"]
+    assert rules(dataclasses.replace(xmas, description="kerstpakket met cadeaubon"), policy) == ["G1"]
+    kept = dataclasses.replace(xmas, decision="aangenomen")
+    assert rules(kept, policy) == ["G2", "G5", "G6"]
+    assert rules(dataclasses.replace(xmas, kind="geschenk"), policy) == ["G2", "G5"]
 
 
 # G6 -----------------------------------------------------------------------------------------------------------

@@ -245,6 +245,9 @@ def test_rows_without_nr_get_one_before_reminding(bare_workspace: Path, run_cli)
 def test_nightly_step_judges_without_mail(bare_workspace: Path, run_cli) -> None:
     """The nightly job writes Beoordeling, sends no mail, and on a second run changes nothing."""
     make_registers(bare_workspace, [side_job("Anna Pieters")], [staff("Anna Pieters", "anna@woonpartners.example")])
+    from toolkit.registers.schema import GIFTS
+
+    create_register(bare_workspace / "registers" / GIFTS.filename, GIFTS)  # the nightly job also judges gifts
     config = str(bare_workspace / "config.toml")
     first = run_cli("--config", config, "--as-of", "2026-12-02", "nightly")
     assert first.exit_code == 0, first.output

@@ -27,6 +27,11 @@ def cli(run_cli, root: Path, day: str, *args: str):
 
 
 def outbox(root: Path) -> list:
+    """Mail about suppliers only (the nightly job also judges gifts and may mail about those)."""
+    return [m for m in all_mail(root) if "[IC-" in str(m["Subject"])]
+
+
+def all_mail(root: Path) -> list:
     return [
         email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
         for p in sorted((root / "mail" / "outbox").glob("*.eml"))

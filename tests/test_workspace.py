@@ -118,6 +118,8 @@ def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) ->
     from toolkit.registers.writer import CellUpdate
     from toolkit.workspace import Workspace
 
+    # judge first, so the nightly gifts step (which rewrites Beoordeling) leaves 'Beoordeeld op' alone
+    assert run_cli("--config", str(demo / "config.toml"), "gifts", "check").exit_code == 0
     ws = Workspace(load_config(demo / "config.toml"), date(2026, 11, 26))
     path = ws.register_path(GIFTS)
     owner = path.with_name("~$" + path.name)
@@ -125,14 +127,14 @@ def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) ->
     before = path.read_bytes()
     table = read_register(path, GIFTS)
     nr = table.rows[0].nr
-    outcome = save(ws, GIFTS, [CellUpdate(column="Beoordeling", value="OK (handmatig)", nr=nr)])
+    outcome = save(ws, GIFTS, [CellUpdate(column="Beoordeeld op", value=date(2020, 1, 1), nr=nr)])
     assert outcome.waiting and not outcome.written
     assert path.read_bytes() == before
     owner.unlink()
     result = run_cli("--config", str(demo / "config.toml"), "nightly", env=REPORT_SECRETS)
     assert result.exit_code == 0, result.output
     after = read_register(path, GIFTS)
-    assert next(r for r in after.rows if r.nr == nr).get("Beoordeling") == "OK (handmatig)"
+    assert next(r for r in after.rows if r.nr == nr).get("Beoordeeld op") == date(2020, 1, 1)
     assert ws.state.pending() == []
     ws.close()
     _ = STAFF

@@ -31,6 +31,8 @@ COMMANDS = {
     "reports": "toolkit.commands.reports:reports_group",
     "inbox": "toolkit.commands.inbox:inbox_group",
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
+    "gifts": "toolkit.commands.gifts:gifts_group",
+    "raffle": "toolkit.commands.raffle:raffle_group",
 }
 
 

@@ -47,6 +47,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
     ("post verwerken", "toolkit.suppliers.replies:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),

@@ -17,11 +17,13 @@ import click
 if TYPE_CHECKING:
     from toolkit.audit import Verdict
     from toolkit.checks import CheckReport
+    from toolkit.gifts.service import GiftCheckResult
     from toolkit.init import InitResult
     from toolkit.mail.sender import SendReport
     from toolkit.monthly import MonthlyResult
     from toolkit.nightly import JobReport
     from toolkit.onboarding.service import MailSummary, OnboardingStatus, WelcomeResult
+    from toolkit.raffle.service import RaffleDrawResult, RaffleNotifyResult, RaffleVerifyResult
     from toolkit.reports.followup import DeadlineOverview
     from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
     from toolkit.sidejobs.notify import MailOutcome
@@ -492,3 +494,126 @@ def _(result: PublishResult) -> list[str]:
     lines += [f"  {OK} {result.html}", f"  {OK} {result.xlsx}"]
     lines += [f"  {BAD} {note}" for note in result.notes]
     return lines
+
+
+# -- gifts check ---------------------------------------------------------------------------------------------------
+
+
+def _gift_line(finding: Any) -> str:
+    where = f"Nr {finding.nr}" if finding.nr is not None else "zonder Nr"
+    what = f"{finding.employee}: {finding.description or '(geen omschrijving)'} van {finding.giver}"
+    return f"    {where} (rij {finding.excel_row}) {what}\n        {finding.verdict}"
+
+
+def _mail_preview_lines(mails: Any, heading: str) -> list[str]:
+    if not mails:
+        return []
+    first, rest = mails[0], mails[1:]
+    lines = ["", heading, f"--- eerste bericht, aan {', '.join(first.to)} ---", f"Onderwerp: {first.subject}", ""]
+    lines += first.text.rstrip().splitlines()
+    lines.append("---")
+    lines += [f"  ook aan {', '.join(m.to)}: {m.subject}" for m in rest]
+    return lines
+
+
+def _gift_notify_lines(result: Any) -> list[str]:
+    if not result.notify:
+        if result.new_findings:
+            return ["", f"{result.new_findings} nieuwe bevinding(en), nog niet gemeld: integrity gifts check --notify"]
+        return []
+    if result.dry_run:
+        heading = f"Proefdraai: niets geschreven, niets verstuurd. Zou {len(result.mails)} bericht(en) versturen."
+        return [
+            *_mail_preview_lines(result.mails, heading),
+            "Echt uitvoeren (zonder --dry-run): integrity gifts check --notify",
+        ]
+    lines = [""]
+    if not result.mails:
+        lines.append("Geen nieuwe bevindingen: niets te melden.")
+    else:
+        lines.append(
+            f"{OK} {result.sent} bericht(en) verstuurd ({len(result.mails)} afgeleverd of al eerder verstuurd)."
+        )
+    lines += [f"{BAD} niet verstuurd: {why}" for why in result.failed]
+    return lines
+
+
+@renders("toolkit.gifts.service.GiftCheckResult")
+def _(result: GiftCheckResult) -> list[str]:
+    against, unjudgeable = result.against_code, result.unjudgeable
+    lines = [
+        f"Register geschenken ({result.workbook}): {result.judged} rij(en) beoordeeld, {result.ok_rows} OK, "
+        f"{len(against)} tegen de code, {len(unjudgeable)} niet te beoordelen.",
+        "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
+    ]
+    lines += [f"{WAIT} {note}" for note in result.notes]
+    if against:
+        lines += ["", "Tegen de code:"] + [_gift_line(f) for f in against]
+    if unjudgeable:
+        lines += ["", "Niet te beoordelen (vul de genoemde cel aan of verbeter hem):"] + [
+            _gift_line(f) for f in unjudgeable
+        ]
+    lines.append("")
+    if result.waiting:
+        lines.append(
+            f"{WAIT} {result.workbook} is nu niet te schrijven ({result.waiting}); de beoordeling volgt later."
+        )
+    elif result.cells_written:
+        verb = "zou" if result.dry_run else "is"
+        lines.append(f"{OK} Beoordeling {verb} bijgewerkt: {result.cells_written} cel(len) in {result.workbook}.")
+    else:
+        lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
+    return lines + _gift_notify_lines(result)
+
+
+# -- Christmas raffle ----------------------------------------------------------------------------------------------
+
+
+@renders("toolkit.raffle.service.RaffleNotifyResult")
+def _(result: RaffleNotifyResult) -> list[str]:
+    lines = [f"{WAIT} zonder e-mailadres, niet gemaild: {who}" for who in result.no_email]
+    if not result.mails:
+        return [*lines, "Geen winnaars met een e-mailadres: niets te versturen."]
+    if not result.send:
+        heading = f"Voorbeeld: {len(result.mails)} bericht(en) aan winnaars, niets verstuurd."
+        send = f"Versturen: integrity raffle notify --year {result.year} --send"
+        return [*_mail_preview_lines(result.mails, heading), *lines, send]
+    lines.insert(
+        0, f"{OK} {result.sent} bericht(en) aan winnaars verstuurd, {result.already_sent} al eerder verstuurd."
+    )
+    return lines + [f"{BAD} niet verstuurd: {why}" for why in result.failed]
+
+
+@renders("toolkit.raffle.service.RaffleDrawResult")
+def _(result: RaffleDrawResult) -> list[str]:
+    lines = []
+    if result.retired_sheet:
+        lines.append(
+            f"{OK} Oude uitslag bewaard als blad '{result.retired_sheet}'; reden in het logboek: {result.reason}"
+        )
+    lines += [
+        f"{OK} Kerstloting {result.year} getrokken: {result.gifts} geschenk(en) onder {result.participants} deelnemer(s) "
+        f"(in dienst op {result.participants_on.isoformat()}).",
+        f"  Vastgelegd in {result.workbook}, blad '{result.sheet}', om {result.drawn_at}.",
+        f"  Seed: {result.seed}   algoritme: {result.algorithm}",
+        f"  Pool-digest: {result.pool_digest}",
+        f"  Deelnemers-digest: {result.participants_digest}",
+        "",
+    ]
+    lines += [f"  Nr {w.gift_nr}: {w.gift} ({w.giver}) -> {w.winner} ({w.number})" for w in result.winners]
+    lines += ["", f"Narekenen: integrity raffle verify --year {result.year}"]
+    if result.notification is None:
+        lines.append(f"Winnaars mailen: integrity raffle notify --year {result.year} (voorbeeld), daarna met --send")
+        return lines
+    return lines + ["", *text(result.notification)]
+
+
+@renders("toolkit.raffle.service.RaffleVerifyResult")
+def _(result: RaffleVerifyResult) -> list[str]:
+    if result.ok:
+        return [
+            f"{OK} Kerstloting {result.year} klopt: de uitslag in {result.workbook} (blad '{result.sheet}') is precies "
+            f"wat de trekking geeft ({result.gifts} geschenk(en), {result.participants} deelnemer(s))."
+        ]
+    lines = [f"{BAD} Kerstloting {result.year} klopt niet: {result.differences[0]}"]
+    return lines + [f"    ook: {difference}" for difference in result.differences[1:]]

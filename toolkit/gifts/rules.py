@@ -7,17 +7,21 @@ Terms: a gift is *declined or returned* when its decision is 'geweigerd' or 'ter
 - G1 Kind 'geld of cadeaubon', or a description naming money or a voucher (geld, fooi, contant, cadeaubon,
   waardebon, tegoedbon, VVV-bon, giftcard, ...), and not declined or returned.
 - G2 A known value of at least the limit (default € 25: € 24,99 passes, € 25,00 does not), any kind, and not
-  declined or returned: also a Christmas gift handed in centrally, or a trip accepted with consent (the code
-  says invitations follow the same principle). An unknown value gives no G2.
+  declined or returned: also a trip accepted with consent (the code says invitations follow the same
+  principle). An unknown value gives no G2. Not for a Christmas gift handed in centrally (see below).
 - G3 Delivered to a private address and not declined or returned.
 - G4 A small gift (kind 'geschenk', value below the limit or unknown) kept personally ('aangenomen') instead
   of made available to the organisation ('ter beschikking organisatie' or 'centraal ingeleverd').
 - G5 Any gift not declined or returned from a relation in negotiation or under supervision, or from an
-  active supplier (tolerant name match). This includes Christmas gifts handed in centrally: the code forbids
-  gifts from such relations outright; handing in does not make them acceptable.
+  active supplier (tolerant name match); not for a Christmas gift handed in centrally (see below).
 - G6 A Christmas gift ('kerstgeschenk') whose decision is neither 'centraal ingeleverd' nor declined or
   returned. Decision: refusing or returning a Christmas gift is fine (the code prefers declining over
   accepting); keeping it, or sharing it outside the central raffle, is G6.
+
+Christmas gifts handed in centrally (policy decided by the lead): handing a Christmas gift in is exactly the
+remedy the code prescribes ("all Christmas gifts are handed in centrally and raffled or shared"), so such a row
+gets neither G2 (its value) nor G5 (its giver): the employee did what the code asks. G1 (money or a voucher)
+and G3 (delivered to a private address) still apply, since handing in does not undo those.
 - G7 An invitation ('uitnodiging') not declined or returned without consulting the manager, or a trip
   ('reis') not declined or returned without the manager's consent (`Overlegd met leidinggevende` = ja).
   An empty answer counts as not consulted.
@@ -143,6 +147,11 @@ def _refused(gift: Gift) -> bool:
     return gift.decision in REFUSALS
 
 
+def _christmas_handed_in(gift: Gift) -> bool:
+    """A Christmas gift handed in centrally: the code's own remedy, so no G2 and no G5."""
+    return gift.kind == CHRISTMAS and gift.decision == HANDED_IN
+
+
 def _what(gift: Gift) -> str:
     if gift.kind == INVITATION:
         return "de uitnodiging"
@@ -187,7 +196,7 @@ def _g1(gift: Gift, policy: GiftPolicy) -> str | None:
 
 
 def _g2(gift: Gift, policy: GiftPolicy) -> str | None:
-    if _refused(gift) or gift.value is None or gift.value < policy.limit:
+    if _refused(gift) or _christmas_handed_in(gift) or gift.value is None or gift.value < policy.limit:
         return None
     return f"waarde {format_euro(gift.value)} is niet minder dan {format_euro(policy.limit)} en {_fate(gift)}"
 
@@ -206,7 +215,7 @@ def _g4(gift: Gift, policy: GiftPolicy) -> str | None:
 
 
 def _g5(gift: Gift, policy: GiftPolicy) -> str | None:
-    if _refused(gift):
+    if _refused(gift) or _christmas_handed_in(gift):
         return None
     if gift.negotiating is True:
         return f"de gever is een relatie in onderhandeling of onder toezicht en {_fate(gift)}"

@@ -32,7 +32,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One register row: parsed values by header; `raw` holds only the columns staff added themselves."""
+    """One register row: parsed values by header; `raw` holds the columns staff added and any unreadable cell as typed."""
 
     excel_row: int
     nr: int | None
@@ -161,6 +161,8 @@ def _read_row(
             findings.append(Finding(Location(path.name, sheet, excel_row, column.header), text, reason))
     nr = values.get("Nr")
     row_nr = int(nr) if isinstance(nr, int | float) and "Nr" not in unreadable else None
+    if unreadable:  # keep what was typed in an unreadable cell, so messages can quote it
+        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < len(cells)}}
     return Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY), findings
 
 

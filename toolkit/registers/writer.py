@@ -395,5 +395,5 @@ def rename_sheet(path: Path, old: str, new: str, *, backups_dir: Path, keep_back
         raise RefusedError(f"{path.name}: blad '{new}' bestaat al.", hint="kies een andere naam.")
     book[old].title = new
     for table in list(book[new].tables.values()):
-        table.displayName = "T" + "".join(ch for ch in new if ch.isalnum())
+        table.displayName = table.name = "T" + "".join(ch for ch in new if ch.isalnum())
     save_atomically(book, path, new, [], backups_dir, keep_backups)

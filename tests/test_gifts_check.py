@@ -1,0 +1,249 @@
+"""`integrity gifts check` on real workbooks: messy input, judgements written once, findings notified once."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from toolkit.registers.create import create_register
+from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
+
+AS_OF = "2026-11-26"
+OFFICER = "integriteit@woonpartners.example"  # [organisation] integrity_officer in the default config.toml
+MANAGER = "marleen.baas@woonpartners.example"
+
+
+def gift_row(nr: int, **changes: Any) -> dict[str, Any]:
+    """A harmless row: a € 15 box of chocolates made available to the organisation, typed as staff type it."""
+    row = {
+        "Nr": nr, "Datum ontvangen": "1-12-2025", "Medewerker": "Anna de Vries", "Gever": "Bloemist Roos",
+        "Soort": "geschenk", "Omschrijving": "doos bonbons", "Waarde (€)": "15", "Bezorgd op privéadres": "nee",
+        "Relatie in onderhandeling of toezicht": "nee", "Besluit": "ter beschikking organisatie",
+        "Overlegd met leidinggevende": "nee",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+ROWS = [
+    gift_row(1, **{"Waarde (€)": "€ 24,99", "Datum ontvangen": "01/12/2025"}),
+    gift_row(2, **{"Waarde (€)": "25,-", "Besluit": "aangenomen", "Soort": "Geschenk "}),
+    gift_row(3, **{"Waarde (€)": "€ 25,00", "Besluit": "aangenomen", "Datum ontvangen": "3 dec 2025"}),
+    gift_row(4, **{"Waarde (€)": "ongeveer dertig"}),
+    gift_row(5, **{"Datum ontvangen": None, "Medewerker": "Bram Jansen"}),
+    gift_row(6, **{"Gever": "bouwbedrijf jansen bv", "Medewerker": "Onbekende Collega"}),
+    gift_row(
+        7,
+        **{
+            "Soort": "kerstgeschenk",
+            "Besluit": "centraal ingeleverd",
+            "Waarde (€)": "60",
+            "Gever": "Bouwbedrijf Jansen B.V.",
+        },
+    ),  # fmt: skip
+]
+
+
+def write_staff(root: Path) -> None:
+    people = [
+        {"Personeelsnummer": "P1", "Naam": "Anna de Vries", "E-mail": "anna.de.vries@woonpartners.example",
+         "Rol": "medewerker", "Leidinggevende": MANAGER},
+        {"Personeelsnummer": "P2", "Naam": "Bram  Jansen", "E-mail": "bram.jansen@woonpartners.example",
+         "Rol": "medewerker", "Leidinggevende": MANAGER},
+        {"Personeelsnummer": "P3", "Naam": "Marleen Baas", "E-mail": MANAGER, "Rol": "leidinggevende"},
+    ]  # fmt: skip
+    create_register(root / "registers" / STAFF.filename, STAFF, [dict(p, Nr=i) for i, p in enumerate(people, 1)])
+
+
+def write_suppliers(root: Path) -> None:
+    suppliers = [
+        {"Nr": 1, "Leveranciersnummer": "L1", "Naam": "Bouwbedrijf Jansen B.V.", "Actief": "ja"},
+        {"Nr": 2, "Leveranciersnummer": "L2", "Naam": "Bloemist Roos", "Actief": "nee"},
+    ]
+    create_register(root / "registers" / SUPPLIERS.filename, SUPPLIERS, suppliers)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, run_cli) -> Path:
+    """A fresh workspace with the messy gifts register, a staff register with one manager, two suppliers."""
+    root = tmp_path / "ws"
+    assert run_cli("--as-of", AS_OF, "init", str(root)).exit_code == 0
+    (root / "registers" / GIFTS.filename).unlink()
+    create_register(root / "registers" / GIFTS.filename, GIFTS, ROWS)
+    write_staff(root)
+    write_suppliers(root)
+    return root
+
+
+def gifts_check(run_cli, root: Path, *args: str):
+    return run_cli("--config", str(root / "config.toml"), "--as-of", AS_OF, "gifts", "check", *args)
+
+
+def verdicts(root: Path) -> dict[int, tuple[str | None, Any]]:
+    sheet = openpyxl.load_workbook(root / "registers" / GIFTS.filename)[GIFTS.sheet]
+    headers = [c.value for c in sheet[1]]
+    nr, verdict, on = (headers.index(h) for h in ("Nr", "Beoordeling", "Beoordeeld op"))
+    return {row[nr]: (row[verdict], row[on]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[nr]}
+
+
+def set_cell(root: Path, nr: int, header: str, value: Any) -> None:
+    """Edit one cell as a person would in Excel (openpyxl keeps the rest)."""
+    path = root / "registers" / GIFTS.filename
+    book = openpyxl.load_workbook(path)
+    sheet = book[GIFTS.sheet]
+    headers = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == nr:
+            sheet.cell(row, headers.index(header) + 1).value = value
+    book.save(path)
+
+
+def outbox(root: Path) -> list[email.message.EmailMessage]:
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted((root / "mail" / "outbox").glob("*.eml"))
+    ]
+
+
+def body(message: email.message.EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def test_messy_input_is_judged_by_the_code(ws: Path, run_cli) -> None:
+    """Typed dates and amounts are read: € 24,99 passes G2, 25,- and € 25,00 fail; a supplier name matches loosely."""
+    result = gifts_check(run_cli, ws)
+    assert result.exit_code == 0, result.output + result.stderr
+    found = verdicts(ws)
+    assert found[1][0] == "OK"
+    assert found[2][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
+    assert found[3][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
+    assert found[6][0].startswith("G5: de gever bouwbedrijf jansen bv is een actieve leverancier")
+    assert found[7][0] == "OK", "a Christmas gift handed in centrally is the code's remedy: no G2, no G5"
+    assert all(isinstance(on, datetime) and on.date() == date(2026, 11, 26) for _, on in found.values())
+    assert "Per regel: G1 0, G2 2, G3 0, G4 0, G5 1, G6 0, G7 0" in result.output
+
+
+def test_unreadable_and_missing_cells_are_named(ws: Path, run_cli) -> None:
+    """A row with an unreadable value or an empty required cell gets a Beoordeling naming that cell, no crash."""
+    result = gifts_check(run_cli, ws)
+    assert result.exit_code == 0
+    found = verdicts(ws)
+    assert found[4][0] == 'Niet te beoordelen: Waarde (€) onleesbaar ("ongeveer dertig")'
+    assert found[5][0] == "Niet te beoordelen: Datum ontvangen leeg"
+    assert "2 niet te beoordelen" in result.output
+    assert "Nr 4 (rij 5)" in result.output
+
+
+def test_rerun_with_nothing_changed_writes_nothing(ws: Path, run_cli) -> None:
+    """The second run finds every judgement unchanged and leaves the workbook untouched (same bytes, same mtime)."""
+    gifts_check(run_cli, ws)
+    path = ws / "registers" / GIFTS.filename
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    result = gifts_check(run_cli, ws)
+    assert result.exit_code == 0
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert "is niet geschreven" in result.output
+
+
+def test_only_changed_judgement_gets_new_date(ws: Path, run_cli) -> None:
+    """After an edit, only the edited row's Beoordeling and Beoordeeld op are written again."""
+    gifts_check(run_cli, ws)
+    set_cell(ws, 4, "Waarde (€)", "30")
+    set_cell(ws, 1, "Beoordeeld op", date(2020, 1, 1))  # a marker: an unchanged judgement must keep its date
+    result = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "gifts", "check")
+    assert result.exit_code == 0
+    found = verdicts(ws)
+    assert found[4][0].startswith("G2: waarde € 30,00")
+    assert found[4][1].date() == date(2026, 12, 1)
+    assert found[1][1].date() == date(2020, 1, 1)
+
+
+def test_notified_once_and_again_after_the_row_changes(ws: Path, run_cli) -> None:
+    """--notify mails each new finding to the manager once with one digest; an edited row is notified again."""
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0, result.output
+    first = outbox(ws)
+    to_manager = [m for m in first if m["To"] == MANAGER]
+    digests = [m for m in first if m["To"] == OFFICER]
+    assert len(to_manager) == 2  # Nr 2 and 3 (Anna); Nr 6's employee is unknown, Nr 4/5 are not judged
+    assert sorted("Nr 2" in m["Subject"] or "Nr 3" in m["Subject"] for m in to_manager) == [True, True]
+    assert len(digests) == 1
+    text = body(digests[0])
+    for nr in (2, 3, 6):
+        assert f"- Nr {nr}:" in text
+    assert "leidinggevende onbekend" in text
+    assert "Nr 4 (rij 5)" in text and "Nr 5 (rij 6)" in text
+
+    again = gifts_check(run_cli, ws, "--notify")
+    assert again.exit_code == 0
+    assert len(outbox(ws)) == len(first)
+
+    set_cell(ws, 3, "Waarde (€)", "€ 40")
+    gifts_check(run_cli, ws, "--notify")
+    new = [m for m in outbox(ws) if m["Message-ID"] not in {old["Message-ID"] for old in first}]
+    assert sorted(m["To"] for m in new) == sorted([MANAGER, OFFICER])
+    new_digest = body(next(m for m in new if m["To"] == OFFICER))
+    assert "- Nr 3:" in new_digest and "€ 40,00" in new_digest
+    assert "- Nr 2:" not in new_digest and "- Nr 6:" not in new_digest and "Nr 4 (rij 5)" not in new_digest
+
+
+def test_dry_run_writes_and_sends_nothing(ws: Path, run_cli) -> None:
+    """--dry-run shows the first message in full and what would be written, but changes no file."""
+    path = ws / "registers" / GIFTS.filename
+    before = path.read_bytes()
+    result = gifts_check(run_cli, ws, "--notify", "--dry-run")
+    assert result.exit_code == 0
+    assert path.read_bytes() == before
+    assert outbox(ws) == []
+    assert "Proefdraai" in result.output and "Onderwerp:" in result.output
+    assert "integrity gifts check --notify" in result.output
+
+
+def test_unreadable_supplier_register_is_said_and_skipped(ws: Path, run_cli) -> None:
+    """Without a readable leveranciers.xlsx the check says so, judges without G5 for suppliers, and exits 0."""
+    (ws / "registers" / SUPPLIERS.filename).write_bytes(b"not a workbook")
+    result = gifts_check(run_cli, ws)
+    assert result.exit_code == 0
+    assert "leveranciers.xlsx is niet te lezen" in result.output
+    assert verdicts(ws)[6][0] == "OK"
+
+
+def test_rows_without_nr_are_numbered_and_judged(ws: Path, run_cli) -> None:
+    """A row typed without Nr gets the next number and its judgement in the same run."""
+    set_cell(ws, 3, "Nr", None)
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0
+    found = verdicts(ws)
+    assert 3 not in found
+    assert found[8][0].startswith("G2: waarde € 25,00")
+    assert any("Nr 8" in m["Subject"] for m in outbox(ws)), "the new number is used in the notification"
+
+
+def test_json_output_counts(ws: Path, run_cli) -> None:
+    """--json gives the counts per rule and the rows against the code for scripts."""
+    import json
+
+    data = json.loads(gifts_check(run_cli, ws, "--json").output)
+    assert data["per_rule"]["G2"] == 2
+    assert sorted(f["nr"] for f in data["against_code"]) == [2, 3, 6]
+    assert sorted(f["nr"] for f in data["unjudgeable"]) == [4, 5]
+
+
+def test_nightly_judges_notifies_and_then_is_quiet(ws: Path, run_cli) -> None:
+    """The nightly step judges with notify; a second night with nothing changed writes and sends nothing."""
+    config = str(ws / "config.toml")
+    first = run_cli("--config", config, "--as-of", AS_OF, "nightly")
+    assert "geschenken beoordelen" in first.output
+    sent = len(outbox(ws))
+    assert sent == 3
+    path = ws / "registers" / GIFTS.filename
+    before = path.stat().st_mtime_ns
+    run_cli("--config", config, "--as-of", AS_OF, "nightly")
+    assert len(outbox(ws)) == sent
+    assert path.stat().st_mtime_ns == before
