@@ -247,3 +247,15 @@ def test_nightly_judges_notifies_and_then_is_quiet(ws: Path, run_cli) -> None:
     run_cli("--config", config, "--as-of", AS_OF, "nightly")
     assert len(outbox(ws)) == sent
     assert path.stat().st_mtime_ns == before
+
+
+def test_nightly_skips_an_unchanged_gifts_register_on_later_days(tmp_path: Path, run_cli) -> None:
+    """The gifts rules don't depend on the date: an unchanged register is not read again the next night."""
+    root = tmp_path / "ws"
+    run_cli("--as-of", "2026-11-26", "init", str(root), "--demo")
+    env = {"INTEGRITY_REPORTS_PASSWORD": "a", "INTEGRITY_IDENTITY_PASSWORD": "b"}
+    config = str(root / "config.toml")
+    first = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
+    assert "geschenken beoordelen: 29 rij(en) beoordeeld" in first.output
+    later = run_cli("--config", config, "--as-of", "2026-11-29", "nightly", env=env)
+    assert "geschenken beoordelen: niets veranderd" in later.output

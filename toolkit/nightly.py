@@ -90,20 +90,20 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
     return report
 
 
-def inputs_key(ws: Workspace, filenames: list[str], extra: str = "") -> str:
-    """A digest of what a judging step reads: its registers' bytes, config.toml, the date and anything else given."""
+def inputs_key(ws: Workspace, filenames: list[str], extra: str = "", *, dated: bool = True) -> str:
+    """A digest of what a judging step reads: its registers' bytes, config.toml, the date (if its rules use one)."""
     import hashlib
 
     from toolkit.registers.reader import file_fingerprint
 
-    digest = hashlib.sha256(f"{ws.today.isoformat()}|{extra}".encode())
+    digest = hashlib.sha256(f"{ws.today.isoformat() if dated else ''}|{extra}".encode())
     for path in [ws.config.source, *(ws.config.registers_dir / name for name in filenames)]:
         digest.update(f"|{path.name}:{file_fingerprint(path) if path.exists() else '-'}".encode())
     return digest.hexdigest()
 
 
 def unchanged_since_last_run(ws: Workspace, step: str, key: str) -> bool:
-    """True when this step already ran today on exactly these inputs (so a rerun reads and writes nothing)."""
+    """True when this step already ran on exactly these inputs (so a rerun reads and writes nothing)."""
     return ws.state.get(f"step.{step}.inputs") == key
 
 

@@ -438,11 +438,11 @@ def check_gifts_step(ws: Workspace) -> StepResult:
     from toolkit.nightly import StepResult, inputs_key, remember_inputs, unchanged_since_last_run
 
     inputs = ["geschenken.xlsx", "leveranciers.xlsx", "medewerkers.xlsx"]
-    if unchanged_since_last_run(ws, STEP_NAME, inputs_key(ws, inputs)):
-        return StepResult(STEP_NAME, True, "niets veranderd sinds de vorige run vandaag")
+    if unchanged_since_last_run(ws, STEP_NAME, inputs_key(ws, inputs, dated=False)):  # G1–G7 don't depend on the date
+        return StepResult(STEP_NAME, True, "niets veranderd sinds de vorige run")
     result = check_gifts(ws, notify=True)
     if result.ok and not result.waiting:
-        remember_inputs(ws, STEP_NAME, inputs_key(ws, inputs))
+        remember_inputs(ws, STEP_NAME, inputs_key(ws, inputs, dated=False))
     summary = (
         f"{result.judged} rij(en) beoordeeld, {len(result.against_code)} tegen de code, "
         f"{len(result.unjudgeable)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
