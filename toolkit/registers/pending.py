@@ -26,12 +26,22 @@ class SaveOutcome:
     skipped: tuple[str, ...] = ()
 
 
-def save(ws: Workspace, register: Register, updates: list[CellUpdate], fingerprint: str | None = None) -> SaveOutcome:
-    """Write the updates, or keep them in the state store when the workbook is locked."""
+def save(
+    ws: Workspace,
+    register: Register,
+    updates: list[CellUpdate],
+    fingerprint: str | None = None,
+    *,
+    number_rows: bool = False,
+) -> SaveOutcome:
+    """Write the updates, or keep them in the state store when the workbook is locked.
+
+    With nothing to write the workbook is not even opened, unless `number_rows` asks to give rows their `Nr`.
+    """
     from toolkit.registers.writer import write_updates
 
-    if not updates and fingerprint is None and not ws.state.pending(register.key):
-        return SaveOutcome(register.filename, False)  # with a fingerprint, an empty save still numbers the rows
+    if not updates and not number_rows and not ws.state.pending(register.key):
+        return SaveOutcome(register.filename, False)
     try:
         result = write_updates(
             ws.register_path(register),

@@ -76,7 +76,7 @@ def read_suppliers(ws: Workspace) -> Table:
     path = ws.register_path(SUPPLIERS)
     table = read_register(path, SUPPLIERS)
     if any(row.nr is None for row in table.rows):
-        outcome = save(ws, SUPPLIERS, [], table.fingerprint)
+        outcome = save(ws, SUPPLIERS, [], table.fingerprint, number_rows=True)
         if outcome.waiting:
             raise InputError(
                 f"{SUPPLIERS.filename} moet eerst rijnummers krijgen, maar {outcome.waiting}",
