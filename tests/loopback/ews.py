@@ -628,6 +628,11 @@ class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     owner: EwsServer
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client killed mid-request (the SIGKILL trials): not the server's problem
+        super().handle_error(request, client_address)
+
 
 class EwsServer:
     """The loopback EWS endpoint on 127.0.0.1; a context manager that serves from a background thread."""
