@@ -251,28 +251,10 @@ def _retire(ws: Workspace, path: Any, sheet: str, existing: Sequence[str]) -> st
     while f"{sheet} (vervallen {number})" in existing:
         number += 1
     new = f"{sheet} (vervallen {number})"
-    _rename_sheet(ws, path, sheet, new)
+    from toolkit.registers.writer import rename_sheet
+
+    rename_sheet(path, sheet, new, backups_dir=ws.backups_dir, keep_backups=ws.config.registers.backups_keep)
     return new
-
-
-def _rename_sheet(ws: Workspace, path: Any, old: str, new: str) -> None:
-    # Like toolkit.registers.writer.rename_sheet, but it also renames the table's `name` (openpyxl checks that
-    # one for duplicates; writer.rename_sheet only changes displayName, so a new sheet for the year then fails).
-    import openpyxl
-
-    from toolkit.registers.safety import check_supported, check_writable
-    from toolkit.registers.writer import save_atomically
-
-    check_writable(path)
-    check_supported(path)
-    book = openpyxl.load_workbook(path)
-    book[old].title = new
-    worksheet = book[new]
-    for table in list(worksheet.tables.values()):
-        del worksheet.tables[table.name]
-        table.name = table.displayName = "T" + "".join(ch for ch in new if ch.isalnum())
-        worksheet.tables.add(table)
-    save_atomically(book, path, new, [], ws.backups_dir, ws.config.registers.backups_keep)
 
 
 def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: str | None) -> None:

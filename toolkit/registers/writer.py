@@ -394,6 +394,9 @@ def rename_sheet(path: Path, old: str, new: str, *, backups_dir: Path, keep_back
     if new in book.sheetnames:
         raise RefusedError(f"{path.name}: blad '{new}' bestaat al.", hint="kies een andere naam.")
     book[old].title = new
-    for table in list(book[new].tables.values()):
-        table.displayName = table.name = "T" + "".join(ch for ch in new if ch.isalnum())
+    worksheet = book[new]
+    for table in list(worksheet.tables.values()):  # re-key it: openpyxl looks tables up by `name`
+        del worksheet.tables[table.name]
+        table.name = table.displayName = "T" + "".join(ch for ch in new if ch.isalnum())
+        worksheet.tables.add(table)
     save_atomically(book, path, new, [], backups_dir, keep_backups)
