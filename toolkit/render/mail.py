@@ -1,0 +1,82 @@
+"""Text form of supplier mailing and shared-mailbox results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from toolkit.render import BAD, OK, WAIT, renders, text
+
+if TYPE_CHECKING:
+    from toolkit.suppliers.replies import InboxSummary, WaitingList
+    from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
+
+
+# -- suppliers -----------------------------------------------------------------------------------
+
+
+def _send_lines(report: Any) -> list[str]:
+    return [] if report is None else ["  " + line for line in text(report)]
+
+
+@renders("toolkit.suppliers.service.MailingResult")
+def _(result: MailingResult) -> list[str]:
+    plan = result.plan
+    lines = [f"Verzendronde {plan.cycle}: {len(plan.messages)} leverancier(s) krijgen de integriteitscode."]
+    lines += [f"  - zonder (geldig) e-mailadres, voor de contracteigenaar: {item}" for item in plan.no_email]
+    lines += [f"  - {finding}" for finding in plan.findings]
+    if not result.sent:
+        if plan.messages:
+            first = plan.messages[0]
+            lines += ["", "Eerste bericht:", f"  Aan: {', '.join(first.to)}", f"  Onderwerp: {first.subject}", ""]
+            lines += ["  " + line for line in first.text.splitlines()]
+            lines += [
+                "",
+                f"Alle berichten staan als .eml in {result.preview_dir}",
+                "Er is niets verstuurd. Versturen: integrity suppliers mail --send",
+            ]
+        return lines
+    lines += _send_lines(result.report)
+    lines += [f"  {WAIT} {reason}" for reason in result.waiting]
+    return lines
+
+
+@renders("toolkit.suppliers.service.FollowUpResult")
+def _(result: FollowUpResult) -> list[str]:
+    lines = [f"{len(result.reminders)} herinnering(en) en {len(result.escalations)} escalatie(s) staan klaar."]
+    for mail in result.reminders + result.escalations:
+        lines.append(f"  - {mail.subject} -> {', '.join(mail.to)}")
+    if not result.sent:
+        if result.reminders or result.escalations:
+            lines.append("Er is niets verstuurd. Versturen: integrity suppliers remind --send")
+        return lines
+    return lines + _send_lines(result.report) + [f"  {WAIT} {reason}" for reason in result.waiting]
+
+
+@renders("toolkit.suppliers.service.StatusOverview")
+def _(result: StatusOverview) -> list[str]:
+    lines = [f"Verzendronde {result.cycle}:"]
+    lines += [f"  {status:<16} {count:>5}" for status, count in result.counts.items()]
+    if result.attention:
+        lines += ["", "Vraagt aandacht:"] + [f"  - {item}" for item in result.attention]
+    return lines
+
+
+@renders("toolkit.suppliers.replies.InboxSummary")
+def _(result: InboxSummary) -> list[str]:
+    from toolkit.suppliers.replies import summary_line
+
+    lines = [f"Gedeelde mailbox: {summary_line(result)}."]
+    if result.left_for_person:
+        lines += ["", "Blijft in de mailbox voor een mens (zie: integrity inbox unmatched):"]
+        lines += [f"  - {subject or '(geen onderwerp)'}" for subject in result.left_for_person]
+    lines += [f"  {WAIT} {reason}" for reason in result.waiting]
+    lines += [f"  {BAD} niet verstuurd: {item}" for item in result.failed]
+    return lines
+
+
+@renders("toolkit.suppliers.replies.WaitingList")
+def _(result: WaitingList) -> list[str]:
+    if not result.messages:
+        return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
+    lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
+    return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]

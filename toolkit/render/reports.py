@@ -1,0 +1,92 @@
+"""Text form of integrity-report results: never a reporter's identity unless --reveal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolkit.render import BAD, OK, WAIT, renders
+
+if TYPE_CHECKING:
+    from toolkit.reports.followup import DeadlineOverview
+    from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+
+
+# -- integrity reports (meldingen): never a reporter's identity unless --reveal -------------------------------
+
+
+@renders("toolkit.reports.manage.CaseList")
+def _(result: CaseList) -> list[str]:
+    if not result.cases:
+        return ["Geen meldingen in het register."]
+    lines = [f"{len(result.cases)} melding(en):"]
+    for case in result.cases:
+        received = case.received.strftime("%d-%m-%Y") if case.received else "?"
+        due = case.feedback_due.strftime("%d-%m-%Y") if case.feedback_due else "-"
+        lines.append(
+            f"  {case.number}  {received}  {case.status:<15} {case.pseudonym:<7} terugkoppeling uiterlijk {due}"
+        )
+        lines.append(f"      {case.subject} | behandelaar: {case.handler or 'nog niet toegewezen'}")
+    return lines
+
+
+@renders("toolkit.reports.manage.CaseView")
+def _(result: CaseView) -> list[str]:
+    case = result.case
+    lines = [f"Zaak {case.number} ({case.pseudonym})", f"  Onderwerp: {case.subject}", f"  Status: {case.status}"]
+    lines += [
+        f"  Melder is: {case.reporter_kind or '-'}; betreft: {case.concerns or '-'}; behandelaar: {case.handler or '-'}"
+    ]
+    lines += [
+        f"  Ontvangen {case.received or '-'}; bevestigd {case.acknowledged or '-'}; terugkoppeling uiterlijk {case.feedback_due or '-'}"
+    ]
+    lines += ["  Archief:"] + [f"    {f}" for f in result.files]
+    lines += ["  Notities:"] + [f"    {n}" for n in result.notes] if result.notes else []
+    if result.identity is not None:
+        lines += ["", "  VERTROUWELIJK (ingezien; vastgelegd in het logboek):"]
+        lines += [f"    {k}: {v or '-'}" for k, v in result.identity.items()]
+        for number, body in enumerate(result.messages, start=1):
+            lines += [f"  --- bericht {number} ---", *[f"    {line}" for line in body.splitlines()]]
+    return lines
+
+
+@renders("toolkit.reports.manage.UpdateResult")
+def _(result: UpdateResult) -> list[str]:
+    lines = [
+        f"Zaak {result.case}: "
+        + (", ".join(f"{k} = {v}" for k, v in result.changed.items()) or "geen registerwijziging")
+    ]
+    if result.note_added:
+        lines.append("  Notitie versleuteld bewaard.")
+    if result.message is not None and result.sent:
+        lines.append(f"  {OK} Bericht '{result.message.purpose}' aan de melder verstuurd.")
+    elif result.message is not None:
+        lines += ["", "Voorbeeld (niet verstuurd) aan de melder:", f"Onderwerp: {result.message.subject}", ""]
+        lines += result.message.text.splitlines()
+        lines += ["", f"Echt versturen: {result.send_command}"]
+    return lines
+
+
+@renders("toolkit.reports.followup.DeadlineOverview")
+def _(result: DeadlineOverview) -> list[str]:
+    if not result.deadlines:
+        return ["Geen open termijnen."]
+    lines = [f"Open termijnen op {result.today:%d-%m-%Y}:"]
+    for item in result.deadlines:
+        mark = BAD if item.overdue else (WAIT if item.days_left <= 14 else OK)
+        when = f"{-item.days_left} dag(en) te laat" if item.overdue else f"nog {item.days_left} dag(en)"
+        lines.append(f"  {mark} {item.case} {item.kind:<20} uiterlijk {item.due:%d-%m-%Y} ({when}); {item.handler}")
+    return lines
+
+
+@renders("toolkit.reports.manage.Stats")
+def _(result: Stats) -> list[str]:
+    lines = [f"Meldingen in {result.period}: {result.total}"]
+    for title, counts in (
+        ("Per status", result.by_status),
+        ("Melder is", result.by_reporter),
+        ("Betreft", result.by_concerns),
+        ("Ontvangstbevestiging", result.acknowledgement),
+        ("Terugkoppeling", result.feedback),
+    ):
+        lines.append(f"  {title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"))
+    return lines
