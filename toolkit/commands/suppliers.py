@@ -59,5 +59,11 @@ def status_command(app: AppContext, as_json: bool) -> None:
     from toolkit.render import emit
     from toolkit.suppliers import service
 
+    from toolkit.suppliers import rules
+
     ws = app.workspace()
+    settings = ws.config.suppliers
+    if rules.current_cycle(settings.first_year, settings.interval_years, ws.today) is None:
+        click.echo(f"Nog geen verzendronde: de eerste begint in {settings.first_year} (suppliers.first_year).")
+        return
     emit(service.status_overview(ws, service.cycle_for(ws)), as_json)
