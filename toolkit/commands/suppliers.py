@@ -57,9 +57,7 @@ def remind_command(app: AppContext, send: bool) -> None:
 def status_command(app: AppContext, as_json: bool) -> None:
     """Aantallen per status in de huidige ronde en de leveranciers die aandacht nodig hebben."""
     from toolkit.render import emit
-    from toolkit.suppliers import service
-
-    from toolkit.suppliers import rules
+    from toolkit.suppliers import rules, service
 
     ws = app.workspace()
     settings = ws.config.suppliers
