@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from toolkit.registers.schema import Column, Kind
@@ -196,9 +196,11 @@ def parse_cell(value: Any, column: Column) -> Any:
 
 
 def format_amount_nl(amount: Decimal) -> str:
-    """€ 1.234,56"""
-    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
+    """€ 1.234,56 (rounded half up to the cent)."""
+    cents = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if cents < 0 else ""
+    text = f"{abs(cents):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {sign}{text}"
 
 
 def format_date_nl(day: date) -> str:

@@ -38,11 +38,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TypeVar
 
 from toolkit.names import normalise_org_name
+from toolkit.values import format_amount_nl
 
 RULES = ("G1", "G2", "G3", "G4", "G5", "G6", "G7")
 
@@ -136,11 +137,7 @@ class GiftSummary:
 
 def format_euro(amount: Decimal) -> str:
     """Dutch money notation: Decimal('1250.5') -> '€ 1.250,50'."""
-    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if cents < 0 else ""
-    whole, _, fraction = f"{abs(cents):.2f}".partition(".")
-    groups = f"{int(whole):,}".replace(",", ".")
-    return f"€ {sign}{groups},{fraction}"
+    return format_amount_nl(amount)
 
 
 def _refused(gift: Gift) -> bool:

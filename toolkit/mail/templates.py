@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError
+from toolkit.values import format_amount_nl
 
 LANGUAGES = ("nl", "en")
 SUBJECT_PREFIXES = ("onderwerp:", "subject:")
@@ -72,10 +73,9 @@ def format_amount(value: Decimal | float | int | str | None, lang: str = "nl") -
     """€ 1.234,56 (nl) or € 1,234.56 (en)."""
     if value is None or value == "":
         return ""
-    text = f"{Decimal(str(value)):,.2f}"
     if lang == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
+        return format_amount_nl(Decimal(str(value)))
+    return f"€ {Decimal(str(value)):,.2f}"
 
 
 class TemplateSet:
