@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, Location
+from toolkit.registers.layout import duplicate_owned_headers, header_positions, normalise_header
 from toolkit.registers.schema import Column, Register
 from toolkit.values import is_empty, parse_cell
 
@@ -66,31 +67,42 @@ def file_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def normalise_header(text: Any) -> str:
-    return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
-
-
 def read_register(path: Path, register: Register, sheet: str | None = None) -> Table:
     """All rows of the register's sheet, parsed by column kind, with findings for what can't be read."""
     sheet_name = sheet or register.sheet
-    rows_iter = _open_sheet(path, sheet_name)
+    rows_iter, top, left = _open_sheet(path, sheet_name)
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
     known = set(positions.values())
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
-    findings: list[Finding] = []
-    for excel_row, cells in enumerate(rows_iter, start=2):
+    findings = [
+        Finding(Location(path.name, sheet_name, top), "", why)
+        for why in duplicate_owned_headers(register, header_positions(dict(enumerate(headers, start=left))))
+    ]
+    first_with: dict[int, int] = {}
+    for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
         row, row_findings = _read_row(path, sheet_name, register, extras, positions, excel_row, cells)
+        if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
+            why = (
+                f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
+                "volgende schrijfronde een nieuw nummer en een eigen beoordeling"
+            )
+            row_findings.append(Finding(Location(path.name, sheet_name, excel_row, "Nr"), str(row.nr), why))
+            row = Row(row.excel_row, None, row.values, row.raw, row.unreadable)
+        elif row.nr is not None:
+            first_with[row.nr] = excel_row
         rows.append(row)
         findings.extend(row_findings)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path))
 
 
-def _open_sheet(path: Path, sheet_name: str) -> Iterator[list[Any]]:
+def _open_sheet(path: Path, sheet_name: str) -> tuple[Iterator[list[Any]], int, int]:
+    """The sheet's rows from its first used cell, with that cell's Excel row and column (an empty column A or
+    row 1 is allowed: positions stay right)."""
     from python_calamine import CalamineWorkbook
 
     if path.name.startswith("~$"):
@@ -110,7 +122,9 @@ def _open_sheet(path: Path, sheet_name: str) -> Iterator[list[Any]]:
             f"{path.name}: blad '{sheet_name}' ontbreekt (gevonden: {', '.join(book.sheet_names)}).",
             hint=f"geef het blad met de gegevens de naam '{sheet_name}'.",
         )
-    return iter(book.get_sheet_by_name(sheet_name).iter_rows())
+    data = book.get_sheet_by_name(sheet_name)
+    top, left = data.start or (0, 0)
+    return iter(data.iter_rows()), top + 1, left + 1
 
 
 def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str, ...]) -> dict[str, int]:
