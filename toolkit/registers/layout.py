@@ -124,7 +124,7 @@ def plan_numbers(rows: Iterable[tuple[int, Any, bool]], floor: int, assign: bool
             highest += 1
             new.append((row, highest))
             rows_by_nr[highest] = row
-    return Numbering(rows_by_nr, new, copies if assign else copies, highest)
+    return Numbering(rows_by_nr, new, copies, highest)
 
 
 def row_key(register: Register, values: Mapping[str, Any]) -> str:

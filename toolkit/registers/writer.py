@@ -147,6 +147,11 @@ class _Plan:
         self.skipped: list[str] = []
         self.findings: list[str] = []
         self.changed = 0
+        self.staff_columns = {
+            h: self.positions[layout.normalise_header(h)][0]
+            for h in register.headers
+            if h not in register.owned_headers and layout.normalise_header(h) in self.positions
+        }
         last = grid.right
         for header in register.owned_headers:
             found = self.positions.get(layout.normalise_header(header))
@@ -215,17 +220,8 @@ class _Plan:
         return None
 
     def key(self, row: int) -> str:
-        values = {h: self.grid.get(row, cols[0]) for h, cols in self._staff_columns().items()}
+        values = {h: self.grid.get(row, c) for h, c in self.staff_columns.items()}
         return layout.row_key(self.register, values)
-
-    def _staff_columns(self) -> dict[str, list[int]]:
-        if not hasattr(self, "_staff"):
-            self._staff = {
-                h: self.positions[layout.normalise_header(h)]
-                for h in self.register.headers
-                if h not in self.register.owned_headers and layout.normalise_header(h) in self.positions
-            }
-        return self._staff
 
     def set(self, row: int, header: str, value: Any, *, count: bool = True) -> None:
         column = self.columns[header]
@@ -357,11 +353,5 @@ def _verify(temp: Path, sheet: str, expected: dict[tuple[int, int], Any]) -> Non
 def row_keys(path: Path, register: Register, rows: set[int], sheet: str | None = None) -> dict[int, str]:
     """layout.row_key of these Excel rows, read from the file as it is now."""
     grid = read_grid(path, sheet or register.sheet)
-    headers = {c: grid.get(grid.top, c) for c in range(grid.left, grid.right + 1)}
-    positions = layout.header_positions(headers)
-    staff = {
-        h: positions[layout.normalise_header(h)][0]
-        for h in register.headers
-        if h not in register.owned_headers and layout.normalise_header(h) in positions
-    }
-    return {row: layout.row_key(register, {h: grid.get(row, c) for h, c in staff.items()}) for row in rows}
+    plan = _Plan(path, register, grid, sheet or register.sheet)
+    return {row: plan.key(row) for row in rows}
