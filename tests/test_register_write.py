@@ -17,7 +17,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.registers_helpers import add_zip_parts, gifts_workbook, read_part, sha256
-from toolkit.errors import WorkbookLocked, WorkbookRefused
+from toolkit.errors import InputError, WorkbookLocked, WorkbookRefused
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import GIFTS
 from toolkit.registers.writer import CellUpdate, write_updates
@@ -301,3 +301,43 @@ def test_later_update_for_the_same_cell_wins(tmp_path: Path) -> None:
         [CellUpdate(column="Beoordeling", value="eerst", nr=1), CellUpdate(column="Beoordeling", value="later", nr=1)],
     )
     assert read_register(path, GIFTS).rows[0].get("Beoordeling") == "later"
+
+
+def test_large_sheet_is_verified_without_a_second_full_read(tmp_path: Path, monkeypatch) -> None:
+    """Above the calamine-check size the changed cells are checked in the re-read XML: text, number, date, empty."""
+    from datetime import date
+
+    import toolkit.registers.writer as writer
+
+    monkeypatch.setattr(writer, "CALAMINE_CHECK_BYTES", 0)
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
+    write(path, [CellUpdate(column="Beoordeling", value="<G2> & meer", nr=1)])
+    result = write(
+        path,
+        [
+            CellUpdate(column="Beoordeling", value=None, nr=1),
+            CellUpdate(column="Beoordeling", value="OK", nr=2),
+            CellUpdate(column="Beoordeeld op", value=date(2026, 11, 29), nr=2),
+        ],
+    )
+    assert result.written and result.cells_changed == 3
+    rows = read_register(path, GIFTS).rows
+    assert rows[0].get("Beoordeling") is None and rows[1].get("Beoordeeld op") == date(2026, 11, 29)
+
+
+def test_a_file_that_did_not_land_intact_is_not_committed(tmp_path: Path, monkeypatch) -> None:
+    """If a copied part arrives changed on disk (a fault injected into the rewrite), the old file stays as it was."""
+    import toolkit.registers.package as package
+
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
+    before = sha256(path)
+    honest = package.rewrite
+
+    def corrupting(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
+        honest(source, target, {**replaced, "docProps/app.xml": b"<Properties/>"})
+
+    monkeypatch.setattr(package, "rewrite", corrupting)
+    with pytest.raises(InputError, match="controle na opslaan mislukt.*docProps/app.xml"):
+        write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+    assert sha256(path) == before
+    assert not list(tmp_path.glob(".*tmp*"))

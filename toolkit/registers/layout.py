@@ -12,8 +12,9 @@ A staff column is told apart from a toolkit column in two ways (documented in th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from toolkit.registers.schema import Kind, Register
@@ -54,8 +55,15 @@ def foreign_values(register: Register, header: str, column: int, cells: Iterable
     if spec.kind not in (Kind.NUMBER, Kind.DATE, Kind.CHOICE):
         return None
     strange: list[str] = []
+    choices = {normalise_header(c) for c in spec.choices}
     for row, value in cells:
-        if is_empty(value) or _toolkit_like(value, spec):
+        if value is None or is_empty(value):
+            continue
+        if spec.kind is Kind.DATE and isinstance(value, date | float):
+            continue  # what the toolkit writes in a date column (fast path: 100,000 rows)
+        if spec.kind is Kind.NUMBER and type(value) is float and value.is_integer():
+            continue
+        if _toolkit_like(value, spec, choices):
             continue
         strange.append(f"rij {row}: '{value}'")
         if len(strange) == 3:
@@ -68,11 +76,11 @@ def foreign_values(register: Register, header: str, column: int, cells: Iterable
     )
 
 
-def _toolkit_like(value: Any, spec: Any) -> bool:
+def _toolkit_like(value: Any, spec: Any, choices: set[str]) -> bool:
     if spec.kind is Kind.NUMBER and spec.header == "Nr":
         return whole_number(value) is not None
     if spec.kind is Kind.CHOICE:
-        return normalise_header(value) in {normalise_header(c) for c in spec.choices}
+        return normalise_header(value) in choices
     try:
         parse_cell(value, spec)
     except ValueError:
@@ -100,22 +108,24 @@ class Numbering:
     highest: int
 
 
-def plan_numbers(rows: Iterable[tuple[int, Any, bool]], floor: int, assign: bool) -> Numbering:
-    """rows: (excel row, Nr cell, row has content). A number never comes back: new ones start above both the
+def plan_numbers(
+    rows: Iterable[tuple[int, Any]], has_content: Callable[[int], bool], floor: int, assign: bool
+) -> Numbering:
+    """rows: (excel row, Nr cell); has_content asks whether a row without Nr holds anything. A number never comes back: new ones start above both the
     highest in the sheet and `floor` (the highest ever given, kept in the state). A copied number stays with its
     first row in sheet order; the copy counts as a row without number."""
     rows_by_nr: dict[int, int] = {}
     copies: list[tuple[int, int, int]] = []
     unnumbered: list[int] = []
-    for row, value, has_content in rows:
-        nr = whole_number(value)
+    for row, value in rows:
+        nr = int(value) if type(value) is float and value.is_integer() else whole_number(value)
         if nr is not None and nr > 0:
             if nr in rows_by_nr:
                 copies.append((row, nr, rows_by_nr[nr]))
                 unnumbered.append(row)
             else:
                 rows_by_nr[nr] = row
-        elif has_content:
+        elif has_content(row):
             unnumbered.append(row)
     highest = max([floor, *rows_by_nr])
     new: list[tuple[int, int]] = []

@@ -184,8 +184,52 @@ def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> b
 
 
 def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
-    """Copy the package part by part in the same order; replaced parts get their new bytes, the rest their old."""
+    """Copy the package part by part in the same order; replaced parts get their new bytes, the rest are copied
+    as the compressed bytes they were (never decompressed and compressed again)."""
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
         for info in archive.infolist():
-            data = replaced[info.filename] if info.filename in replaced else archive.read(info)
-            out.writestr(info, data, compress_type=info.compress_type, compresslevel=1 if len(data) > 1 << 20 else None)
+            if info.filename in replaced:
+                data = replaced[info.filename]
+                level = 1 if len(data) > 1 << 20 else None
+                out.writestr(_fresh_info(info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+            elif not _copy_compressed(archive, info, out):
+                out.writestr(info, archive.read(info), compress_type=info.compress_type)
+
+
+def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    fresh = zipfile.ZipInfo(info.filename, info.date_time)
+    fresh.external_attr, fresh.create_system, fresh.comment = info.external_attr, info.create_system, info.comment
+    return fresh
+
+
+def _copy_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy one entry's compressed bytes as they are. Uses zipfile's writer internals (stable since Python 3.6);
+    returns False for anything unusual (zip64, encryption, a data descriptor), which is then copied the slow way."""
+    import struct
+
+    if info.flag_bits & 0x09 or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
+        return False
+    source = archive.fp
+    if source is None or out.fp is None:
+        return False
+    source.seek(info.header_offset)
+    header = source.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return False
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = source.read(info.compress_size)
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "comment", "create_system", "create_version", "extract_version"):
+        setattr(copy, attribute, getattr(info, attribute))
+    copy.flag_bits, copy.external_attr, copy.internal_attr = info.flag_bits, info.external_attr, info.internal_attr
+    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
+    out.fp.seek(out.start_dir)
+    copy.header_offset = out.start_dir
+    out.fp.write(copy.FileHeader())
+    out.fp.write(raw)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out._didModify = True  # noqa: SLF001 - see the docstring
+    return True

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
 _REF = re.compile(rb"([A-Z]+)([0-9]+)")
+DIRECT_SEARCHES = 200
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -79,17 +80,64 @@ class Sheet:
         self._cell_re = re.compile(b"<" + p + rb"c\b([^>]*?)(/?)>")
         self._cell_end = b"</" + self.prefix + b"c>"
         self._row_end = b"</" + self.prefix + b"row>"
-        empty = re.search(b"<" + p + rb"sheetData\s*/>", data)
-        if empty:
-            self.rows: dict[int, tuple[int, int, int]] = {}
-            self._data_start, self._data_end, self._empty_data = empty.start(), empty.end(), True
+        self._found: dict[int, tuple[int, int, int] | None] = {}
+        self._all: dict[int, tuple[int, int, int]] | None = None
+        start = re.search(b"<" + p + rb"sheetData\b[^>]*?(/?)>", data)  # near the top: found at once
+        if start is not None and start.group(1):  # <sheetData/>: no rows at all
+            self._all = {}
+            self._data_start, self._data_end, self._empty_data = start.start(), start.end(), True
             return
-        start = re.search(b"<" + p + rb"sheetData\b[^>]*>", data)
-        end = data.find(b"</" + self.prefix + b"sheetData>")
+        end = data.rfind(b"</" + self.prefix + b"sheetData>")  # near the end: searched from there
         if start is None or end < 0:
             raise SheetXmlError("geen <sheetData>-element")
         self._data_start, self._data_end, self._empty_data = start.end(), end, False
-        self.rows = self._index_rows()
+
+    def span(self, row: int) -> tuple[int, int, int] | None:
+        """(start of <row>, end of its start tag, end of the row) or None. Rows are found by a direct search for
+        their `r` attribute (one C-speed scan, no work per other row); a sheet whose rows carry no `r` is
+        indexed row by row once."""
+        if self._all is not None:
+            return self._all.get(row)
+        if len(self._found) > DIRECT_SEARCHES:  # many rows change: one pass over all rows is cheaper
+            self._all = self._index_rows()
+            return self._all.get(row)
+        if row not in self._found:
+            self._found[row] = self._search(row)
+            if self._found[row] is None and not self._has_row_numbers():
+                self._all = self._index_rows()
+                return self._all.get(row)
+        return self._found[row]
+
+    def _search(self, row: int) -> tuple[int, int, int] | None:
+        pattern = b"<" + re.escape(self.prefix) + rb'row\b[^>]*?\sr="' + str(row).encode() + rb'"[^>]*?(/?)>'
+        below = [where[0] for number, where in self._found.items() if where is not None and number < row]
+        start = max(below, default=self._data_start)
+        found = self.data.find(b"<" + self.prefix + b'row r="' + str(row).encode() + b'"', start, self._data_end)
+        if found >= 0:  # every writer we know puts r first: a plain byte search (memchr speed)
+            match = re.compile(pattern).match(self.data, found, self._data_end)
+        else:
+            match = re.compile(pattern).search(self.data, start, self._data_end)
+        if match is None and below:  # rows out of order (the format forbids it, but be safe)
+            match = re.compile(pattern).search(self.data, self._data_start, self._data_end)
+        if match is None:
+            return None
+        if match.group(1):
+            return match.start(), match.end(), match.end()
+        close = self.data.find(self._row_end, match.end(), self._data_end)
+        if close < 0:
+            raise SheetXmlError(f"rij {row} is niet afgesloten")
+        return match.start(), match.end(), close + len(self._row_end)
+
+    def _has_row_numbers(self) -> bool:
+        first = self._row_re.search(self.data, self._data_start, self._data_end)
+        return first is None or b"r" in attributes(first.group(1))
+
+    @property
+    def rows(self) -> dict[int, tuple[int, int, int]]:
+        """Every row's span (built once, only when a row has to be inserted)."""
+        if self._all is None:
+            self._all = self._index_rows()
+        return self._all
 
     def _index_rows(self) -> dict[int, tuple[int, int, int]]:
         """Row number -> (start of <row>, end of its start tag, end of </row>)."""
@@ -115,9 +163,10 @@ class Sheet:
     def cells(self, row: int) -> dict[int, tuple[int, int, dict[bytes, bytes], bytes]]:
         """Column -> (start, end, attributes, whole element) for the cells of one row (absolute offsets)."""
         found: dict[int, tuple[int, int, dict[bytes, bytes], bytes]] = {}
-        if row not in self.rows:
+        where = self.span(row)
+        if where is None:
             return found
-        start, inner, end = self.rows[row]
+        start, inner, end = where
         column = 0
         pos = inner
         while True:
@@ -153,7 +202,7 @@ class Sheet:
         pieces: list[tuple[int, int, bytes]] = []
         missing_rows: list[int] = []
         for row, changes in by_row.items():
-            if row in self.rows:
+            if self.span(row) is not None:
                 pieces += self._patch_row(row, changes)
             else:
                 missing_rows.append(row)
@@ -168,7 +217,9 @@ class Sheet:
         return self._widen_dimension(b"".join(out), edits)
 
     def _patch_row(self, row: int, changes: dict[int, NewValue]) -> list[tuple[int, int, bytes]]:
-        start, inner, end = self.rows[row]
+        where = self.span(row)
+        assert where is not None
+        start, inner, end = where
         existing = self.cells(row)
         pieces: list[tuple[int, int, bytes]] = []
         if inner == end:  # <row .../>: becomes <row ...>cells</row>

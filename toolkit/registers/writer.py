@@ -10,7 +10,9 @@ differs, the file is not touched at all.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -63,6 +65,19 @@ class Grid:
             value = self.rows[r][c]
             return None if value == "" else value
         return None
+
+    def column(self, column: int) -> list[tuple[int, Any]]:
+        """(Excel row, value) for every row below the header, in one pass (empty cells as None)."""
+        c = column - self.left
+        if c < 0 or not self.rows or c >= len(self.rows[0]):
+            return []
+        values = [row[c] for row in self.rows]  # calamine's grid is rectangular
+        return [(self.top + r, value if value != "" else None) for r, value in enumerate(values) if r > 0]
+
+    def has_content(self, row: int) -> bool:
+        r = row - self.top
+        cells = self.rows[r] if 0 <= r < len(self.rows) else []
+        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells)
 
     @property
     def bottom(self) -> int:
@@ -168,9 +183,7 @@ class _Plan:
         for header in self.register.owned_headers:
             found = self.positions.get(layout.normalise_header(header), [])
             if len(found) == 1:
-                column = found[0]
-                cells = ((r, self.grid.get(r, column)) for r in range(self.header_row + 1, self.grid.bottom + 1))
-                problem = layout.foreign_values(self.register, header, column, cells)
+                problem = layout.foreign_values(self.register, header, found[0], self.grid.column(found[0]))
                 if problem:
                     problems.append(problem)
         if problems:
@@ -182,11 +195,7 @@ class _Plan:
 
     def number(self, assign: bool, floor: int) -> None:
         nr_column = self.columns["Nr"]
-        rows = (
-            (row, self.grid.get(row, nr_column), self._has_content(row))
-            for row in range(self.header_row + 1, self.grid.bottom + 1)
-        )
-        self.numbering = layout.plan_numbers(rows, floor, assign)
+        self.numbering = layout.plan_numbers(self.grid.column(nr_column), self.grid.has_content, floor, assign)
         if not assign:
             return
         copied = {row for row, _, _ in self.numbering.copies}
@@ -201,11 +210,6 @@ class _Plan:
                     if header != "Nr" and self.grid.get(row, self.columns[header]) is not None:
                         self.set(row, header, None)
             self.set(row, "Nr", nr, count=False)
-
-    def _has_content(self, row: int) -> bool:
-        r = row - self.grid.top
-        cells = self.grid.rows[r] if 0 <= r < len(self.grid.rows) else []
-        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells)
 
     def target_row(self, update: CellUpdate, unchanged: bool) -> int | None:
         if update.nr is not None:
@@ -299,7 +303,7 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
     backup = commit(
         path,
         lambda temp: package.rewrite(path, temp, replaced),
-        lambda temp: _verify(temp, plan.sheet, expected),
+        lambda temp: _verify(path, temp, replaced, plan.sheet, expected),
         backups_dir,
         keep,
     )
@@ -335,19 +339,67 @@ def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: dat
     return NewValue(text=str(value))
 
 
-def _verify(temp: Path, sheet: str, expected: dict[tuple[int, int], Any]) -> None:
-    """Re-read the written file (calamine) and compare every changed cell by its Excel position."""
+CALAMINE_CHECK_BYTES = 4 << 20  # sheets up to this size are also re-read by calamine, an independent reader
+
+
+def _verify(  # noqa: C901 - one list of checks, read top to bottom
+    source: Path, temp: Path, replaced: dict[str, bytes], sheet: str, expected: dict[tuple[int, int], Any]
+) -> None:
+    """Re-read the written file: every part holds exactly the intended bytes (the copied ones: the same CRC as
+    before), and every changed cell holds its value. Small sheets are also read back with calamine."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
+        if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
+            _failed(sheet, "de lijst met onderdelen van het bestand is veranderd")
+        for info in old.infolist():
+            if info.filename in replaced:
+                intended = replaced[info.filename]
+                entry = new.getinfo(info.filename)
+                if zlib.crc32(intended) != entry.CRC or len(intended) != entry.file_size:
+                    _failed(sheet, f"{info.filename} is niet goed weggeschreven")
+            elif new.getinfo(info.filename).CRC != info.CRC or new.getinfo(info.filename).file_size != info.file_size:
+                _failed(sheet, f"{info.filename} is onderweg veranderd")
+        for info in new.infolist():  # every entry can be opened: local headers and offsets are right
+            with new.open(info) as entry:
+                entry.read(1)
+    patched = next(data for name, data in replaced.items() if name.startswith("xl/worksheets/"))
+    if len(patched) > CALAMINE_CHECK_BYTES:
+        written = Sheet(patched)
+        for (row, column), value in expected.items():
+            cell = written.cells(row).get(column)
+            if cell is None or not _holds(cell[3], value):
+                _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}")
+        return
     grid = read_grid(temp, sheet)
     for (row, column), value in expected.items():
         found = grid.get(row, column)
         if isinstance(value, date) and isinstance(found, int | float):
-            continue  # a date kept in a cell whose own format shows it as a number: the serial was compared below
+            continue  # a date in a cell whose own format shows it as a number
         if not _same(found, value) and not (isinstance(value, str) and str(found) == value):
-            raise InputError(
-                f"controle na opslaan mislukt voor {sheet}, cel {column_letter(column)}{row}: verwacht {value!r}, "
-                f"gevonden {found!r}.",
-                hint="het register is niet gewijzigd; meld dit aan de beheerder.",
-            )
+            _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}, gevonden {found!r}")
+
+
+def _holds(element: bytes, value: Any) -> bool:
+    """Does this cell element carry the value (text, a number, or nothing)?"""
+    from xml.sax.saxutils import unescape
+
+    text = re.search(rb"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>", element, re.S)
+    number = re.search(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", element, re.S)
+    if value is None:
+        return text is None and number is None
+    if isinstance(value, str):
+        return text is not None and unescape(text.group(1).decode("utf-8")) == value
+    if isinstance(value, date):
+        return number is not None
+    if isinstance(value, int | float | Decimal):
+        return number is not None and abs(float(number.group(1)) - float(value)) < 0.005
+    return text is not None
+
+
+def _failed(sheet: str, what: str) -> None:
+    raise InputError(
+        f"controle na opslaan mislukt voor {sheet}: {what}.",
+        hint="het register is niet gewijzigd; meld dit aan de beheerder.",
+    )
 
 
 def row_keys(path: Path, register: Register, rows: set[int], sheet: str | None = None) -> dict[int, str]:
