@@ -6,8 +6,10 @@ the workbook, sheet, row and column, and the row is kept with None for that valu
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,9 +69,25 @@ def file_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """A sheet read is millions of small acyclic objects: the cycle collector would walk them again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_register(path: Path, register: Register, sheet: str | None = None) -> Table:
     """All rows of the register's sheet, parsed by column kind, with findings for what can't be read."""
-    sheet_name = sheet or register.sheet
+    with paused_gc():
+        return _read(path, register, sheet or register.sheet)
+
+
+def _read(path: Path, register: Register, sheet_name: str) -> Table:
     rows_iter, top, left = _open_sheet(path, sheet_name)
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)

@@ -24,7 +24,7 @@ from toolkit.errors import InputError, WorkbookRefused
 from toolkit.registers import layout, package
 from toolkit.registers.atomic import commit
 from toolkit.registers.create import set_cell as _set  # noqa: F401 - reports/vault.py still fills cells via openpyxl
-from toolkit.registers.reader import file_fingerprint
+from toolkit.registers.reader import file_fingerprint, paused_gc
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Register
 from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, printable
@@ -123,16 +123,17 @@ def write_updates(
     check_writable(path)
     check_supported(path)
     sheet_name = sheet or register.sheet
-    grid = read_grid(path, sheet_name)
-    plan = _Plan(path, register, grid, sheet_name)
-    plan.number(assign_numbers, nr_floor)
-    for update in updates:
-        row = plan.target_row(update, unchanged_since_read)
-        if row is None:
-            plan.skipped.append(_skip_reason(update))
-            continue
-        plan.set(row, update.column, update.value)
-    written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
+    with paused_gc():
+        grid = read_grid(path, sheet_name)
+        plan = _Plan(path, register, grid, sheet_name)
+        plan.number(assign_numbers, nr_floor)
+        for update in updates:
+            row = plan.target_row(update, unchanged_since_read)
+            if row is None:
+                plan.skipped.append(_skip_reason(update))
+                continue
+            plan.set(row, update.column, update.value)
+        written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
     if not written:
         return WriteResult(path, False, skipped=tuple(plan.skipped), highest_nr=plan.numbering.highest)
     return WriteResult(
