@@ -231,5 +231,5 @@ def _copy_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfi
     out.start_dir = out.fp.tell()
     out.filelist.append(copy)
     out.NameToInfo[copy.filename] = copy
-    out._didModify = True  # noqa: SLF001 - see the docstring
+    setattr(out, "_didModify", True)  # noqa: B010 - a private flag of zipfile, see the docstring
     return True
