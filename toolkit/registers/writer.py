@@ -85,7 +85,7 @@ class Grid:
 
     @property
     def right(self) -> int:
-        return self.left + max((len(r) for r in self.rows), default=0) - 1
+        return self.left + (len(self.rows[0]) if self.rows else 0) - 1  # calamine's grid is rectangular
 
 
 def read_grid(path: Path, sheet: str) -> Grid:
