@@ -94,6 +94,7 @@ def _read(path: Path, register: Register, sheet_name: str) -> Table:
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
     known = set(positions.values())
+    slots = [(column, positions.get(column.header)) for column in register.columns]
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
     findings = [
@@ -104,7 +105,7 @@ def _read(path: Path, register: Register, sheet_name: str) -> Table:
     for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, register, extras, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells)
         if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
             why = (
                 f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
@@ -171,31 +172,31 @@ _EMPTY: frozenset[str] = frozenset()
 def _read_row(
     path: Path,
     sheet: str,
-    register: Register,
+    slots: list[tuple[Column, int | None]],
     extras: list[tuple[int, str]],
     positions: dict[str, int],
     excel_row: int,
     cells: list[Any],
 ) -> tuple[Row, list[Finding]]:
-    raw = {h: cells[i] for i, h in extras if i < len(cells) and not is_empty(cells[i])} if extras else _NO_EXTRAS
+    width = len(cells)
+    raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
     values: dict[str, Any] = {}
     findings: list[Finding] = []
     unreadable: set[str] = set()
-    for column in register.columns:
-        index = positions.get(column.header)
-        cell = cells[index] if index is not None and index < len(cells) else None
+    for column, index in slots:
+        cell = cells[index] if index is not None and index < width else None
         value, why = _parse(cell, column)
         values[column.header] = value
         if why:
             unreadable.add(column.header)
-        if why or (column.required and value is None):
+        if why or (value is None and column.required):
             text = "" if is_empty(cell) else str(cell)
             reason = why or f"leeg; vul '{column.header}' in"
             findings.append(Finding(Location(path.name, sheet, excel_row, column.header), text, reason))
     nr = values.get("Nr")
     row_nr = int(nr) if isinstance(nr, int | float) and "Nr" not in unreadable else None
     if unreadable:  # keep what was typed in an unreadable cell, so messages can quote it
-        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < len(cells)}}
+        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < width}}
     return Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY), findings
 
 
