@@ -251,7 +251,7 @@ def _retire(ws: Workspace, path: Any, sheet: str, existing: Sequence[str]) -> st
     while f"{sheet} (vervallen {number})" in existing:
         number += 1
     new = f"{sheet} (vervallen {number})"
-    from toolkit.registers.writer import rename_sheet
+    from toolkit.registers.owned import rename_sheet
 
     rename_sheet(path, sheet, new, backups_dir=ws.backups_dir, keep_backups=ws.config.registers.backups_keep)
     return new
@@ -289,7 +289,7 @@ def draw_raffle(
 ) -> RaffleDrawResult:
     """Draw Christmas `year` with the announced seed and write its sheet; see the module docstring."""
     from toolkit.registers.create import create_empty_workbook
-    from toolkit.registers.writer import write_table_sheet
+    from toolkit.registers.owned import write_table_sheet
 
     path, sheet = ws.register_path(RAFFLE), str(year)
     existing = _sheet_names(path)
