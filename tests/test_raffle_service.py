@@ -162,6 +162,15 @@ def test_announce_freezes_inputs_without_names_and_mails_each_participant(ws: Pa
     assert len(set(told)) == len(told) and set(told) <= set(lots)
 
 
+def test_announcing_without_christmas_gifts_is_refused(ws: Path, run_cli) -> None:
+    """A year with no Christmas gift handed in is refused with the window named, and nothing is written."""
+    before = snapshot(ws)
+    result = cli(run_cli, ws, "announce", "--year", "2024", "--seed-source", SOURCE, "--send")
+    assert result.exit_code == 4
+    assert "geen centraal ingeleverde kerstgeschenken ontvangen van 01-11-2024" in result.stderr
+    assert snapshot(ws) == before
+
+
 def test_announcing_again_sends_nothing_new_and_keeps_the_lots(ws: Path, run_cli) -> None:
     """A second announce --send keeps the announcement byte for byte and sends no mail twice."""
     announce(run_cli, ws)

@@ -138,7 +138,13 @@ def announce_raffle(ws: Workspace, year: int, seed_source: str | None, *, send: 
         )
     settings = settings_for(ws, year)
     gifts, people = pool_for(ws, settings), participants_for(ws, settings)
-    if gifts and not people:
+    if not gifts:
+        raise InputError(
+            f"Kerstloting {year}: er zijn geen centraal ingeleverde kerstgeschenken ontvangen van "
+            f"{settings.first:%d-%m-%Y} tot en met {settings.last:%d-%m-%Y}; er is niets te verloten.",
+            hint="controleer in geschenken.xlsx Soort 'kerstgeschenk', Besluit 'centraal ingeleverd' en de datum.",
+        )
+    if not people:
         raise InputError("Kerstloting: er zijn geschenken maar geen deelnemers.",
                          hint="controleer medewerkers.xlsx: wie in dienst is doet mee.")  # fmt: skip
     holders = assign_lots(people)
