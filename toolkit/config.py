@@ -120,7 +120,7 @@ class GiftsConfig:
 
 @dataclass(frozen=True)
 class RaffleConfig:
-    include_rvc: bool = False
+    include_rvc: bool = True
     exclude: list[str] = field(default_factory=list)
 
 
