@@ -123,10 +123,12 @@ def test_messy_input_is_judged_by_the_code(ws: Path, run_cli) -> None:
     assert found[1][0] == "OK"
     assert found[2][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
     assert found[3][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
-    assert found[6][0].startswith("G5: de gever bouwbedrijf jansen bv is een actieve leverancier")
-    assert found[7][0] == "OK", "a Christmas gift handed in centrally is the code's remedy: no G2, no G5"
+    assert found[6][0].startswith("G5 (ter beoordeling): de gever bouwbedrijf jansen bv is een actieve leverancier")
+    assert found[7][0].startswith("G2 (ter beoordeling): duur kerstgeschenk (waarde € 60,00) is centraal ingeleverd")
+    assert "G5 (ter beoordeling)" in found[7][0], "handed in, but from an active supplier: for review"
     assert all(isinstance(on, datetime) and on.date() == date(2026, 11, 26) for _, on in found.values())
-    assert "Per regel: G1 0, G2 2, G3 0, G4 0, G5 1, G6 0, G7 0" in result.output
+    assert "Per regel: G1 0, G2 3, G3 0, G4 0, G5 2, G6 0, G7 0" in result.output
+    assert "2 tegen de code, 2 ter beoordeling, 2 niet te beoordelen" in result.output
 
 
 def test_unreadable_and_missing_cells_are_named(ws: Path, run_cli) -> None:
@@ -230,9 +232,21 @@ def test_json_output_counts(ws: Path, run_cli) -> None:
     import json
 
     data = json.loads(gifts_check(run_cli, ws, "--json").output)
-    assert data["per_rule"]["G2"] == 2
-    assert sorted(f["nr"] for f in data["against_code"]) == [2, 3, 6]
+    assert data["per_rule"]["G2"] == 3
+    assert sorted(f["nr"] for f in data["against_code"]) == [2, 3]
+    assert sorted(f["nr"] for f in data["for_review"]) == [6, 7]
     assert sorted(f["nr"] for f in data["unjudgeable"]) == [4, 5]
+
+
+def test_managers_hear_only_of_findings_against_the_code(ws: Path, run_cli) -> None:
+    """Anna's manager gets her two G2 rows, not her Christmas gift for review; the officer's digest has all four."""
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0, result.output + result.stderr
+    mails = outbox(ws)
+    to_manager = [m for m in mails if m["To"] == MANAGER]
+    assert sorted(m["Subject"].rsplit("(Nr ", 1)[1].rstrip(")") for m in to_manager) == ["2", "3"]
+    digest = next(m for m in mails if m["To"] == OFFICER).get_body(("plain",)).get_content()
+    assert "Nr 7:" in digest and "ter beoordeling door u" in digest
 
 
 def test_nightly_judges_notifies_and_then_is_quiet(ws: Path, run_cli) -> None:

@@ -114,6 +114,7 @@ class MailConfig:
 @dataclass(frozen=True)
 class GiftsConfig:
     limit: float = 25.0
+    sum_window_days: int = 30
     christmas_window_start: str = "11-01"
     christmas_window_end: str = "01-31"
 
