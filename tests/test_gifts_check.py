@@ -273,3 +273,35 @@ def test_nightly_skips_an_unchanged_gifts_register_on_later_days(tmp_path: Path,
     assert "geschenken beoordelen: 29 rij(en) beoordeeld" in first.output
     later = run_cli("--config", config, "--as-of", "2026-11-29", "nightly", env=env)
     assert "geschenken beoordelen: niets veranderd" in later.output
+
+
+@pytest.mark.parametrize(
+    ("who", "vice_chair", "told"),
+    [
+        ("director", None, "voorzitter.rvc@woonpartners.example"),
+        ("member", None, "voorzitter.rvc@woonpartners.example"),
+        ("chair", "vice@woonpartners.example", "vice@woonpartners.example"),
+    ],
+)
+def test_findings_about_the_top_go_to_their_supervisor(ws: Path, run_cli, who: str, vice_chair, told: str) -> None:
+    """The director's and an RvC member's findings go to the RvC chair; the chair's to the vice-chair."""
+    top = {
+        "director": ("Karel Stam", "directeur-bestuurder", "directeur@woonpartners.example"),
+        "member": ("Ria Bos", "RvC-lid", "ria.bos@woonpartners.example"),
+        "chair": ("Els Visser", "RvC-lid", "voorzitter.rvc@woonpartners.example"),
+    }[who]
+    staff = ws / "registers" / STAFF.filename
+    staff.unlink()
+    people = [{"Nr": 1, "Personeelsnummer": "P9", "Naam": top[0], "Rol": top[1], "E-mail": top[2],
+               "Leidinggevende": "iemand@woonpartners.example"}]  # fmt: skip
+    create_register(staff, STAFF, people)
+    if vice_chair:
+        config = ws / "config.toml"
+        config.write_text(config.read_text().replace("# rvc_vice_chair = ", f'rvc_vice_chair = "{vice_chair}" # '))
+    gifts = ws / "registers" / GIFTS.filename
+    gifts.unlink()
+    create_register(gifts, GIFTS, [gift_row(1, Medewerker=top[0], **{"Waarde (€)": "80", "Besluit": "aangenomen"})])
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0, result.output + result.stderr
+    finding_mails = [m for m in outbox(ws) if m["To"] != OFFICER]
+    assert [m["To"] for m in finding_mails] == [told]

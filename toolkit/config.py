@@ -43,6 +43,7 @@ class OrganisationConfig:
     rvc_chair: Email
     admin: Email
     complaints_coordinator: Email | None = None
+    rvc_vice_chair: Email | None = None
     director_name: str = "de directeur-bestuurder"
     rvc_chair_name: str = "de voorzitter van de RvC"
     confidential_adviser: str = "de vertrouwenspersoon"

@@ -169,7 +169,12 @@ def active_suppliers(ws: Workspace, notes: list[str]) -> frozenset[str]:
 
 
 def managers_by_name(ws: Workspace, notes: list[str]) -> dict[str, str]:
-    """Employee name (case and spaces ignored) -> manager e-mail; a name with two different managers is left out."""
+    """Employee name (case and spaces ignored) -> who hears of their findings; ambiguous names are left out.
+
+    Staff and managers: their `Leidinggevende`. The director and the RvC: their supervisor (toolkit.governance:
+    the RvC chair; for the chair the vice-chair), never someone they supervise.
+    """
+    from toolkit.governance import Board, supervisor
     from toolkit.registers.reader import read_register
 
     try:
@@ -177,10 +182,13 @@ def managers_by_name(ws: Workspace, notes: list[str]) -> dict[str, str]:
     except ToolkitError as exc:
         notes.append(f"{STAFF.filename} is niet te lezen ({exc.message}); leidinggevenden zijn onbekend")
         return {}
+    organisation = ws.config.organisation
+    board = Board(chair_email=organisation.rvc_chair, vice_chair_email=organisation.rvc_vice_chair or "")
     found: dict[str, set[str]] = {}
     for row in table.rows:
-        if row.get("Naam") and row.get("Leidinggevende"):
-            found.setdefault(_name_key(row.get("Naam")), set()).add(row.get("Leidinggevende"))
+        above = supervisor(row.get("Rol"), row.get("E-mail"), board) or row.get("Leidinggevende")
+        if row.get("Naam") and above:
+            found.setdefault(_name_key(row.get("Naam")), set()).add(above)
     return {name: next(iter(emails)) for name, emails in found.items() if len(emails) == 1}
 
 
