@@ -155,15 +155,18 @@ def _gift_notify_lines(result: Any) -> list[str]:
 
 @renders("toolkit.gifts.service.GiftCheckResult")
 def _(result: GiftCheckResult) -> list[str]:
-    against, unjudgeable = result.against_code, result.unjudgeable
+    against, unjudgeable, review = result.against_code, result.unjudgeable, result.for_review
     lines = [
         f"Register geschenken ({result.workbook}): {result.judged} rij(en) beoordeeld, {result.ok_rows} OK, "
-        f"{len(against)} tegen de code, {len(unjudgeable)} niet te beoordelen.",
+        f"{len(against)} tegen de code, {len(review)} ter beoordeling, {len(unjudgeable)} niet te beoordelen.",
         "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
     ]
     lines += [f"{WAIT} {note}" for note in result.notes]
     if against:
         lines += ["", "Tegen de code:"] + [_gift_line(f) for f in against]
+    if review:
+        lines += ["", "Ter beoordeling door de integriteitsfunctionaris (geen bericht aan leidinggevenden):"]
+        lines += [_gift_line(f) for f in review]
     if unjudgeable:
         lines += ["", "Niet te beoordelen (vul de genoemde cel aan of verbeter hem):"] + [
             _gift_line(f) for f in unjudgeable
