@@ -30,7 +30,7 @@ def _document(footer_text: str) -> Any:
     pdf = Document(format="A4", unit="mm")
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(True, margin=18)
-    for style in ("", "B", "I", "BI"):
+    for style in ("", "B", "I"):
         pdf.add_font(FAMILY, style=style, fname=str(font_path(style)))
     pdf.set_title(footer_text)
     pdf.set_creator("integriteitstoolkit")
@@ -55,19 +55,32 @@ def _write(pdf: Any, html: str, size: int) -> None:
     pdf.write_html(html, font_family=FAMILY, tag_styles=_styles(size), table_line_separators=True)
 
 
-def _fits(html: str, size: int) -> bool:
-    scratch = _document("")
+def _close(pdf: Any) -> None:
+    """fpdf2 keeps each font file open through fontTools: close them (no file handle left behind)."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
+def _fits(scratch: Any, html: str, size: int) -> bool:
+    """Typeset on the scratch document: does it take exactly one page?"""
+    first = scratch.page_no() + 1
     _write(scratch, html, size)
-    return scratch.page_no() == 1
+    return scratch.page_no() == first
 
 
 def build_pdf(pages: list[Callable[[int], str]], footer_text: str) -> bytes:
     """One page per entry; each entry renders its HTML for a chart width, and is fitted to one page."""
-    pdf = _document(footer_text)
-    for page in pages:
-        for size, width in SIZES:
-            html = page(width)
-            if _fits(html, size):
-                break
-        _write(pdf, html, size)
-    return bytes(pdf.output())
+    pdf, scratch = _document(footer_text), _document("")
+    try:
+        for page in pages:
+            for size, width in SIZES:
+                html = page(width)
+                if _fits(scratch, html, size):
+                    break
+            _write(pdf, html, size)
+        return bytes(pdf.output())
+    finally:
+        _close(pdf)
+        _close(scratch)

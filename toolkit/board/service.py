@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.board import gateway
+from toolkit.board.facts import Facts
 from toolkit.board.figures import BOARD_PURPOSE, build_report
 from toolkit.board.model import BoardReport
 from toolkit.board.period import Period, comparison, last_full_quarter, meeting_due, parse_period
@@ -35,6 +36,7 @@ class BoardResult:
     report: BoardReport
     written: list[str] = field(default_factory=list)
     send: SendReport | None = None
+    already_sent: int = 0  # versions the send ledger already holds (not built again)
     preview: bool = True
 
     @property
@@ -42,10 +44,12 @@ class BoardResult:
         return self.send is None or self.send.ok
 
 
-def prepare(ws: Workspace, period: Period, compare: Period, audience: str = "rvc") -> BoardReport:
-    facts = gateway.gather(ws)
+def prepare(
+    ws: Workspace, period: Period, compare: Period, audience: str = "rvc", facts: Facts | None = None
+) -> BoardReport:
+    """The report from the registers as they are now (`facts` when they were read already)."""
     return build_report(
-        facts,
+        facts or gateway.gather(ws),
         period,
         compare,
         ws.today,
@@ -95,8 +99,10 @@ def write_files(files: dict[str, bytes], report: BoardReport, out_dir: Path) -> 
 
 
 def fingerprint(report: BoardReport) -> str:
+    """What the report says, without the day it was made and the agenda (which counts this very mail once sent)."""
     data = report.as_dict()
     data.pop("opgesteld_op", None)
+    data["onderdelen"] = [a for a in data["onderdelen"] if a["sleutel"] != "agenda"]
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
@@ -136,21 +142,24 @@ def run_board(
     """Prepare the report; with `out` write its files there; with `send` mail both versions once."""
     period = parse_period(period_text)
     compare = comparison(period, compare_text)
-    report = prepare(ws, period, compare, audience)
+    facts = gateway.gather(ws)
+    report = prepare(ws, period, compare, audience, facts)
     result = BoardResult(report, preview=not send)
-    if out is None and not send:
-        return result
-    files = render_files(ws, report)
-    if out is not None:
+    files = render_files(ws, report) if out is not None else None
+    if out is not None and files is not None:
         result.written = write_files(files, report, out)
     if send:
+        mailer = ws.mailer()
         mails = []
         for version in AUDIENCES:
-            each = report if version == audience else prepare(ws, period, compare, version)
-            each_files = files if each is report else render_files(ws, each)
+            each = report if version == audience else prepare(ws, period, compare, version, facts)
             key = f"{BOARD_PURPOSE}:{period.label}:{compare.label}:{version}:{fingerprint(each)}"
-            mails.append(board_mail(ws, each, each_files, key))
-        result.send = ws.mailer().send_all(mails)
+            if mailer.already_sent(key):
+                result.already_sent += 1
+                continue
+            made = files if each is report and files is not None else render_files(ws, each)
+            mails.append(board_mail(ws, each, made, key))
+        result.send = mailer.send_all(mails)
     return result
 
 
@@ -170,11 +179,12 @@ def board_step(ws: Workspace) -> StepResult:
         return StepResult(STEP_NAME, True, f"rapportage voor de vergadering van {meeting:%d-%m-%Y} al verstuurd")
     period = last_full_quarter(meeting - timedelta(days=settings.days_ahead))
     compare = comparison(period, None)
+    facts = gateway.gather(ws)
     mails = []
     for version, key in keys.items():
         if mailer.already_sent(key):
             continue
-        report = prepare(ws, period, compare, version)
+        report = prepare(ws, period, compare, version, facts)
         mails.append(board_mail(ws, report, render_files(ws, report), key, meeting.isoformat()))
     report_sent = mailer.send_all(mails)
     summary = f"rapportage {period.label} voor de vergadering van {meeting:%d-%m-%Y}: {len(report_sent.sent)} verstuurd"
