@@ -17,7 +17,7 @@ from typing import Any
 
 REPORTS_PW = "board-meldingen-1"
 IDENTITY_PW = "board-identiteit-2"
-DEPARTMENTS = ("Wonen", "Vastgoed", "Financiën", "Klantcontact")
+DEPARTMENTS = ("Wonen", "Vastgoed", "Financiën", "=SOM(1;1) <b>Klantcontact</b>")  # text from outside, never markup
 FIRST = ("Aafke", "Bouke", "Cor", "Dirkje", "Eelco", "Froukje", "Gerlof", "Hiske", "Ids", "Jitske")
 LAST = ("Zwaagstra", "Hoekstra", "Wierda", "Bergsma", "Postma", "Kuipers")
 

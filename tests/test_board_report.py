@@ -201,6 +201,10 @@ def test_formats_native_charts_one_page_per_area_and_no_identifying_text(
         assert f"pagina {number} van {1 + AREAS}" in text
     html = (out / "integriteitsrapportage-2027Q1.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") >= 4
+    assert "<b>Klantcontact</b>" not in html and "&lt;b&gt;Klantcontact&lt;/b&gt;" in html
+    with zipfile.ZipFile(xlsx) as archive:
+        sheets = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets  # the department that looks like a formula is text
     assert_nothing_identifying(year_ws, out, result.stdout)
 
 
@@ -330,3 +334,11 @@ def test_help_imports_no_chart_or_pdf_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_bad_meeting_date_in_config_names_the_key(year_ws: Path, run_cli: Any) -> None:
+    """A meeting that is no date is a configuration error naming board.meetings, without a traceback."""
+    config = year_ws / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("meetings = []", 'meetings = ["14-04-2027"]'))
+    result = run_cli("--config", str(config), "board", "--period", "2027Q1")
+    assert result.exit_code != 0 and "board.meetings" in result.stderr and "Traceback" not in result.stderr

@@ -33,11 +33,13 @@ def _sheet_name(title: str) -> str:
     return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
 
 
-def _text(value: Cell) -> Any:
+def _put(sheet: Any, row: int, column: int, value: Cell) -> Any:
     """Numbers stay numbers; text is stored as text even when it starts with '=' (never a formula)."""
-    if isinstance(value, str) and value[:1] in "=+-@":
-        return "'" + value
-    return value
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _widths(sheet: Any) -> None:
@@ -68,8 +70,8 @@ def _cover(sheet: Any, report: BoardReport) -> None:
     _header(sheet, 5, ("Onderdeel", "In één zin"))
     row = 6
     for area in report.areas:
-        sheet.cell(row, 1, area.title)
-        sheet.cell(row, 2, area.reading).alignment = Alignment(wrap_text=True, vertical="top")
+        _put(sheet, row, 1, area.title)
+        _put(sheet, row, 2, area.reading).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     row += 1
     sheet.cell(
@@ -79,7 +81,7 @@ def _cover(sheet: Any, report: BoardReport) -> None:
     )
     for note in report.notes:
         row += 1
-        sheet.cell(row, 1, note)
+        _put(sheet, row, 1, note)
 
 
 def _area(sheet: Any, area: Area, report: BoardReport) -> None:
@@ -95,15 +97,15 @@ def _area(sheet: Any, area: Area, report: BoardReport) -> None:
     row = 5
     for figure in area.figures:
         for column, value in enumerate((figure.label, figure.current, figure.previous, figure.unit), start=1):
-            sheet.cell(row, column, _text(value))
+            _put(sheet, row, column, value)
         row += 1
     tables: dict[int | None, tuple[int, int]] = {}
     for index, item in enumerate(area.breakdowns):
         row += 1
-        sheet.cell(row, 1, item.title).font = Font(bold=True)
+        _put(sheet, row, 1, item.title).font = Font(bold=True)
         row += 1
         if item.note or not item.rows:
-            sheet.cell(row, 1, item.note or "Geen in deze perioden.")
+            _put(sheet, row, 1, item.note or "Geen in deze perioden.")
             row += 1
             continue
         _header(sheet, row, ("Categorie", *columns))
@@ -111,7 +113,7 @@ def _area(sheet: Any, area: Area, report: BoardReport) -> None:
         for label, now, before in item.rows:
             row += 1
             for column, value in enumerate((label, now, before), start=1):
-                sheet.cell(row, column, _text(value))
+                _put(sheet, row, column, value)
         tables[index] = (first, row)
         row += 1
     found = charts(area)
@@ -124,7 +126,7 @@ def _area(sheet: Any, area: Area, report: BoardReport) -> None:
         for figure in count_figures(area):
             row += 1
             for column, value in enumerate((figure.label, figure.current, figure.previous), start=1):
-                sheet.cell(row, column, value)
+                _put(sheet, row, column, value)
         tables[None] = (first, row)
     anchor = 4
     for chart in found:
