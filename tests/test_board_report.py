@@ -20,6 +20,7 @@ from tests.board_helpers import (
     IDENTITY_PW,
     REPORTS_PW,
     breakdown_cells,
+    day,
     figure,
     generate_year,
     load_json,
@@ -342,3 +343,95 @@ def test_bad_meeting_date_in_config_names_the_key(year_ws: Path, run_cli: Any) -
     config.write_text(config.read_text(encoding="utf-8").replace("meetings = []", 'meetings = ["14-04-2027"]'))
     result = run_cli("--config", str(config), "board", "--period", "2027Q1")
     assert result.exit_code != 0 and "board.meetings" in result.stderr and "Traceback" not in result.stderr
+
+
+def _three_months(start: date) -> date:
+    """The law's 3 calendar months after the acknowledgement, clamped to the month's end (31-01 -> 30-04)."""
+    import calendar
+
+    month = start.month + 3
+    year, month = start.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def test_generated_year_shares_medians_and_the_other_areas(year_ws: Path, run_cli: Any) -> None:
+    """Percentages, medians, open and published counts and the supplier funnel against direct register counts."""
+    import statistics
+
+    _, report = board(run_cli, year_ws, "--period", "2027Q1")
+    registers = year_ws / "registers"
+    end = Q1[1]
+    cases = [
+        r for r in rows_of(registers / "meldingen.xlsx", "Meldingen", REPORTS_PW) if within(r["Ontvangen op"], *Q1)
+    ]
+    ack_days = [(day(r["Ontvangst bevestigd op"]) - day(r["Ontvangen op"])).days for r in cases]
+    assert figure(report, "meldingen", "Dagen tot ontvangstbevestiging (mediaan)")[0] == statistics.median(ack_days)
+    given = [r for r in cases if r["Terugkoppeling gegeven op"]]
+    due = {id(r): day(r["Terugkoppeling uiterlijk"]) or _three_months(day(r["Ontvangst bevestigd op"])) for r in cases}
+    late_open = [r for r in cases if not r["Terugkoppeling gegeven op"] and date(2027, 4, 5) > due[id(r)]]
+    in_time = sum(1 for r in given if day(r["Terugkoppeling gegeven op"]) <= due[id(r)])
+    assert figure(report, "meldingen", "Terugkoppeling binnen 3 maanden")[0] == _pct(
+        in_time, len(given) + len(late_open)
+    )
+    measures = rows_in(report, "meldingen", "Maatregelen")
+    warned = sum(1 for r in cases if "schriftelijke waarschuwing" in str(r["Maatregelen"] or ""))
+    assert expected_cell(warned, measures["schriftelijke waarschuwing"][0])
+
+    gifts = [g for g in rows_of(registers / "geschenken.xlsx", "Geschenken") if within(g["Datum ontvangen"], *Q1)]
+    refused = sum(1 for g in gifts if g["Besluit"] in ("geweigerd", "teruggestuurd"))
+    handed = sum(1 for g in gifts if g["Besluit"] in ("centraal ingeleverd", "ter beschikking organisatie"))
+    assert figure(report, "geschenken", "Geweigerd of teruggestuurd")[0] == _pct(refused, len(gifts))
+    assert figure(report, "geschenken", "Ingeleverd of ter beschikking van de organisatie")[0] == _pct(
+        handed, len(gifts)
+    )
+    staff = rows_of(registers / "medewerkers.xlsx", "Medewerkers")
+    department = {p["Naam"]: p["Afdeling"] for p in staff}
+    per_department = rows_in(report, "geschenken", "Bevindingen per afdeling")
+    for name in {department[g["Medewerker"]] for g in gifts if g["Beoordeling"] != "OK"}:
+        count = sum(1 for g in gifts if g["Beoordeling"] != "OK" and department[g["Medewerker"]] == name)
+        assert expected_cell(count, per_department[name][0]), name
+
+    jobs = rows_of(registers / "nevenfuncties.xlsx", "Nevenfuncties")
+    decided = [j for j in jobs if within(j["Gemeld op"], *Q1) and j["Besluitdatum"]]
+    quick = sum(1 for j in decided if (day(j["Besluitdatum"]) - day(j["Gemeld op"])).days <= 14)
+    assert figure(report, "nevenfuncties", "Besluit binnen 14 dagen")[0] == _pct(quick, len(decided))
+    still_open = sum(
+        1
+        for j in jobs
+        if day(j["Gemeld op"]) <= end and j["Status"] in ("gemeld", "toestemming gevraagd") and not j["Besluitdatum"]
+    )
+    assert figure(report, "nevenfuncties", "Open aan het eind van de periode")[0] == still_open
+    for role in ("directeur-bestuurder", "RvC-lid"):
+        published = sum(1 for j in jobs if j["Rol"] == role and j["Status"] not in ("afgewezen", "beëindigd"))
+        assert figure(report, "nevenfuncties", f"Gepubliceerd: {role}")[0] == published
+
+    suppliers = [s for s in rows_of(registers / "leveranciers.xlsx", "Leveranciers") if within(s["Verzonden op"], *Q1)]
+    funnel = rows_in(report, "leveranciers", "Verloop: verzonden, herinnerd, antwoord")
+    assert funnel["herinnerd"][0] == sum(1 for s in suppliers if s["Herinneringen"])
+    confirmed = sum(1 for s in suppliers if s["Status"] == "bevestigd")
+    assert figure(report, "leveranciers", "Bevestigd")[0] == _pct(confirmed, len(suppliers))
+    owners = rows_in(report, "leveranciers", "Verzonden per contracteigenaar (afdeling)")
+    by_mail = {p["E-mail"]: p["Afdeling"] for p in staff}
+    for name in {by_mail[s["Contracteigenaar"]] for s in suppliers}:
+        assert owners[name][0] == sum(1 for s in suppliers if by_mail[s["Contracteigenaar"]] == name)
+
+    newcomers = [p for p in staff if within(p["In dienst per"], *Q1)]
+    assert figure(report, "nieuwe_medewerkers", "Integriteitscode verzonden")[0] == sum(
+        1 for p in newcomers if p["Code verzonden op"]
+    )
+    assert figure(report, "nieuwe_medewerkers", "Ontvangst van de code bevestigd")[0] == sum(
+        1 for p in newcomers if p["Ontvangst bevestigd op"]
+    )
+    talked = [p for p in newcomers if p["Gesprek M&O op"]]
+    on_time = sum(1 for p in talked if (day(p["Gesprek M&O op"]) - day(p["In dienst per"])).days <= 42)
+    overdue = sum(
+        1 for p in newcomers if not p["Gesprek M&O op"] and (date(2027, 4, 5) - day(p["In dienst per"])).days > 42
+    )
+    assert figure(report, "nieuwe_medewerkers", "Gesprek met M&O binnen 6 weken")[0] == _pct(
+        on_time, len(talked) + overdue
+    )
+    assert figure(report, "agenda", "RvC-vergaderingen (volgens config.toml)") == (0, 0)
