@@ -182,7 +182,15 @@ def generate_year(root: Path, seed: int = 11) -> None:
 CASE_PLAN = [
     # (received, reporter kind, status, serious, measures, regulator, concerns)
     *[(date(2027, 1, 5 + i), "medewerker", "in behandeling", "nee", "", False, "medewerker") for i in range(5)],
-    (date(2027, 2, 3), "huurder", "afgesloten", "ja", "schriftelijke waarschuwing", True, "leidinggevende"),
+    (
+        date(2027, 2, 3),
+        "huurder",
+        "afgesloten",
+        "ja",
+        "schriftelijke waarschuwing, gesprek met Gerlof Wierda",
+        True,
+        "leidinggevende",
+    ),
     (date(2027, 2, 10), "anoniem", "onderzoek", "onbekend", "", False, "medewerker"),
     (date(2027, 2, 11), "anoniem", "onderzoek", "nee", "", False, "directeur-bestuurder"),
     *[(date(2027, 3, 1 + i), "opdrachtnemer", "ontvangen", None, "", None, "medewerker") for i in range(3)],

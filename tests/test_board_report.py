@@ -380,6 +380,7 @@ def test_generated_year_shares_medians_and_the_other_areas(year_ws: Path, run_cl
     measures = rows_in(report, "meldingen", "Maatregelen")
     warned = sum(1 for r in cases if "schriftelijke waarschuwing" in str(r["Maatregelen"] or ""))
     assert expected_cell(warned, measures["schriftelijke waarschuwing"][0])
+    assert "andere maatregel" in measures  # a measure typed outside the code's list is never shown as typed
 
     gifts = [g for g in rows_of(registers / "geschenken.xlsx", "Geschenken") if within(g["Datum ontvangen"], *Q1)]
     refused = sum(1 for g in gifts if g["Besluit"] in ("geweigerd", "teruggestuurd"))

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from toolkit.board.facts import NOT_RECORDED, CaseFact, Facts
 from toolkit.board.model import Area, BoardReport, Breakdown, Cell, Figure, breakdown
 from toolkit.board.period import Period
+from toolkit.registers.schema import SIDEJOB_STATUSES
 from toolkit.reports.deadlines import acknowledgement_due, feedback_due_for
 from toolkit.reports.routing import ReporterKind
 from toolkit.reports.schema import MEASURES, STATUSES
@@ -62,6 +63,13 @@ def _show(value: Cell) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def _status(value: str | None) -> str:
+    """A side function's status as listed, else 'anders' (text typed outside the list is never shown)."""
+    if not value:
+        return "niet ingevuld"
+    return value if value in SIDEJOB_STATUSES else "anders"
 
 
 def _change(label: str, now: int, before: int, compare: Period) -> str:
@@ -244,8 +252,8 @@ def sidejobs_area(facts: Facts, period: Period, compare: Period, min_cell: int) 
     breakdowns = (
         breakdown(
             "Status van de gemelde nevenfuncties",
-            Counter(j.status or "niet ingevuld" for j in now),
-            Counter(j.status or "niet ingevuld" for j in before),
+            Counter(_status(j.status) for j in now),
+            Counter(_status(j.status) for j in before),
             min_cell=min_cell,
         ),
     )

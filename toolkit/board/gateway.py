@@ -31,6 +31,9 @@ CASE_FIELDS = {
     "feedback": ("Terugkoppeling gegeven op", "Terugkoppeling op"),
 }
 DIRECTOR_ROLE = "directeur-bestuurder"
+OTHER_VALUE = "anders"
+OTHER_MEASURE = "andere maatregel"
+FREE_TEXT = "ingevuld"
 
 
 def gather(ws: Workspace) -> Facts:
@@ -111,21 +114,43 @@ def _reports(ws: Workspace, director: frozenset[str]) -> ReportFacts:
     return ReportFacts(tuple(cases), frozenset(registered))
 
 
+def _choices(register: Register, header: str) -> tuple[str, ...]:
+    return register.column(header).choices if header in register.headers else ()
+
+
+def _known(value: Any, choices: tuple[str, ...]) -> str | None:
+    """A value from the register's own list; anything typed outside it is 'anders' (never shown as typed)."""
+    if value in (None, ""):
+        return None
+    return str(value) if not choices or str(value) in choices else OTHER_VALUE
+
+
 def _case(values: dict[str, Any], present: dict[str, str | None], director: frozenset[str], external: str) -> CaseFact:
+    from toolkit.reports.schema import CASES, MEASURES, STATUSES
+
     def optional(name: str) -> Any:
         header = present.get(name)
         return values.get(header) if header else None
 
+    def listed(name: str) -> str | None:
+        """An optional field shown only as one of its column's choices; free text becomes 'ingevuld'."""
+        header, value = present.get(name), optional(name)
+        choices = _choices(CASES, header) if header else ()
+        if value in (None, ""):
+            return None
+        return _known(value, choices) if choices else FREE_TEXT
+
     meldpunt = optional("meldpunt")
     referred = (meldpunt is True or _key(meldpunt) in ("ja", "true")) or values.get("Behandelaar") == external
-    measures = tuple(m.strip() for m in str(values.get("Maatregelen") or "").split(",") if m.strip())
+    typed = (m.strip() for m in str(values.get("Maatregelen") or "").split(","))
+    measures = tuple(m if m in MEASURES else OTHER_MEASURE for m in typed if m)
     concerned = _key(values.get("Betrokkene"))
     return CaseFact(
         received=_day(values.get("Ontvangen op")),
-        channel=optional("channel") or None,
-        reporter_kind=values.get("Melder is"),
-        category=optional("category") or None,
-        status=values.get("Status") or "ontvangen",
+        channel=listed("channel"),
+        reporter_kind=_known(values.get("Melder is"), _choices(CASES, "Melder is")),
+        category=listed("category"),
+        status=_known(values.get("Status"), STATUSES) or "ontvangen",
         serious=values.get("Ernstige inbreuk"),
         measures=measures,
         regulator=values.get("Melding toezichthouder"),
