@@ -13,7 +13,11 @@ from toolkit.cli import AppContext, pass_app
 @click.option("--period", required=True, metavar="JAAR|JAARQn", help="Bijvoorbeeld 2027 of 2027Q1.")
 @click.option("--compare", metavar="previous|PERIODE", help="Vergelijken met: previous (standaard) of bv. 2026Q4.")
 @click.option(
-    "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Schrijf .xlsx, .pdf en .html in deze map."
+    "--out",
+    "out",
+    metavar="MAP",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Schrijf .xlsx, .pdf en .html in deze map.",
 )
 @click.option(
     "--for",
