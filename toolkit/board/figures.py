@@ -130,6 +130,9 @@ def reports_area(
     fb_now = _deadline(now, lambda c: c.feedback_given, feedback_due, today)
     fb_before = _deadline(before, lambda c: c.feedback_given, feedback_due, today)
     feedback_known = "feedback" in registered
+    unknown: tuple[Cell, Cell] = (NOT_RECORDED, NOT_RECORDED)
+    fb_share: tuple[Cell, Cell] = (fb_now[0], fb_before[0]) if feedback_known else unknown
+    fb_days: tuple[Cell, Cell] = (fb_now[1], fb_before[1]) if feedback_known else unknown
     meldpunt: tuple[Cell, Cell] = (
         both(lambda c: bool(c.meldpunt)) if "meldpunt" in registered else (NOT_RECORDED, NOT_RECORDED)
     )
@@ -140,16 +143,8 @@ def reports_area(
         Figure("Doorverwezen naar het Meldpunt", *meldpunt),
         Figure("Ontvangst binnen 7 dagen bevestigd", ack_now[0], ack_before[0], "%"),
         Figure("Dagen tot ontvangstbevestiging (mediaan)", ack_now[1], ack_before[1], "dagen"),
-        Figure(
-            "Terugkoppeling binnen 3 maanden",
-            *((fb_now[0], fb_before[0]) if feedback_known else (NOT_RECORDED, NOT_RECORDED)),
-            "%",
-        ),
-        Figure(
-            "Dagen tot terugkoppeling (mediaan)",
-            *((fb_now[1], fb_before[1]) if feedback_known else (NOT_RECORDED, NOT_RECORDED)),
-            "dagen",
-        ),
+        Figure("Terugkoppeling binnen 3 maanden", fb_share[0], fb_share[1], "%"),
+        Figure("Dagen tot terugkoppeling (mediaan)", fb_days[0], fb_days[1], "dagen"),
     )
     breakdowns = (
         split("Per kanaal", lambda c: [c.channel or "onbekend"], (), "channel"),

@@ -192,8 +192,10 @@ def _raffle_years(path: Path) -> frozenset[int]:
 def _sidejobs(table: Table | None) -> tuple[Any, ...]:
     from toolkit.sidejobs.service import side_job
 
-    blank = {"employee": "", "function": "", "organisation": "", "decided_by": None}
-    return tuple(dataclasses.replace(side_job(row), **blank) for row in (table.rows if table else ()))
+    return tuple(
+        dataclasses.replace(side_job(row), employee="", function="", organisation="", decided_by=None)
+        for row in (table.rows if table else ())
+    )
 
 
 def _suppliers(table: Table | None, departments: dict[str, str]) -> tuple[SupplierFact, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from toolkit.board import gateway
 from toolkit.board.facts import Facts
 from toolkit.board.figures import BOARD_PURPOSE, build_report
-from toolkit.board.model import BoardReport
+from toolkit.board.model import Area, BoardReport
 from toolkit.board.period import Period, comparison, last_full_quarter, meeting_due, parse_period
 from toolkit.render import OK, renders
 
@@ -67,9 +68,11 @@ def render_files(ws: Workspace, report: BoardReport) -> dict[str, bytes]:
     pngs = {area.key: images.area_png(area, *labels) for area in report.areas}
     rendered = html.render(report, ws.config.templates_dir, pngs)
     folder = ws.config.templates_dir
-    pages = [lambda width: rendered.cover]
-    for area in report.areas:
-        pages.append(lambda width, a=area: html.render_area(report, folder, a, pngs.get(a.key), width))
+
+    def page_of(area: Area) -> Callable[[int], str]:
+        return lambda width: html.render_area(report, folder, area, pngs.get(area.key), width)
+
+    pages: list[Callable[[int], str]] = [lambda width: rendered.cover, *map(page_of, report.areas)]
     footer = f"{report.organisation} – integriteitsrapportage {report.period.label}"
     return {
         ".xlsx": xlsx.build_xlsx(report),
