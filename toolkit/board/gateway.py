@@ -34,6 +34,8 @@ DIRECTOR_ROLE = "directeur-bestuurder"
 OTHER_VALUE = "anders"
 OTHER_MEASURE = "andere maatregel"
 FREE_TEXT = "ingevuld"
+# how a report can come in, for a channel column without a list of its own (the toolkit writes 'e-mail')
+CHANNELS = ("e-mail", "telefoon", "brief", "gesprek", "website", "Meldpunt", "vertrouwenspersoon")
 
 
 def gather(ws: Workspace) -> Facts:
@@ -136,6 +138,8 @@ def _case(values: dict[str, Any], present: dict[str, str | None], director: froz
         """An optional field shown only as one of its column's choices; free text becomes 'ingevuld'."""
         header, value = present.get(name), optional(name)
         choices = _choices(CASES, header) if header else ()
+        if name == "channel" and not choices:
+            choices = CHANNELS
         if value in (None, ""):
             return None
         return _known(value, choices) if choices else FREE_TEXT

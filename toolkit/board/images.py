@@ -21,7 +21,7 @@ def font_path(style: str = "") -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
 
 
-def area_png(area: Area, current_label: str, previous_label: str, height_cm: float = 7.0) -> bytes | None:
+def area_png(area: Area, current_label: str, previous_label: str, height_cm: float = 5.5) -> bytes | None:
     """All charts of one area in one image (two per row), or None when there is nothing to draw."""
     found = charts(area)
     if not found:

@@ -13,8 +13,8 @@ from typing import Any
 from toolkit.board.images import font_path
 
 FAMILY = "dejavu"
-# (body size in pt, chart width in HTML pixels): tried in order until a page fits
-SIZES = ((12, 620), (11, 560), (10, 500), (9, 440), (8, 380), (7, 320), (6, 260))
+# (body size in pt, chart width in HTML pixels): tried in order until a page fits; the chart shrinks before the text
+SIZES = ((12, 620), (12, 480), (11, 420), (11, 340), (10, 340), (10, 280), (10, 220), (9, 220), (8, 200), (7, 180))
 
 
 def _document(footer_text: str) -> Any:
