@@ -146,7 +146,9 @@ def generate_year(root: Path, seed: int = 11) -> None:
     gifts = []
     decisions = ("aangenomen", "geweigerd", "centraal ingeleverd", "ter beschikking organisatie", "teruggestuurd")
     for i in range(1, 61):
-        verdict = rng.choice(("OK", "OK", "G2: te duur", "G4: zelf gehouden; G5: privéadres", "G1: geld"))
+        verdict = rng.choice(
+            ("OK", "OK", "G2: te duur", "G4: zelf gehouden; G5 (ter beoordeling): privéadres", "G1: geld")
+        )
         gifts.append(
             {"Nr": i, "Datum ontvangen": date(2026, 4, 1) + timedelta(days=6 * i), "Medewerker": staff[5 + i % 30][0],
              "Gever": f"Leverancier Vertrouwelijk {i}", "Soort": "geschenk", "Omschrijving": f"Omschrijving geheim {i}",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
 UNKNOWN_DEPARTMENT = "afdeling onbekend"
-RULE_CODE = re.compile(r"\b(G[1-7])\s*:")
+RULE_CODE = re.compile(r"\b(G\d+)\s*(?:\([^)]*\))?\s*:")  # 'G2: …' or 'G5 (ter beoordeling): …'
 # optional case-register fields: the first header the register has is used
 CASE_FIELDS = {
     "channel": ("Kanaal",),
