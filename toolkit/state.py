@@ -49,8 +49,13 @@ CREATE TABLE IF NOT EXISTS kv (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notified (
-    key TEXT PRIMARY KEY,            -- a finding or reminder that was notified once
+    key TEXT PRIMARY KEY,            -- legacy: items notified before the ledger recorded what a mail covers
     notified_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outgoing_items (
+    item TEXT NOT NULL,              -- a finding, row or person a message covers (digests cover many)
+    message_key TEXT NOT NULL,       -- outgoing.key
+    PRIMARY KEY (item, message_key)
 );
 """
 
@@ -112,21 +117,58 @@ class StateStore:
     def ledger_entry(self, key: str) -> sqlite3.Row | None:
         return self._db.execute("SELECT * FROM outgoing WHERE key = ?", (key,)).fetchone()
 
-    def mark_sending(self, key: str, message_id: str, purpose: str) -> None:
-        """Committed durably (fsync) before the message goes out: after any crash we know it may have been sent."""
+    def mark_sending(self, key: str, message_id: str, purpose: str, covers: tuple[str, ...] = ()) -> None:
+        """Committed durably (fsync) before the message goes out: after any crash we know it may have been sent.
+
+        `covers`: the items (findings, rows, people) the message is about; they count as delivered once it is sent.
+        """
         self._db.execute("PRAGMA synchronous=FULL")
         try:
-            self._mark_sending(key, message_id, purpose)
+            self._mark_sending(key, message_id, purpose, covers)
         finally:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
-    def _mark_sending(self, key: str, message_id: str, purpose: str) -> None:
+    def _mark_sending(self, key: str, message_id: str, purpose: str, covers: tuple[str, ...]) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"
                 " ON CONFLICT(key) DO NOTHING",
                 (key, message_id, purpose, _iso()),
             )
+            db.executemany(
+                "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)", [(i, key) for i in covers]
+            )
+
+    def delivered_among(self, keys: list[str] | tuple[str, ...] | set[str]) -> set[str]:
+        """Which of these message keys or covered items the ledger has as sent: one query for a whole run."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key FROM outgoing WHERE status = 'sent' AND key IN ({marks})"
+                f" UNION SELECT i.item FROM outgoing_items i JOIN outgoing o ON o.key = i.message_key"
+                f" WHERE o.status = 'sent' AND i.item IN ({marks})"
+                f" UNION SELECT key FROM notified WHERE key IN ({marks})",
+                (*chunk, *chunk, *chunk),
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def interrupted_covering(self, items: list[str] | tuple[str, ...] | set[str]) -> list[sqlite3.Row]:
+        """Ledger entries still 'sending' (a run died mid-send) that cover any of these items."""
+        wanted = sorted(set(items))
+        found: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                "SELECT DISTINCT o.* FROM outgoing o JOIN outgoing_items i ON o.key = i.message_key"
+                f" WHERE o.status = 'sending' AND i.item IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row["key"], row) for row in rows)
+        return list(found.values())
 
     def mark_sent(self, key: str) -> None:
         with self.transaction() as db:
@@ -199,10 +241,7 @@ class StateStore:
                 (key, value, _iso()),
             )
 
-    # -- notify-once ---------------------------------------------------------------------------
+    # -- notify-once: the ledger's covered items (see delivered_among) ----------------------------
     def was_notified(self, key: str) -> bool:
-        return self._db.execute("SELECT 1 FROM notified WHERE key = ?", (key,)).fetchone() is not None
-
-    def mark_notified(self, key: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO notified (key, notified_at) VALUES (?, ?)", (key, _iso()))
+        """True when a sent message covered this item (or it was notified before the ledger kept items)."""
+        return key in self.delivered_among([key])

@@ -9,7 +9,10 @@
 - With `notify`: a finding is notified once, keyed by `finding_key` (it changes when the row changes). One
   message per new finding to the employee's manager, and one digest of all new findings (and new rows that
   can't be judged) to the integrity officer; a finding whose manager is unknown is in the digest as
-  'leidinggevende onbekend'. A finding counts as notified once its manager mail (if any) and the digest went.
+  'leidinggevende onbekend'. The send ledger keeps, per finding, whether the manager's mail and the digest went;
+  each goes once. A manager with several new findings gets one mail (the mail seam's digest per recipient).
+- Judge, then apply: `judge_gifts` returns the plan and writes nothing; `check_gifts` applies it only when asked
+  (`write`, `send`), so `integrity gifts check` without --write/--send is a preview.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
+    from toolkit.plan import CellChange, Plan
     from toolkit.registers.reader import Row, Table
-    from toolkit.registers.writer import CellUpdate
     from toolkit.workspace import Workspace
 
 VERDICT = "Beoordeling"
@@ -214,45 +217,41 @@ def assess(row: Row, policy: GiftPolicy) -> _Assessed:
     return _Assessed(row, gift, judgement, judgement.text())
 
 
-# -- writing -----------------------------------------------------------------------------------------------------
+# -- the plan: cell changes -------------------------------------------------------------------------------------
 
 
-def _updates(assessed: Sequence[_Assessed], today: Any) -> list[CellUpdate]:
-    from toolkit.registers.writer import CellUpdate
+def cell_changes(assessed: Sequence[_Assessed], today: Any) -> tuple[CellChange, ...]:
+    """`Beoordeling` and `Beoordeeld op` for each row whose judgement text changed."""
+    from toolkit.plan import CellChange
 
-    updates = []
+    changes: list[CellChange] = []
     for item in assessed:
         if (item.row.get(VERDICT) or "").strip() == item.verdict:
             continue
         where = {"nr": item.row.nr} if item.row.nr is not None else {"excel_row": item.row.excel_row}
-        updates.append(CellUpdate(VERDICT, item.verdict, **where))
-        updates.append(CellUpdate(JUDGED_ON, today, **where))
-    return updates
-
-
-def _numbers_after_write(ws: Workspace, assessed: list[_Assessed]) -> list[_Assessed]:
-    """Rows that had no Nr got one when the workbook was written: read them back."""
-    import dataclasses
-
-    from toolkit.registers.reader import read_register
-
-    numbers = {row.excel_row: row.nr for row in read_register(ws.register_path(GIFTS), GIFTS).rows}
-    fixed = []
-    for item in assessed:
-        if item.row.nr is None and numbers.get(item.row.excel_row) is not None:
-            item = dataclasses.replace(item, row=dataclasses.replace(item.row, nr=numbers[item.row.excel_row]))
-        fixed.append(item)
-    return fixed
+        changes.append(CellChange(GIFTS.key, VERDICT, item.verdict, **where))
+        changes.append(CellChange(GIFTS.key, JUDGED_ON, today, **where))
+    return tuple(changes)
 
 
 # -- findings and notifications ----------------------------------------------------------------------------------
+# Each finding is an item in the send ledger twice: once for the manager's mail, once for the officer's digest.
+# A finding notified before items were kept per recipient is in the ledger under its bare key: it counts for both.
 
 
 def _unjudgeable_key(nr: int, verdict: str) -> str:
     return hashlib.sha256(f"niet-te-beoordelen\n{nr}\n{verdict}".encode()).hexdigest()
 
 
-def _finding(ws: Workspace, item: _Assessed, managers: Mapping[str, str]) -> GiftFinding:
+def _manager_item(key: str) -> str:
+    return f"{key}:leidinggevende"
+
+
+def _digest_item(key: str) -> str:
+    return f"{key}:overzicht"
+
+
+def _finding(item: _Assessed, managers: Mapping[str, str]) -> GiftFinding:
     nr = item.row.nr
     key = ""
     if nr is not None:
@@ -268,8 +267,29 @@ def _finding(ws: Workspace, item: _Assessed, managers: Mapping[str, str]) -> Gif
         rules=rules,
         manager=managers.get(_name_key(item.gift.employee)),
         key=key,
-        new=bool(key) and not ws.state.was_notified(key),
+        new=False,
     )
+
+
+def _with_news(ws: Workspace, findings: list[GiftFinding]) -> list[tuple[GiftFinding, bool, bool]]:
+    """Each finding with (new for its manager, new for the digest), the ledger read in one query."""
+    import dataclasses
+
+    keys = [f.key for f in findings if f.key]
+    lookups = {k for key in keys for k in (key, _manager_item(key), _digest_item(key), f"geschenk-bevinding:{key}")}
+    done = ws.state.delivered_among(lookups) if lookups else set()
+    result = []
+    for f in findings:
+        if not f.key:
+            result.append((f, False, False))
+            continue
+        legacy = f.key in done
+        for_manager = bool(f.manager and f.rules) and not (
+            legacy or _manager_item(f.key) in done or f"geschenk-bevinding:{f.key}" in done
+        )
+        for_digest = not (legacy or _digest_item(f.key) in done)
+        result.append((dataclasses.replace(f, new=for_manager or for_digest), for_manager, for_digest))
+    return result
 
 
 def _finding_mail(ws: Workspace, item: _Assessed, finding: GiftFinding) -> OutgoingMail:
@@ -301,6 +321,7 @@ def _finding_mail(ws: Workspace, item: _Assessed, finding: GiftFinding) -> Outgo
         text=rendered.text,
         html=rendered.html,
         audit_ref=f"{GIFTS.filename} Nr {finding.nr}",
+        covers=(_manager_item(finding.key),),
     )
 
 
@@ -335,43 +356,29 @@ def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Seq
         text=rendered.text,
         html=rendered.html,
         audit_ref=f"{GIFTS.filename}: {len(new)} bevinding(en), {len(new_unjudgeable)} niet te beoordelen",
+        covers=tuple(_digest_item(f.key) for f in (*new, *new_unjudgeable)),
     )
-
-
-@dataclass(frozen=True)
-class _Notified:
-    mails: tuple[MailPreview, ...] = ()
-    sent: int = 0
-    failed: tuple[str, ...] = ()
 
 
 def _preview(mail: OutgoingMail) -> MailPreview:
     return MailPreview(mail.purpose, mail.to, mail.subject, mail.text)
 
 
-def _notify(ws: Workspace, assessed: Sequence[_Assessed], findings: Sequence[GiftFinding], dry_run: bool) -> _Notified:
-    new = [(item, f) for item, f in zip(assessed, findings, strict=True) if f.new]
-    violations = [f for item, f in new if item.judgement is not None]
-    unjudgeable = [f for item, f in new if item.judgement is None]
-    if not new:
-        return _Notified()
-    per_finding = {f.key: _finding_mail(ws, item, f) for item, f in new if item.judgement and f.manager}
-    digest = _digest_mail(ws, violations, unjudgeable)
-    mails = [*per_finding.values(), digest]
-    if dry_run:
-        return _Notified(tuple(_preview(m) for m in mails))
-    report = ws.mailer().send_all(mails)
-    delivered = {*report.sent, *report.already_sent, *report.recovered}
-    if digest.key in delivered:
-        for _, finding in new:
-            mail = per_finding.get(finding.key)
-            if mail is None or mail.key in delivered:
-                ws.state.mark_notified(finding.key)
-    failed = tuple(f"{key}: {why}" for key, why in report.failed)
-    if report.stopped_early:
-        failed += (report.stopped_early,)
-    sent = len(report.sent) + len(report.recovered)
-    return _Notified(tuple(_preview(m) for m in mails if m.key in delivered), sent, failed)
+def mails_for(
+    ws: Workspace, flagged: Sequence[_Assessed], news: Sequence[tuple[GiftFinding, bool, bool]]
+) -> tuple[OutgoingMail, ...]:
+    """One mail per new finding to its manager (the mail seam makes one digest per manager) and the officer's digest."""
+    mails = [
+        _finding_mail(ws, item, f)
+        for item, (f, for_manager, _) in zip(flagged, news, strict=True)
+        if for_manager and item.judgement is not None
+    ]
+    in_digest = [(item, f) for item, (f, _, for_digest) in zip(flagged, news, strict=True) if for_digest]
+    if in_digest:
+        violations = [f for item, f in in_digest if item.judgement is not None]
+        unjudgeable = [f for item, f in in_digest if item.judgement is None]
+        mails.append(_digest_mail(ws, violations, unjudgeable))
+    return tuple(mails)
 
 
 # -- the check ---------------------------------------------------------------------------------------------------
@@ -381,39 +388,86 @@ def _policy(ws: Workspace, notes: list[str]) -> GiftPolicy:
     return GiftPolicy(limit=Decimal(str(ws.config.gifts.limit)), active_suppliers=active_suppliers(ws, notes))
 
 
-def _write(ws: Workspace, table: Table, assessed: list[_Assessed], dry_run: bool) -> tuple[int, str, list[_Assessed]]:
-    from toolkit.registers.pending import save
+@dataclass(frozen=True)
+class GiftJudgement:
+    """Every row judged, the findings (with whether each is new), and the plan that follows from them."""
 
-    if dry_run:
-        return 0, "", assessed
-    outcome = save(ws, GIFTS, _updates(assessed, ws.today), table.fingerprint)
-    if outcome.written and any(item.row.nr is None for item in assessed):
-        assessed = _numbers_after_write(ws, assessed)
-    return outcome.cells_changed, outcome.waiting, assessed
+    table: Table
+    assessed: tuple[_Assessed, ...]
+    findings: tuple[GiftFinding, ...]
+    notes: tuple[str, ...]
+    plan: Plan
 
 
-def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCheckResult:
-    """Judge every row, write changed judgements, and (with notify) send new findings once; see the docstring.
+def judge_gifts(ws: Workspace, notify: bool) -> GiftJudgement:
+    """Read and judge the register; the plan holds the changed judgements and (with notify) the new findings' mails.
 
-    `dry_run`: write nothing and send nothing; the result shows what would be written and sent.
+    Reads the registers and the send ledger; writes nothing.
     """
+    from toolkit.plan import Plan
     from toolkit.registers.reader import read_register
 
     table = read_register(ws.register_path(GIFTS), GIFTS)
     notes: list[str] = []
     policy = _policy(ws, notes)
     managers = managers_by_name(ws, notes)
-    assessed = [assess(row, policy) for row in table.rows]
-    cells, waiting, assessed = _write(ws, table, assessed, dry_run)
-    if dry_run:
-        cells = 2 * sum(1 for item in assessed if (item.row.get(VERDICT) or "").strip() != item.verdict)
+    assessed = tuple(assess(row, policy) for row in table.rows)
     flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
-    findings = [_finding(ws, item, managers) for item in flagged]
+    findings = [_finding(item, managers) for item in flagged]
+    news = _with_news(ws, findings)  # the ledger read once for every finding
+    findings = [f for f, _, _ in news]
     unnumbered = sum(1 for f in findings if not f.key)
     if unnumbered:
         notes.append(f"{unnumbered} rij(en) zonder Nr: die worden gemeld zodra het register geschreven is")
-    notified = _notify(ws, flagged, findings, dry_run) if notify else _Notified()
-    summary = summarise([(item.row.nr or 0, item.judgement) for item in assessed if item.judgement is not None])
+    mails = mails_for(ws, flagged, news) if notify else ()
+    plan = Plan(cells=cell_changes(assessed, ws.today), mails=mails, fingerprints={GIFTS.key: table.fingerprint})
+    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan)
+
+
+def check_gifts(
+    ws: Workspace, notify: bool, *, write: bool = True, send: bool | None = None, dry_run: bool = False
+) -> GiftCheckResult:
+    """Judge every row; with `write` write changed judgements; with `send` (default: notify and write) notify once.
+
+    Without `write` (or with `dry_run`) nothing is written or sent: the result shows the plan.
+    """
+    from toolkit.plan import Plan, apply_plan, preview_mails
+
+    write = write and not dry_run
+    send = (notify and write) if send is None else (send and notify and not dry_run)
+    judged = judge_gifts(ws, notify)
+    if not write and not send:
+        outgoing = preview_mails(ws, judged.plan)
+        return _result(judged, notify, preview=True, cells=len(judged.plan.cells), mails=outgoing)
+    applied = apply_plan(ws, Plan(cells=judged.plan.cells, fingerprints=judged.plan.fingerprints))
+    cells, waiting = applied.cells_changed, " ".join(s.waiting for s in applied.saves if s.waiting)
+    if applied.cells_changed and any(item.row.nr is None for item in judged.assessed):
+        judged = judge_gifts(ws, notify)  # the write gave those rows their Nr: their findings can be notified now
+    if not send:
+        return _result(
+            judged, notify, preview=False, cells=cells, waiting=waiting, mails=preview_mails(ws, judged.plan)
+        )
+    mails = apply_plan(ws, Plan(mails=judged.plan.mails))
+    sent_mails = [m for m in judged.plan.outgoing() if m.key in mails.delivered]
+    return _result(
+        judged, notify, preview=False, cells=cells, waiting=waiting, mails=sent_mails, sent=mails.sent,
+        failed=mails.failed,
+    )  # fmt: skip
+
+
+def _result(
+    judged: GiftJudgement,
+    notify: bool,
+    *,
+    preview: bool,
+    cells: int,
+    mails: Sequence[OutgoingMail],
+    waiting: str = "",
+    sent: int = 0,
+    failed: tuple[str, ...] = (),
+) -> GiftCheckResult:
+    summary = summarise([(item.row.nr or 0, item.judgement) for item in judged.assessed if item.judgement is not None])
+    findings = judged.findings
     return GiftCheckResult(
         workbook=GIFTS.filename,
         judged=summary.judged,
@@ -423,13 +477,13 @@ def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCh
         unjudgeable=tuple(f for f in findings if not f.rules),
         cells_written=cells,
         waiting=waiting,
-        notes=tuple(notes),
+        notes=judged.notes,
         notify=notify,
-        dry_run=dry_run,
+        dry_run=preview,
         new_findings=sum(1 for f in findings if f.new),
-        mails=notified.mails,
-        sent=notified.sent,
-        failed=notified.failed,
+        mails=tuple(_preview(m) for m in mails),
+        sent=sent,
+        failed=failed,
     )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.charset import QP, Charset
-from email.encoders import encode_base64
 from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
@@ -15,6 +15,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
+from functools import cached_property
 from pathlib import Path
 
 
@@ -28,6 +29,11 @@ class Attachment:
     def from_path(cls, path: Path) -> Attachment:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return cls(path.name, path.read_bytes(), kind)
+
+    @cached_property
+    def encoded(self) -> str:
+        """The content in base64 (76-character lines), computed once however many messages carry it."""
+        return base64.encodebytes(self.content).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,12 @@ class OutgoingMail:
     attachments: tuple[Attachment, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=())
     audit_ref: str = ""  # non-identifying reference for the audit trail: a register row or case number
+    covers: tuple[str, ...] = ()  # the items this message is about (a digest covers several); see the ledger
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """What the ledger records as delivered with this message: its covered items, or else its key."""
+        return self.covers or (self.key,)
 
     def message_id(self, domain: str) -> str:
         digest = hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
@@ -102,8 +114,8 @@ def _multipart(subtype: str, parts: list[Message]) -> Message:
 def _attachment_part(attachment: Attachment) -> Message:
     maintype, _, subtype = attachment.content_type.partition("/")
     part = MIMEBase(maintype, subtype, policy=_WIRE)
-    part.set_payload(attachment.content)
-    encode_base64(part)
+    part.set_payload(attachment.encoded)  # encoded once per attachment, not once per message
+    part["Content-Transfer-Encoding"] = "base64"
     part.add_header("Content-Disposition", "attachment", filename=_filename(attachment.filename))
     return part
 

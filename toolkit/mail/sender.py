@@ -124,13 +124,26 @@ class Mailer:
             self.state.mark_sent(mail.key)
             return "recovered"
         if entry is None:
-            self.state.mark_sending(mail.key, message_id, mail.purpose)
+            self.state.mark_sending(mail.key, message_id, mail.purpose, mail.items)
         raw = build_message(mail, self.sender, self.sender_name).as_bytes()
         self._pace()
         self.backend.send(raw, message_id, list(mail.to))
         self._audit(mail, message_id, "mail.sent")
         self.state.mark_sent(mail.key)
         return "sent"
+
+    def settle(self, items: Iterable[str]) -> None:
+        """Digests whose run died mid-send and that cover any of these items: completed if they went out.
+
+        A digest's key follows from its items, so this run's digest may have another key than the interrupted one;
+        settling first keeps items that one delivered from going out a second time.
+        """
+        for entry in self.state.interrupted_covering(list(items)):
+            if self.backend.was_sent(entry["message_id"]):
+                self.audit.record(
+                    "mail.recovered", actor=self.actor, target=entry["message_id"], purpose=entry["purpose"]
+                )
+                self.state.mark_sent(entry["key"])
 
     def _pace(self) -> None:
         """Wait so that backend sends start at least 60/max_per_minute seconds apart."""
@@ -147,5 +160,12 @@ class Mailer:
 
 
 def unsent(mailer: Mailer, mails: Iterable[OutgoingMail]) -> list[OutgoingMail]:
-    """The messages the ledger has not recorded as sent (for previews and counts)."""
-    return [m for m in mails if not mailer.already_sent(m.key)]
+    """The messages the ledger has not recorded as sent, nor every item of (one query for the whole batch)."""
+    return undelivered(mailer.state, mails)
+
+
+def undelivered(state: StateStore, mails: Iterable[OutgoingMail]) -> list[OutgoingMail]:
+    """The messages whose key the ledger hasn't sent and some item of which no sent message covered."""
+    mails = list(mails)
+    done = state.delivered_among({key for m in mails for key in (m.key, *m.items)})
+    return [m for m in mails if m.key not in done and not all(item in done for item in m.items)]

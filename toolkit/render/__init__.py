@@ -140,6 +140,34 @@ def _(result: SendReport) -> list[str]:
     return lines
 
 
+def mail_preview_lines(mails: Any, heading: str, send_hint: str = "") -> list[str]:
+    """The one preview format for mail: a heading, the first message in full, the others by recipient and subject.
+
+    `mails` are any objects with `to`, `subject` and `text` (OutgoingMail and the areas' summaries alike).
+    """
+    mails = list(mails)
+    lines = [heading]
+    if mails:
+        first, rest = mails[0], mails[1:]
+        lines += ["", f"--- eerste bericht, aan {', '.join(first.to)} ---", f"Onderwerp: {first.subject}", ""]
+        lines += first.text.rstrip().splitlines()
+        lines.append("---")
+        lines += [f"  ook aan {', '.join(m.to)}: {m.subject}" for m in rest]
+    if send_hint:
+        lines.append(f"Er is niets verstuurd. Versturen: {send_hint}")
+    return lines
+
+
+def send_lines(sent: int, failed: Any, what: str = "bericht(en)") -> list[str]:
+    """After a real send: a ✓ only for what went out, a ✗ per failure."""
+    lines = [f"{OK} {sent} {what} verstuurd."] if sent else []
+    failed = list(failed)
+    if failed:
+        lines.append(f"{BAD} {len(failed)} {what} niet verstuurd:")
+        lines += [f"    - {why}" for why in failed]
+    return lines
+
+
 @contextmanager
 def progress_bar(total: int, label: str = "Versturen") -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr for a batch, shown only when stderr is a terminal; yields `progress(n)`.
