@@ -92,6 +92,7 @@ class Applied:
     saves: tuple[SaveOutcome, ...] = ()
     refused: tuple[str, ...] = ()
     delivered: frozenset[str] = frozenset()  # mail keys and covered items, sent now or before
+    outgoing: tuple[OutgoingMail, ...] = ()  # the messages tried this run (digests), for mapping a failure to items
 
     @property
     def mail_ok(self) -> bool:
@@ -137,7 +138,7 @@ def apply_plan(
     from toolkit.registers.pending import save
     from toolkit.registers.schema import REGISTERS
 
-    report, delivered = _send(ws, plan, limit, progress)
+    report, delivered, outgoing = _send(ws, plan, limit, progress)
     saves, refused = [], []
     for key in plan.registers():
         register = REGISTERS[key]
@@ -151,17 +152,17 @@ def apply_plan(
     for change in plan.state:
         if not change.after or change.after in delivered:
             ws.state.set(change.key, change.value)
-    return Applied(report, tuple(saves), tuple(refused), delivered)
+    return Applied(report, tuple(saves), tuple(refused), delivered, tuple(outgoing))
 
 
 def _send(
     ws: Workspace, plan: Plan, limit: int | None, progress: Callable[[int], None] | None
-) -> tuple[SendReport | None, frozenset[str]]:
+) -> tuple[SendReport | None, frozenset[str], list[OutgoingMail]]:
     from toolkit.mail.digest import combine
     from toolkit.mail.sender import undelivered
 
     if not plan.mails:
-        return None, frozenset()
+        return None, frozenset(), []
     mailer = ws.mailer()
     items = {item for mail in plan.mails for item in (mail.key, *mail.items)}
     mailer.settle(items)
@@ -177,7 +178,7 @@ def _send(
     for mail in plan.mails:  # an item mail is delivered when every item of it is
         if all(item in delivered for item in mail.items):
             delivered.add(mail.key)
-    return report, frozenset(delivered)
+    return report, frozenset(delivered), outgoing
 
 
 def _update(change: CellChange) -> Any:

@@ -118,8 +118,9 @@ def _(result: Verdict) -> list[str]:
 
 @renders("toolkit.mail.sender.SendReport")
 def _(result: SendReport) -> list[str]:
+    mark = BAD if not result.ok else (OK if result.sent or result.recovered else "-")  # ✓ only for what went out
     lines = [
-        f"{OK if result.ok else BAD} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
+        f"{mark} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
         + (
             f", {len(result.recovered)} na een onderbreking teruggevonden in Verzonden items"
             if result.recovered

@@ -66,7 +66,12 @@ def _(result: SideJobReviewResult) -> list[str]:
         [f"    rij {u.line.excel_row} ({u.line.employee}): {'; '.join(u.problems)}" for u in result.unjudged],
     )
     lines += [f"  Let op: {note}" for note in result.notes]
-    if result.write.written:
+    if result.preview and result.planned_cells:
+        lines.append(
+            f"{WAIT} Register niet geschreven: {result.planned_cells} cel(len) zouden veranderen. "
+            "Schrijven: integrity sidejobs review --write"
+        )
+    elif result.write.written:
         lines.append(f"Register bijgewerkt: {result.write.cells_changed} cel(len) in {result.write.register}.")
     elif result.write.waiting:
         lines.append(f"{WAIT} Register niet bijgewerkt, de wijziging wacht: {result.write.waiting}")
@@ -78,25 +83,14 @@ def _(result: SideJobReviewResult) -> list[str]:
 @renders("toolkit.sidejobs.notify.MailOutcome")
 def _(result: MailOutcome) -> list[str]:
     if result.preview:
-        lines = [
-            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, {len(result.already_sent)} al eerder verstuurd."
-        ]
-        if result.prepared:
-            first = result.prepared[0]
-            lines += [
-                "",
-                "Eerste bericht:",
-                f"Aan: {', '.join(first.to)}",
-                f"Onderwerp: {first.subject}",
-                "",
-                first.text.rstrip(),
-            ]
-            lines += ["", "Alle berichten ziet u met --json."]
-        return lines
-    lines = [
-        f"Mail: {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd, {len(result.failed)} mislukt."
-    ]
-    lines += [f"  {BAD} {key}: {why}" for key, why in result.failed]
+        heading = (
+            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, "
+            f"{len(result.already_sent)} al eerder verstuurd."
+        )
+        lines = mail_preview_lines(result.prepared, heading)
+        return lines + (["Alle berichten ziet u met --json."] if result.prepared else [])
+    lines = [f"Mail: {len(result.already_sent)} al eerder verstuurd."] if result.already_sent else []
+    lines += send_lines(len(result.sent), [f"{key}: {why}" for key, why in result.failed])
     if result.stopped_early:
         lines.append(f"  {WAIT} {result.stopped_early}")
     return lines
