@@ -90,7 +90,9 @@ def _fingerprints(root: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("as_of", [TODAY, YEAR_AHEAD])
 @pytest.mark.parametrize("args", PREVIEWS, ids=lambda args: " ".join(args))
-def test_preview_changes_no_byte(base_workspace: Path, tmp_path: Path, run_cli, args: tuple[str, ...], as_of: str) -> None:
+def test_preview_changes_no_byte(
+    base_workspace: Path, tmp_path: Path, run_cli, args: tuple[str, ...], as_of: str
+) -> None:
     """The command without its writing flag leaves every register, state.sqlite and audit.jsonl byte-identical."""
     root = tmp_path / "ws"
     shutil.copytree(base_workspace, root)

@@ -58,7 +58,9 @@ class MailingPlan:
                 "Herinneringen": 0,
                 "Status": rules.SENT,
             }
-            cells += [CellChange(SUPPLIERS.key, column, value, nr=nr, after=mail.key) for column, value in values.items()]
+            cells += [
+                CellChange(SUPPLIERS.key, column, value, nr=nr, after=mail.key) for column, value in values.items()
+            ]
         cells += [CellChange(SUPPLIERS.key, "Status", rules.NO_EMAIL, nr=nr) for nr in self.no_email_rows]
         started = () if self.started else (StateChange(STARTED_KEY.format(cycle=self.cycle), self.today.isoformat()),)
         return Plan(tuple(cells), tuple(self.messages), started, {SUPPLIERS.key: self.fingerprint or ""})

@@ -39,8 +39,6 @@ def follow_up_step(ws: Workspace) -> StepResult:
     result = service.run_follow_ups(ws, cycle, send=True)
     report = result.report
     sent = len(report.sent) if report else 0
-    summary = (
-        f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {sent} verstuurd"
-    )
+    summary = f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {sent} verstuurd"
     failed = tuple(f"mislukt: {k}: {w}" for k, w in report.failed) if report else ()
     return StepResult(name, result.ok, summary, failed + tuple(result.waiting))
