@@ -170,6 +170,50 @@ class StateStore:
             found.update((row["key"], row) for row in rows)
         return list(found.values())
 
+    def ledger_entries(self, keys: list[str]) -> dict[str, sqlite3.Row]:
+        """The ledger rows of these keys (one query per 500 keys)."""
+        found: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(f"SELECT * FROM outgoing WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row["key"], row) for row in rows)
+        return found
+
+    def mark_sending_many(self, entries: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+        """mark_sending for a group (key, message_id, purpose, covers): one durable commit (one fsync) for all."""
+        if not entries:
+            return
+        self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            with self.transaction() as db:
+                now = _iso()
+                db.executemany(
+                    "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"
+                    " ON CONFLICT(key) DO NOTHING",
+                    [(key, mid, purpose, now) for key, mid, purpose, _ in entries],
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)",
+                    [(item, key) for key, _, _, covers in entries for item in covers],
+                )
+        finally:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def unmark_sending(self, keys: list[str]) -> None:
+        """Forget 'sending' marks of messages that were never handed to the backend (a stopped batch)."""
+        if keys:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM outgoing_items WHERE message_key = ?", [(k,) for k in keys])
+                db.executemany("DELETE FROM outgoing WHERE key = ? AND status = 'sending'", [(k,) for k in keys])
+
+    def mark_sent_many(self, keys: list[str]) -> None:
+        if keys:
+            with self.transaction() as db:
+                now = _iso()
+                db.executemany(
+                    "UPDATE outgoing SET status = 'sent', sent_at = ? WHERE key = ?", [(now, k) for k in keys]
+                )
+
     def mark_sent(self, key: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE outgoing SET status = 'sent', sent_at = ? WHERE key = ?", (_iso(), key))

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
-from toolkit.names import same_organisation
+from toolkit.names import index_of
 from toolkit.registers.pending import SaveOutcome
 from toolkit.registers.reader import Row, Table, read_register
 from toolkit.registers.schema import SIDEJOBS, SUPPLIERS
@@ -335,7 +335,7 @@ def _conflict(judged: Judged, policy: SideJobPolicy) -> Conflict | None:
     review, job = judged.review, judged.job
     if review is None or job is None or review.suggested_risk is None:
         return None
-    supplier = next((name for name in policy.suppliers if same_organisation(job.organisation, name)), "")
+    supplier = index_of(policy.suppliers).match(job.organisation) or ""
     why = next(f.text for f in review.findings if f.code == "CONFLICT")
     return Conflict(judged.line, supplier, job.risk, review.suggested_risk, why)
 
