@@ -284,8 +284,3 @@ class StateStore:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, value, _iso()),
             )
-
-    # -- notify-once: the ledger's covered items (see delivered_among) ----------------------------
-    def was_notified(self, key: str) -> bool:
-        """True when a sent message covered this item (or it was notified before the ledger kept items)."""
-        return key in self.delivered_among([key])
