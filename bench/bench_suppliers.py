@@ -10,7 +10,7 @@ python -m bench.bench_suppliers OUTDIR [--quick]
    OUTDIR/mailmerge-venv) on the same rows as CSV and the same text, on 2,000 and 20,000 rows, with the code PDF
    attached on both sides (target <= 1.0x mailmerge) and without (target <= 1.5x).
 
-Medians of several runs with [min–max] and peak memory for both sides. A row that can't measure what its label
+Medians of several runs with [min–max], CPU seconds and peak memory for both sides. A row that can't measure what its label
 says (a command fails, mailmerge can't be installed) prints FOUT and the script exits 1.
 """
 
@@ -97,7 +97,7 @@ def sidejob_rows(out: Path, quick: bool) -> list[str]:
     big_count = 2_000 if quick else 20_000
     big = review(sidejobs_workspace(out, big_count, 5_000), 1 if quick else 3)
     verdict = "OK" if big.median <= 30 else "BOVEN DOEL"
-    rows.append(f"{f'nevenfuncties: {big_count} rijen x 5000 lev.':<52} {big.text()} | doel <= 30 s  {verdict}")
+    rows.append(f"{f'nevenfuncties: {big_count} rijen x 5000 lev.':<44} {big.text()} | doel <= 30 s  {verdict}")
     return rows
 
 

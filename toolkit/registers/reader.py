@@ -7,7 +7,7 @@ the workbook, sheet, row and column, and the row is kept with None for that valu
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,8 +70,14 @@ def normalise_header(text: Any) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
 
 
-def read_register(path: Path, register: Register, sheet: str | None = None) -> Table:
-    """All rows of the register's sheet, parsed by column kind, with findings for what can't be read."""
+def read_register(
+    path: Path, register: Register, sheet: str | None = None, *, only: Collection[str] | None = None
+) -> Table:
+    """All rows of the register's sheet, parsed by column kind, with findings for what can't be read.
+
+    `only`: parse just these columns (and `Nr`); the others read as empty and give no findings. For a caller that
+    needs one column of a large register (the supplier names a conflict check looks up).
+    """
     sheet_name = sheet or register.sheet
     rows_iter = _open_sheet(path, sheet_name)
     header_row = next(rows_iter, [])
@@ -81,10 +87,11 @@ def read_register(path: Path, register: Register, sheet: str | None = None) -> T
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
     findings: list[Finding] = []
+    columns = register.columns if only is None else tuple(c for c in register.columns if c.header in {*only, "Nr"})
     for excel_row, cells in enumerate(rows_iter, start=2):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, register, extras, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, columns, extras, positions, excel_row, cells)
         rows.append(row)
         findings.extend(row_findings)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path))
@@ -138,7 +145,7 @@ _EMPTY: frozenset[str] = frozenset()
 def _read_row(
     path: Path,
     sheet: str,
-    register: Register,
+    columns: tuple[Column, ...],
     extras: list[tuple[int, str]],
     positions: dict[str, int],
     excel_row: int,
@@ -148,7 +155,7 @@ def _read_row(
     values: dict[str, Any] = {}
     findings: list[Finding] = []
     unreadable: set[str] = set()
-    for column in register.columns:
+    for column in columns:
         index = positions.get(column.header)
         cell = cells[index] if index is not None and index < len(cells) else None
         value, why = _parse(cell, column)

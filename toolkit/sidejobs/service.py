@@ -182,7 +182,7 @@ def review_side_jobs(
 def supplier_names(ws: Workspace, notes: list[str]) -> tuple[str, ...]:
     """Every supplier name in leveranciers.xlsx; an unreadable register becomes a note and no names."""
     try:
-        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS)
+        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS, only=("Naam",))  # the names are all it needs
     except ToolkitError as exc:
         notes.append(f"Leveranciersregister niet gelezen, dus geen controle op belangenverstrengeling: {exc.message}")
         return ()
