@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import mimetypes
 import secrets
@@ -124,9 +125,19 @@ def _header(value: str) -> str | Header:
 
 
 def _text_part(text: str, subtype: str) -> Message:
-    if text.isascii():
-        return MIMEText(text, subtype, "us-ascii", policy=_WIRE)
-    return MIMEText(text, subtype, _QP_UTF8, policy=_WIRE)  # type: ignore[arg-type]
+    """A text part as MIMEText makes it: headers copied from a part made once, the body encoded as MIMEText does."""
+    plain = text.isascii()
+    prototype = _TEXT_PARTS.get((subtype, plain))
+    if prototype is None:
+        charset: Any = "us-ascii" if plain else _QP_UTF8
+        prototype = _TEXT_PARTS[(subtype, plain)] = MIMEText("", subtype, charset, policy=_WIRE)
+    part = copy.copy(prototype)
+    part._headers = list(prototype._headers)  # type: ignore[attr-defined]
+    part._payload = text if plain else _QP_UTF8.body_encode(text)  # type: ignore[attr-defined]
+    return part
+
+
+_TEXT_PARTS: dict[tuple[str, bool], Message] = {}
 
 
 def _multipart(subtype: str, parts: list[Message]) -> Message:
