@@ -101,3 +101,22 @@ def test_preview_changes_no_byte(
     result = run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args, env=REPORT_SECRETS)
     assert "interne fout" not in result.output + result.stderr, result.output + result.stderr
     assert _fingerprints(root) == before, result.output
+
+
+@pytest.mark.parametrize("args", [("gifts", "check", "--notify"), ("suppliers", "remind"), ("monthly",)])
+def test_preview_on_a_state_from_before_the_ledger_items(
+    base_workspace: Path, tmp_path: Path, run_cli, args: tuple[str, ...]
+) -> None:
+    """A state.sqlite made before the ledger kept covered items is not migrated by a preview (same bytes)."""
+    import sqlite3
+    from contextlib import closing
+
+    root = tmp_path / "ws"
+    shutil.copytree(base_workspace, root)
+    with closing(sqlite3.connect(root / ".integrity" / "state.sqlite")) as db:
+        db.execute("DROP TABLE IF EXISTS outgoing_items")
+        db.commit()
+    before = _fingerprints(root)
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", TODAY, *args, env=REPORT_SECRETS)
+    assert "interne fout" not in result.output + result.stderr, result.output + result.stderr
+    assert _fingerprints(root) == before, result.output

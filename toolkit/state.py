@@ -52,6 +52,12 @@ CREATE TABLE IF NOT EXISTS notified (
     key TEXT PRIMARY KEY,            -- legacy: items notified before the ledger recorded what a mail covers
     notified_at TEXT NOT NULL
 );
+"""
+
+
+# Created on the first send that covers items, not on open: a preview on a state made before this table existed
+# must not change the file.
+ITEMS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS outgoing_items (
     item TEXT NOT NULL,              -- a finding, row or person a message covers (digests cover many)
     message_key TEXT NOT NULL,       -- outgoing.key
@@ -128,7 +134,14 @@ class StateStore:
         finally:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
+    def _items_table(self) -> bool:
+        """Whether the covered-items table exists (it is made by the first send that needs it)."""
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outgoing_items'")
+        return found.fetchone() is not None
+
     def _mark_sending(self, key: str, message_id: str, purpose: str, covers: tuple[str, ...]) -> None:
+        if covers and not self._items_table():
+            self._db.executescript(ITEMS_SCHEMA)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"
@@ -143,16 +156,18 @@ class StateStore:
         """Which of these message keys or covered items the ledger has as sent: one query for a whole run."""
         wanted = sorted(set(keys))
         found: set[str] = set()
+        items = self._items_table()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key FROM outgoing WHERE status = 'sent' AND key IN ({marks})"
-                f" UNION SELECT i.item FROM outgoing_items i JOIN outgoing o ON o.key = i.message_key"
-                f" WHERE o.status = 'sent' AND i.item IN ({marks})"
-                f" UNION SELECT key FROM notified WHERE key IN ({marks})",
-                (*chunk, *chunk, *chunk),
-            )
+            sql = f"SELECT key FROM outgoing WHERE status = 'sent' AND key IN ({marks})"
+            sql += f" UNION SELECT key FROM notified WHERE key IN ({marks})"
+            if items:
+                sql += (
+                    " UNION SELECT i.item FROM outgoing_items i JOIN outgoing o ON o.key = i.message_key"
+                    f" WHERE o.status = 'sent' AND i.item IN ({marks})"
+                )
+            rows = self._db.execute(sql, (*chunk, *chunk, *chunk) if items else (*chunk, *chunk))
             found.update(row[0] for row in rows)
         return found
 
@@ -160,6 +175,8 @@ class StateStore:
         """Ledger entries still 'sending' (a run died mid-send) that cover any of these items."""
         wanted = sorted(set(items))
         found: dict[str, sqlite3.Row] = {}
+        if not self._items_table():
+            return []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             rows = self._db.execute(
@@ -183,6 +200,8 @@ class StateStore:
         """mark_sending for a group (key, message_id, purpose, covers): one durable commit (one fsync) for all."""
         if not entries:
             return
+        if any(covers for *_, covers in entries) and not self._items_table():
+            self._db.executescript(ITEMS_SCHEMA)
         self._db.execute("PRAGMA synchronous=FULL")
         try:
             with self.transaction() as db:
@@ -202,8 +221,10 @@ class StateStore:
     def unmark_sending(self, keys: list[str]) -> None:
         """Forget 'sending' marks of messages that were never handed to the backend (a stopped batch)."""
         if keys:
+            items = self._items_table()
             with self.transaction() as db:
-                db.executemany("DELETE FROM outgoing_items WHERE message_key = ?", [(k,) for k in keys])
+                if items:
+                    db.executemany("DELETE FROM outgoing_items WHERE message_key = ?", [(k,) for k in keys])
                 db.executemany("DELETE FROM outgoing WHERE key = ? AND status = 'sending'", [(k,) for k in keys])
 
     def mark_sent_many(self, keys: list[str]) -> None:
