@@ -148,9 +148,11 @@ class StateStore:
                 " ON CONFLICT(key) DO NOTHING",
                 (key, message_id, purpose, _iso()),
             )
-            db.executemany(
-                "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)", [(i, key) for i in covers]
-            )
+            if covers:
+                db.executemany(
+                    "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)",
+                    [(i, key) for i in covers],
+                )
 
     def delivered_among(self, keys: list[str] | tuple[str, ...] | set[str]) -> set[str]:
         """Which of these message keys or covered items the ledger has as sent: one query for a whole run."""
@@ -211,10 +213,9 @@ class StateStore:
                     " ON CONFLICT(key) DO NOTHING",
                     [(key, mid, purpose, now) for key, mid, purpose, _ in entries],
                 )
-                db.executemany(
-                    "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)",
-                    [(item, key) for key, _, _, covers in entries for item in covers],
-                )
+                items = [(item, key) for key, _, _, covers in entries for item in covers]
+                if items:
+                    db.executemany("INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)", items)
         finally:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
