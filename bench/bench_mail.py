@@ -2,8 +2,9 @@
 
 python -m bench.bench_mail OUTDIR [--trials N] [--skip-trials]
 
-1. 2,000 messages to the folder backend, beside the floor: the same 2,000 messages built and written as .eml files
-   by plain Python (no ledger, no audit, no fsync). Target: >= 500 messages/s on the 2-core reference machine.
+1. 2,000 messages to the folder backend (ledger, audit line per message), five rounds: median [min–max] messages/s,
+   and messages per CPU-second (what an unloaded machine reaches when the disk keeps up), beside the floor: the same
+   messages built and written as .eml files by plain Python (no ledger, no audit). Target: >= 1,000 messages/s.
 2. 2,000 messages to the loopback EWS server (a separate process, so client and server don't share one GIL).
 3. >= 20 SIGKILL trials per backend (tests/killable_sender.py): 200 messages, the sender killed twice at random
    moments, then run to completion; counts of kills, duplicates and missing messages (all must be 0).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -29,20 +31,21 @@ from toolkit.state import StateStore
 
 REPO = Path(__file__).resolve().parent.parent
 COUNT = 2_000
-TARGET = 500.0
+TARGET = 1000.0
 
 
-def timed_send(backend: MailBackend, state_dir: Path, count: int) -> float:
-    """Messages per second of Mailer.send_all over `count` new messages."""
+def timed_send(backend: MailBackend, state_dir: Path, count: int) -> tuple[float, float]:
+    """Messages per second of Mailer.send_all over `count` new messages: by the wall clock and per CPU-second."""
     with StateStore(state_dir / "state.sqlite") as state:
         audit = AuditTrail(state_dir / "audit.jsonl", head_store=state)
         mailer = Mailer(backend, state, audit, SHARED, "Woonpartners Integriteit", actor="bench")
         mails = batch(count)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = mailer.send_all(mails)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu_used = time.perf_counter() - started, time.process_time() - cpu
     assert len(report.sent) == count, report.failed[:3]
-    return count / elapsed
+    assert len(audit.events()) == count, "one audit line per message"
+    return count / elapsed, count / cpu_used
 
 
 def floor_rate(outbox: Path, count: int) -> float:
@@ -54,15 +57,24 @@ def floor_rate(outbox: Path, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def folder_throughput(out: Path) -> str:
+def folder_throughput(out: Path, rounds: int = 5) -> str:
     from toolkit.mail.folder import FolderBackend
 
-    ours = timed_send(FolderBackend(out / "folder" / "outbox", {}), out / "folder" / "state", COUNT)
-    floor = floor_rate(out / "floor" / "outbox", COUNT)
-    verdict = "OK" if ours >= TARGET else "ONDER DOEL"
+    ours, cpu, floor = [], [], []
+    for n in range(rounds):
+        wall, per_cpu = timed_send(
+            FolderBackend(out / f"folder{n}" / "outbox", {}), out / f"folder{n}" / "state", COUNT
+        )
+        ours.append(wall)
+        cpu.append(per_cpu)
+        floor.append(floor_rate(out / f"floor{n}" / "outbox", COUNT))
+    median = statistics.median(ours)
+    verdict = "OK" if median >= TARGET else "ONDER DOEL"
     return (
-        f"mail: {COUNT} berichten, map-backend (ledger + logboek)  {ours:7.0f} msg/s | floor (alleen .eml schrijven)"
-        f" {floor:7.0f} msg/s | x{floor / ours:4.2f} (doel >= {TARGET:.0f} msg/s)  {verdict}"
+        f"mail: {COUNT} berichten, map-backend (ledger + logboek)  {median:6.0f} msg/s [{min(ours):.0f}–{max(ours):.0f}]"
+        f", per CPU-seconde {statistics.median(cpu):.0f} | floor (alleen .eml schrijven) {statistics.median(floor):6.0f}"
+        f" msg/s [{min(floor):.0f}–{max(floor):.0f}] | x{statistics.median(floor) / median:4.2f}"
+        f" (doel >= {TARGET:.0f} msg/s)  {verdict}"
     )
 
 
@@ -87,7 +99,7 @@ def ews_throughput(out: Path) -> str:
 
     def work(url: str, password: str) -> str:
         settings = ExchangeSettings(url, False, SHARED, SHARED, "basic", "Verwerkt")
-        rate = timed_send(ExchangeBackend(settings, password, None), out / "ews" / "state", COUNT)
+        rate, _ = timed_send(ExchangeBackend(settings, password, None), out / "ews" / "state", COUNT)
         return f"mail: {COUNT} berichten, EWS-loopback (ledger + logboek)  {rate:7.0f} msg/s (info)"
 
     return with_ews_server(out / "ews" / "store", work)

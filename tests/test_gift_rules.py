@@ -20,7 +20,7 @@ from toolkit.gifts.rules import (
     finding_key,
     format_euro,
     judge_gift,
-    judge_gifts,
+    judge_gift_rows,
     money_word,
     summarise,
 )
@@ -423,7 +423,7 @@ def test_judgement_weight_takes_the_heaviest() -> None:
 
 
 def _two(first: Gift, second: Gift, policy: GiftPolicy = POLICY) -> tuple[list[str], list[str]]:
-    judged = judge_gifts([(1, first), (2, second)], policy)
+    judged = judge_gift_rows([(1, first), (2, second)], policy)
     return [v.rule for v in judged[1].violations], [v.rule for v in judged[2].violations]
 
 
@@ -433,7 +433,7 @@ def test_gifts_from_one_giver_are_added_up_within_the_window() -> None:
                consulted_manager=True, description="lunch")  # fmt: skip
     other = dataclasses.replace(one, giver="bakkerij jansen", description="taart")
     assert _two(one, other) == ([], ["G2"])
-    text = judge_gifts([(1, one), (2, other)], POLICY)[2].text()
+    text = judge_gift_rows([(1, one), (2, other)], POLICY)[2].text()
     assert "samen met 1 eerder geschenk(en) van bakkerij jansen binnen 30 dagen is de waarde € 40,00" in text
 
 

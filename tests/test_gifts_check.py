@@ -117,7 +117,7 @@ def body(message: email.message.EmailMessage) -> str:
 
 def test_messy_input_is_judged_by_the_code(ws: Path, run_cli) -> None:
     """Typed dates and amounts are read: € 24,99 passes G2, 25,- and € 25,00 fail; a supplier name matches loosely."""
-    result = gifts_check(run_cli, ws)
+    result = gifts_check(run_cli, ws, "--write")
     assert result.exit_code == 0, result.output + result.stderr
     found = verdicts(ws)
     assert found[1][0] == "OK"
@@ -133,7 +133,7 @@ def test_messy_input_is_judged_by_the_code(ws: Path, run_cli) -> None:
 
 def test_unreadable_and_missing_cells_are_named(ws: Path, run_cli) -> None:
     """A row with an unreadable value or an empty required cell gets a Beoordeling naming that cell, no crash."""
-    result = gifts_check(run_cli, ws)
+    result = gifts_check(run_cli, ws, "--write")
     assert result.exit_code == 0
     found = verdicts(ws)
     assert found[4][0] == 'Niet te beoordelen: Waarde (€) onleesbaar ("ongeveer dertig")'
@@ -144,10 +144,10 @@ def test_unreadable_and_missing_cells_are_named(ws: Path, run_cli) -> None:
 
 def test_rerun_with_nothing_changed_writes_nothing(ws: Path, run_cli) -> None:
     """The second run finds every judgement unchanged and leaves the workbook untouched (same bytes, same mtime)."""
-    gifts_check(run_cli, ws)
+    gifts_check(run_cli, ws, "--write")
     path = ws / "registers" / GIFTS.filename
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    result = gifts_check(run_cli, ws)
+    result = gifts_check(run_cli, ws, "--write")
     assert result.exit_code == 0
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert "is niet geschreven" in result.output
@@ -155,10 +155,10 @@ def test_rerun_with_nothing_changed_writes_nothing(ws: Path, run_cli) -> None:
 
 def test_only_changed_judgement_gets_new_date(ws: Path, run_cli) -> None:
     """After an edit, only the edited row's Beoordeling and Beoordeeld op are written again."""
-    gifts_check(run_cli, ws)
+    gifts_check(run_cli, ws, "--write")
     set_cell(ws, 4, "Waarde (€)", "30")
     set_cell(ws, 1, "Beoordeeld op", date(2020, 1, 1))  # a marker: an unchanged judgement must keep its date
-    result = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "gifts", "check")
+    result = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "gifts", "check", "--write")
     assert result.exit_code == 0
     found = verdicts(ws)
     assert found[4][0].startswith("G2: waarde € 30,00")
@@ -168,13 +168,14 @@ def test_only_changed_judgement_gets_new_date(ws: Path, run_cli) -> None:
 
 def test_notified_once_and_again_after_the_row_changes(ws: Path, run_cli) -> None:
     """--notify mails each new finding to the manager once with one digest; an edited row is notified again."""
-    result = gifts_check(run_cli, ws, "--notify")
+    result = gifts_check(run_cli, ws, "--notify", "--send")
     assert result.exit_code == 0, result.output
     first = outbox(ws)
     to_manager = [m for m in first if m["To"] == MANAGER]
     digests = [m for m in first if m["To"] == OFFICER]
-    assert len(to_manager) == 2  # Nr 2 and 3 (Anna); Nr 6's employee is unknown, Nr 4/5 are not judged
-    assert sorted("Nr 2" in m["Subject"] or "Nr 3" in m["Subject"] for m in to_manager) == [True, True]
+    assert len(to_manager) == 1, "one mail per manager per run: Nr 2 and 3 (Anna) in one digest"
+    assert "Nr 2" in to_manager[0]["Subject"] and "(en 1 meer)" in to_manager[0]["Subject"]
+    assert "geschenken.xlsx, Nr 2)" in body(to_manager[0]) and "geschenken.xlsx, Nr 3)" in body(to_manager[0])
     assert len(digests) == 1
     text = body(digests[0])
     for nr in (2, 3, 6):
@@ -182,12 +183,12 @@ def test_notified_once_and_again_after_the_row_changes(ws: Path, run_cli) -> Non
     assert "leidinggevende onbekend" in text
     assert "Nr 4 (rij 5)" in text and "Nr 5 (rij 6)" in text
 
-    again = gifts_check(run_cli, ws, "--notify")
+    again = gifts_check(run_cli, ws, "--notify", "--send")
     assert again.exit_code == 0
     assert len(outbox(ws)) == len(first)
 
     set_cell(ws, 3, "Waarde (€)", "€ 40")
-    gifts_check(run_cli, ws, "--notify")
+    gifts_check(run_cli, ws, "--notify", "--send")
     new = [m for m in outbox(ws) if m["Message-ID"] not in {old["Message-ID"] for old in first}]
     assert sorted(m["To"] for m in new) == sorted([MANAGER, OFFICER])
     new_digest = body(next(m for m in new if m["To"] == OFFICER))
@@ -195,22 +196,23 @@ def test_notified_once_and_again_after_the_row_changes(ws: Path, run_cli) -> Non
     assert "- Nr 2:" not in new_digest and "- Nr 6:" not in new_digest and "Nr 4 (rij 5)" not in new_digest
 
 
-def test_dry_run_writes_and_sends_nothing(ws: Path, run_cli) -> None:
-    """--dry-run shows the first message in full and what would be written, but changes no file."""
+def test_notify_without_send_previews_only(ws: Path, run_cli) -> None:
+    """--notify without --send shows the first message in full and what would be written, but changes no file."""
     path = ws / "registers" / GIFTS.filename
     before = path.read_bytes()
-    result = gifts_check(run_cli, ws, "--notify", "--dry-run")
+    result = gifts_check(run_cli, ws, "--notify")
     assert result.exit_code == 0
     assert path.read_bytes() == before
     assert outbox(ws) == []
-    assert "Proefdraai" in result.output and "Onderwerp:" in result.output
-    assert "integrity gifts check --notify" in result.output
+    assert "Voorbeeld: 2 bericht(en)" in result.output and "Onderwerp:" in result.output
+    assert "zou veranderen" in result.output
+    assert "integrity gifts check --notify --send" in result.output
 
 
 def test_unreadable_supplier_register_is_said_and_skipped(ws: Path, run_cli) -> None:
     """Without a readable leveranciers.xlsx the check says so, judges without G5 for suppliers, and exits 0."""
     (ws / "registers" / SUPPLIERS.filename).write_bytes(b"not a workbook")
-    result = gifts_check(run_cli, ws)
+    result = gifts_check(run_cli, ws, "--write")
     assert result.exit_code == 0
     assert "leveranciers.xlsx is niet te lezen" in result.output
     assert verdicts(ws)[6][0] == "OK"
@@ -219,12 +221,12 @@ def test_unreadable_supplier_register_is_said_and_skipped(ws: Path, run_cli) -> 
 def test_rows_without_nr_are_numbered_and_judged(ws: Path, run_cli) -> None:
     """A row typed without Nr gets the next number and its judgement in the same run."""
     set_cell(ws, 3, "Nr", None)
-    result = gifts_check(run_cli, ws, "--notify")
+    result = gifts_check(run_cli, ws, "--notify", "--send")
     assert result.exit_code == 0
     found = verdicts(ws)
     assert 3 not in found
     assert found[8][0].startswith("G2: waarde € 25,00")
-    assert any("Nr 8" in m["Subject"] for m in outbox(ws)), "the new number is used in the notification"
+    assert any("Nr 8)" in body(m) for m in outbox(ws) if m["To"] == MANAGER), "the new number is in the notification"
 
 
 def test_json_output_counts(ws: Path, run_cli) -> None:
@@ -240,11 +242,13 @@ def test_json_output_counts(ws: Path, run_cli) -> None:
 
 def test_managers_hear_only_of_findings_against_the_code(ws: Path, run_cli) -> None:
     """Anna's manager gets her two G2 rows, not her Christmas gift for review; the officer's digest has all four."""
-    result = gifts_check(run_cli, ws, "--notify")
+    result = gifts_check(run_cli, ws, "--notify", "--send")
     assert result.exit_code == 0, result.output + result.stderr
     mails = outbox(ws)
     to_manager = [m for m in mails if m["To"] == MANAGER]
-    assert sorted(m["Subject"].rsplit("(Nr ", 1)[1].rstrip(")") for m in to_manager) == ["2", "3"]
+    assert len(to_manager) == 1, "one mail per manager per run"
+    body = to_manager[0].get_body(("plain",)).get_content()
+    assert "geschenken.xlsx, Nr 2)" in body and "geschenken.xlsx, Nr 3)" in body and "Nr 7)" not in body
     digest = next(m for m in mails if m["To"] == OFFICER).get_body(("plain",)).get_content()
     assert "Nr 7:" in digest and "ter beoordeling door u" in digest
 
@@ -255,7 +259,7 @@ def test_nightly_judges_notifies_and_then_is_quiet(ws: Path, run_cli) -> None:
     first = run_cli("--config", config, "--as-of", AS_OF, "nightly")
     assert "geschenken beoordelen" in first.output
     sent = len(outbox(ws))
-    assert sent == 3
+    assert sent == 2  # one mail to the manager (two findings), one digest to the officer
     path = ws / "registers" / GIFTS.filename
     before = path.stat().st_mtime_ns
     run_cli("--config", config, "--as-of", AS_OF, "nightly")
@@ -301,7 +305,7 @@ def test_findings_about_the_top_go_to_their_supervisor(ws: Path, run_cli, who: s
     gifts = ws / "registers" / GIFTS.filename
     gifts.unlink()
     create_register(gifts, GIFTS, [gift_row(1, Medewerker=top[0], **{"Waarde (€)": "80", "Besluit": "aangenomen"})])
-    result = gifts_check(run_cli, ws, "--notify")
+    result = gifts_check(run_cli, ws, "--notify", "--send")
     assert result.exit_code == 0, result.output + result.stderr
     finding_mails = [m for m in outbox(ws) if m["To"] != OFFICER]
     assert [m["To"] for m in finding_mails] == [told]

@@ -83,7 +83,7 @@ def test_each_finding_lands_in_beoordeling(bare_workspace: Path, run_cli) -> Non
             side_job("All Fine"),
         ],
     )
-    result = review(run_cli, bare_workspace, "2026-03-01")
+    result = review(run_cli, bare_workspace, "2026-03-01", "--write")
     assert result.exit_code == 0, result.output
     judged = {name: row.get("Beoordeling") for name, row in rows_by_employee(bare_workspace).items()}
     assert judged["Paid Unapproved"].startswith("S2: ")
@@ -100,7 +100,7 @@ def test_decision_term_day_14_on_time_day_15_late(bare_workspace: Path, run_cli,
     make_registers(
         bare_workspace, [side_job("Asks", Status="gemeld", **{"Gemeld op": "1-3-2026", "Besluitdatum": None})]
     )
-    data = review_json(run_cli, bare_workspace, as_of)
+    data = review_json(run_cli, bare_workspace, as_of, "--write")
     listed = data["overdue"] if overdue else data["pending"]
     other = data["pending"] if overdue else data["overdue"]
     assert other == []
@@ -123,7 +123,7 @@ def test_supplier_conflict_matches_tolerantly(bare_workspace: Path, run_cli) -> 
         ],
         suppliers=("Bouwbedrijf Jansen B.V.", "Schildersbedrijf De Kwast"),
     )
-    data = review_json(run_cli, bare_workspace, "2026-03-01")
+    data = review_json(run_cli, bare_workspace, "2026-03-01", "--write")
     assert [
         (c["line"]["employee"], c["supplier"], c["current_risk"], c["suggested_risk"]) for c in data["conflicts"]
     ] == [("Advises Jansen", "Bouwbedrijf Jansen B.V.", "laag", "hoog")]
@@ -137,7 +137,7 @@ def test_unreadable_supplier_register_is_said_and_review_goes_on(bare_workspace:
     """A damaged leveranciers.xlsx becomes a note; the review still judges and writes, exit 0."""
     make_registers(bare_workspace, [side_job("Someone", Betaald="ja", Status="gemeld", Besluitdatum=None)])
     (bare_workspace / "registers" / SUPPLIERS.filename).write_bytes(b"not a workbook")
-    result = review(run_cli, bare_workspace, "2026-03-01")
+    result = review(run_cli, bare_workspace, "2026-03-01", "--write")
     assert result.exit_code == 0, result.output
     assert "Leveranciersregister niet gelezen" in result.output
     assert rows_by_employee(bare_workspace)["Someone"].get("Beoordeling").startswith("S2: ")
@@ -148,7 +148,7 @@ def test_unreadable_cell_makes_row_unjudged_and_named(bare_workspace: Path, run_
     make_registers(
         bare_workspace, [side_job("Vague", Status="gemeld", Besluitdatum=None, **{"Gemeld op": "ergens in mei"})]
     )
-    data = review_json(run_cli, bare_workspace, "2026-03-01")
+    data = review_json(run_cli, bare_workspace, "2026-03-01", "--write")
     assert data["pending"] == [] and data["overdue"] == []
     [unjudged] = data["unjudged"]
     assert unjudged["line"]["employee"] == "Vague"
@@ -160,10 +160,10 @@ def test_rerun_writes_nothing(bare_workspace: Path, run_cli) -> None:
     """The second review on the same day leaves the workbook byte for byte unchanged."""
     make_registers(bare_workspace, [side_job("A", Betaald="ja", Status="gemeld", Besluitdatum=None), side_job("B")])
     path = bare_workspace / "registers" / SIDEJOBS.filename
-    first = review(run_cli, bare_workspace, "2026-03-01")
+    first = review(run_cli, bare_workspace, "2026-03-01", "--write")
     assert "Register bijgewerkt" in first.output
     before = sha256(path)
-    second = review(run_cli, bare_workspace, "2026-03-01")
+    second = review(run_cli, bare_workspace, "2026-03-01", "--write")
     assert second.exit_code == 0 and "niets gewijzigd" in second.output
     assert sha256(path) == before
 
@@ -171,10 +171,10 @@ def test_rerun_writes_nothing(bare_workspace: Path, run_cli) -> None:
 def test_reconfirmation_date_written_for_approved_function(bare_workspace: Path, run_cli) -> None:
     """'Herbevestigen voor' is the first anniversary of the decision; it is due (listed) from that day on."""
     make_registers(bare_workspace, [side_job("Approved")])
-    before_due = review_json(run_cli, bare_workspace, "2026-11-30")
+    before_due = review_json(run_cli, bare_workspace, "2026-11-30", "--write")
     assert before_due["reconfirmations"] == []
     assert rows_by_employee(bare_workspace)["Approved"].get("Herbevestigen voor") == date(2026, 12, 1)
-    due = review_json(run_cli, bare_workspace, "2026-12-01")
+    due = review_json(run_cli, bare_workspace, "2026-12-01", "--write")
     assert [(r["line"]["employee"], r["due_on"]) for r in due["reconfirmations"]] == [("Approved", "2026-12-01")]
     assert rows_by_employee(bare_workspace)["Approved"].get("Beoordeling").startswith("HERBEVESTIGEN")
 
@@ -225,7 +225,7 @@ def test_notify_without_send_previews_only(bare_workspace: Path, run_cli) -> Non
     result = review(run_cli, bare_workspace, "2026-12-02", "--notify")
     assert result.exit_code == 0, result.output
     assert outbox(bare_workspace) == []
-    assert "Aan: anna@woonpartners.example" in result.output
+    assert "eerste bericht, aan anna@woonpartners.example" in result.output
     last = result.output.strip().splitlines()[-1]
     assert last.endswith(f"integrity --config {config} --as-of 2026-12-02 sidejobs review --notify --send")
     assert rows_by_employee(bare_workspace)["Anna Pieters"].get("Herinnerd op") is None

@@ -119,7 +119,7 @@ def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) ->
     from toolkit.workspace import Workspace
 
     # judge first, so the nightly gifts step (which rewrites Beoordeling) leaves 'Beoordeeld op' alone
-    assert run_cli("--config", str(demo / "config.toml"), "gifts", "check").exit_code == 0
+    assert run_cli("--config", str(demo / "config.toml"), "gifts", "check", "--write").exit_code == 0
     ws = Workspace(load_config(demo / "config.toml"), date(2026, 11, 26))
     path = ws.register_path(GIFTS)
     owner = path.with_name("~$" + path.name)

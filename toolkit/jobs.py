@@ -146,7 +146,9 @@ def error_mailer(context: JobContext) -> Callable[[str, BaseException, str], Non
                 text=rendered.text,
                 audit_ref=job,
             )
-            ws.mailer().send_all([mail])
+            from toolkit.plan import Plan, apply_plan
+
+            apply_plan(ws, Plan(mails=(mail,)))
         finally:
             ws.close()
 

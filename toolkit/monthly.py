@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
+    from toolkit.mail.message import OutgoingMail
     from toolkit.mail.sender import SendReport
     from toolkit.workspace import Workspace
 
@@ -62,7 +63,7 @@ def onboarding_lines(ws: Workspace) -> list[str]:
 
 
 def sidejob_lines(ws: Workspace) -> list[str]:
-    """Decisions waiting or late, reconfirmations due and possible conflicts (the review writes nothing new here)."""
+    """Decisions waiting or late, reconfirmations due and possible conflicts (the review's plan; nothing written)."""
     from toolkit.sidejobs.service import review_side_jobs
 
     result = review_side_jobs(ws)
@@ -106,12 +107,10 @@ def build_digest(ws: Workspace) -> MonthlyDigest:
     return digest
 
 
-def send_digest(ws: Workspace, digest: MonthlyDigest, *, send: bool) -> SendReport | None:
-    """Mail the digest to HR once per month (and again only if its content changed)."""
+def digest_mail(ws: Workspace, digest: MonthlyDigest) -> OutgoingMail:
+    """HR's monthly mail: once per month (and again only if its content changed)."""
     from toolkit.mail.message import OutgoingMail
 
-    if not send:
-        return None
     context = {
         "maand": digest.month,
         "secties": [{"titel": s.title, "regels": list(s.lines)} for s in digest.sections],
@@ -119,7 +118,7 @@ def send_digest(ws: Workspace, digest: MonthlyDigest, *, send: bool) -> SendRepo
     }
     rendered = ws.templates.render("hr_maandoverzicht", context, ws.config.organisation.language)
     fingerprint = hashlib.sha256(rendered.text.encode("utf-8")).hexdigest()[:12]
-    mail = OutgoingMail(
+    return OutgoingMail(
         key=f"hr-maandoverzicht:{digest.month}:{fingerprint}",
         purpose="hr_maandoverzicht",
         to=(ws.config.organisation.hr,),
@@ -128,4 +127,12 @@ def send_digest(ws: Workspace, digest: MonthlyDigest, *, send: bool) -> SendRepo
         html=rendered.html,
         audit_ref=digest.month,
     )
-    return ws.mailer().send_all([mail])
+
+
+def send_digest(ws: Workspace, digest: MonthlyDigest, *, send: bool) -> SendReport | None:
+    """With `send`, apply the plan of one mail to HR; without, nothing (the digest itself is the preview)."""
+    from toolkit.plan import Plan, apply_plan
+
+    if not send:
+        return None
+    return apply_plan(ws, Plan(mails=(digest_mail(ws, digest),))).send

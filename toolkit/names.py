@@ -51,3 +51,36 @@ def same_organisation(a: str | None, b: str | None) -> bool:
     """True when two names denote the same organisation, ignoring case, punctuation and legal form."""
     na, nb = normalise_org_name(a), normalise_org_name(b)
     return bool(na) and na == nb
+
+
+class NameIndex:
+    """Normalised name -> the first name (in the given order) that has it: a match costs one lookup, not a scan.
+
+    `NameIndex(names).match(x)` is exactly `next((n for n in names if same_organisation(x, n)), None)`.
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._first: dict[str, str] = {}
+        for name in names:
+            key = normalise_org_name(name)
+            if key:
+                self._first.setdefault(key, name)
+
+    def match(self, name: str | None) -> str | None:
+        key = normalise_org_name(name)
+        return self._first.get(key) if key else None
+
+
+_INDEXES: dict[int, tuple[tuple[str, ...], NameIndex]] = {}
+
+
+def index_of(names: tuple[str, ...]) -> NameIndex:
+    """The index of this very tuple, built once however many rows are matched against it (kept for a few tuples)."""
+    hit = _INDEXES.get(id(names))
+    if hit is not None and hit[0] is names:
+        return hit[1]
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    index = NameIndex(names)
+    _INDEXES[id(names)] = (names, index)  # holding the tuple keeps its id from being reused while cached
+    return index

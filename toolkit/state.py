@@ -49,8 +49,19 @@ CREATE TABLE IF NOT EXISTS kv (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notified (
-    key TEXT PRIMARY KEY,            -- a finding or reminder that was notified once
+    key TEXT PRIMARY KEY,            -- legacy: items notified before the ledger recorded what a mail covers
     notified_at TEXT NOT NULL
+);
+"""
+
+
+# Created on the first send that covers items, not on open: a preview on a state made before this table existed
+# must not change the file.
+ITEMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outgoing_items (
+    item TEXT NOT NULL,              -- a finding, row or person a message covers (digests cover many)
+    message_key TEXT NOT NULL,       -- outgoing.key
+    PRIMARY KEY (item, message_key)
 );
 """
 
@@ -112,21 +123,118 @@ class StateStore:
     def ledger_entry(self, key: str) -> sqlite3.Row | None:
         return self._db.execute("SELECT * FROM outgoing WHERE key = ?", (key,)).fetchone()
 
-    def mark_sending(self, key: str, message_id: str, purpose: str) -> None:
-        """Committed durably (fsync) before the message goes out: after any crash we know it may have been sent."""
+    def mark_sending(self, key: str, message_id: str, purpose: str, covers: tuple[str, ...] = ()) -> None:
+        """Committed durably (fsync) before the message goes out: after any crash we know it may have been sent.
+
+        `covers`: the items (findings, rows, people) the message is about; they count as delivered once it is sent.
+        """
         self._db.execute("PRAGMA synchronous=FULL")
         try:
-            self._mark_sending(key, message_id, purpose)
+            self._mark_sending(key, message_id, purpose, covers)
         finally:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
-    def _mark_sending(self, key: str, message_id: str, purpose: str) -> None:
+    def _items_table(self) -> bool:
+        """Whether the covered-items table exists (it is made by the first send that needs it)."""
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outgoing_items'")
+        return found.fetchone() is not None
+
+    def _mark_sending(self, key: str, message_id: str, purpose: str, covers: tuple[str, ...]) -> None:
+        if covers and not self._items_table():
+            self._db.executescript(ITEMS_SCHEMA)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"
                 " ON CONFLICT(key) DO NOTHING",
                 (key, message_id, purpose, _iso()),
             )
+            if covers:
+                db.executemany(
+                    "INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)",
+                    [(i, key) for i in covers],
+                )
+
+    def delivered_among(self, keys: list[str] | tuple[str, ...] | set[str]) -> set[str]:
+        """Which of these message keys or covered items the ledger has as sent: one query for a whole run."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        items = self._items_table()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT key FROM outgoing WHERE status = 'sent' AND key IN ({marks})"
+            sql += f" UNION SELECT key FROM notified WHERE key IN ({marks})"
+            if items:
+                sql += (
+                    " UNION SELECT i.item FROM outgoing_items i JOIN outgoing o ON o.key = i.message_key"
+                    f" WHERE o.status = 'sent' AND i.item IN ({marks})"
+                )
+            rows = self._db.execute(sql, (*chunk, *chunk, *chunk) if items else (*chunk, *chunk))
+            found.update(row[0] for row in rows)
+        return found
+
+    def interrupted_covering(self, items: list[str] | tuple[str, ...] | set[str]) -> list[sqlite3.Row]:
+        """Ledger entries still 'sending' (a run died mid-send) that cover any of these items."""
+        wanted = sorted(set(items))
+        found: dict[str, sqlite3.Row] = {}
+        if not self._items_table():
+            return []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                "SELECT DISTINCT o.* FROM outgoing o JOIN outgoing_items i ON o.key = i.message_key"
+                f" WHERE o.status = 'sending' AND i.item IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row["key"], row) for row in rows)
+        return list(found.values())
+
+    def ledger_entries(self, keys: list[str]) -> dict[str, sqlite3.Row]:
+        """The ledger rows of these keys (one query per 500 keys)."""
+        found: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(f"SELECT * FROM outgoing WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row["key"], row) for row in rows)
+        return found
+
+    def mark_sending_many(self, entries: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+        """mark_sending for a group (key, message_id, purpose, covers): one durable commit (one fsync) for all."""
+        if not entries:
+            return
+        if any(covers for *_, covers in entries) and not self._items_table():
+            self._db.executescript(ITEMS_SCHEMA)
+        self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            with self.transaction() as db:
+                now = _iso()
+                db.executemany(
+                    "INSERT INTO outgoing (key, message_id, purpose, status, created_at) VALUES (?, ?, ?, 'sending', ?)"
+                    " ON CONFLICT(key) DO NOTHING",
+                    [(key, mid, purpose, now) for key, mid, purpose, _ in entries],
+                )
+                items = [(item, key) for key, _, _, covers in entries for item in covers]
+                if items:
+                    db.executemany("INSERT OR IGNORE INTO outgoing_items (item, message_key) VALUES (?, ?)", items)
+        finally:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def unmark_sending(self, keys: list[str]) -> None:
+        """Forget 'sending' marks of messages that were never handed to the backend (a stopped batch)."""
+        if keys:
+            items = self._items_table()
+            with self.transaction() as db:
+                if items:
+                    db.executemany("DELETE FROM outgoing_items WHERE message_key = ?", [(k,) for k in keys])
+                db.executemany("DELETE FROM outgoing WHERE key = ? AND status = 'sending'", [(k,) for k in keys])
+
+    def mark_sent_many(self, keys: list[str]) -> None:
+        if keys:
+            with self.transaction() as db:
+                now = _iso()
+                db.executemany(
+                    "UPDATE outgoing SET status = 'sent', sent_at = ? WHERE key = ?", [(now, k) for k in keys]
+                )
 
     def mark_sent(self, key: str) -> None:
         with self.transaction() as db:
@@ -198,11 +306,3 @@ class StateStore:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, value, _iso()),
             )
-
-    # -- notify-once ---------------------------------------------------------------------------
-    def was_notified(self, key: str) -> bool:
-        return self._db.execute("SELECT 1 FROM notified WHERE key = ?", (key,)).fetchone() is not None
-
-    def mark_notified(self, key: str) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO notified (key, notified_at) VALUES (?, ?)", (key, _iso()))

@@ -1,4 +1,4 @@
-"""integrity gifts check"""
+"""integrity gifts check [--write] [--notify [--send]]"""
 
 from __future__ import annotations
 
@@ -14,20 +14,26 @@ def gifts_group() -> None:
 
 
 @gifts_group.command("check")
+@click.option(
+    "--write", is_flag=True, help="Schrijf de kolom Beoordeling (zonder: alleen tonen wat er zou veranderen)."
+)
 @click.option("--notify", is_flag=True, help="Meld nieuwe bevindingen: leidinggevenden en integriteitsfunctionaris.")
-@click.option("--dry-run", is_flag=True, help="Niets schrijven en niets versturen; laat zien wat er zou gebeuren.")
+@click.option("--send", is_flag=True, help="Met --notify: schrijf en verstuur echt (zonder: alleen een voorbeeld).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
-def check_command(app: AppContext, notify: bool, dry_run: bool, as_json: bool) -> None:
-    """Beoordeel elke rij van geschenken.xlsx en schrijf de kolom Beoordeling.
+def check_command(app: AppContext, write: bool, notify: bool, send: bool, as_json: bool) -> None:
+    """Beoordeel elke rij van geschenken.xlsx; met --write wordt de kolom Beoordeling geschreven.
 
-    Met --notify gaat elke nieuwe bevinding één keer naar de leidinggevende van de medewerker, en een overzicht
-    naar de integriteitsfunctionaris (dit doet de nachtelijke taak ook). Exitcode 0 als de controle draaide,
-    wat er ook gevonden is; 6 als een bericht niet verstuurd kon worden.
+    Zonder --write of --send wordt niets geschreven en niets verstuurd. Met --notify --send gaat elke nieuwe
+    bevinding één keer naar de leidinggevende van de medewerker (één bericht per leidinggevende), en een
+    overzicht naar de integriteitsfunctionaris (dit doet de nachtelijke taak ook). Exitcode 0 als de controle
+    draaide, wat er ook gevonden is; 6 als een bericht niet verstuurd kon worden.
     """
     from toolkit.gifts.service import check_gifts
     from toolkit.render import emit
 
-    result = check_gifts(app.workspace(), notify, dry_run=dry_run)
+    if send and not notify:
+        raise click.UsageError("--send hoort bij --notify: integrity gifts check --notify --send")
+    result = check_gifts(app.workspace(), notify, write=write or send, send=send)
     emit(result, as_json)
     exit_with(ExitCode.OK if result.ok else ExitCode.MAIL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.errors import ExitCode
 
 
 @click.command("monthly")
@@ -20,7 +21,7 @@ def monthly_command(app: AppContext, send: bool, as_json: bool) -> None:
     digest = build_digest(ws)
     report = send_digest(ws, digest, send=send)
     emit(MonthlyResult(digest, send, report), as_json)
-    exit_with(0 if report is None or report.ok else 1)
+    exit_with(ExitCode.OK if report is None or report.ok else ExitCode.MAIL)
 
 
 @click.command("scheduler")

@@ -1,4 +1,4 @@
-"""integrity sidejobs review [--notify [--send]] | integrity sidejobs publish --out DIR"""
+"""integrity sidejobs review [--write] [--notify [--send]] | integrity sidejobs publish --out DIR"""
 
 from __future__ import annotations
 
@@ -15,19 +15,21 @@ def sidejobs_group() -> None:
 
 
 @sidejobs_group.command("review")
+@click.option("--write", is_flag=True, help="Schrijf Beoordeling en Herbevestigen voor (zonder: alleen tonen).")
 @click.option(
     "--notify", is_flag=True, help="Maak het overzicht voor HR en de herinneringen voor herbevestiging (voorbeeld)."
 )
-@click.option("--send", is_flag=True, help="Met --notify: verstuur de berichten echt.")
+@click.option("--send", is_flag=True, help="Met --notify: verstuur de berichten echt (en schrijf het register).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON (met alle berichten van een voorbeeld).")
 @pass_app
-def review_command(app: AppContext, notify: bool, send: bool, as_json: bool) -> None:
+def review_command(app: AppContext, write: bool, notify: bool, send: bool, as_json: bool) -> None:
     """Beoordeel het register nevenfuncties (HR, maandelijks).
 
     Toont verzoeken die op een besluit wachten (met dagen), te late besluiten, herbevestigingen en mogelijke
-    belangenconflicten, en schrijft de kolommen Beoordeling en Herbevestigen voor. Met --notify ziet u het overzicht
-    voor HR en de herinneringen als voorbeeld; met --notify --send worden ze verstuurd (elke herinnering één keer per
-    periode). Exitcode 0 als de beoordeling is gedaan, 6 als een bericht niet verstuurd kon worden.
+    belangenconflicten; met --write worden de kolommen Beoordeling en Herbevestigen voor geschreven. Met --notify
+    ziet u het overzicht voor HR en de herinneringen als voorbeeld; met --notify --send worden ze verstuurd (elke
+    herinnering één keer per periode) en wordt het register geschreven. Zonder --write of --send verandert er niets.
+    Exitcode 0 als de beoordeling is gedaan, 6 als een bericht niet verstuurd kon worden.
     """
     from toolkit.errors import ExitCode
     from toolkit.render import emit
@@ -35,7 +37,7 @@ def review_command(app: AppContext, notify: bool, send: bool, as_json: bool) -> 
 
     if send and not notify:
         raise click.UsageError("--send hoort bij --notify: integrity sidejobs review --notify --send")
-    result = review_side_jobs(app.workspace(actor="cli"), notify=notify, preview=notify and not send)
+    result = review_side_jobs(app.workspace(actor="cli"), notify=notify, write=write, send=send)
     emit(result, as_json)
     if result.mail is not None and result.mail.preview and result.mail.prepared and not as_json:
         click.echo(f"Er is niets verstuurd. Versturen: {_send_command(app)}")

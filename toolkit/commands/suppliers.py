@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.errors import ExitCode
 
 
 @click.group("suppliers")
@@ -18,23 +21,32 @@ def suppliers_group() -> None:
     "--limit", type=click.IntRange(min=1), metavar="N", help="Hoogstens N berichten nu; de rest bij een volgende run."
 )
 @click.option("--cycle", "cycle", type=int, metavar="JAAR", help="Verzendronde (standaard de huidige, uit config).")
+@click.option(
+    "--eml",
+    "eml_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAP",
+    help="Bij een voorbeeld: schrijf alle berichten als .eml-bestand in MAP.",
+)
 @pass_app
-def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | None) -> None:
-    """Stuur de integriteitscode aan elke actieve leverancier die hem deze ronde nog niet kreeg."""
+def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | None, eml_dir: Path | None) -> None:
+    """Stuur de integriteitscode aan elke actieve leverancier die hem deze ronde nog niet kreeg.
+
+    Zonder --send: het aantal, het eerste bericht en wie geen adres heeft; er wordt niets geschreven of verstuurd.
+    Exitcode 6 als een bericht niet verstuurd kon worden.
+    """
     from toolkit.render import emit, progress_bar
-    from toolkit.suppliers import service, steps
+    from toolkit.suppliers import service
 
     ws = app.workspace()
-    chosen = service.cycle_for(ws, cycle)
-    plan = service.plan_mailing(ws, chosen)
+    plan = service.plan_mailing(ws, service.cycle_for(ws, cycle), number=send)
     if send:
-        steps.mark_cycle_started(ws, chosen)
         with progress_bar(len(plan.messages), "Versturen") as bar:
             result = service.run_mailing(ws, plan, send=True, limit=limit, progress=bar)
     else:
-        result = service.run_mailing(ws, plan, send=False)
+        result = service.run_mailing(ws, plan, send=False, eml_dir=eml_dir)
     emit(result)
-    exit_with(0 if result.report is None or result.report.ok else 1)
+    exit_with(ExitCode.OK if result.ok else ExitCode.MAIL)
 
 
 @suppliers_group.command("remind")
@@ -48,7 +60,7 @@ def remind_command(app: AppContext, send: bool) -> None:
     ws = app.workspace()
     result = service.run_follow_ups(ws, service.cycle_for(ws), send=send)
     emit(result)
-    exit_with(0 if result.report is None or result.report.ok else 1)
+    exit_with(ExitCode.OK if result.ok else ExitCode.MAIL)
 
 
 @suppliers_group.command("status")

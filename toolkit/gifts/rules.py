@@ -351,7 +351,7 @@ def _summed_g2(gift: Gift, policy: GiftPolicy, earlier: Sequence[Gift]) -> Viola
     )  # fmt: skip
 
 
-def judge_gifts(items: Sequence[tuple[int, Gift]], policy: GiftPolicy) -> dict[int, Judgement]:
+def judge_gift_rows(items: Sequence[tuple[int, Gift]], policy: GiftPolicy) -> dict[int, Judgement]:
     """Judge many rows at once (key: the caller's row id), adding up gifts from one giver to one person.
 
     Per employee and giver (names compared without case, spaces or legal form), in order of date received and

@@ -10,19 +10,27 @@
   message per new finding *in strijd* with the code to the employee's manager (findings *ter beoordeling* or *niet
   te beoordelen* are for the integrity officer only), and one digest of all new findings (and new rows that
   can't be judged) to the integrity officer; a finding whose manager is unknown is in the digest as
-  'leidinggevende onbekend'. A finding counts as notified once its manager mail (if any) and the digest went.
+  'leidinggevende onbekend'. The send ledger keeps, per finding, whether the manager's mail and the digest went;
+  each goes once. A manager with several new findings gets one mail (the mail seam's digest per recipient).
+- Judge, then apply: `judge_gifts` returns the plan and writes nothing; `check_gifts` applies it only when asked
+  (`write`, `send`), so `integrity gifts check` without --write/--send is a preview.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
+from toolkit.gifts.notify import (
+    GiftFinding,
+    finding,
+    mails_for,
+    name_key,
+)
+from toolkit.gifts.notify import with_news as _with_news
 from toolkit.gifts.rules import (
     FOR_REVIEW,
     IN_BREACH,
@@ -30,27 +38,24 @@ from toolkit.gifts.rules import (
     Gift,
     GiftPolicy,
     Judgement,
-    finding_key,
-    judge_gifts,
+    judge_gift_rows,
     summarise,
 )
-from toolkit.gifts.rules import UNJUDGEABLE as UNJUDGEABLE_WEIGHT
+from toolkit.gifts.rules import (
+    UNJUDGEABLE as UNJUDGEABLE_WEIGHT,
+)
 from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
+    from toolkit.plan import CellChange, Plan
     from toolkit.registers.reader import Row, Table
-    from toolkit.registers.writer import CellUpdate
     from toolkit.workspace import Workspace
 
 VERDICT = "Beoordeling"
 JUDGED_ON = "Beoordeeld op"
 UNJUDGEABLE = "Niet te beoordelen"
-UNKNOWN_MANAGER = "leidinggevende onbekend"
-ONLY_OFFICER = "niemand anders: ter beoordeling door u"
-FINDING_KIND = "geschenk_bevinding"
-DIGEST_KIND = "geschenken_overzicht"
 STEP_NAME = "geschenken beoordelen"
 
 # The register columns a judgement depends on, and the Gift field each one fills.
@@ -68,38 +73,6 @@ FIELDS = {
 }
 TEXT_FIELDS = ("employee", "giver", "description")
 REQUIRED = frozenset(header for header in FIELDS if GIFTS.column(header).required)
-
-# What each rule means, in plain Dutch (used in the mails and the README).
-RULE_MEANING = MappingProxyType(
-    {
-        "G1": "Geld, fooien, cadeaubonnen en dergelijke worden nooit aangenomen.",
-        "G2": "Alleen kleine geschenken (minder dan de grens, standaard € 25) mogen worden aangenomen.",
-        "G3": "Geschenken worden nooit op een privéadres bezorgd.",
-        "G4": "Een aangenomen klein geschenk wordt ter beschikking van de hele organisatie gesteld.",
-        "G5": "Van een relatie waarmee wordt onderhandeld, op wie toezicht wordt gehouden of die actief "
-        "leverancier is, wordt niets aangenomen.",
-        "G6": "Kerstgeschenken worden centraal ingeleverd en verloot of gedeeld onder alle medewerkers.",
-        "G7": "Een uitnodiging wordt alleen na overleg met de leidinggevende aangenomen; een reis altijd "
-        "alleen met toestemming.",
-    }
-)
-
-
-@dataclass(frozen=True)
-class GiftFinding:
-    """A row against the code, or one that can't be judged; `key` is '' while the row has no Nr."""
-
-    nr: int | None
-    excel_row: int
-    employee: str
-    giver: str
-    description: str
-    verdict: str
-    rules: tuple[str, ...]
-    manager: str | None
-    key: str
-    new: bool
-    weight: str = IN_BREACH  # IN_BREACH (the manager is told), FOR_REVIEW or UNJUDGEABLE (integrity officer only)
 
 
 @dataclass(frozen=True)
@@ -151,7 +124,7 @@ class _Assessed:
 
 
 def _name_key(name: str | None) -> str:
-    return " ".join((name or "").split()).casefold()
+    return name_key(name)
 
 
 def active_suppliers(ws: Workspace, notes: list[str]) -> frozenset[str]:
@@ -227,11 +200,10 @@ def gift_of(row: Row) -> Gift:
     return Gift(**values)
 
 
-def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> list[_Assessed]:
+def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> tuple[_Assessed, ...]:
     """Judge every row (gifts from one giver to one person added up), or say which cells keep a row from it."""
     problems = {row.excel_row: cell_problems(row) for row in rows}
-    judgeable = [(row.excel_row, gift_of(row)) for row in rows if not problems[row.excel_row]]
-    judged = judge_gifts(judgeable, policy)
+    judged = judge_gift_rows([(row.excel_row, gift_of(row)) for row in rows if not problems[row.excel_row]], policy)
     assessed = []
     for row in rows:
         if problems[row.excel_row]:
@@ -239,172 +211,28 @@ def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> list[_Assessed]:
         else:
             judgement = judged[row.excel_row]
             assessed.append(_Assessed(row, gift_of(row), judgement, judgement.text()))
-    return assessed
+    return tuple(assessed)
 
 
-# -- writing -----------------------------------------------------------------------------------------------------
+# -- the plan: cell changes -------------------------------------------------------------------------------------
 
 
-def _updates(assessed: Sequence[_Assessed], today: Any) -> list[CellUpdate]:
-    from toolkit.registers.writer import CellUpdate
+def cell_changes(assessed: Sequence[_Assessed], today: Any) -> tuple[CellChange, ...]:
+    """`Beoordeling` and `Beoordeeld op` for each row whose judgement text changed."""
+    from toolkit.plan import CellChange
 
-    updates = []
+    changes: list[CellChange] = []
     for item in assessed:
         if (item.row.get(VERDICT) or "").strip() == item.verdict:
             continue
         where = {"nr": item.row.nr} if item.row.nr is not None else {"excel_row": item.row.excel_row}
-        updates.append(CellUpdate(VERDICT, item.verdict, **where))
-        updates.append(CellUpdate(JUDGED_ON, today, **where))
-    return updates
-
-
-def _numbers_after_write(ws: Workspace, assessed: list[_Assessed]) -> list[_Assessed]:
-    """Rows that had no Nr got one when the workbook was written: read them back."""
-    import dataclasses
-
-    from toolkit.registers.reader import read_register
-
-    numbers = {row.excel_row: row.nr for row in read_register(ws.register_path(GIFTS), GIFTS).rows}
-    fixed = []
-    for item in assessed:
-        if item.row.nr is None and numbers.get(item.row.excel_row) is not None:
-            item = dataclasses.replace(item, row=dataclasses.replace(item.row, nr=numbers[item.row.excel_row]))
-        fixed.append(item)
-    return fixed
-
-
-# -- findings and notifications ----------------------------------------------------------------------------------
-
-
-def _unjudgeable_key(nr: int, verdict: str) -> str:
-    return hashlib.sha256(f"niet-te-beoordelen\n{nr}\n{verdict}".encode()).hexdigest()
-
-
-def _finding(ws: Workspace, item: _Assessed, managers: Mapping[str, str]) -> GiftFinding:
-    nr = item.row.nr
-    key = ""
-    if nr is not None:
-        key = finding_key(nr, item.gift, item.judgement) if item.judgement else _unjudgeable_key(nr, item.verdict)
-    rules = tuple(v.rule for v in item.judgement.violations) if item.judgement else ()
-    return GiftFinding(
-        nr=nr,
-        excel_row=item.row.excel_row,
-        employee=item.gift.employee,
-        giver=item.gift.giver,
-        description=item.gift.description,
-        verdict=item.verdict,
-        rules=rules,
-        manager=managers.get(_name_key(item.gift.employee)),
-        key=key,
-        new=bool(key) and not ws.state.was_notified(key),
-        weight=item.judgement.weight if item.judgement else UNJUDGEABLE_WEIGHT,
-    )
-
-
-def _finding_mail(ws: Workspace, item: _Assessed, finding: GiftFinding) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
-    gift = item.gift
-    assert item.judgement is not None and finding.manager is not None
-    context = {
-        "organisatie": ws.config.organisation.name,
-        "register": GIFTS.filename,
-        "nr": finding.nr,
-        "medewerker": gift.employee,
-        "gever": gift.giver,
-        "soort": gift.kind or "",
-        "omschrijving": gift.description,
-        "waarde": gift.value if gift.value is not None else "",
-        "datum": gift.received,
-        "besluit": gift.decision or "",
-        "bevindingen": [
-            {"regel": v.rule, "reden": v.reason, "uitleg": RULE_MEANING[v.rule]} for v in item.judgement.violations
-        ],
-    }
-    rendered = ws.templates.render(FINDING_KIND, context, ws.config.organisation.language)
-    return OutgoingMail(
-        key=f"geschenk-bevinding:{finding.key}",
-        purpose=FINDING_KIND,
-        to=(finding.manager,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        audit_ref=f"{GIFTS.filename} Nr {finding.nr}",
-    )
-
-
-def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Sequence[GiftFinding]) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
-    context = {
-        "organisatie": ws.config.organisation.name,
-        "register": GIFTS.filename,
-        "datum": ws.today,
-        "aantal": len(new),
-        "bevindingen": [
-            {
-                "nr": f.nr,
-                "medewerker": f.employee,
-                "gever": f.giver,
-                "omschrijving": f.description,
-                "beoordeling": f.verdict,
-                "leidinggevende": (f.manager or UNKNOWN_MANAGER) if f.weight == IN_BREACH else ONLY_OFFICER,
-            }
-            for f in new
-        ],
-        "niet_te_beoordelen": [{"nr": f.nr, "rij": f.excel_row, "beoordeling": f.verdict} for f in new_unjudgeable],
-    }
-    rendered = ws.templates.render(DIGEST_KIND, context, ws.config.organisation.language)
-    keys = "\n".join(sorted(f.key for f in (*new, *new_unjudgeable)))
-    return OutgoingMail(
-        key=f"geschenken-overzicht:{hashlib.sha256(keys.encode()).hexdigest()}",
-        purpose=DIGEST_KIND,
-        to=(ws.config.organisation.integrity_officer,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        audit_ref=f"{GIFTS.filename}: {len(new)} bevinding(en), {len(new_unjudgeable)} niet te beoordelen",
-    )
-
-
-@dataclass(frozen=True)
-class _Notified:
-    mails: tuple[MailPreview, ...] = ()
-    sent: int = 0
-    failed: tuple[str, ...] = ()
+        changes.append(CellChange(GIFTS.key, VERDICT, item.verdict, **where))
+        changes.append(CellChange(GIFTS.key, JUDGED_ON, today, **where))
+    return tuple(changes)
 
 
 def _preview(mail: OutgoingMail) -> MailPreview:
     return MailPreview(mail.purpose, mail.to, mail.subject, mail.text)
-
-
-def _notify(ws: Workspace, assessed: Sequence[_Assessed], findings: Sequence[GiftFinding], dry_run: bool) -> _Notified:
-    new = [(item, f) for item, f in zip(assessed, findings, strict=True) if f.new]
-    violations = [f for item, f in new if item.judgement is not None]
-    unjudgeable = [f for item, f in new if item.judgement is None]
-    if not new:
-        return _Notified()
-    per_finding = {
-        f.key: _finding_mail(ws, item, f)
-        for item, f in new
-        if item.judgement and item.judgement.against_code and f.manager
-    }
-    digest = _digest_mail(ws, violations, unjudgeable)
-    mails = [*per_finding.values(), digest]
-    if dry_run:
-        return _Notified(tuple(_preview(m) for m in mails))
-    report = ws.mailer().send_all(mails)
-    delivered = {*report.sent, *report.already_sent, *report.recovered}
-    if digest.key in delivered:
-        for _, finding in new:
-            mail = per_finding.get(finding.key)
-            if mail is None or mail.key in delivered:
-                ws.state.mark_notified(finding.key)
-    failed = tuple(f"{key}: {why}" for key, why in report.failed)
-    if report.stopped_early:
-        failed += (report.stopped_early,)
-    sent = len(report.sent) + len(report.recovered)
-    return _Notified(tuple(_preview(m) for m in mails if m.key in delivered), sent, failed)
 
 
 # -- the check ---------------------------------------------------------------------------------------------------
@@ -418,22 +246,23 @@ def _policy(ws: Workspace, notes: list[str]) -> GiftPolicy:
     )
 
 
-def _write(ws: Workspace, table: Table, assessed: list[_Assessed], dry_run: bool) -> tuple[int, str, list[_Assessed]]:
-    from toolkit.registers.pending import save
+@dataclass(frozen=True)
+class GiftJudgement:
+    """Every row judged, the findings (with whether each is new), and the plan that follows from them."""
 
-    if dry_run:
-        return 0, "", assessed
-    outcome = save(ws, GIFTS, _updates(assessed, ws.today), table.fingerprint)
-    if outcome.written and any(item.row.nr is None for item in assessed):
-        assessed = _numbers_after_write(ws, assessed)
-    return outcome.cells_changed, outcome.waiting, assessed
+    table: Table
+    assessed: tuple[_Assessed, ...]
+    findings: tuple[GiftFinding, ...]
+    notes: tuple[str, ...]
+    plan: Plan
 
 
-def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCheckResult:
-    """Judge every row, write changed judgements, and (with notify) send new findings once; see the docstring.
+def judge_gifts(ws: Workspace, notify: bool) -> GiftJudgement:
+    """Read and judge the register; the plan holds the changed judgements and (with notify) the new findings' mails.
 
-    `dry_run`: write nothing and send nothing; the result shows what would be written and sent.
+    Reads the registers and the send ledger; writes nothing.
     """
+    from toolkit.plan import Plan
     from toolkit.registers.reader import read_register
 
     table = read_register(ws.register_path(GIFTS), GIFTS)
@@ -441,16 +270,62 @@ def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCh
     policy = _policy(ws, notes)
     managers = managers_by_name(ws, notes)
     assessed = assess_all(table.rows, policy)
-    cells, waiting, assessed = _write(ws, table, assessed, dry_run)
-    if dry_run:
-        cells = 2 * sum(1 for item in assessed if (item.row.get(VERDICT) or "").strip() != item.verdict)
     flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
-    findings = [_finding(ws, item, managers) for item in flagged]
+    findings = [finding(item, managers) for item in flagged]
+    news = _with_news(ws, findings)  # the ledger read once for every finding
+    findings = [f for f, _, _ in news]
     unnumbered = sum(1 for f in findings if not f.key)
     if unnumbered:
         notes.append(f"{unnumbered} rij(en) zonder Nr: die worden gemeld zodra het register geschreven is")
-    notified = _notify(ws, flagged, findings, dry_run) if notify else _Notified()
-    summary = summarise([(item.row.nr or 0, item.judgement) for item in assessed if item.judgement is not None])
+    mails = mails_for(ws, flagged, news) if notify else ()
+    plan = Plan(cells=cell_changes(assessed, ws.today), mails=mails, fingerprints={GIFTS.key: table.fingerprint})
+    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan)
+
+
+def check_gifts(
+    ws: Workspace, notify: bool, *, write: bool = True, send: bool | None = None, dry_run: bool = False
+) -> GiftCheckResult:
+    """Judge every row; with `write` write changed judgements; with `send` (default: notify and write) notify once.
+
+    Without `write` (or with `dry_run`) nothing is written or sent: the result shows the plan.
+    """
+    from toolkit.plan import Plan, apply_plan, preview_mails
+
+    write = write and not dry_run
+    send = (notify and write) if send is None else (send and notify and not dry_run)
+    judged = judge_gifts(ws, notify)
+    if not write and not send:
+        outgoing = preview_mails(ws, judged.plan)
+        return _result(judged, notify, preview=True, cells=len(judged.plan.cells), mails=outgoing)
+    applied = apply_plan(ws, Plan(cells=judged.plan.cells, fingerprints=judged.plan.fingerprints))
+    cells, waiting = applied.cells_changed, " ".join(s.waiting for s in applied.saves if s.waiting)
+    if applied.cells_changed and any(item.row.nr is None for item in judged.assessed):
+        judged = judge_gifts(ws, notify)  # the write gave those rows their Nr: their findings can be notified now
+    if not send:
+        return _result(
+            judged, notify, preview=False, cells=cells, waiting=waiting, mails=preview_mails(ws, judged.plan)
+        )
+    mails = apply_plan(ws, Plan(mails=judged.plan.mails))
+    sent_mails = [m for m in judged.plan.outgoing() if m.key in mails.delivered]
+    return _result(
+        judged, notify, preview=False, cells=cells, waiting=waiting, mails=sent_mails, sent=mails.sent,
+        failed=mails.failed,
+    )  # fmt: skip
+
+
+def _result(
+    judged: GiftJudgement,
+    notify: bool,
+    *,
+    preview: bool,
+    cells: int,
+    mails: Sequence[OutgoingMail],
+    waiting: str = "",
+    sent: int = 0,
+    failed: tuple[str, ...] = (),
+) -> GiftCheckResult:
+    summary = summarise([(item.row.nr or 0, item.judgement) for item in judged.assessed if item.judgement is not None])
+    findings = judged.findings
     return GiftCheckResult(
         workbook=GIFTS.filename,
         judged=summary.judged,
@@ -461,13 +336,13 @@ def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCh
         for_review=tuple(f for f in findings if f.weight == FOR_REVIEW),
         cells_written=cells,
         waiting=waiting,
-        notes=tuple(notes),
+        notes=judged.notes,
         notify=notify,
-        dry_run=dry_run,
+        dry_run=preview,
         new_findings=sum(1 for f in findings if f.new),
-        mails=notified.mails,
-        sent=notified.sent,
-        failed=notified.failed,
+        mails=tuple(_preview(m) for m in mails),
+        sent=sent,
+        failed=failed,
     )
 
 
@@ -483,7 +358,7 @@ def check_gifts_step(ws: Workspace) -> StepResult:
         remember_inputs(ws, STEP_NAME, inputs_key(ws, inputs, dated=False))
     summary = (
         f"{result.judged} rij(en) beoordeeld, {len(result.against_code)} tegen de code, "
-        f"{len(result.unjudgeable)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
+        f"{len(result.for_review)} ter beoordeling, {len(result.unjudgeable)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
     )
     details = [*result.notes, *result.failed]
     if result.waiting:

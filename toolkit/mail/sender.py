@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from toolkit.audit import AuditTrail
 from toolkit.errors import MailError
@@ -68,6 +69,7 @@ class Mailer:
     actor: str
     max_per_minute: int = 0
     max_consecutive_failures: int = 5
+    group_size: int = 100  # new messages marked *sending* per durable commit
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     _last_send: float | None = field(default=None, init=False, repr=False)
@@ -81,56 +83,117 @@ class Mailer:
     ) -> SendReport:
         """Send each message once; at most `limit` new sends this run; stop after N consecutive failures.
 
-        `progress(1)` is called after each message (sent, skipped, recovered or failed).
+        `progress(1)` is called after each message (sent, skipped, recovered or failed). The ledger is read in one
+        query, and new messages are marked *sending* a group at a time (one durable commit per group, before any
+        of them goes out); each is recorded *sent* at the end of its group. A kill in between leaves them
+        *sending*, which the next run resolves through Sent Items, as for a single message.
         """
         report = SendReport(total=len(mails))
+        entries = self.state.ledger_entries(list(dict.fromkeys(m.key for m in mails)))
+        handled: set[str] = set()
         failures = 0
-        for index, mail in enumerate(mails):
-            if limit is not None and len(report.sent) >= limit and not self.already_sent(mail.key):
-                report.not_attempted = len(unsent(self, mails[index:]))
-                report.limit_reached = True
-                break
-            failures = failures + 1 if self._send_counted(mail, report) == "failed" else 0
-            if progress:
-                progress(1)
-            if self.max_consecutive_failures and failures >= self.max_consecutive_failures:
-                report.not_attempted = len(mails) - index - 1
-                report.stopped_early = (
-                    f"gestopt na {failures} mislukte berichten op rij; laatste fout: {report.failed[-1][1]}"
-                )
-                break
+        for start in range(0, len(mails), self.group_size):
+            group = mails[start : start + self.group_size]
+            premarked = self._premark(group, entries, handled, limit, report)
+            done: list[str] = []
+            try:
+                for offset, mail in enumerate(group):
+                    index = start + offset
+                    if limit is not None and len(report.sent) >= limit and not self._was_sent(mail, entries, handled):
+                        report.not_attempted = len(unsent(self, mails[index:]))
+                        report.limit_reached = True
+                        return report
+                    outcome = self._send_counted(mail, report, entries.get(mail.key), mail.key in premarked, handled)
+                    premarked.discard(mail.key)
+                    if outcome in ("sent", "recovered"):
+                        done.append(mail.key)
+                    failures = failures + 1 if outcome == "failed" else 0
+                    if progress:
+                        progress(1)
+                    if self.max_consecutive_failures and failures >= self.max_consecutive_failures:
+                        report.not_attempted = len(mails) - index - 1
+                        report.stopped_early = (
+                            f"gestopt na {failures} mislukte berichten op rij; laatste fout: {report.failed[-1][1]}"
+                        )
+                        return report
+            finally:
+                self.state.mark_sent_many(done)
+                self.state.unmark_sending(sorted(premarked))  # marked, never handed to the backend
         return report
 
-    def _send_counted(self, mail: OutgoingMail, report: SendReport) -> str:
+    def _was_sent(self, mail: OutgoingMail, entries: dict[str, Any], handled: set[str]) -> bool:
+        entry = entries.get(mail.key)
+        return mail.key in handled or (entry is not None and entry["status"] == "sent")
+
+    def _premark(
+        self,
+        group: Sequence[OutgoingMail],
+        entries: dict[str, Any],
+        handled: set[str],
+        limit: int | None,
+        report: SendReport,
+    ) -> set[str]:
+        """Mark this group's new messages *sending* in one durable commit (no more than the limit allows)."""
+        room = None if limit is None else max(0, limit - len(report.sent))
+        fresh: dict[str, OutgoingMail] = {}
+        for mail in group:
+            if mail.key not in entries and mail.key not in handled and mail.key not in fresh:
+                fresh[mail.key] = mail
+        chosen = list(fresh.values())[:room] if room is not None else list(fresh.values())
+        domain = domain_of(self.sender)
+        self.state.mark_sending_many([(m.key, m.message_id(domain), m.purpose, m.items) for m in chosen])
+        return {m.key for m in chosen}
+
+    def _send_counted(
+        self, mail: OutgoingMail, report: SendReport, entry: Any, premarked: bool, handled: set[str]
+    ) -> str:
         try:
-            outcome = self.send_one(mail)
+            outcome = "already" if mail.key in handled else self._send(mail, entry, premarked, batched=True)
         except MailError as exc:
             report.failed.append((mail.key, exc.message))
             return "failed"
         except OSError as exc:  # the folder backend's disk: full, read-only, gone
             report.failed.append((mail.key, f"schrijven mislukt: {exc.strerror or exc}"))
             return "failed"
+        handled.add(mail.key)
         {"sent": report.sent, "already": report.already_sent, "recovered": report.recovered}[outcome].append(mail.key)
         return outcome
 
     def send_one(self, mail: OutgoingMail) -> str:
         """'sent', 'already' (ledger says sent) or 'recovered' (found in Sent Items after a crash)."""
-        entry = self.state.ledger_entry(mail.key)
+        return self._send(mail, self.state.ledger_entry(mail.key), premarked=False, batched=False)
+
+    def _send(self, mail: OutgoingMail, entry: Any, premarked: bool, *, batched: bool) -> str:
         if entry is not None and entry["status"] == "sent":
             return "already"
         message_id = mail.message_id(domain_of(self.sender))
         if entry is not None and self.backend.was_sent(message_id):
             self._audit(mail, message_id, "mail.recovered")
-            self.state.mark_sent(mail.key)
+            if not batched:
+                self.state.mark_sent(mail.key)
             return "recovered"
-        if entry is None:
-            self.state.mark_sending(mail.key, message_id, mail.purpose)
+        if entry is None and not premarked:
+            self.state.mark_sending(mail.key, message_id, mail.purpose, mail.items)
         raw = build_message(mail, self.sender, self.sender_name).as_bytes()
         self._pace()
         self.backend.send(raw, message_id, list(mail.to))
         self._audit(mail, message_id, "mail.sent")
-        self.state.mark_sent(mail.key)
+        if not batched:
+            self.state.mark_sent(mail.key)
         return "sent"
+
+    def settle(self, items: Iterable[str]) -> None:
+        """Digests whose run died mid-send and that cover any of these items: completed if they went out.
+
+        A digest's key follows from its items, so this run's digest may have another key than the interrupted one;
+        settling first keeps items that one delivered from going out a second time.
+        """
+        for entry in self.state.interrupted_covering(list(items)):
+            if self.backend.was_sent(entry["message_id"]):
+                self.audit.record(
+                    "mail.recovered", actor=self.actor, target=entry["message_id"], purpose=entry["purpose"]
+                )
+                self.state.mark_sent(entry["key"])
 
     def _pace(self) -> None:
         """Wait so that backend sends start at least 60/max_per_minute seconds apart."""
@@ -147,5 +210,12 @@ class Mailer:
 
 
 def unsent(mailer: Mailer, mails: Iterable[OutgoingMail]) -> list[OutgoingMail]:
-    """The messages the ledger has not recorded as sent (for previews and counts)."""
-    return [m for m in mails if not mailer.already_sent(m.key)]
+    """The messages the ledger has not recorded as sent, nor every item of (one query for the whole batch)."""
+    return undelivered(mailer.state, mails)
+
+
+def undelivered(state: StateStore, mails: Iterable[OutgoingMail]) -> list[OutgoingMail]:
+    """The messages whose key the ledger hasn't sent and some item of which no sent message covered."""
+    mails = list(mails)
+    done = state.delivered_among({key for m in mails for key in (m.key, *m.items)})
+    return [m for m in mails if m.key not in done and not all(item in done for item in m.items)]

@@ -16,15 +16,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError
 from toolkit.onboarding.rules import Employee, behind, due_for_welcome, has_left
+from toolkit.plan import CellChange
 from toolkit.registers.schema import STAFF
 
 if TYPE_CHECKING:
     from toolkit.mail.message import Attachment, OutgoingMail
-    from toolkit.mail.sender import Mailer
     from toolkit.registers.reader import Row, Table
     from toolkit.workspace import Workspace
 
@@ -178,6 +178,7 @@ def plan_welcome(ws: Workspace, table: Table | None = None) -> WelcomePlan:
     config = ws.config.onboarding
     since = config.joined_since
     counts = Counter(employee_from_row(row).number for row in table.rows)
+    welcomed = ws.state.delivered_among([f"welkom:{employee_from_row(row).number}" for row in table.rows])
     due: list[Newcomer] = []
     problems = _findings(table, WELCOME_COLUMNS)
     for row in table.rows:
@@ -187,7 +188,7 @@ def plan_welcome(ws: Workspace, table: Table | None = None) -> WelcomePlan:
             if problem:
                 problems.append(problem)
             else:
-                due.append(_newcomer(ws, row, employee))
+                due.append(_newcomer(row, employee, welcomed))
         elif due_for_welcome(replace(employee, email="adres@ontbreekt.invalid"), ws.today, config.days_ahead, since):
             problems.append(
                 f"{table.path.name}, blad {table.sheet}, rij {row.excel_row}: {employee.name or 'naam onbekend'} "
@@ -210,9 +211,8 @@ def _number_problem(table: Table, row: Row, employee: Employee, counts: Counter[
     return ""
 
 
-def _newcomer(ws: Workspace, row: Row, employee: Employee) -> Newcomer:
+def _newcomer(row: Row, employee: Employee, welcomed: set[str]) -> Newcomer:
     assert employee.start is not None and employee.email  # due_for_welcome checked both
-    entry = ws.state.ledger_entry(f"welkom:{employee.number}")
     return Newcomer(
         nr=row.nr,
         excel_row=row.excel_row,
@@ -222,7 +222,7 @@ def _newcomer(ws: Workspace, row: Row, employee: Employee) -> Newcomer:
         start=employee.start,
         department=str(row.get("Afdeling") or ""),
         job_title=str(row.get("Functie") or ""),
-        already_sent=entry is not None and entry["status"] == "sent",
+        already_sent=f"welkom:{employee.number}" in welcomed,
     )
 
 
@@ -319,6 +319,7 @@ def digest_mail(ws: Workspace, people: list[Newcomer]) -> OutgoingMail:
         text=rendered.text,
         html=rendered.html,
         audit_ref=f"{len(people)} nieuwe medewerker(s)",
+        covers=tuple(_in_digest_key(p) for p in people),  # each person is in one digest only (the ledger's items)
     )
 
 
@@ -332,52 +333,51 @@ def summary(mail: OutgoingMail) -> MailSummary:
 def send_welcome(
     ws: Workspace, plan: WelcomePlan, send: bool, progress: Callable[[int], None] | None = None
 ) -> WelcomeResult:
-    """Preview (send=False) or send: welcomes, 'Code verzonden op', then the digest for the manager M&O."""
+    """Preview (send=False) or apply: welcomes, 'Code verzonden op' for each welcome that went, then the digest."""
+    from toolkit.plan import Plan, apply_plan
+
     attachments = welcome_attachments(ws)
     welcomes = [welcome_mail(ws, person, attachments) for person in plan.due]
-    candidates = [p for p in plan.due if not ws.state.was_notified(_in_digest_key(p))]
+    in_digests = ws.state.delivered_among([_in_digest_key(p) for p in plan.due])
+    candidates = [p for p in plan.due if _in_digest_key(p) not in in_digests]
     digest = digest_mail(ws, candidates) if candidates else None  # rendered now: a template error stops it all
     if not send:
         first = next((summary(m) for m, p in zip(welcomes, plan.due, strict=True) if not p.already_sent), None)
         return WelcomeResult(
             plan, False, len(plan.to_send), first, digest and summary(digest), tuple(p.name for p in candidates)
         )
-    mailer = ws.mailer()
-    report = mailer.send_all(welcomes, progress=progress)
-    welcomed = [p for p in plan.due if mailer.already_sent(p.key)]
-    outcome = _record_sent(ws, plan, welcomed)
-    in_digest = [p for p in candidates if p in welcomed]
-    digest_summary, digest_failed = _send_digest(ws, mailer, in_digest)
-    names = {p.key: p.name for p in plan.due}
-    failed = tuple(f"{names.get(key, key)}: {why}" for key, why in report.failed) + digest_failed
-    ws.audit.record(
-        "onboarding.welcome", actor=ws.actor, target=STAFF.filename, sent=len(report.sent), digest=len(in_digest)
+    waiting = _waiting_sent_dates(ws)
+    cells = tuple(
+        CellChange(STAFF.key, SENT_COLUMN, ws.today, nr=p.nr, excel_row=p.excel_row, after=p.key)
+        for p in plan.due
+        if p.nr is None or p.nr not in waiting
     )
+    applied = apply_plan(
+        ws, Plan(cells, tuple(welcomes), fingerprints={STAFF.key: plan.fingerprint}), progress=progress
+    )
+    welcomed = [p for p in plan.due if p.key in applied.delivered]
+    in_digest = [p for p in candidates if p in welcomed]
+    digest_summary, digest_failed = _send_digest(ws, in_digest)
+    names = {p.key: p.name for p in plan.due}
+    report = applied.send
+    failed = tuple(f"{names.get(key, key)}: {why}" for key, why in (report.failed if report else [])) + digest_failed
+    sent_now = report.sent if report else []
+    ws.audit.record(
+        "onboarding.welcome", actor=ws.actor, target=STAFF.filename, sent=len(sent_now), digest=len(in_digest)
+    )
+    outcome = applied.save_of(STAFF.filename)
     return WelcomeResult(
         plan,
         True,
-        len(report.sent),
-        next((summary(m) for m in welcomes if m.key in report.sent), None),
+        len(sent_now),
+        next((summary(m) for m in welcomes if m.key in sent_now), None),
         digest_summary,
         tuple(p.name for p in in_digest),
-        recorded=outcome.cells_changed,
-        waiting=outcome.waiting,
+        recorded=outcome.cells_changed if outcome else 0,
+        waiting=outcome.waiting if outcome else "",
         failed=failed,
-        stopped_early=report.stopped_early,
+        stopped_early=report.stopped_early if report else "",
     )
-
-
-def _record_sent(ws: Workspace, plan: WelcomePlan, welcomed: list[Newcomer]) -> Any:
-    from toolkit.registers.pending import save
-    from toolkit.registers.writer import CellUpdate
-
-    waiting = _waiting_sent_dates(ws)
-    updates = [
-        CellUpdate(SENT_COLUMN, ws.today, nr=p.nr, excel_row=p.excel_row)
-        for p in welcomed
-        if p.nr is None or p.nr not in waiting
-    ]
-    return save(ws, STAFF, updates, plan.fingerprint)
 
 
 def _waiting_sent_dates(ws: Workspace) -> set[int]:
@@ -390,15 +390,15 @@ def _waiting_sent_dates(ws: Workspace) -> set[int]:
     }
 
 
-def _send_digest(ws: Workspace, mailer: Mailer, people: list[Newcomer]) -> tuple[MailSummary | None, tuple[str, ...]]:
+def _send_digest(ws: Workspace, people: list[Newcomer]) -> tuple[MailSummary | None, tuple[str, ...]]:
+    from toolkit.plan import Plan, apply_plan
+
     if not people:
         return None, ()
     mail = digest_mail(ws, people)
-    report = mailer.send_all([mail])
-    if report.failed:
-        return None, tuple(f"overzicht voor de manager M&O: {why}" for _, why in report.failed)
-    for person in people:
-        ws.state.mark_notified(_in_digest_key(person))
+    applied = apply_plan(ws, Plan(mails=(mail,)))
+    if not applied.mail_ok:
+        return None, tuple(f"overzicht voor de manager M&O: {why}" for why in applied.failed)
     return summary(mail), ()
 
 
@@ -443,8 +443,7 @@ def agenda_reminder(ws: Workspace, send: bool) -> AgendaResult:
     from toolkit.mail.message import OutgoingMail
 
     year, month = ws.today.year, ws.config.onboarding.agenda_month
-    entry = ws.state.ledger_entry(agenda_key(year))
-    already = entry is not None and entry["status"] == "sent"
+    already = agenda_key(year) in ws.state.delivered_among([agenda_key(year)])
     due = ws.today.month == month and not already
     if not due:
         return AgendaResult(year, month, False, already, False, None)
@@ -457,5 +456,11 @@ def agenda_reminder(ws: Workspace, send: bool) -> AgendaResult:
     )
     if not send:
         return AgendaResult(year, month, True, False, False, summary(mail))
-    ws.mailer().send_one(mail)
+    from toolkit.plan import Plan, apply_plan
+
+    applied = apply_plan(ws, Plan(mails=(mail,)))
+    if not applied.mail_ok:
+        from toolkit.errors import MailError
+
+        raise MailError(f"herinnering 'integriteit op de agenda' {year} niet verstuurd: {'; '.join(applied.failed)}")
     return AgendaResult(year, month, True, False, True, summary(mail))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -82,19 +82,26 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_register(path: Path, register: Register, sheet: str | None = None) -> Table:
-    """All rows of the register's sheet, parsed by column kind, with findings for what can't be read."""
+def read_register(
+    path: Path, register: Register, sheet: str | None = None, *, only: Collection[str] | None = None
+) -> Table:
+    """All rows of the register's sheet, parsed by column kind, with findings for what can't be read.
+
+    `only`: parse just these columns (and `Nr`); the others read as empty and give no findings. For a caller that
+    needs one column of a large register (the supplier names a conflict check looks up).
+    """
     with paused_gc():
-        return _read(path, register, sheet or register.sheet)
+        return _read(path, register, sheet or register.sheet, only)
 
 
-def _read(path: Path, register: Register, sheet_name: str) -> Table:
+def _read(path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None) -> Table:
     rows_iter, top, left = _open_sheet(path, sheet_name)
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
     known = set(positions.values())
-    slots = [(column, positions.get(column.header)) for column in register.columns]
+    columns = register.columns if only is None else tuple(c for c in register.columns if c.header in {*only, "Nr"})
+    slots = [(column, positions.get(column.header)) for column in columns]
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
     findings = [

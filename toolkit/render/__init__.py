@@ -118,8 +118,9 @@ def _(result: Verdict) -> list[str]:
 
 @renders("toolkit.mail.sender.SendReport")
 def _(result: SendReport) -> list[str]:
+    mark = BAD if not result.ok else (OK if result.sent or result.recovered else "-")  # ✓ only for what went out
     lines = [
-        f"{OK if result.ok else BAD} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
+        f"{mark} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
         + (
             f", {len(result.recovered)} na een onderbreking teruggevonden in Verzonden items"
             if result.recovered
@@ -137,6 +138,34 @@ def _(result: SendReport) -> list[str]:
         lines.append(f"Niet geprobeerd: {result.not_attempted} bericht(en).")
     if result.resume_hint and not result.limit_reached:
         lines.append(f"Hervatten: {result.resume_hint}.")
+    return lines
+
+
+def mail_preview_lines(mails: Any, heading: str, send_hint: str = "") -> list[str]:
+    """The one preview format for mail: a heading, the first message in full, the others by recipient and subject.
+
+    `mails` are any objects with `to`, `subject` and `text` (OutgoingMail and the areas' summaries alike).
+    """
+    mails = list(mails)
+    lines = [heading]
+    if mails:
+        first, rest = mails[0], mails[1:]
+        lines += ["", f"--- eerste bericht, aan {', '.join(first.to)} ---", f"Onderwerp: {first.subject}", ""]
+        lines += first.text.rstrip().splitlines()
+        lines.append("---")
+        lines += [f"  ook aan {', '.join(m.to)}: {m.subject}" for m in rest]
+    if send_hint:
+        lines.append(f"Er is niets verstuurd. Versturen: {send_hint}")
+    return lines
+
+
+def send_lines(sent: int, failed: Any, what: str = "bericht(en)") -> list[str]:
+    """After a real send: a ✓ only for what went out, a ✗ per failure."""
+    lines = [f"{OK} {sent} {what} verstuurd."] if sent else []
+    failed = list(failed)
+    if failed:
+        lines.append(f"{BAD} {len(failed)} {what} niet verstuurd:")
+        lines += [f"    - {why}" for why in failed]
     return lines
 
 

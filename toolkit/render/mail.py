@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from toolkit.render import BAD, OK, WAIT, renders, text
+from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
 
 if TYPE_CHECKING:
     from toolkit.suppliers.replies import InboxSummary, WaitingList
@@ -26,14 +26,14 @@ def _(result: MailingResult) -> list[str]:
     lines += [f"  - {finding}" for finding in plan.findings]
     if not result.sent:
         if plan.messages:
-            first = plan.messages[0]
-            lines += ["", "Eerste bericht:", f"  Aan: {', '.join(first.to)}", f"  Onderwerp: {first.subject}", ""]
-            lines += ["  " + line for line in first.text.splitlines()]
-            lines += [
-                "",
-                f"Alle berichten staan als .eml in {result.preview_dir}",
-                "Er is niets verstuurd. Versturen: integrity suppliers mail --send",
-            ]
+            outgoing = plan.plan.outgoing()
+            heading = f"Voorbeeld: {len(outgoing)} bericht(en) klaar om te versturen."
+            lines += ["", *mail_preview_lines(outgoing, heading)]
+            if result.preview_dir:
+                lines.append(f"Alle berichten staan als .eml in {result.preview_dir}")
+            else:
+                lines.append("Alle berichten als .eml-bestand: integrity suppliers mail --eml MAP")
+            lines.append("Er is niets verstuurd. Versturen: integrity suppliers mail --send")
         return lines
     lines += _send_lines(result.report)
     lines += [f"  {WAIT} {reason}" for reason in result.waiting]
@@ -43,12 +43,14 @@ def _(result: MailingResult) -> list[str]:
 @renders("toolkit.suppliers.service.FollowUpResult")
 def _(result: FollowUpResult) -> list[str]:
     lines = [f"{len(result.reminders)} herinnering(en) en {len(result.escalations)} escalatie(s) staan klaar."]
-    for mail in result.reminders + result.escalations:
-        lines.append(f"  - {mail.subject} -> {', '.join(mail.to)}")
     if not result.sent:
-        if result.reminders or result.escalations:
-            lines.append("Er is niets verstuurd. Versturen: integrity suppliers remind --send")
+        outgoing = result.outgoing
+        if outgoing:
+            heading = f"Voorbeeld: {len(outgoing)} bericht(en) (escalaties per contracteigenaar in één bericht)."
+            lines += ["", *mail_preview_lines(outgoing, heading, "integrity suppliers remind --send")]
         return lines
+    for mail in result.outgoing:
+        lines.append(f"  - {mail.subject} -> {', '.join(mail.to)}")
     return lines + _send_lines(result.report) + [f"  {WAIT} {reason}" for reason in result.waiting]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.render import BAD, OK, WAIT, renders, text
-from toolkit.render.registers import _mail_preview_lines
+from toolkit.render import mail_preview_lines
 
 if TYPE_CHECKING:
     from toolkit.raffle.announce import RaffleAnnounceResult
@@ -54,7 +54,7 @@ def _(result: RaffleNotifyResult) -> list[str]:
     if not result.send:
         heading = f"Voorbeeld: {len(result.mails)} bericht(en) aan winnaars, niets verstuurd."
         send = f"Versturen: integrity raffle notify --year {result.year} --send"
-        return [*_mail_preview_lines(result.mails, heading), *lines, send]
+        return [*mail_preview_lines(result.mails, heading), *lines, send]
     if result.sent:
         lines.insert(0, f"{OK} {result.sent} bericht(en) aan winnaars verstuurd.")
     if result.already_sent:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from toolkit.render import BAD, OK, WAIT, renders, text
+from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, send_lines, text
 
 if TYPE_CHECKING:
     from toolkit.gifts.service import GiftCheckResult
@@ -65,7 +65,12 @@ def _(result: SideJobReviewResult) -> list[str]:
         [f"    rij {u.line.excel_row} ({u.line.employee}): {'; '.join(u.problems)}" for u in result.unjudged],
     )
     lines += [f"  Let op: {note}" for note in result.notes]
-    if result.write.written:
+    if result.preview and result.planned_cells:
+        lines.append(
+            f"{WAIT} Register niet geschreven: {result.planned_cells} cel(len) zouden veranderen. "
+            "Schrijven: integrity sidejobs review --write"
+        )
+    elif result.write.written:
         lines.append(f"Register bijgewerkt: {result.write.cells_changed} cel(len) in {result.write.register}.")
     elif result.write.waiting:
         lines.append(f"{WAIT} Register niet bijgewerkt, de wijziging wacht: {result.write.waiting}")
@@ -77,25 +82,14 @@ def _(result: SideJobReviewResult) -> list[str]:
 @renders("toolkit.sidejobs.notify.MailOutcome")
 def _(result: MailOutcome) -> list[str]:
     if result.preview:
-        lines = [
-            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, {len(result.already_sent)} al eerder verstuurd."
-        ]
-        if result.prepared:
-            first = result.prepared[0]
-            lines += [
-                "",
-                "Eerste bericht:",
-                f"Aan: {', '.join(first.to)}",
-                f"Onderwerp: {first.subject}",
-                "",
-                first.text.rstrip(),
-            ]
-            lines += ["", "Alle berichten ziet u met --json."]
-        return lines
-    lines = [
-        f"Mail: {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd, {len(result.failed)} mislukt."
-    ]
-    lines += [f"  {BAD} {key}: {why}" for key, why in result.failed]
+        heading = (
+            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, "
+            f"{len(result.already_sent)} al eerder verstuurd."
+        )
+        lines = mail_preview_lines(result.prepared, heading)
+        return lines + (["Alle berichten ziet u met --json."] if result.prepared else [])
+    lines = [f"Mail: {len(result.already_sent)} al eerder verstuurd."] if result.already_sent else []
+    lines += send_lines(len(result.sent), [f"{key}: {why}" for key, why in result.failed])
     if result.stopped_early:
         lines.append(f"  {WAIT} {result.stopped_early}")
     return lines
@@ -120,37 +114,21 @@ def _gift_line(finding: Any) -> str:
     return f"    {where} (rij {finding.excel_row}) {what}\n        {finding.verdict}"
 
 
-def _mail_preview_lines(mails: Any, heading: str) -> list[str]:
-    if not mails:
-        return []
-    first, rest = mails[0], mails[1:]
-    lines = ["", heading, f"--- eerste bericht, aan {', '.join(first.to)} ---", f"Onderwerp: {first.subject}", ""]
-    lines += first.text.rstrip().splitlines()
-    lines.append("---")
-    lines += [f"  ook aan {', '.join(m.to)}: {m.subject}" for m in rest]
-    return lines
-
-
 def _gift_notify_lines(result: Any) -> list[str]:
     if not result.notify:
         if result.new_findings:
-            return ["", f"{result.new_findings} nieuwe bevinding(en), nog niet gemeld: integrity gifts check --notify"]
+            return [
+                "",
+                f"{result.new_findings} nieuwe bevinding(en), nog niet gemeld: integrity gifts check --notify --send",
+            ]
         return []
-    if result.dry_run:
-        heading = f"Proefdraai: niets geschreven, niets verstuurd. Zou {len(result.mails)} bericht(en) versturen."
-        return [
-            *_mail_preview_lines(result.mails, heading),
-            "Echt uitvoeren (zonder --dry-run): integrity gifts check --notify",
-        ]
+    if result.dry_run or (not result.sent and not result.failed and result.mails):
+        heading = f"Voorbeeld: {len(result.mails)} bericht(en) klaar om te versturen."
+        return ["", *mail_preview_lines(result.mails, heading, "integrity gifts check --notify --send")]
     lines = [""]
-    if not result.mails:
+    if not result.mails and not result.failed:
         lines.append("Geen nieuwe bevindingen: niets te melden.")
-    else:
-        lines.append(
-            f"{OK} {result.sent} bericht(en) verstuurd ({len(result.mails)} afgeleverd of al eerder verstuurd)."
-        )
-    lines += [f"{BAD} niet verstuurd: {why}" for why in result.failed]
-    return lines
+    return lines + send_lines(result.sent, result.failed)
 
 
 @renders("toolkit.gifts.service.GiftCheckResult")
@@ -176,9 +154,13 @@ def _(result: GiftCheckResult) -> list[str]:
         lines.append(
             f"{WAIT} {result.workbook} is nu niet te schrijven ({result.waiting}); de beoordeling volgt later."
         )
+    elif result.cells_written and result.dry_run:
+        lines.append(
+            f"{WAIT} Beoordeling zou veranderen in {result.cells_written} cel(len) van {result.workbook}; niets "
+            "geschreven. Schrijven: integrity gifts check --write"
+        )
     elif result.cells_written:
-        verb = "zou" if result.dry_run else "is"
-        lines.append(f"{OK} Beoordeling {verb} bijgewerkt: {result.cells_written} cel(len) in {result.workbook}.")
+        lines.append(f"{OK} Beoordeling is bijgewerkt: {result.cells_written} cel(len) in {result.workbook}.")
     else:
         lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
     return lines + _gift_notify_lines(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from toolkit.render import BAD, OK, WAIT, renders, text
+from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
 
 if TYPE_CHECKING:
     from toolkit.monthly import MonthlyResult
@@ -29,7 +29,12 @@ def _(result: WelcomeResult) -> list[str]:
         return lines + _welcome_preview(result, window)
     if not plan.due and not result.digest:
         return [*lines, f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
-    lines.append(f"{OK} {result.welcomes} welkomstbericht(en) verstuurd ({window}).")
+    if result.welcomes:  # a ✓ only for what went out
+        lines.append(f"{OK} {result.welcomes} welkomstbericht(en) verstuurd ({window}).")
+    elif result.failed or result.stopped_early:
+        lines.append(f"{BAD} Geen welkomstbericht verstuurd ({window}).")
+    else:
+        lines.append(f"Geen nieuw welkomstbericht nodig ({window}); al eerder verstuurd.")
     if result.recorded:
         lines.append(f"{OK} 'Code verzonden op' ingevuld bij {result.recorded} medewerker(s).")
     if result.waiting:
@@ -50,10 +55,15 @@ def _welcome_preview(result: WelcomeResult, window: str) -> list[str]:
         return [f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
     lines = [f"Voorbeeld: {len(plan.to_send)} nieuwe medewerker(s) krijgen de integriteitscode ({window}):"]
     lines += [f"  - {p.name} ({p.number}), in dienst per {p.start:%d-%m-%Y}, {p.email}" for p in plan.to_send]
-    if result.first_welcome:
-        lines += ["", "Eerste bericht:", *_mail_lines(result.first_welcome)]
+    mails = [m for m in (result.first_welcome, result.digest) if m is not None]
+    heading = (
+        f"Voorbeeld: het eerste welkomstbericht{' en het overzicht voor de manager M&O' if result.digest else ''}."
+    )
+    lines += ["", *mail_preview_lines(mails, heading)]
     if result.digest:
-        lines += ["", "Overzicht voor de manager Mens & Organisatie:", *_mail_lines(result.digest)]
+        lines.append(f"Overzicht voor de manager Mens & Organisatie: {len(result.digest_people)} naam/namen.")
+    if result.first_welcome and result.first_welcome.attachments:
+        lines.append(f"Bijlagen: {', '.join(result.first_welcome.attachments)}")
     return [*lines, "", "Er is niets verstuurd."]
 
 

@@ -17,7 +17,6 @@ from toolkit.registers.reader import read_register
 from toolkit.registers.schema import SIDEJOBS, STAFF
 
 if TYPE_CHECKING:
-    from toolkit.mail.sender import SendReport
     from toolkit.sidejobs.rules import SideJobPolicy
     from toolkit.sidejobs.service import Judged, ReconfirmationDue, SideJobReviewResult
     from toolkit.workspace import Workspace
@@ -98,9 +97,10 @@ def send_reminders(
     for due in reconfirmations:
         address, why = addresses.get(name_key(due.line.employee), (None, UNKNOWN))
         due = replace(due, address=address, reminder=why)
-        if due.line.nr is None:
+        if due.line.nr is None and not preview:
             due = replace(due, reminder="nog geen Nr in het register; volgt bij de volgende run")
-        mail = reminder_mail(ws, due, judged) if address and due.line.nr is not None else None
+        # a preview shows the reminder of a row without Nr too: --send numbers the row before it sends
+        mail = reminder_mail(ws, due, judged) if address and (due.line.nr is not None or preview) else None
         planned.append((due, mail))
     mails = [mail for _, mail in planned if mail is not None]
     outcome = deliver(ws, mails, preview)
@@ -148,7 +148,7 @@ def reminder_mail(ws: Workspace, due: ReconfirmationDue, judged: list[Judged]) -
     }
     rendered = ws.templates.render(REMINDER, context, org.language)
     return OutgoingMail(
-        key=f"nevenfunctie-herbevestiging:{due.line.nr}:{due.due_on.isoformat()}",
+        key=f"nevenfunctie-herbevestiging:{due.line.nr or f'rij{due.line.excel_row}'}:{due.due_on.isoformat()}",
         purpose=REMINDER,
         to=(due.address,),
         subject=rendered.subject,
@@ -184,27 +184,32 @@ def send_digest(ws: Workspace, result: SideJobReviewResult, reminders: MailOutco
 
 
 def deliver(ws: Workspace, mails: list[OutgoingMail], preview: bool) -> MailOutcome:
-    """Send the mails (exactly once each), or with `preview` only list those the ledger hasn't sent yet."""
+    """Send the mails through the plan's apply step (exactly once, one per recipient), or with `preview` only list
+    those the ledger hasn't sent yet. Keys in the outcome are the mails' own keys, also when a digest carried them."""
+    from toolkit.mail.sender import undelivered
+    from toolkit.plan import Plan, apply_plan
+
+    unsent = undelivered(ws.state, mails)
+    already = tuple(m.key for m in mails if m not in unsent)
     if preview:
-        unsent = [m for m in mails if not _sent_before(ws, m.key)]
-        already = tuple(m.key for m in mails if m not in unsent)
         return MailOutcome(True, tuple(_prepared(m) for m in unsent), already_sent=already)
     if not mails:
         return MailOutcome(False)
-    report: SendReport = ws.mailer().send_all(mails)
+    applied = apply_plan(ws, Plan(mails=tuple(mails)))
+    report = applied.send
+    failed_items = {
+        item: why for mail in applied.outgoing for key, why in (report.failed if report else []) if key == mail.key
+        for item in mail.items
+    }  # fmt: skip
+    sent_now = [m for m in unsent if m.key in applied.delivered]
     return MailOutcome(
         preview=False,
-        prepared=tuple(_prepared(m) for m in mails if m.key in report.sent),
-        sent=tuple(report.sent + report.recovered),
-        already_sent=tuple(report.already_sent),
-        failed=tuple(report.failed),
-        stopped_early=report.stopped_early,
+        prepared=tuple(_prepared(m) for m in sent_now),
+        sent=tuple(m.key for m in sent_now),
+        already_sent=already,
+        failed=tuple((m.key, failed_items[m.key]) for m in unsent if m.key in failed_items),
+        stopped_early=report.stopped_early if report else "",
     )
-
-
-def _sent_before(ws: Workspace, key: str) -> bool:
-    entry = ws.state.ledger_entry(key)
-    return entry is not None and entry["status"] == "sent"
 
 
 def _prepared(mail: OutgoingMail) -> PreparedMail:

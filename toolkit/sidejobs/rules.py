@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from toolkit.names import same_organisation
+from toolkit.names import index_of
 from toolkit.reports.deadlines import add_months
 
 OPEN_STATUSES = ("gemeld", "toestemming gevraagd")
@@ -219,7 +219,8 @@ def _filing_findings(job: SideJob) -> list[SideJobFinding]:
 
 
 def _supplier_match(job: SideJob, policy: SideJobPolicy) -> str | None:
-    return next((name for name in policy.suppliers if same_organisation(job.organisation, name)), None)
+    """The first supplier that is the same organisation (same_organisation), found through an index."""
+    return index_of(policy.suppliers).match(job.organisation)
 
 
 def _conflict_finding(job: SideJob, policy: SideJobPolicy) -> list[SideJobFinding]:

@@ -10,7 +10,10 @@ Decisions:
   built on a guess. Its `Beoordeling` names the cells to correct; `Herbevestigen voor` is left as it is.
 - Conflicts are checked against every supplier name in leveranciers.xlsx, active or not: a former supplier can
   return, and a false alarm costs HR one look. An unreadable supplier register is a note, and the review goes on.
-- With `notify`, rows without an `Nr` first get one (a write), because a reminder's once-per-period key needs it.
+- With `notify` and `send`, rows without an `Nr` first get one (a write), because a reminder's once-per-period key
+  needs it.
+- Judge, then apply: the judgement is a Plan (cell changes, mails); only `write` (the toolkit's columns) and `send`
+  (mail, and the columns that record it) apply it. Without them nothing is written or sent: `--as-of` looks ahead.
 """
 
 from __future__ import annotations
@@ -19,16 +22,16 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ToolkitError, WorkbookRefused
+from toolkit.errors import ToolkitError
 from toolkit.governance import read_board
-from toolkit.names import same_organisation
-from toolkit.registers.pending import SaveOutcome, save
+from toolkit.names import index_of
+from toolkit.registers.pending import SaveOutcome
 from toolkit.registers.reader import Row, Table, read_register
 from toolkit.registers.schema import SIDEJOBS, SUPPLIERS
 from toolkit.sidejobs.rules import SideJob, SideJobPolicy, SideJobReview, review_side_job
 
 if TYPE_CHECKING:
-    from toolkit.registers.writer import CellUpdate
+    from toolkit.plan import CellChange
     from toolkit.sidejobs.notify import MailOutcome
     from toolkit.workspace import Workspace
 
@@ -127,6 +130,8 @@ class SideJobReviewResult:
     notes: tuple[str, ...]
     write: SaveOutcome
     mail: MailOutcome | None = None
+    planned_cells: int = 0  # cells the plan would change (a preview writes none of them)
+    preview: bool = False  # nothing was written
 
 
 @dataclass(frozen=True)
@@ -141,11 +146,16 @@ class Judged:
     reminded_on: date | None = None  # set when a reminder went out in this run
 
 
-def review_side_jobs(ws: Workspace, notify: bool = False, *, preview: bool = False) -> SideJobReviewResult:
-    """Judge every row on ws.today, write what changed, and (with notify) remind and send HR the digest.
+def review_side_jobs(
+    ws: Workspace, notify: bool = False, *, write: bool = False, send: bool = False
+) -> SideJobReviewResult:
+    """Judge every row on ws.today; with `write` write what changed; with `notify` remind and send HR the digest.
 
-    With `preview`, the mails are built and returned but not sent, and `Herinnerd op` is not written.
+    Without `send`, the mails are built and returned but not sent, and nothing of them is written; without
+    `write` (or `send`) no register is written at all.
     """
+    send = send and notify
+    write = write or send
     notes: list[str] = []
     table = read_register(ws.register_path(SIDEJOBS), SIDEJOBS)
     suppliers = supplier_names(ws, notes)
@@ -153,25 +163,29 @@ def review_side_jobs(ws: Workspace, notify: bool = False, *, preview: bool = Fal
     policy = SideJobPolicy(ws.config.sidejobs.decision_days, ws.config.sidejobs.reconfirm_months, suppliers,
                            board.members, board.chair_name, board.vice_chair_name)  # fmt: skip
     judged = [judge_row(table, row, policy, ws.today) for row in table.rows]
-    if notify and any(row.nr is None for row in table.rows):
+    if send and any(row.nr is None for row in table.rows):
         table = _number_rows(ws, table, judged, notes)
         judged = [judge_row(table, row, policy, ws.today) for row in table.rows]
     reconfirmations = tuple(_reconfirmation(j) for j in judged if j.review and j.review.reconfirm_due)
     if not notify:
-        write = _save(ws, table, _updates(judged), notes)
-        return _result(ws, table, judged, reconfirmations, policy, tuple(notes), write)
+        changes = cell_changes(judged)
+        outcome = _save(ws, table, changes, notes) if write else SaveOutcome(SIDEJOBS.filename, False)
+        result = _result(ws, table, judged, reconfirmations, policy, tuple(notes), outcome)
+        return replace(result, planned_cells=len(changes), preview=not write)
     from toolkit.sidejobs.notify import send_digest, send_reminders
 
-    reminders = send_reminders(ws, judged, reconfirmations, policy, preview, notes)
-    write = _save(ws, table, _updates(reminders.judged), notes)
-    result = _result(ws, table, reminders.judged, reminders.reconfirmations, policy, tuple(notes), write)
-    return replace(result, mail=send_digest(ws, result, reminders.mail, preview))
+    reminders = send_reminders(ws, judged, reconfirmations, policy, not send, notes)
+    changes = cell_changes(reminders.judged)
+    outcome = _save(ws, table, changes, notes) if write else SaveOutcome(SIDEJOBS.filename, False)
+    result = _result(ws, table, reminders.judged, reminders.reconfirmations, policy, tuple(notes), outcome)
+    result = replace(result, planned_cells=len(changes), preview=not write)
+    return replace(result, mail=send_digest(ws, result, reminders.mail, not send))
 
 
 def supplier_names(ws: Workspace, notes: list[str]) -> tuple[str, ...]:
     """Every supplier name in leveranciers.xlsx; an unreadable register becomes a note and no names."""
     try:
-        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS)
+        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS, only=("Naam",))  # the names are all it needs
     except ToolkitError as exc:
         notes.append(f"Leveranciersregister niet gelezen, dus geen controle op belangenverstrengeling: {exc.message}")
         return ()
@@ -246,10 +260,11 @@ def _reconfirmation(judged: Judged) -> ReconfirmationDue:
     return ReconfirmationDue(judged.line, judged.review.reconfirm_by, None, "niet gevraagd (zonder --notify)")
 
 
-def _updates(judged: list[Judged]) -> list[CellUpdate]:
-    from toolkit.registers.writer import CellUpdate
+def cell_changes(judged: list[Judged]) -> list[CellChange]:
+    """The toolkit's columns where they differ: Beoordeling, Herbevestigen voor, Herinnerd op (a reminder sent)."""
+    from toolkit.plan import CellChange
 
-    updates = []
+    changes = []
     for item in judged:
         place: dict[str, Any] = {"nr": item.row.nr} if item.row.nr is not None else {"excel_row": item.row.excel_row}
         wanted: dict[str, Any] = {"Beoordeling": beoordeling(item)}
@@ -259,8 +274,8 @@ def _updates(judged: list[Judged]) -> list[CellUpdate]:
             wanted["Herinnerd op"] = item.reminded_on
         for column, value in wanted.items():
             if _differs(item.row, column, value):
-                updates.append(CellUpdate(column=column, value=value, **place))
-    return updates
+                changes.append(CellChange(SIDEJOBS.key, column, value, **place))
+    return changes
 
 
 def _differs(row: Row, column: str, value: Any) -> bool:
@@ -269,17 +284,21 @@ def _differs(row: Row, column: str, value: Any) -> bool:
     return row.get(column) != value
 
 
-def _save(ws: Workspace, table: Table, updates: list[CellUpdate], notes: list[str]) -> SaveOutcome:
-    if any(update.nr is None for update in updates) and _locked(table):
+def _save(ws: Workspace, table: Table, changes: list[CellChange], notes: list[str]) -> SaveOutcome:
+    from toolkit.plan import Plan, apply_plan
+
+    if any(change.nr is None for change in changes) and _locked(table):
         # a waiting change is kept by Nr only: rows without one are judged again when the workbook is free
-        updates = [update for update in updates if update.nr is not None]
+        changes = [change for change in changes if change.nr is not None]
         notes.append(
             f"Rijen zonder Nr in {SIDEJOBS.filename} krijgen hun beoordeling als het register niet meer open is."
         )
-    try:
-        outcome = save(ws, SIDEJOBS, updates, table.fingerprint)
-    except WorkbookRefused as exc:
-        notes.append(f"Niets geschreven in {SIDEJOBS.filename}: {exc}")
+    applied = apply_plan(
+        ws, Plan(cells=tuple(changes), fingerprints={SIDEJOBS.key: table.fingerprint}), refuse_as_note=True
+    )
+    notes += applied.refused
+    outcome = applied.save_of(SIDEJOBS.filename)
+    if outcome is None:
         return SaveOutcome(SIDEJOBS.filename, False)
     notes += [f"{SIDEJOBS.filename}: {reason}" for reason in outcome.skipped]
     if outcome.waiting:
@@ -301,7 +320,7 @@ def _locked(table: Table) -> bool:
 def _number_rows(ws: Workspace, table: Table, judged: list[Judged], notes: list[str]) -> Table:
     """Give rows without an Nr one (by writing their Beoordeling), then read the register again."""
     unnumbered = [item for item in judged if item.row.nr is None]
-    outcome = _save(ws, table, _updates(unnumbered), notes)
+    outcome = _save(ws, table, cell_changes(unnumbered), notes)
     if not outcome.written:
         return table
     return read_register(ws.register_path(SIDEJOBS), SIDEJOBS)
@@ -319,7 +338,7 @@ def _conflict(judged: Judged, policy: SideJobPolicy) -> Conflict | None:
     review, job = judged.review, judged.job
     if review is None or job is None or review.suggested_risk is None:
         return None
-    supplier = next((name for name in policy.suppliers if same_organisation(job.organisation, name)), "")
+    supplier = index_of(policy.suppliers).match(job.organisation) or ""
     why = next(f.text for f in review.findings if f.code == "CONFLICT")
     return Conflict(judged.line, supplier, job.risk, review.suggested_risk, why)
 

@@ -18,7 +18,7 @@ def review_step(ws: Workspace) -> StepResult:
     """Write `Beoordeling` and `Herbevestigen voor` where they changed; the summary counts what HR must act on."""
     if unchanged_since_last_run(ws, STEP, inputs_key(ws, INPUTS)):
         return StepResult(STEP, True, "niets veranderd sinds de vorige run vandaag")
-    result = review_side_jobs(ws, notify=False)
+    result = review_side_jobs(ws, notify=False, write=True)
     counts = (
         f"{result.rows} beoordeeld: {len(result.overdue)} besluit te laat, {len(result.pending)} wachtend, "
         f"{len(result.reconfirmations)} herbevestigen, {len(result.conflicts)} mogelijk belangenconflict, "

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.mail.message import OutgoingMail
-from toolkit.suppliers import rules, service, steps
+from toolkit.plan import Plan, apply_plan
+from toolkit.suppliers import rules, service
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -17,8 +18,7 @@ def start_cycle(ws: Workspace) -> str:
     if cycle is None:
         return "nog geen verzendronde"
     if settings.cycle_start == "mail":
-        steps.mark_cycle_started(ws, cycle)
-        result = service.run_mailing(ws, service.plan_mailing(ws, cycle), send=True)
+        result = service.run_mailing(ws, service.plan_mailing(ws, cycle, number=True), send=True)
         sent = len(result.report.sent) if result.report else 0
         return f"ronde {cycle} gestart: {sent} leverancier(s) gemaild"
     plan = service.plan_mailing(ws, cycle)
@@ -35,5 +35,7 @@ def start_cycle(ws: Workspace) -> str:
         text=rendered.text,
         audit_ref=f"ronde {cycle}",
     )
-    ws.mailer().send_all([mail])
+    applied = apply_plan(ws, Plan(mails=(mail,)))
+    if not applied.mail_ok:
+        return f"ronde {cycle}: herinnering aan inkoop niet verstuurd: {'; '.join(applied.failed)}"
     return f"ronde {cycle}: herinnering aan inkoop verstuurd"

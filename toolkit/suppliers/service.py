@@ -1,4 +1,11 @@
-"""The supplier mailing: who gets the code this cycle, reminders, escalations and the status overview."""
+"""The supplier mailing: who gets the code this cycle, reminders, escalations and the status overview.
+
+Judge, then apply: `plan_mailing` and `plan_follow_ups` read the register and the ledger and write nothing; their
+`.plan` (toolkit.plan.Plan) holds the mails and the cells that record them. A preview renders that plan in memory
+(the first message and a count; every message as .eml only when asked); `--send` applies it: rows without an Nr
+are numbered first, each mail goes once, and a row's Status/Verzonden op is written only for a mail that went.
+Escalations to one contract owner go as one digest per run (the mail seam groups mails per recipient and purpose).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.mail.message import Attachment, OutgoingMail
+from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import SUPPLIERS
 from toolkit.suppliers import rules
 
@@ -31,6 +39,39 @@ class MailingPlan:
     rows: dict[str, int] = field(default_factory=dict)  # mail key -> Nr
     no_email: list[str] = field(default_factory=list)  # 'Nr 12 Naam (contracteigenaar x)'
     findings: list[str] = field(default_factory=list)
+    no_email_rows: list[int] = field(default_factory=list)  # Nr of each active supplier without an address
+    fingerprint: str | None = None
+    today: Any = None
+    started: bool = False  # the cycle's mailing started on an earlier run
+    provisional: int = 0  # rows shown with a provisional Nr (no Nr yet): sending numbers them first
+
+    @property
+    def plan(self) -> Plan:
+        """The mails, and per mail the cells that record it (written only when it went out)."""
+        cells: list[CellChange] = []
+        for mail in self.messages:
+            nr = self.rows[mail.key]
+            values = {
+                "Cyclus": str(self.cycle),
+                "Referentie": rules.reference(self.cycle, nr),
+                "Verzonden op": self.today,
+                "Herinneringen": 0,
+                "Status": rules.SENT,
+            }
+            cells += [
+                CellChange(SUPPLIERS.key, column, value, nr=nr, after=mail.key) for column, value in values.items()
+            ]
+        cells += [CellChange(SUPPLIERS.key, "Status", rules.NO_EMAIL, nr=nr) for nr in self.no_email_rows]
+        started = () if self.started else (StateChange(STARTED_KEY.format(cycle=self.cycle), self.today.isoformat()),)
+        return Plan(tuple(cells), tuple(self.messages), started, {SUPPLIERS.key: self.fingerprint or ""})
+
+
+STARTED_KEY = "suppliers.cycle.{cycle}.started"
+
+
+def cycle_started(ws: Workspace, cycle: int) -> bool:
+    """The cycle's mailing was sent (started) on some run: from then on the nightly job mails newcomers."""
+    return ws.state.get(STARTED_KEY.format(cycle=cycle)) is not None
 
 
 @dataclass
@@ -40,6 +81,10 @@ class MailingResult:
     report: SendReport | None = None
     preview_dir: Path | None = None
     waiting: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is None or self.report.ok
 
 
 def cycle_for(ws: Workspace, requested: int | None = None) -> int:
@@ -68,14 +113,14 @@ def state_of(row: Row) -> rules.SupplierState:
     )
 
 
-def read_suppliers(ws: Workspace) -> Table:
-    """The register, with every row numbered first (a mailing needs stable row identity)."""
+def read_suppliers(ws: Workspace, *, number: bool = False) -> Table:
+    """The register; with `number` (only when sending) rows without an Nr get one first (a write)."""
     from toolkit.registers.pending import save
     from toolkit.registers.reader import read_register
 
     path = ws.register_path(SUPPLIERS)
     table = read_register(path, SUPPLIERS)
-    if any(row.nr is None for row in table.rows):
+    if number and any(row.nr is None for row in table.rows):
         outcome = save(ws, SUPPLIERS, [], table.fingerprint, number_rows=True)
         if outcome.waiting:
             raise InputError(
@@ -86,11 +131,31 @@ def read_suppliers(ws: Workspace) -> Table:
     return table
 
 
-def plan_mailing(ws: Workspace, cycle: int) -> MailingPlan:
-    table = read_suppliers(ws)
+def _provisional_numbers(table: Table) -> dict[int, int]:
+    """Excel row -> the Nr a row without one would get (shown in a preview only; --send numbers for real)."""
+    highest = max((row.nr for row in table.rows if row.nr is not None), default=0)
+    unnumbered = [row.excel_row for row in table.rows if row.nr is None]
+    return {excel_row: highest + index for index, excel_row in enumerate(unnumbered, start=1)}
+
+
+def plan_mailing(ws: Workspace, cycle: int, *, number: bool = False) -> MailingPlan:
+    """Who gets the code this cycle; reads the register and writes nothing unless `number` (see read_suppliers)."""
+    import dataclasses
+
+    table = read_suppliers(ws, number=number)
     plan = MailingPlan(cycle, findings=[str(f) for f in table.findings if f.location.column in ("E-mail", "Actief")])
+    plan.fingerprint, plan.today, plan.started = table.fingerprint, ws.today, cycle_started(ws, cycle)
+    provisional = _provisional_numbers(table)
+    plan.provisional = len(provisional)
+    if provisional:
+        plan.findings.append(
+            f"{len(provisional)} rij(en) zonder Nr: het voorbeeld toont een voorlopig Nr en kenmerk; "
+            "--send geeft ze eerst een vast Nr"
+        )
     attachment = code_attachment(ws)
     for row in table.rows:
+        if row.nr is None:
+            row = dataclasses.replace(row, nr=provisional[row.excel_row])
         state = state_of(row)
         if not state.active:
             continue
@@ -98,6 +163,7 @@ def plan_mailing(ws: Workspace, cycle: int) -> MailingPlan:
             plan.no_email.append(
                 f"Nr {row.nr} {row.get('Naam')} (contracteigenaar {row.get('Contracteigenaar') or 'onbekend'})"
             )
+            plan.no_email_rows.append(row.nr or 0)
             continue
         if rules.needs_mailing(state, cycle):
             mail = code_mail(ws, row, cycle, attachment)
@@ -146,59 +212,36 @@ def code_mail(ws: Workspace, row: Row, cycle: int, attachment: Attachment | None
 
 
 def run_mailing(
-    ws: Workspace, plan: MailingPlan, *, send: bool, limit: int | None = None, progress: Any = None
+    ws: Workspace,
+    plan: MailingPlan,
+    *,
+    send: bool,
+    limit: int | None = None,
+    progress: Any = None,
+    eml_dir: Path | None = None,
 ) -> MailingResult:
-    """Preview (write the messages as .eml files, send nothing) or send exactly once and record it in the register."""
+    """Preview (in memory; every message as .eml in `eml_dir` only when asked) or apply the plan: send exactly once
+    and record it in the register. A plan made without numbering is made again with it before sending."""
+    from toolkit.plan import apply_plan
+
     if not send:
-        return MailingResult(plan, False, preview_dir=write_preview(ws, plan.messages, PURPOSE_CODE))
-    report = ws.mailer().send_all(plan.messages, limit=limit, progress=progress)
-    done = set(report.sent) | set(report.already_sent) | set(report.recovered)
-    updates = _sent_updates(ws, plan, done)
-    updates += _no_email_updates(ws, plan)
-    outcome = _save(ws, updates)
-    return MailingResult(plan, True, report, waiting=[outcome.waiting] if outcome.waiting else [])
+        return MailingResult(plan, False, preview_dir=write_preview(ws, plan.messages, eml_dir) if eml_dir else None)
+    if plan.provisional:
+        plan = plan_mailing(ws, plan.cycle, number=True)
+    applied = apply_plan(ws, plan.plan, limit=limit, progress=progress)
+    return MailingResult(plan, True, applied.send, waiting=list(applied.waiting))
 
 
-def _sent_updates(ws: Workspace, plan: MailingPlan, done: set[str]) -> list[Any]:
-    from toolkit.registers.writer import CellUpdate
-
-    updates = []
-    for key in done:
-        nr = plan.rows[key]
-        updates += [
-            CellUpdate("Cyclus", str(plan.cycle), nr=nr),
-            CellUpdate("Referentie", rules.reference(plan.cycle, nr), nr=nr),
-            CellUpdate("Verzonden op", ws.today, nr=nr),
-            CellUpdate("Herinneringen", 0, nr=nr),
-            CellUpdate("Status", rules.SENT, nr=nr),
-        ]
-    return updates
-
-
-def _no_email_updates(ws: Workspace, plan: MailingPlan) -> list[Any]:
-    from toolkit.registers.writer import CellUpdate
-
-    return [CellUpdate("Status", rules.NO_EMAIL, nr=int(item.split()[1])) for item in plan.no_email]
-
-
-def _save(ws: Workspace, updates: list[Any]) -> Any:
-    from toolkit.registers.pending import save
-
-    return save(ws, SUPPLIERS, updates)
-
-
-def write_preview(ws: Workspace, messages: list[OutgoingMail], purpose: str) -> Path:
-    """Every message of a preview as an .eml file under .integrity/voorbeeld/<purpose>/ (replaced each time)."""
-    import shutil
-
+def write_preview(ws: Workspace, messages: list[OutgoingMail], folder: Path) -> Path:
+    """Every message of a preview as an .eml file in `folder` (asked for with --eml; no fsync: it is a preview)."""
     from toolkit.mail.message import build_message
 
-    folder = ws.config.state_dir / "voorbeeld" / purpose
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.eml"):
+        old.unlink()
+    sender, name = ws.config.mail.sender, ws.config.mail.sender_name
     for index, mail in enumerate(messages, start=1):
-        raw = build_message(mail, ws.config.mail.sender, ws.config.mail.sender_name).as_bytes()
-        (folder / f"{index:05d}.eml").write_bytes(raw)
+        (folder / f"{index:05d}.eml").write_bytes(build_message(mail, sender, name).as_bytes())
     return folder
 
 
@@ -209,25 +252,54 @@ class FollowUpResult:
     sent: bool = False
     report: SendReport | None = None
     waiting: list[str] = field(default_factory=list)
+    cells: tuple[CellChange, ...] = ()
+
+    @property
+    def plan(self) -> Plan:
+        return Plan(self.cells, tuple(self.reminders + self.escalations))
+
+    @property
+    def outgoing(self) -> list[OutgoingMail]:
+        """The mails as they go out: escalations to one contract owner in one digest."""
+        return self.plan.outgoing()
+
+    @property
+    def ok(self) -> bool:
+        return self.report is None or self.report.ok
 
 
-def plan_follow_ups(ws: Workspace, cycle: int) -> tuple[FollowUpResult, dict[str, tuple[int, rules.FollowUp]]]:
+def plan_follow_ups(ws: Workspace, cycle: int) -> FollowUpResult:
+    """Reminders and escalations due today that the ledger has not sent (read in one query); writes nothing."""
     settings = ws.config.suppliers
     table = read_suppliers(ws)
-    result, rows = FollowUpResult(), {}
-    mailer = ws.mailer()
+    result = FollowUpResult()
+    cells: list[CellChange] = []
+    planned: list[tuple[OutgoingMail, int, rules.FollowUp]] = []
     for row in table.rows:
+        if row.nr is None:
+            continue  # never mailed: nothing to follow up
         action = rules.follow_up(state_of(row), cycle, ws.today, settings.reminder_days, settings.max_reminders)
         if action is None:
             continue
         mail = (
             reminder_mail(ws, row, cycle, action) if action.kind == "herinnering" else escalation_mail(ws, row, cycle)
         )
-        if mail is None or mailer.already_sent(mail.key):
+        planned.append((mail, row.nr, action))
+    done = ws.state.delivered_among([mail.key for mail, _, _ in planned])
+    for mail, nr, action in planned:
+        if mail.key in done:
             continue
-        (result.reminders if action.kind == "herinnering" else result.escalations).append(mail)
-        rows[mail.key] = (row.nr or 0, action)
-    return result, rows
+        if action.kind == "herinnering":
+            result.reminders.append(mail)
+            cells += [
+                CellChange(SUPPLIERS.key, "Herinneringen", action.number, nr=nr, after=mail.key),
+                CellChange(SUPPLIERS.key, "Herinnerd op", ws.today, nr=nr, after=mail.key),
+                CellChange(SUPPLIERS.key, "Status", rules.REMINDED, nr=nr, after=mail.key),
+            ]
+        else:
+            result.escalations.append(mail)
+    result.cells = tuple(cells)
+    return result
 
 
 def reminder_mail(ws: Workspace, row: Row, cycle: int, action: rules.FollowUp) -> OutgoingMail:
@@ -244,7 +316,7 @@ def reminder_mail(ws: Workspace, row: Row, cycle: int, action: rules.FollowUp) -
     )
 
 
-def escalation_mail(ws: Workspace, row: Row, cycle: int) -> OutgoingMail | None:
+def escalation_mail(ws: Workspace, row: Row, cycle: int) -> OutgoingMail:
     owner = row.get("Contracteigenaar") or ws.config.organisation.integrity_officer
     context = {**_context(ws, row, cycle), "herinneringen": int(row.get("Herinneringen") or 0)}
     rendered = ws.templates.render("leverancier_escalatie", context, "nl")
@@ -260,26 +332,14 @@ def escalation_mail(ws: Workspace, row: Row, cycle: int) -> OutgoingMail | None:
 
 
 def run_follow_ups(ws: Workspace, cycle: int, *, send: bool) -> FollowUpResult:
-    from toolkit.registers.writer import CellUpdate
+    """Preview, or apply: reminders and escalation digests exactly once, and the reminders recorded in the register."""
+    from toolkit.plan import apply_plan
 
-    result, rows = plan_follow_ups(ws, cycle)
+    result = plan_follow_ups(ws, cycle)
     if not send:
         return result
-    result.sent = True
-    mails = result.reminders + result.escalations
-    result.report = ws.mailer().send_all(mails)
-    done = set(result.report.sent) | set(result.report.recovered)
-    updates = []
-    for key in done:
-        nr, action = rows[key]
-        if action.kind == "herinnering":
-            updates += [
-                CellUpdate("Herinneringen", action.number, nr=nr),
-                CellUpdate("Herinnerd op", ws.today, nr=nr),
-                CellUpdate("Status", rules.REMINDED, nr=nr),
-            ]
-    outcome = _save(ws, updates)
-    result.waiting = [outcome.waiting] if outcome.waiting else []
+    applied = apply_plan(ws, result.plan)
+    result.sent, result.report, result.waiting = True, applied.send, list(applied.waiting)
     return result
 
 

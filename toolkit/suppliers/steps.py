@@ -10,15 +10,7 @@ from toolkit.suppliers import rules, service
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
-STARTED_KEY = "suppliers.cycle.{cycle}.started"
-
-
-def mark_cycle_started(ws: Workspace, cycle: int) -> None:
-    ws.state.set(STARTED_KEY.format(cycle=cycle), ws.today.isoformat())
-
-
-def cycle_started(ws: Workspace, cycle: int) -> bool:
-    return ws.state.get(STARTED_KEY.format(cycle=cycle)) is not None
+cycle_started = service.cycle_started
 
 
 def new_suppliers_step(ws: Workspace) -> StepResult:
@@ -46,8 +38,7 @@ def follow_up_step(ws: Workspace) -> StepResult:
         return StepResult(name, True, "geen lopende verzendronde")
     result = service.run_follow_ups(ws, cycle, send=True)
     report = result.report
-    assert report is not None
-    summary = f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {len(report.sent)} verstuurd"
-    return StepResult(
-        name, report.ok, summary, tuple(f"mislukt: {k}: {w}" for k, w in report.failed) + tuple(result.waiting)
-    )
+    sent = len(report.sent) if report else 0
+    summary = f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {sent} verstuurd"
+    failed = tuple(f"mislukt: {k}: {w}" for k, w in report.failed) if report else ()
+    return StepResult(name, result.ok, summary, failed + tuple(result.waiting))

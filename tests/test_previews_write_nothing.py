@@ -1,0 +1,122 @@
+"""A preview writes nothing: every command run without its writing flag leaves registers, state and trail unchanged.
+
+To cover a new command, add its arguments to PREVIEWS. Each case runs on the demo workspace after one nightly,
+with rows that still have no Nr in every register (the case that used to make previews number rows), once on
+the demo's own date and once with `--as-of` a year ahead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPORT_SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "demo-meldingen", "INTEGRITY_IDENTITY_PASSWORD": "demo-identiteit"}
+TODAY = "2027-01-12"  # inside the first supplier cycle, which the base workspace has started
+YEAR_AHEAD = "2028-01-12"
+
+# Every command without its writing flag (`--send`, `--write`); nightly and inbox process always act.
+PREVIEWS: list[tuple[str, ...]] = [
+    ("check",),
+    ("gifts", "check"),
+    ("gifts", "check", "--notify"),
+    ("gifts", "check", "--notify", "--json"),
+    ("sidejobs", "review"),
+    ("sidejobs", "review", "--notify"),
+    ("sidejobs", "review", "--notify", "--json"),
+    ("suppliers", "mail"),
+    ("suppliers", "remind"),
+    ("suppliers", "status"),
+    ("onboarding", "send"),
+    ("onboarding", "status"),
+    ("monthly",),
+    ("monthly", "--json"),
+    ("mail", "preview", "leverancier_code"),
+    ("audit", "verify"),
+    ("audit", "show"),
+    ("inbox", "unmatched"),
+    ("raffle", "verify", "--year", "2026"),
+    ("raffle", "notify", "--year", "2026"),
+    ("reports", "list"),
+    ("reports", "deadlines"),
+    ("reports", "stats", "--period", "2026"),
+]
+
+
+def _add_unnumbered_rows(root: Path) -> None:
+    """A row without Nr in the gifts, side-functions and suppliers registers, as staff type them."""
+    from openpyxl import load_workbook
+
+    extra = {
+        "geschenken.xlsx": {"Datum ontvangen": "3-1-2027", "Medewerker": "Nieuwe Collega", "Gever": "Bouwbedrijf X",
+                            "Soort": "geschenk", "Omschrijving": "Fles wijn", "Waarde (€)": "40"},
+        "nevenfuncties.xlsx": {"Medewerker": "Nieuwe Collega", "Nevenfunctie": "Penningmeester",
+                               "Organisatie": "Voetbalclub", "Gemeld op": "2-1-2027", "Status": "aangevraagd"},
+        "leveranciers.xlsx": {"Naam": "Nieuwe Leverancier BV", "E-mail": "info@nieuw.example", "Actief": "ja"},
+    }  # fmt: skip
+    for name, values in extra.items():
+        path = root / "registers" / name
+        book = load_workbook(path)
+        sheet = book.worksheets[0]
+        headers = [cell.value for cell in sheet[1]]
+        sheet.append([values.get(str(h), None) for h in headers])
+        book.save(path)
+
+
+@pytest.fixture(scope="module")
+def base_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo after one nightly and a started supplier cycle, with unnumbered rows added afterwards."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    root = tmp_path_factory.mktemp("previews") / "ws"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--as-of", "2026-11-26", "init", str(root), "--demo"]).exit_code == 0
+    config = str(root / "config.toml")
+    runner.invoke(cli, ["--config", config, "--as-of", "2026-11-26", "nightly"], env=REPORT_SECRETS)
+    runner.invoke(cli, ["--config", config, "--as-of", "2027-01-05", "suppliers", "mail", "--send"])
+    _add_unnumbered_rows(root)
+    return root
+
+
+def _fingerprints(root: Path) -> dict[str, str]:
+    files = [*sorted((root / "registers").glob("*.xlsx")), root / ".integrity" / "state.sqlite"]
+    files.append(root / ".integrity" / "audit.jsonl")
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.exists()}
+
+
+@pytest.mark.parametrize("as_of", [TODAY, YEAR_AHEAD])
+@pytest.mark.parametrize("args", PREVIEWS, ids=lambda args: " ".join(args))
+def test_preview_changes_no_byte(
+    base_workspace: Path, tmp_path: Path, run_cli, args: tuple[str, ...], as_of: str
+) -> None:
+    """The command without its writing flag leaves every register, state.sqlite and audit.jsonl byte-identical."""
+    root = tmp_path / "ws"
+    shutil.copytree(base_workspace, root)
+    before = _fingerprints(root)
+    assert {"registers/geschenken.xlsx", ".integrity/state.sqlite", ".integrity/audit.jsonl"} <= before.keys()
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args, env=REPORT_SECRETS)
+    assert "interne fout" not in result.output + result.stderr, result.output + result.stderr
+    assert _fingerprints(root) == before, result.output
+
+
+@pytest.mark.parametrize("args", [("gifts", "check", "--notify"), ("suppliers", "remind"), ("monthly",)])
+def test_preview_on_a_state_from_before_the_ledger_items(
+    base_workspace: Path, tmp_path: Path, run_cli, args: tuple[str, ...]
+) -> None:
+    """A state.sqlite made before the ledger kept covered items is not migrated by a preview (same bytes)."""
+    import sqlite3
+    from contextlib import closing
+
+    root = tmp_path / "ws"
+    shutil.copytree(base_workspace, root)
+    with closing(sqlite3.connect(root / ".integrity" / "state.sqlite")) as db:
+        db.execute("DROP TABLE IF EXISTS outgoing_items")
+        db.commit()
+    before = _fingerprints(root)
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", TODAY, *args, env=REPORT_SECRETS)
+    assert "interne fout" not in result.output + result.stderr, result.output + result.stderr
+    assert _fingerprints(root) == before, result.output
