@@ -41,7 +41,7 @@ class UserFacingError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default; ours is per error
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Fout: {self.format_message()}", err=True, file=file)

@@ -340,7 +340,12 @@ def send_welcome(
     if not send:
         first = next((summary(m) for m, p in zip(welcomes, plan.due, strict=True) if not p.already_sent), None)
         return WelcomeResult(
-            plan, False, len(plan.to_send), first, digest and summary(digest), tuple(p.name for p in candidates)
+            plan,
+            False,
+            len(plan.to_send),
+            first,
+            summary(digest) if digest else None,
+            tuple(p.name for p in candidates),
         )
     mailer = ws.mailer()
     report = mailer.send_all(welcomes, progress=progress)

@@ -13,7 +13,7 @@ import shutil
 import time
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -233,7 +233,7 @@ def _printable(text: str) -> str:
     """Control characters (from an e-mail subject, say) can't be stored in a worksheet: they are dropped."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def save_atomically(
@@ -281,7 +281,7 @@ def _verify(temp: Path, sheet: str, expectations: list[tuple[int, int, Any]]) ->
 
 def part_kinds(path: Path) -> set[str]:
     """Which kinds of staff content a workbook holds, to check that a save kept them all."""
-    markers = {
+    markers: dict[str, Callable[[str, bytes], bool]] = {
         "opmerkingen": lambda n, x: n.startswith("xl/comments"),
         "tabellen": lambda n, x: n.startswith("xl/tables/"),
         "gegevensvalidatie": lambda n, x: b"<dataValidations" in x,
@@ -293,7 +293,7 @@ def part_kinds(path: Path) -> set[str]:
         "gedefinieerde namen": lambda n, x: b"<definedName " in x,
         "beveiliging": lambda n, x: b"<sheetProtection" in x,
     }
-    kinds = set()
+    kinds: set[str] = set()
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             xml = archive.read(name) if name.endswith(".xml") and name.startswith("xl/") else b""
