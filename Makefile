@@ -38,7 +38,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 coverage: $(STAMP)
-	$(BIN)/python -m pytest --cov=toolkit --cov-report=term:skip-covered --cov-fail-under=$(COV_FLOOR)
+	$(BIN)/python -m pytest --durations=10 --cov=toolkit --cov-report=term:skip-covered --cov-fail-under=$(COV_FLOOR)
 
 # Build wheel and sdist, install the wheel in a fresh venv and run `init --demo` + `nightly` outside the checkout.
 smoke: $(STAMP)
