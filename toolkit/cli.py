@@ -101,10 +101,8 @@ def _dress(command: click.Command, path: str) -> None:
         return
     command._dressed = True  # type: ignore[attr-defined]
     command.options_metavar = cli_text.OPTIONS_METAVAR
-    if command.help and command.short_help is None:
-        command.short_help = " ".join(
-            inspect.cleandoc(command.help).split("\n\n", 1)[0].split()
-        )  # click would cut it with "..."
+    if command.help and command.short_help is None:  # else click cuts the listing's line with "..."
+        command.short_help = " ".join(inspect.cleandoc(command.help).split("\n\n", 1)[0].split())
     for param in command.params:
         if param.metavar is not None:
             continue
@@ -160,15 +158,14 @@ def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) 
         return None
     from toolkit.values import parse_date
 
+    forms = "gebruik JJJJ-MM-DD of DD-MM-JJJJ, bijvoorbeeld 2027-01-15 of 15-01-2027"
     text = value.strip()
+    if not AS_OF_FORM.match(text):
+        raise click.BadParameter(f"'{value}' is geen datum; {forms}.")
     try:
-        if AS_OF_FORM.match(text):
-            return parse_date(text)
-        raise ValueError("geen datum")
+        return parse_date(text)
     except ValueError as exc:
-        raise click.BadParameter(
-            f"'{value}' is geen geldige datum ({exc}); gebruik JJJJ-MM-DD of DD-MM-JJJJ, bijvoorbeeld 2027-01-15 of 15-01-2027."
-        ) from None
+        raise click.BadParameter(f"'{value}': {exc}; {forms}.") from None
 
 
 @click.group(
