@@ -9,7 +9,7 @@ DEMO_DIR ?= demo
 DEMO_SECRETS := INTEGRITY_REPORTS_PASSWORD=demo-meldingen INTEGRITY_IDENTITY_PASSWORD=demo-identiteit
 
 # Coverage floor: today's figure minus a hair; it only goes up (raise it when coverage rises, never lower it).
-COV_FLOOR := 89.5
+COV_FLOOR := 93
 
 .PHONY: install demo test check lint typecheck coverage smoke registers bench clean
 
