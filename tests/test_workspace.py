@@ -199,3 +199,19 @@ def test_maildir_placeholders_are_not_mail(tmp_path: Path, run_cli) -> None:
     for part in ("new", "cur"):
         assert (root / "mail" / "inbox" / part / ".gitkeep").exists()
     assert not list((root / "mail" / "inbox").glob(".Verwerkt/*/*"))
+
+
+def test_tracked_registers_match_what_init_makes(tmp_path: Path) -> None:
+    """The repository's empty registers/ hold exactly the sheets and cell values `init` makes today (else: make registers)."""
+    from toolkit.init import create_registers
+
+    create_registers(tmp_path / "fresh")
+    for name in REGISTER_FILES:
+        tracked = openpyxl.load_workbook(REPO / "registers" / name)
+        fresh = openpyxl.load_workbook(tmp_path / "fresh" / name)
+        assert tracked.sheetnames == fresh.sheetnames, f"{name}: run 'make registers'"
+        for sheet in fresh.sheetnames:
+            values = [list(row) for row in fresh[sheet].iter_rows(values_only=True)]
+            assert [list(row) for row in tracked[sheet].iter_rows(values_only=True)] == values, (
+                f"{name}, sheet {sheet}: run 'make registers'"
+            )
