@@ -215,3 +215,16 @@ def test_tracked_registers_match_what_init_makes(tmp_path: Path) -> None:
             assert [list(row) for row in tracked[sheet].iter_rows(values_only=True)] == values, (
                 f"{name}, sheet {sheet}: run 'make registers'"
             )
+
+
+@pytest.mark.parametrize("on_path", [True, False])
+def test_init_suggests_a_command_that_runs(tmp_path: Path, on_path: bool) -> None:
+    """init's next step names `integrity` when it is on PATH, else the full path of the program that ran."""
+    script = Path(sys.executable).parent / "integrity"
+    path = f"{script.parent}{os.pathsep}/usr/bin:/bin" if on_path else "/usr/bin:/bin"
+    result = subprocess.run(
+        [str(script), "init", str(tmp_path / "ws")], capture_output=True, env={**os.environ, "PATH": path}
+    )
+    assert result.returncode == 0, result.stderr
+    expected = "integrity check" if on_path else f"{script.resolve()} check"
+    assert f"&& {expected}" in result.stdout.decode()

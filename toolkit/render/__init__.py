@@ -140,11 +140,27 @@ def text(result: Any) -> list[str]:
     return [str(result)]
 
 
+def command_name() -> str:
+    """How the person can start the toolkit again: `integrity` when that is on PATH, else the program's full path."""
+    import shutil
+
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("integrity")
+    if program is not None and program.stem == "integrity" and program.exists():
+        if on_path is None or Path(on_path).resolve() != program.resolve():
+            full = str(program.resolve())
+            return f'"{full}"' if " " in full else full
+        return "integrity"
+    if on_path is None:
+        return f"{Path(sys.executable).name} -m toolkit"
+    return "integrity"
+
+
 @renders("toolkit.init.InitResult")
 def _(result: InitResult) -> list[str]:
     lines = [f"Werkmap aangemaakt in {result.root}" + (" (met fictieve voorbeeldgegevens)" if result.demo else "")]
     lines += [f"  {OK} {item}" for item in result.created]
-    lines += ["", "Volgende stap:", f"  cd {result.root} && integrity check"]
+    lines += ["", "Volgende stap:", f"  cd {result.root} && {command_name()} check"]
     return lines
 
 
