@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,39 @@ from click.testing import CliRunner, Result
 from toolkit.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# The repository is itself an empty workspace; tests work in tmp_path and must leave these exactly as they were.
+TRACKED_WORKSPACE = ("config.toml", "registers", "templates", "mail")
+
+
+def workspace_digest(root: Path = REPO) -> dict[str, str]:
+    """sha256 of every file of the repository's own workspace (registers/, templates/, mail/, config.toml)."""
+    files: list[Path] = []
+    for name in TRACKED_WORKSPACE:
+        path = root / name
+        files += [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_DIGEST] = workspace_digest()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any test wrote into the repository's tracked workspace (registers/ above all)."""
+    before = session.config.stash.get(_DIGEST, None)
+    if before is None:
+        return
+    after = workspace_digest()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(f"FOUT: tests schreven in de werkmap van de repository: {', '.join(changed)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_DIGEST = pytest.StashKey[dict[str, str]]()
 
 
 @pytest.fixture

@@ -2,11 +2,15 @@
 
 Child: `python -m tests.killable_sender SPEC_JSON` builds the backend named in the spec, opens the state store and
 audit trail in `spec["state"]`, prints `ready`, and sends `spec["count"]` messages (see `batch`). Its secret, if the
-backend needs one, comes from the environment as in production.
+backend needs one, comes from the environment as in production. With `spec["pause"]` = {"after": N, "where": W} the
+child stops inside its N-th backend send, prints `paused` and blocks: W = "after_send" stops once the backend has
+the message but before the ledger says 'sent' (the narrowest window), W = "before_send" stops after the ledger says
+'sending' but before the backend has it. The parent kills it there: a kill that lands mid-batch, every time, no sleeps.
 
 Parent (tests/test_exactly_once.py, bench/bench_mail.py): `run_trial` makes a fresh world (a loopback server in this
-process, or an outbox folder), starts the child, SIGKILLs it after a random delay, repeats, then lets a last child
-run to completion and counts what every recipient got.
+process, or an outbox folder), starts a child, SIGKILLs it at a pause point drawn from the seed, counts what had
+arrived by then, repeats, then lets a last child run to completion and counts what every recipient got and which
+messages that last run sent or recovered.
 
 Adding a backend takes one entry in each of two dicts: `CHILD_BACKENDS` (spec -> MailBackend, in the child) and
 `WORLDS` (root folder -> World, in the parent). The Graph backend plugs in the same way as "exchange".
@@ -14,13 +18,13 @@ Adding a backend takes one entry in each of two dicts: `CHILD_BACKENDS` (spec ->
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -108,6 +112,34 @@ class DuplicateWitness:
         return self.inner.was_sent(message_id)
 
 
+class PausingBackend:
+    """Stops the child inside its N-th send (before or after the real send), says `paused` and waits to be killed."""
+
+    def __init__(self, inner: MailBackend, after: int, where: str) -> None:
+        self.inner = inner
+        self.after = after
+        self.where = where
+        self.name = inner.name
+        self.sends = 0
+
+    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+        self.sends += 1
+        if self.sends == self.after and self.where == "before_send":
+            self._pause()
+        self.inner.send(raw, message_id, recipients)
+        if self.sends == self.after and self.where == "after_send":
+            self._pause()
+
+    def was_sent(self, message_id: str) -> bool:
+        return self.inner.was_sent(message_id)
+
+    @staticmethod
+    def _pause() -> None:
+        print("paused", flush=True)
+        sys.stdin.read()  # the parent SIGKILLs us here; if it closes stdin instead, stop without finishing
+        os._exit(3)
+
+
 def _graph_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
     from toolkit.mail.graph import GraphBackend, GraphSettings
 
@@ -136,6 +168,8 @@ def make_backend(spec: dict[str, Any], env: Mapping[str, str]) -> MailBackend:
     backend = CHILD_BACKENDS[spec["backend"]](spec, env)
     if spec.get("witness"):
         backend = DuplicateWitness(backend, Path(spec["witness"]))  # type: ignore[assignment]
+    if spec.get("pause"):
+        backend = PausingBackend(backend, int(spec["pause"]["after"]), spec["pause"]["where"])  # type: ignore[assignment]
     return backend
 
 
@@ -152,7 +186,7 @@ def child_main(spec: dict[str, Any]) -> int:
     mails = batch(int(spec["count"]))
     print("ready", flush=True)
     report = mailer.send_all(mails)
-    print(json.dumps({"sent": len(report.sent), "recovered": len(report.recovered), "failed": report.failed}))
+    print(json.dumps({"sent": report.sent, "recovered": report.recovered, "failed": report.failed}), flush=True)
     return 0 if report.ok else 1
 
 
@@ -287,6 +321,16 @@ WORLDS: dict[str, Callable[[Path, int], AbstractContextManager[World]]] = {
 
 
 @dataclass(frozen=True)
+class Kill:
+    """One child killed at a pause point: where, after how many of its own sends, and what had arrived by then."""
+
+    where: str  # "after_send" or "before_send"
+    after: int  # the child's own send at which it paused
+    delivered_before: int  # recipients holding their message when the kill landed
+    running: bool  # the child was still alive (blocked at its pause) when killed
+
+
+@dataclass(frozen=True)
 class TrialResult:
     backend: str
     seed: str
@@ -300,6 +344,10 @@ class TrialResult:
     recovered: int  # 'mail.recovered' lines: messages found in Sent Items after a kill
     final_exit: int  # exit code of the run to completion
     audit_intact: bool  # `audit verify` passes (informative: see the report on the audit head)
+    kill_points: tuple[Kill, ...] = ()  # each kill: where it landed and what had arrived by then
+    final_sent: tuple[str, ...] = ()  # keys the run to completion sent
+    final_recovered: tuple[str, ...] = ()  # keys the run to completion found in Sent Items instead of sending
+    undelivered_before_final: tuple[str, ...] = ()  # keys whose recipient had nothing when the last run started
 
     @property
     def ok(self) -> bool:
@@ -307,36 +355,66 @@ class TrialResult:
         return problems == 0 and self.final_exit == 0
 
 
-def run_child(spec: dict[str, Any], env: dict[str, str], kill_after: float | None) -> tuple[bool, int]:
-    """Start a child; SIGKILL it `kill_after` seconds after it is ready. Returns (was killed while running, exit)."""
+def run_child(spec: dict[str, Any], env: dict[str, str], kill_at_pause: bool) -> tuple[bool, int, dict[str, Any]]:
+    """Start a child; with `kill_at_pause`, SIGKILL it once it says `paused`. Returns (killed while running, exit,
+    the child's closing report when it ran to the end)."""
     child_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "tests.killable_sender", json.dumps(spec)]
-    with subprocess.Popen(command, cwd=REPO, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+    with subprocess.Popen(
+        command, cwd=REPO, env=child_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
         assert child.stdout is not None
         ready = child.stdout.readline()
-        if kill_after is None or ready.strip() != b"ready":
-            _, err = child.communicate(timeout=300)
-            if child.returncode != 0:
-                sys.stderr.write(err.decode("utf-8", "replace"))
-            return False, child.returncode
-        time.sleep(kill_after)
-        running = child.poll() is None
-        child.send_signal(signal.SIGKILL)
-        child.communicate(timeout=60)
-        return running, child.returncode
+        if kill_at_pause and ready.strip() == b"ready":
+            paused = child.stdout.readline()  # blocks until the child sits inside its pause point
+            running = paused.strip() == b"paused" and child.poll() is None
+            child.send_signal(signal.SIGKILL)
+            child.communicate(timeout=60)
+            return running, child.returncode, {}
+        out, err = child.communicate(timeout=300)
+        if child.returncode != 0:
+            sys.stderr.write(err.decode("utf-8", "replace"))
+        lines = out.decode("utf-8", "replace").strip().splitlines()
+        return False, child.returncode, json.loads(lines[-1]) if lines else {}
+
+
+def key_of(address: str) -> str:
+    """The batch key of the message for this recipient (see `batch`)."""
+    return f"{PURPOSE}:{address}:2027"
 
 
 def run_trial(backend: str, root: Path, seed: str, kills: int = 2, count: int = 200) -> TrialResult:
-    """One trial: `kills` children SIGKILLed after a random 0.05–1.0 s (from `seed`), then one run to completion."""
+    """One trial: `kills` children each SIGKILLed inside a send drawn from `seed` (which send, before or after the
+    backend has it), each kill landing mid-batch; then one run to completion."""
     rng = random.Random(seed)
-    killed = 0
+    points: list[Kill] = []
     with WORLDS[backend](root / "world", count) as world:
-        spec = {**world.spec(), "state": str(root / "state"), "count": count}
-        for _ in range(kills):
-            was_running, _ = run_child(spec, world.env(), rng.uniform(0.05, 1.0))
-            killed += int(was_running)
-        _, final_exit = run_child(spec, world.env(), None)
-        return _count(backend, seed, count, killed, final_exit, world, root / "state")
+        base = {**world.spec(), "state": str(root / "state"), "count": count}
+        windows = ["after_send", "before_send"]
+        rng.shuffle(windows)  # every trial with two kills kills in both windows, in an order drawn from the seed
+        for number in range(kills):
+            delivered = sum(1 for n in world.deliveries().values() if n)
+            left = count - delivered
+            if left < 4:
+                break
+            # at least 2 sends, so a kill before the second still leaves one delivered; well before the batch's end
+            pause = {
+                "after": rng.randint(2, max(2, left // kills - 1)),
+                "where": windows[number % 2],
+            }
+            running, _, _ = run_child({**base, "pause": pause}, world.env(), kill_at_pause=True)
+            arrived = sum(1 for n in world.deliveries().values() if n)
+            points.append(Kill(pause["where"], pause["after"], arrived, running))
+        undelivered = tuple(sorted(key_of(recipient(i)) for i in range(count) if not world.deliveries()[recipient(i)]))
+        _, final_exit, report = run_child(base, world.env(), kill_at_pause=False)
+        result = _count(backend, seed, count, sum(k.running for k in points), final_exit, world, root / "state")
+        return dataclasses.replace(
+            result,
+            kill_points=tuple(points),
+            final_sent=tuple(sorted(report.get("sent", []))),
+            final_recovered=tuple(sorted(report.get("recovered", []))),
+            undelivered_before_final=undelivered,
+        )
 
 
 def _count(

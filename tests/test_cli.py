@@ -66,3 +66,93 @@ def test_python_dash_m_works(argv: list[str]) -> None:
     """`python -m toolkit` runs the same command."""
     out = subprocess.run([sys.executable, *argv], capture_output=True, text=True, check=True).stdout
     assert "integrity" in out
+
+
+# click's English, as it would show if the Dutch catalogue were not installed
+ENGLISH = ("Usage:", "Options:", "Commands:", "Error:", "Show this message", "Show the version", "Missing", "Invalid value",
+           "Try '", "[OPTIONS]", "COMMAND", "[ARGS]", "DIRECTORY", " TEXT", " INTEGER", " PATH")  # fmt: skip
+
+
+def assert_dutch_only(text: str) -> None:
+    found = [word for word in ENGLISH if word in text]
+    assert not found, f"English in the CLI's output: {found}\n{text}"
+
+
+def test_bad_as_of_missing_argument_and_help_are_dutch(run_cli) -> None:
+    """A bad --as-of, a missing argument and --help (top level and a command) show Dutch only."""
+    bad = run_cli("--as-of", "31-02-2027", "check")
+    assert bad.exit_code == 2
+    assert "Fout: Ongeldige waarde voor '--as-of'" in bad.stderr and "DD-MM-JJJJ" in bad.stderr
+    missing = run_cli("init")
+    assert missing.exit_code == 2
+    assert "Ontbrekend argument 'MAP'" in missing.stderr and "Gebruik: integrity init" in missing.stderr
+    for result in (bad, missing, run_cli("--help"), run_cli("init", "--help"), run_cli("nightly", "--help")):
+        assert_dutch_only(result.output + result.stderr)
+    assert "Gebruik:" in run_cli("--help").output and "Toon deze hulp en stop." in run_cli("--help").output
+
+
+def test_every_help_is_dutch_uncut_and_has_an_example(run_cli) -> None:
+    """Every command's --help is free of click's English, shows an example, and no listing line is cut with '...'."""
+    ctx = click.Context(cli)
+    for path in all_commands(cli, ctx):
+        result = run_cli(*path, "--help")
+        assert_dutch_only(result.output)
+        command = cli
+        for name in path:
+            command = command.get_command(ctx, name)
+        if not isinstance(command, click.Group):
+            assert "Voorbeeld" in result.output, path
+        if isinstance(command, click.Group):
+            assert "..." not in result.output.split("Opdrachten:")[-1], path
+
+
+def test_examples_name_real_commands() -> None:
+    """Every example in cli_text.EXAMPLES belongs to a command that exists and starts with that command's words."""
+    from toolkit.cli_text import EXAMPLES
+
+    ctx = click.Context(cli)
+    leaves = {" ".join(path) for path in all_commands(cli, ctx)}
+    assert set(EXAMPLES) <= leaves
+    for path, lines in EXAMPLES.items():
+        for line in lines:
+            words = [w for w in line.split()[1:] if not w.startswith("-")]
+            assert " ".join(path.split()) in " ".join(words), (path, line)
+
+
+def test_dutch_catalogue_matches_clicks_own_texts() -> None:
+    """Every text the catalogue translates still occurs in click's source, so a click upgrade cannot silently undo it."""
+    import ast
+
+    from toolkit.cli_text import MESSAGES, PLURALS
+
+    source_strings: set[str] = set()
+    for module in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                source_strings.add(node.value)
+    missing = [msgid for msgid in MESSAGES if msgid not in source_strings]
+    missing += [msgid for pair in PLURALS for msgid in pair if msgid not in source_strings]
+    assert not missing, f"no longer in click: {missing}"
+
+
+@pytest.mark.parametrize(("given", "expected"), [("15-01-2027", "2026-12-16"), ("2027-01-15", "2026-12-16")])
+def test_as_of_accepts_both_date_forms(run_cli, tmp_path: Path, given: str, expected: str) -> None:
+    """--as-of takes JJJJ-MM-DD and DD-MM-JJJJ as the same day (init writes send_from = that day minus 30 days)."""
+    result = run_cli("--as-of", given, "init", str(tmp_path / "ws"))
+    assert result.exit_code == 0, result.stderr
+    assert f'send_from = "{expected}"' in (tmp_path / "ws" / "config.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("given", ["01-15-2027", "15/01/2027", "15 jan 2027", "morgen"])
+def test_as_of_refuses_other_forms(run_cli, given: str) -> None:
+    """--as-of refuses forms that could be read the wrong way round or are no date (exit 2)."""
+    assert run_cli("--as-of", given, "check").exit_code == 2
+
+
+def test_quiet_prints_nothing_when_all_is_well(run_cli, tmp_path: Path) -> None:
+    """`integrity -q check` on a clean workspace prints nothing and exits 0; without -q it prints its sections."""
+    run_cli("init", str(tmp_path / "ws"))
+    config = str(tmp_path / "ws" / "config.toml")
+    quiet = run_cli("--quiet", "--config", config, "check")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert "Alles in orde" in run_cli("--config", config, "check").output

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +17,7 @@ from toolkit.registers.schema import GIFTS, REGISTERS, STAFF
 
 # the demo's reports mailbox holds two reports: intake needs the two passwords of the confidential stores
 REPORT_SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "demo-meldingen", "INTEGRITY_IDENTITY_PASSWORD": "demo-identiteit"}
+REPO = Path(__file__).resolve().parent.parent
 REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx"]
 
 
@@ -138,3 +144,87 @@ def test_locked_workbook_change_lands_after_excel_closes(demo: Path, run_cli) ->
     assert ws.state.pending() == []
     ws.close()
     _ = STAFF
+
+
+def run_integrity(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """`python -m toolkit ARGS` in a child process with exactly these extra environment variables."""
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, env={**os.environ, **env})
+
+
+def test_check_and_nightly_survive_a_windows_code_page(demo: Path) -> None:
+    """With PYTHONIOENCODING=cp1252, check and nightly finish with plain symbols instead of crashing on '✓'."""
+    env = {"PYTHONIOENCODING": "cp1252", **REPORT_SECRETS}
+    config = str(demo / "config.toml")
+    check = run_integrity("--config", config, "check", env=env)
+    nightly = run_integrity("--config", config, "nightly", env=env)
+    for result, expected_exit in ((check, 1), (nightly, 0)):
+        out, err = result.stdout.decode("cp1252"), result.stderr.decode("cp1252")
+        assert result.returncode == expected_exit, out + err
+        assert "Traceback" not in err and "UnicodeEncodeError" not in err
+        assert "OK " in out and "✓" not in out
+    assert "Taak 'nightly'" in nightly.stdout.decode("cp1252")
+
+
+def test_utf8_console_keeps_its_symbols(demo: Path) -> None:
+    """With a UTF-8 console nothing is replaced: check shows its '✓' marks."""
+    result = run_integrity("--config", str(demo / "config.toml"), "check", env={"PYTHONIOENCODING": "utf-8"})
+    assert "✓" in result.stdout.decode("utf-8")
+
+
+def test_repository_is_a_ready_workspace(tmp_path: Path, run_cli) -> None:
+    """The tracked workspace at the repository root (config.toml, registers/, templates/, mail/) passes check."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    shutil.copyfile(REPO / "config.toml", root / "config.toml")
+    for folder in ("registers", "templates", "mail"):
+        shutil.copytree(REPO / folder, root / folder)
+    assert sorted(p.name for p in (root / "registers").glob("*.xlsx")) == sorted(REGISTER_FILES)
+    result = run_cli("--config", str(root / "config.toml"), "check")
+    assert result.exit_code == 0, result.output + result.stderr
+    for register in REGISTERS.values():
+        workbook = openpyxl.load_workbook(root / "registers" / register.filename, read_only=True)
+        assert "Uitleg" in workbook.sheetnames, register.filename
+        workbook.close()
+
+
+def test_maildir_placeholders_are_not_mail(tmp_path: Path, run_cli) -> None:
+    """The .gitkeep files that keep the repository's empty Maildirs in git are not read as messages."""
+    root = tmp_path / "ws"
+    run_cli("init", str(root))
+    for part in ("new", "cur"):
+        (root / "mail" / "inbox" / part / ".gitkeep").touch()
+    result = run_cli("--config", str(root / "config.toml"), "inbox", "process", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["received"] == 0
+    for part in ("new", "cur"):
+        assert (root / "mail" / "inbox" / part / ".gitkeep").exists()
+    assert not list((root / "mail" / "inbox").glob(".Verwerkt/*/*"))
+
+
+def test_tracked_registers_match_what_init_makes(tmp_path: Path) -> None:
+    """The repository's empty registers/ hold exactly the sheets and cell values `init` makes today (else: make registers)."""
+    from toolkit.init import create_registers
+
+    create_registers(tmp_path / "fresh")
+    for name in REGISTER_FILES:
+        tracked = openpyxl.load_workbook(REPO / "registers" / name)
+        fresh = openpyxl.load_workbook(tmp_path / "fresh" / name)
+        assert tracked.sheetnames == fresh.sheetnames, f"{name}: run 'make registers'"
+        for sheet in fresh.sheetnames:
+            values = [list(row) for row in fresh[sheet].iter_rows(values_only=True)]
+            assert [list(row) for row in tracked[sheet].iter_rows(values_only=True)] == values, (
+                f"{name}, sheet {sheet}: run 'make registers'"
+            )
+
+
+@pytest.mark.parametrize("on_path", [True, False])
+def test_init_suggests_a_command_that_runs(tmp_path: Path, on_path: bool) -> None:
+    """init's next step names `integrity` when it is on PATH, else the full path of the program that ran."""
+    script = Path(sys.executable).parent / "integrity"
+    path = f"{script.parent}{os.pathsep}/usr/bin:/bin" if on_path else "/usr/bin:/bin"
+    result = subprocess.run(
+        [str(script), "init", str(tmp_path / "ws")], capture_output=True, env={**os.environ, "PATH": path}
+    )
+    assert result.returncode == 0, result.stderr
+    expected = "integrity check" if on_path else f"{script.resolve()} check"
+    assert f"&& {expected}" in result.stdout.decode()

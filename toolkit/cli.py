@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit import __version__
+from toolkit import __version__, cli_text
 from toolkit.errors import ExitCode, ToolkitError
+
+cli_text.install()  # before the decorators below: click reads some of its texts (--version's help) at definition
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -42,7 +46,7 @@ class UserFacingError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default; ours is per error
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Fout: {self.format_message()}", err=True, file=file)
@@ -84,7 +88,38 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attr = target.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        _dress(command, name)
+        return command
+
+
+def _dress(command: click.Command, path: str) -> None:
+    """Dutch usage line and metavars, an uncut first line in listings, and the example from cli_text.EXAMPLES.
+
+    Done here, once per command (and its sub-commands), so the command modules stay plain click.
+    """
+    if getattr(command, "_dressed", False):
+        return
+    command._dressed = True  # type: ignore[attr-defined]
+    command.options_metavar = cli_text.OPTIONS_METAVAR
+    if command.help and command.short_help is None:  # else click cuts the listing's line with "..."
+        command.short_help = " ".join(inspect.cleandoc(command.help).split("\n\n", 1)[0].split())
+    for param in command.params:
+        if param.metavar is not None:
+            continue
+        if isinstance(param, click.Argument):
+            param.metavar = cli_text.ARGUMENT_METAVARS.get(param.name or "")
+        elif not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            param.metavar = cli_text.TYPE_METAVARS.get(param.type.name)
+    examples = cli_text.EXAMPLES.get(path)
+    if examples and command.help is not None:
+        block = "\n".join(f"  {line}" for line in examples)
+        title = "Voorbeeld" if len(examples) == 1 else "Voorbeelden"
+        command.help = f"{inspect.cleandoc(command.help)}\n\n\b\n{title}:\n{block}"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = cli_text.SUBCOMMAND_METAVAR
+        for name, sub in command.commands.items():
+            _dress(sub, f"{path} {name}")
 
 
 @dataclass
@@ -95,6 +130,7 @@ class AppContext:
     as_of: date | None
     debug: bool
     verbose: int = 0
+    quiet: bool = False
     _workspace: Workspace | None = field(default=None, repr=False)
 
     def workspace(self, actor: str = "cli") -> Workspace:
@@ -114,42 +150,73 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+AS_OF_FORM = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$")
+
+
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """JJJJ-MM-DD or DD-MM-JJJJ (the form the registers use); nothing else, so no date is read the wrong way round."""
     if value is None:
         return None
+    from toolkit.values import parse_date
+
+    forms = "gebruik JJJJ-MM-DD of DD-MM-JJJJ, bijvoorbeeld 2027-01-15 of 15-01-2027"
+    text = value.strip()
+    if not AS_OF_FORM.match(text):
+        raise click.BadParameter(f"'{value}' is geen datum; {forms}.")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is geen datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-01.") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"'{value}': {exc}; {forms}.") from None
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    "integrity",
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    options_metavar=cli_text.OPTIONS_METAVAR,
+    subcommand_metavar=cli_text.SUBCOMMAND_METAVAR,
+)
 @click.option(
     "--config",
     "config_option",
-    metavar="PATH",
+    metavar="PAD",
     envvar="INTEGRITY_CONFIG",
     help="config.toml van de werkmap (standaard ./config.toml; ook via INTEGRITY_CONFIG).",
 )
 @click.option(
-    "--as-of", metavar="JJJJ-MM-DD", callback=_parse_as_of, help="Rekenen alsof het deze datum is (vooruitkijken)."
+    "--as-of",
+    metavar="DATUM",
+    callback=_parse_as_of,
+    help="Rekenen alsof het deze datum is (vooruitkijken): JJJJ-MM-DD of DD-MM-JJJJ.",
 )
 @click.option("--debug", is_flag=True, help="Toon bij een fout de volledige traceback.")
 @click.option("-v", "--verbose", count=True, help="Meer uitvoer (herhaal voor nog meer).")
-@click.version_option(__version__, prog_name="integrity")
+@click.option("-q", "--quiet", is_flag=True, help="Alleen fouten tonen; de exitcode zegt of alles in orde is.")
+@click.version_option(__version__, "--version", prog_name="integrity")
 @click.pass_context
-def cli(ctx: click.Context, config_option: str | None, as_of: date | None, debug: bool, verbose: int) -> None:
+def cli(
+    ctx: click.Context, config_option: str | None, as_of: date | None, debug: bool, verbose: int, quiet: bool
+) -> None:
     """Integriteitscode van Woonpartners: registers, mailings en meldingen.
 
     Begin met 'integrity init MAP --demo' en 'integrity check'. Zie README.md voor wie wat doet.
+
+    \b
+    Voorbeelden:
+      integrity init werkmap --demo
+      integrity --config werkmap/config.toml check
+      integrity --as-of 15-01-2027 check
     """
-    ctx.obj = AppContext(config_option, as_of, debug, verbose)
+    ctx.obj = AppContext(config_option, as_of, debug, verbose, quiet)
     _keep_library_logs_off_the_terminal()
     ctx.call_on_close(lambda: ctx.obj._workspace and ctx.obj._workspace.close())
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point for the console script and `python -m toolkit`."""
+    from toolkit.render import console_safe
+
+    console_safe()
     cli.main(args=argv, prog_name="integrity")
 
 

@@ -286,7 +286,7 @@ def _convert(hint: Any, value: Any, file: Path, key: str) -> Any:
                 hint=f'bijvoorbeeld {key.split(".")[-1]} = ["a", "b"].',
             )
         return list(value)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, file, prefix=f"{key}.")
     return _scalar(hint, value, file, key)
 

@@ -104,7 +104,7 @@ SUPPLIER_NAMES = [
 
 
 def _people(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    names = set()
+    names: set[str] = set()
     while len(names) < count:
         names.add(f"{rng.choice(FIRST)} {rng.choice(LAST)}")
     result = []

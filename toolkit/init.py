@@ -11,7 +11,9 @@ from pathlib import Path
 from toolkit.errors import InputError, RefusedError
 from toolkit.mail.folder import ensure_maildir
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_ROOT = PACKAGE_DIR.parent  # the repository, when running from a checkout (or an editable install)
+PACKAGED_DATA = PACKAGE_DIR / "_data"  # what a built wheel carries: templates/ and config.toml (see pyproject.toml)
 WORKSPACE_MARKERS = ("config.toml", "registers", ".integrity")
 SEND_FROM_PLACEHOLDER = '# send_from = "2026-01-01"'
 SEND_FROM_DAYS_BACK = 30  # a new workspace welcomes staff who joined in the last month, not everyone ever hired
@@ -25,14 +27,15 @@ class InitResult:
 
 
 def default_file(relative: str) -> Path:
-    """A file shipped with the toolkit (config.toml, templates/), next to the package in the checkout."""
-    path = PACKAGE_ROOT / relative
-    if not path.exists():
-        raise InputError(
-            f"standaardbestand {path} ontbreekt in de installatie.",
-            hint="installeer de toolkit vanuit de broncode met 'make' of 'pip install -e .'.",
-        )
-    return path
+    """A file shipped with the toolkit (config.toml, templates/): inside an installed wheel, else in the checkout."""
+    for base in (PACKAGED_DATA, CHECKOUT_ROOT):
+        path = base / relative
+        if path.exists():
+            return path
+    raise InputError(
+        f"standaardbestand '{relative}' ontbreekt in de installatie (gezocht in {PACKAGED_DATA} en {CHECKOUT_ROOT}).",
+        hint="installeer de toolkit opnieuw ('pipx install .' of 'pip install integrity-toolkit'), of werk vanuit de broncode met 'make install'.",
+    )
 
 
 def create_workspace(root: Path, *, demo: bool = False, today: date | None = None) -> InitResult:
@@ -55,7 +58,7 @@ def create_workspace(root: Path, *, demo: bool = False, today: date | None = Non
     result.created += ["mail/outbox/", "mail/inbox/", "mail/meldingen/"]
     _create_state(root / ".integrity")
     result.created.append(".integrity/")
-    _create_registers(root / "registers", demo, today or date.today())
+    create_registers(root / "registers", demo=demo, today=today or date.today())
     result.created.append("registers/")
     if demo:
         _demo_mail(root)
@@ -80,7 +83,9 @@ def _create_state(state_dir: Path) -> None:
     (state_dir / "audit.jsonl").touch()
 
 
-def _create_registers(folder: Path, demo: bool, today: date) -> None:
+def create_registers(folder: Path, *, demo: bool = False, today: date | None = None) -> None:
+    """Write the registers (empty, or with demo rows) into `folder`; also what `make registers` runs for the repo."""
+    today = today or date.today()
     from toolkit import demo as demo_data
     from toolkit.registers.create import create_empty_workbook, create_register
     from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS

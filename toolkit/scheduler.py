@@ -232,7 +232,7 @@ class Scheduler:
     def run_forever(self, stop: threading.Event, poll_seconds: float = 30) -> None:
         """Run due jobs now and then every `poll_seconds`, until `stop` is set (a running job finishes first)."""
         timer = schedule.Scheduler()
-        timer.every(poll_seconds).seconds.do(self._tick, stop)
+        timer.every(poll_seconds).seconds.do(self._tick, stop)  # type: ignore[arg-type]  # schedule takes float seconds
         self._log.info("Planner gestart met %d taken; controle elke %s s.", len(self.jobs), poll_seconds)
         self._tick(stop)
         while not stop.wait(_wait_seconds(timer, poll_seconds)):

@@ -53,7 +53,8 @@ class FolderBackend:
 
     def list_new(self, mailbox: str = "inbox") -> list[InboundRef]:
         inbox = self._inbox(mailbox)
-        files = [p for part in ("new", "cur") for p in (inbox / part).glob("*") if p.is_file()]
+        # a name starting with a dot is no message (Maildir convention; e.g. the .gitkeep of the repository's workspace)
+        files = [p for part in ("new", "cur") for p in (inbox / part).glob("*") if p.is_file() and p.name[0] != "."]
         files.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
         return [InboundRef(mailbox, f"{p.parent.name}/{p.name}") for p in files]
 

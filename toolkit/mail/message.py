@@ -83,12 +83,12 @@ def build_message(mail: OutgoingMail, sender: str, sender_name: str, now: dateti
     message = _multipart("mixed", [body, *map(_attachment_part, mail.attachments)]) if mail.attachments else body
     message["From"] = formataddr((sender_name, sender), charset="utf-8")
     message["To"] = ", ".join(mail.to)
-    message["Subject"] = _header(mail.subject)
+    message["Subject"] = _header(mail.subject)  # type: ignore[assignment]  # compat32 takes a Header object
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = mail.message_id(domain_of(sender))
     message["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers:
-        message[name] = _header(value)
+        message[name] = _header(value)  # type: ignore[assignment]  # compat32 takes a Header object
     return message
 
 

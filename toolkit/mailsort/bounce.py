@@ -85,7 +85,7 @@ def _status_blocks(msg: Message) -> Iterator[Message]:
             continue
         payload = part.get_payload()
         if isinstance(payload, list):
-            yield from payload
+            yield from (block for block in payload if isinstance(block, Message))
         elif isinstance(payload, str):
             yield from (email.message_from_string(block) for block in re.split(r"\n\s*\n", payload.strip()))
 
@@ -119,7 +119,7 @@ def _readable_text(msg: Message) -> str:
             continue
         if part.is_multipart():
             payload = part.get_payload()
-            stack.extend(payload if isinstance(payload, list) else [])
+            stack.extend(sub for sub in (payload if isinstance(payload, list) else []) if isinstance(sub, Message))
         elif ctype == "text/plain":
             texts.append(part_text(part))
     return "\n".join(texts)

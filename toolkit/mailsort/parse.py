@@ -154,7 +154,8 @@ def _leaf_parts(msg: Message) -> Iterator[Message]:
             return
         payload = msg.get_payload()
         for sub in payload if isinstance(payload, list) else []:
-            yield from _leaf_parts(sub)
+            if isinstance(sub, Message):
+                yield from _leaf_parts(sub)
     else:
         yield msg
 

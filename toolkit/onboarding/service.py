@@ -344,7 +344,12 @@ def send_welcome(
     if not send:
         first = next((summary(m) for m, p in zip(welcomes, plan.due, strict=True) if not p.already_sent), None)
         return WelcomeResult(
-            plan, False, len(plan.to_send), first, digest and summary(digest), tuple(p.name for p in candidates)
+            plan,
+            False,
+            len(plan.to_send),
+            first,
+            summary(digest) if digest else None,
+            tuple(p.name for p in candidates),
         )
     waiting = _waiting_sent_dates(ws)
     cells = tuple(

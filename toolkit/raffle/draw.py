@@ -58,6 +58,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from toolkit.errors import InputError
 
@@ -103,7 +104,10 @@ def _line(*fields: str | None) -> str:
     return "\t".join(_nfc(f).translate(_ESCAPES) for f in fields)
 
 
-def _sorted_unique(items: Iterable[PoolGift] | Iterable[Participant], what: str, plural: str) -> list:
+_Keyed = TypeVar("_Keyed", "PoolGift", "Participant")
+
+
+def _sorted_unique(items: Iterable[_Keyed], what: str, plural: str) -> list[_Keyed]:
     ordered = sorted(items, key=lambda item: _nfc(item.key))
     seen: set[str] = set()
     for item in ordered:

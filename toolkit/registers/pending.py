@@ -11,6 +11,8 @@ from toolkit.errors import WorkbookLocked
 from toolkit.registers.schema import REGISTERS, Register
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from toolkit.registers.writer import CellUpdate, WriteResult
     from toolkit.workspace import Workspace
 
@@ -159,7 +161,11 @@ def decode_update(item: dict[str, Any]) -> CellUpdate:
     from toolkit.registers.writer import CellUpdate
 
     value = item["value"]
-    decoders = {"datetime": datetime.fromisoformat, "date": date.fromisoformat, "decimal": Decimal}
+    decoders: dict[str, Callable[[str], object]] = {
+        "datetime": datetime.fromisoformat,
+        "date": date.fromisoformat,
+        "decimal": Decimal,
+    }
     if item["kind"] in decoders and value is not None:
         value = decoders[item["kind"]](value)
     return CellUpdate(

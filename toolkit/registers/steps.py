@@ -8,6 +8,8 @@ from toolkit.nightly import StepResult
 from toolkit.registers.pending import apply_pending
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from toolkit.workspace import Workspace
 
 
@@ -29,7 +31,7 @@ def prune_backups_step(ws: Workspace) -> StepResult:
     keep = ws.config.registers.backups_keep
     removed = 0
     if ws.backups_dir.exists():
-        groups: dict[str, list] = {}
+        groups: dict[str, list[Path]] = {}
         for path in ws.backups_dir.glob("*.xlsx"):
             groups.setdefault(path.name.split(".", 1)[0], []).append(path)
         for paths in groups.values():

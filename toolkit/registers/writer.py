@@ -360,8 +360,8 @@ def _verify(  # noqa: C901 - one list of checks, read top to bottom
             elif new.getinfo(info.filename).CRC != info.CRC or new.getinfo(info.filename).file_size != info.file_size:
                 _failed(sheet, f"{info.filename} is onderweg veranderd")
         for info in new.infolist():  # every entry can be opened: local headers and offsets are right
-            with new.open(info) as entry:
-                entry.read(1)
+            with new.open(info) as stream:
+                stream.read(1)
     patched = next(data for name, data in replaced.items() if name.startswith("xl/worksheets/"))
     if len(patched) > CALAMINE_CHECK_BYTES:
         written = Sheet(patched)

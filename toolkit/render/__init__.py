@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -23,15 +25,78 @@ if TYPE_CHECKING:
 
 
 OK, BAD, WAIT = "✓", "✗", "…"
+# What a console that cannot show a character gets instead (a Windows code page such as cp1252, or plain ASCII).
+PLAIN = {
+    OK: "OK",
+    BAD: "X",
+    WAIT: "...",
+    "→": "->",
+    "←": "<-",
+    "–": "-",
+    "—": "-",
+    "•": "-",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "€": "EUR",
+    "\u00a0": " ",
+}
+_PLAIN_ERRORS = "integrity-plain"
 
 
 def emit(result: Any, as_json: bool = False) -> None:
-    """Print a result: JSON when asked, else its text form."""
+    """Print a result: JSON when asked, else its text form (nothing with --quiet: the exit code says it)."""
     if as_json:
         click.echo(json.dumps(to_jsonable(result), ensure_ascii=False, indent=2))
-    else:
+    elif not _quiet():
         for line in text(result):
             click.echo(line)
+
+
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_root().obj if ctx is not None else None
+    return bool(getattr(app, "quiet", False))
+
+
+def plain(chunk: str) -> str:
+    """`chunk` with every symbol a legacy code page lacks replaced by plain text (letters lose their accents)."""
+    out = []
+    for char in chunk:
+        if char in PLAIN:
+            out.append(PLAIN[char])
+        else:
+            ascii_form = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+            out.append(ascii_form or "?")
+    return "".join(out)
+
+
+def _plain_errors(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return plain(error.object[error.start : error.end]), error.end
+
+
+codecs.register_error(_PLAIN_ERRORS, _plain_errors)
+
+
+def console_safe(*streams: Any) -> None:
+    """Let stdout and stderr fall back to plain symbols instead of crashing where their encoding lacks "✓" or "…".
+
+    The one place for it: called once at start-up, it covers every line the toolkit and its log handlers print.
+    Encodable text is untouched; only what the code page cannot show is replaced (see PLAIN).
+    """
+    for stream in streams or (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            codecs.encode(OK + BAD + WAIT, encoding)
+        except UnicodeEncodeError:
+            stream.reconfigure(errors=_PLAIN_ERRORS)
+        except LookupError:
+            continue
 
 
 def to_jsonable(value: Any) -> Any:
@@ -75,11 +140,27 @@ def text(result: Any) -> list[str]:
     return [str(result)]
 
 
+def command_name() -> str:
+    """How the person can start the toolkit again: `integrity` when that is on PATH, else the program's full path."""
+    import shutil
+
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("integrity")
+    if program is not None and program.stem == "integrity" and program.exists():
+        if on_path is None or Path(on_path).resolve() != program.resolve():
+            full = str(program.resolve())
+            return f'"{full}"' if " " in full else full
+        return "integrity"
+    if on_path is None:
+        return f"{Path(sys.executable).name} -m toolkit"
+    return "integrity"
+
+
 @renders("toolkit.init.InitResult")
 def _(result: InitResult) -> list[str]:
     lines = [f"Werkmap aangemaakt in {result.root}" + (" (met fictieve voorbeeldgegevens)" if result.demo else "")]
     lines += [f"  {OK} {item}" for item in result.created]
-    lines += ["", "Volgende stap:", f"  cd {result.root} && integrity check"]
+    lines += ["", "Volgende stap:", f"  cd {result.root} && {command_name()} check"]
     return lines
 
 

@@ -128,7 +128,7 @@ def routing_step(ws: Workspace) -> StepResult:
             extra = meldpunt_mail(ws, case)
             mails += [extra] if extra else []
         changes[case.number] = {"Behandelaar": handler_label(route)}
-        details.append(f"{case.number}: {'extern (Meldpunt)' if route.external else route.handler.role}")
+        details.append(f"{case.number}: {route.handler.role if route.handler else 'extern (Meldpunt)'}")
     report = ws.mailer().send_all(mails)
     sent_all = report.ok
     if sent_all:

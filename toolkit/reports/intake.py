@@ -218,7 +218,7 @@ def _language(mail: Any, default: str) -> str:
 def _archive(ws: Workspace, number: str, inbound: Inbound, received: date) -> int:
     mail = inbound.mail
     text = mail.text or _html_to_text(mail.html or "")
-    attachments = [(a.filename, a.payload) for a in mail.attachments]
+    attachments: list[tuple[str | None, bytes]] = [(a.filename, a.payload) for a in mail.attachments]
     max_bytes = ws.config.reports.max_attachment_mb * 1024 * 1024
     entry = case_archive(ws).add_message(
         number, _message_digest(inbound), received.isoformat(), inbound.raw, text, attachments, max_bytes

@@ -263,11 +263,14 @@ def stats(ws: Workspace, period: str) -> Stats:
 
     start, end = _period(period)
     cases = [c for c in load_cases(ws) if c.received and start <= c.received <= end]
-    ack, feedback = Counter(), Counter()
+    ack: Counter[str] = Counter()
+    feedback: Counter[str] = Counter()
     for case in cases:
-        ack[_met(case.acknowledged, acknowledgement_due(case.received), ws.today)] += 1
+        received = case.received
+        assert received is not None  # filtered above
+        ack[_met(case.acknowledged, acknowledgement_due(received), ws.today)] += 1
         given = case.feedback_given or (case.closed if case.closed else None)
-        feedback[_met(given, feedback_due_for(case.received, case.acknowledged), ws.today)] += 1
+        feedback[_met(given, feedback_due_for(received, case.acknowledged), ws.today)] += 1
     return Stats(
         period,
         len(cases),

@@ -91,7 +91,9 @@ _Step = Person | None
 
 def _same_email(a: str | None, b: str | None) -> bool:
     """True when both addresses are given and equal, ignoring case and surrounding spaces."""
-    return bool(a) and bool(b) and a.strip().casefold() == b.strip().casefold()
+    if not a or not b:
+        return False
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _everyone(org: Organisation) -> tuple[Person, ...]:
