@@ -168,7 +168,7 @@ def gifts_area(facts: Facts, period: Period, compare: Period, min_cell: int) -> 
     now = [g for g in facts.gifts if period.holds(g.received)]
     before = [g for g in facts.gifts if compare.holds(g.received)]
 
-    def share(decisions: tuple[str, ...], gifts: list) -> int | None:  # type: ignore[type-arg]
+    def share(decisions: tuple[str, ...], gifts: list) -> int | None:
         return _pct(sum(1 for g in gifts if g.decision in decisions), len(gifts))
 
     def raffle(p: Period) -> str:
@@ -213,7 +213,7 @@ def gifts_area(facts: Facts, period: Period, compare: Period, min_cell: int) -> 
 
 
 def sidejobs_area(facts: Facts, period: Period, compare: Period, min_cell: int) -> Area:
-    def requested(p: Period) -> list:  # type: ignore[type-arg]
+    def requested(p: Period) -> list:
         return [j for j in facts.sidejobs if p.holds(j.reported_on)]
 
     def in_time(p: Period) -> int | None:
@@ -266,7 +266,7 @@ def sidejobs_area(facts: Facts, period: Period, compare: Period, min_cell: int) 
 
 
 def suppliers_area(facts: Facts, period: Period, compare: Period) -> Area:
-    def sent(p: Period) -> list:  # type: ignore[type-arg]
+    def sent(p: Period) -> list:
         return [s for s in facts.suppliers if p.holds(s.sent_on)]
 
     def funnel(p: Period) -> Counter[str]:
@@ -319,7 +319,7 @@ def suppliers_area(facts: Facts, period: Period, compare: Period) -> Area:
 def staff_area(facts: Facts, period: Period, compare: Period, today: date) -> Area:
     weeks = facts.conversation_weeks
 
-    def joined(p: Period) -> list:  # type: ignore[type-arg]
+    def joined(p: Period) -> list:
         return [s for s in facts.staff if p.holds(s.start)]
 
     def conversation(p: Period) -> tuple[int | None, float | None]:

@@ -20,7 +20,7 @@ SIZES = ((12, 620), (12, 480), (11, 420), (11, 340), (10, 340), (10, 280), (10, 
 def _document(footer_text: str) -> Any:
     from fpdf import FPDF
 
-    class Document(FPDF):  # type: ignore[misc]
+    class Document(FPDF):
         def footer(self) -> None:
             self.set_y(-13)
             self.set_font(FAMILY, size=8)

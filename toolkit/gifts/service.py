@@ -225,9 +225,9 @@ def cell_changes(assessed: Sequence[_Assessed], today: Any) -> tuple[CellChange,
     for item in assessed:
         if (item.row.get(VERDICT) or "").strip() == item.verdict:
             continue
-        where = {"nr": item.row.nr} if item.row.nr is not None else {"excel_row": item.row.excel_row}
-        changes.append(CellChange(GIFTS.key, VERDICT, item.verdict, **where))
-        changes.append(CellChange(GIFTS.key, JUDGED_ON, today, **where))
+        nr, excel_row = (item.row.nr, None) if item.row.nr is not None else (None, item.row.excel_row)
+        changes.append(CellChange(GIFTS.key, VERDICT, item.verdict, nr=nr, excel_row=excel_row))
+        changes.append(CellChange(GIFTS.key, JUDGED_ON, today, nr=nr, excel_row=excel_row))
     return tuple(changes)
 
 

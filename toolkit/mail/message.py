@@ -107,7 +107,7 @@ class _Wire(Compat32):
         if (
             isinstance(value, str)
             and value.isascii()
-            and len(name) + len(value) + 2 <= self.max_line_length
+            and len(name) + len(value) + 2 <= (self.max_line_length or 78)
             and "\n" not in value
             and "\r" not in value
             and "  " not in value

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from toolkit.render import BAD, OK, WAIT, renders, text
-from toolkit.render import mail_preview_lines
+from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
 
 if TYPE_CHECKING:
     from toolkit.raffle.announce import RaffleAnnounceResult
