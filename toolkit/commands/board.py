@@ -35,7 +35,17 @@ from toolkit.cli import AppContext, pass_app
 def board_command(
     app: AppContext, period: str, compare: str | None, out: Path | None, audience: str, send: bool, as_json: bool
 ) -> None:
-    """Integriteitsrapportage voor de RvC: cijfers per onderdeel naast de vorige periode, zonder namen."""
+    """Integriteitsrapportage voor de RvC: cijfers per onderdeel naast de vorige periode, zonder namen.
+
+    Zonder --send is het een voorbeeld: met --out komen de Excel-, HTML- en PDF-versie in die map, verder wordt
+    niets geschreven. Met --send gaat het rapport naar de voorzitter van de RvC en de directeur-bestuurder
+    (diens versie zonder meldingen over de directeur-bestuurder), elk één keer.
+
+    \b
+    Voorbeeld:
+      integrity board --period 2027Q1 --out rapportage
+      integrity board --period 2027 --compare 2026 --json
+    """
     from toolkit.board.service import run_board
     from toolkit.render import emit
 
