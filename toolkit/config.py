@@ -168,6 +168,11 @@ class SchedulerConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    lock_wait_seconds: float = 5.0  # a second run waits this long for the one holding the lock, then exits 7
+
+
+@dataclass(frozen=True)
 class Config:
     organisation: OrganisationConfig
     mail: MailConfig
@@ -180,6 +185,7 @@ class Config:
     onboarding: OnboardingConfig = field(default_factory=OnboardingConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    run: RunConfig = field(default_factory=RunConfig)
     # not from the file: where it was read from, so paths resolve against its folder
     source: Path = Path(DEFAULT_CONFIG)
 

@@ -30,6 +30,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from logging.handlers import RotatingFileHandler
@@ -40,6 +41,8 @@ from zoneinfo import ZoneInfo
 import schedule
 
 from toolkit.errors import ConfigError
+from toolkit.files import private_dir
+from toolkit.runlock import RunLockBusy
 
 PERIODS = ("daily", "monthly", "yearly", "biennial")
 LOG_FILENAME = "integrity.log"
@@ -193,6 +196,7 @@ class Scheduler:
         clock: Callable[[], datetime] = utc_now,
         on_error: ErrorReporter | None = None,
         logger: logging.Logger | None = None,
+        run_lock: Callable[[str], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.jobs = tuple(jobs)
         names = [job.name for job in self.jobs]
@@ -204,6 +208,7 @@ class Scheduler:
         self._clock = clock
         self._on_error = on_error
         self._log = logger or logging.getLogger(__name__)
+        self._run_lock = run_lock
         self._attempted: dict[str, datetime] = {}
 
     def due_slot(self, spec: JobSpec) -> datetime | None:
@@ -251,6 +256,19 @@ class Scheduler:
             self._log.exception("Planner: fout buiten een taak; volgende poging bij de volgende controle.")
 
     def _run_one(self, spec: JobSpec, slot: datetime) -> None:
+        """Run one job under the workspace's run lock; when another run holds it, try again at the next poll."""
+        lock = self._run_lock(spec.name) if self._run_lock is not None else nullcontext()
+        try:
+            lock.__enter__()
+        except RunLockBusy as busy:
+            self._log.warning("Taak %s wacht: %s", spec.name, busy.message)
+            return
+        try:
+            self._run_locked(spec, slot)
+        finally:
+            lock.__exit__(None, None, None)
+
+    def _run_locked(self, spec: JobSpec, slot: datetime) -> None:
         self._attempted[spec.name] = slot
         started = self._clock()
         self._log.info("Taak %s gestart (gepland %s).", spec.name, slot.astimezone(self._zone).isoformat())
@@ -311,7 +329,7 @@ def install_signal_handlers(stop: threading.Event, logger: logging.Logger | None
 
 def setup_log(log_dir: Path, verbosity: int) -> logging.Logger:
     """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr at a level set by -v."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(log_dir)
     logger = logging.getLogger("toolkit")
     for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
         logger.removeHandler(handler)

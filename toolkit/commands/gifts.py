@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -18,6 +18,7 @@ def gifts_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Niets schrijven en niets versturen; laat zien wat er zou gebeuren.")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes(unless="dry_run")
 def check_command(app: AppContext, notify: bool, dry_run: bool, as_json: bool) -> None:
     """Beoordeel elke rij van geschenken.xlsx en schrijf de kolom Beoordeling.
 

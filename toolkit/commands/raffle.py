@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -22,6 +22,7 @@ def raffle_group() -> None:
 @click.option("--send", is_flag=True, help="Verstuur de berichten aan de winnaars echt (met --notify).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes()
 def draw_command(
     app: AppContext, year: int, seed: str, redraw: bool, reason: str | None, notify: bool, send: bool, as_json: bool
 ) -> None:
@@ -66,6 +67,7 @@ def verify_command(app: AppContext, year: int, seed: str | None, as_json: bool) 
 @click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen een voorbeeld).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes("send")
 def notify_command(app: AppContext, year: int, send: bool, as_json: bool) -> None:
     """Mail elke winnaar van YEAR (alleen als de uitslag nog klopt); elke winnaar krijgt het bericht één keer."""
     from toolkit.raffle.service import notify_winners

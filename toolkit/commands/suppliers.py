@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 
 
 @click.group("suppliers")
@@ -19,6 +19,7 @@ def suppliers_group() -> None:
 )
 @click.option("--cycle", "cycle", type=int, metavar="JAAR", help="Verzendronde (standaard de huidige, uit config).")
 @pass_app
+@writes("send")
 def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | None) -> None:
     """Stuur de integriteitscode aan elke actieve leverancier die hem deze ronde nog niet kreeg."""
     from toolkit.render import emit, progress_bar
@@ -40,6 +41,7 @@ def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | No
 @suppliers_group.command("remind")
 @click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen tonen wat klaarstaat).")
 @pass_app
+@writes("send")
 def remind_command(app: AppContext, send: bool) -> None:
     """Herinneringen na de ingestelde termijn, daarna één escalatie naar de contracteigenaar."""
     from toolkit.render import emit
