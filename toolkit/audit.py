@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.audit_anchor import Anchor, Break, Head
+from toolkit.errors import ResourceError
 from toolkit.files import open_private_append, private_dir, resource_error
 
 GENESIS = "0" * 64
@@ -89,7 +90,7 @@ class AuditTrail:
         assert key is not None
         head, _problem = self.anchor.load(key)
         if head is not None and head.lines > 0 and not self.path.exists():
-            raise _missing_trail(self.path, head)
+            raise missing_trail(self.path, head.lines)
         private_dir(self.path.parent)
         fd = open_private_append(self.path)
         try:
@@ -218,11 +219,10 @@ def _moved(head: Head, lines: int, digest: str) -> Head:
     return replace(head, lines=lines, head=digest)
 
 
-def _missing_trail(path: Path, head: Head) -> Exception:
-    from toolkit.errors import ResourceError
-
+def missing_trail(path: Path, anchored_lines: int) -> ResourceError:
+    """The refusal when the trail is gone while the anchor knows it had lines."""
     return ResourceError(
-        f"Het logboek {path} ontbreekt, terwijl het anker {head.lines} regels kent; er is niets gewijzigd.",
+        f"Het logboek {path} ontbreekt, terwijl het anker {anchored_lines} regels kent; er is niets gedaan.",
         hint=f"zet {path.name} terug uit de back-up. Is het echt verloren, maak dan bewust een leeg bestand op "
         "die plek: de toolkit gaat dan verder en 'integrity audit verify' blijft het verlies melden.",
     )

@@ -124,11 +124,9 @@ class AppContext:
     @contextmanager
     def run_lock(self, command: str) -> Iterator[RunLock]:
         """Hold the workspace's run lock (one run at a time) while the body runs; see `writes`."""
-        from toolkit.runlock import RUN_LOCK_NAME, RunLock
+        from toolkit.runlock import workspace_lock
 
-        config = self.workspace().config
-        lock = RunLock(config.state_dir / RUN_LOCK_NAME, wait_seconds=config.run.lock_wait_seconds, command=command)
-        with lock:
+        with workspace_lock(self.workspace().config, command) as lock:
             if lock.took_over_from is not None:
                 click.echo(
                     f"Let op: de vergrendeling van een gestopte run ({lock.took_over_from.describe()}) is overgenomen.",

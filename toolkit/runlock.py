@@ -16,15 +16,21 @@ import contextlib
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import filelock
 
 from toolkit.errors import RefusedError
-from toolkit.files import PRIVATE_FILE, private_dir, write_private_atomic
+from toolkit.files import PRIVATE_FILE, private_dir, resource_error, write_private_atomic
+
+if TYPE_CHECKING:
+    from toolkit.config import Config
 
 RUN_LOCK_NAME = "run.lock"
 SCHEDULER_LOCK_NAME = "scheduler.lock"
@@ -88,10 +94,7 @@ class RunLock:
         except filelock.Timeout:
             raise self._busy() from None
         except OSError as exc:
-            raise RefusedError(
-                f"De vergrendeling {self.path} kan niet worden gezet: {exc.strerror or exc}.",
-                hint="Controleer of de werkmap op een schijf staat die vergrendeling ondersteunt en schrijfbaar is.",
-            ) from exc
+            raise resource_error(self.path, exc) from exc
         self._lock = lock
         self.took_over_from = read_holder(self.note_path)
         try:
@@ -123,6 +126,20 @@ class RunLock:
             hint="Wacht tot die run klaar is en probeer het dan opnieuw (een gestopte run geeft de vergrendeling "
             "vanzelf vrij).",
         )
+
+
+@contextmanager
+def workspace_lock(config: Config, command: str) -> Iterator[RunLock]:
+    """The one run lock of a workspace, then the check that its own files can be written: what a writing run holds.
+
+    Used by `toolkit.cli.writes` for commands and by the scheduler for each job.
+    """
+    from toolkit.preflight import check_workspace_files
+
+    lock = RunLock(config.state_dir / RUN_LOCK_NAME, wait_seconds=config.run.lock_wait_seconds, command=command)
+    with lock:
+        check_workspace_files(config.state_dir)
+        yield lock
 
 
 def read_holder(note: Path) -> Holder | None:

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, ToolkitError
 from toolkit.files import private_dir
 from toolkit.runlock import RunLockBusy
 
@@ -263,6 +263,10 @@ class Scheduler:
         except RunLockBusy as busy:
             self._log.warning("Taak %s wacht: %s", spec.name, busy.message)
             return
+        except ToolkitError as exc:  # e.g. state or audit trail missing or read-only: the job can't start
+            self._attempted[spec.name] = slot
+            self._fail(spec.name, self._clock(), exc, str(exc))
+            return
         try:
             self._run_locked(spec, slot)
         finally:
@@ -275,14 +279,16 @@ class Scheduler:
         try:
             result = spec.run()
         except Exception as exc:
-            trace = traceback.format_exc()
-            self._log.error("Taak %s mislukt:\n%s", spec.name, trace.rstrip())
-            self._record(spec.name, started, False, f"{type(exc).__name__}: {exc}")
-            self._report(spec.name, exc, trace)
+            self._fail(spec.name, started, exc, traceback.format_exc())
             return
         summary = "" if result is None else str(result)
         self._log.info("Taak %s klaar. %s", spec.name, summary)
         self._record(spec.name, started, True, summary)
+
+    def _fail(self, name: str, started: datetime, exc: BaseException, trace: str) -> None:
+        self._log.error("Taak %s mislukt:\n%s", name, trace.rstrip())
+        self._record(name, started, False, f"{type(exc).__name__}: {exc}")
+        self._report(name, exc, trace)
 
     def _record(self, name: str, started: datetime, ok: bool, summary: str) -> None:
         try:

@@ -41,11 +41,12 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     Log: .integrity/logs/integrity.log (meer op het scherm met -v).
     """
     import threading
+    from contextlib import AbstractContextManager
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from toolkit.jobs import JobContext, error_mailer, job_specs
-    from toolkit.runlock import RUN_LOCK_NAME, SCHEDULER_LOCK_NAME, RunLock
+    from toolkit.runlock import SCHEDULER_LOCK_NAME, RunLock, workspace_lock
     from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log
 
     ws = app.workspace(actor="planner")
@@ -54,10 +55,9 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     stop = threading.Event()
     context = JobContext(config, lambda: app.as_of or datetime.now(zone).date(), stop)
 
-    def run_lock(job: str) -> RunLock:
+    def run_lock(job: str) -> AbstractContextManager[RunLock]:
         """The same lock every writing command takes: a job and a manual run never overlap."""
-        wait = config.run.lock_wait_seconds
-        return RunLock(config.state_dir / RUN_LOCK_NAME, wait_seconds=wait, command=f"integrity scheduler ({job})")
+        return workspace_lock(config, f"integrity scheduler ({job})")
 
     with RunLock(config.state_dir / SCHEDULER_LOCK_NAME, command="integrity scheduler", what="scheduler"):
         logger = setup_log(ws.logs_dir, app.verbose)
