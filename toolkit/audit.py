@@ -11,6 +11,7 @@ someone without the key, however many ordinary runs came after. `verify` reads t
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -111,7 +112,7 @@ class AuditTrail:
                 event["hash"] = _event_hash(event)
                 event["mac"] = self.anchor.mac(key, event["hash"])
                 line = json.dumps(event, ensure_ascii=False, sort_keys=True).encode("utf-8")
-                os.write(fd, line + b"\n")  # one write on an O_APPEND descriptor: in the OS's hands at once
+                _append_whole(fd, line + b"\n")
                 self.anchor.save(key, _moved(head, count + 1, _digest(line)))
         finally:
             os.close(fd)
@@ -226,6 +227,20 @@ def missing_trail(path: Path, anchored_lines: int) -> ResourceError:
         hint=f"zet {path.name} terug uit de back-up. Is het echt verloren, maak dan bewust een leeg bestand op "
         "die plek: de toolkit gaat dan verder en 'integrity audit verify' blijft het verlies melden.",
     )
+
+
+def _append_whole(fd: int, data: bytes) -> None:
+    """One write on the O_APPEND descriptor (in the OS's hands at once, survives a killed process); a short write
+    (disk full) is cut back off, so the trail never ends in half a line."""
+    size = os.fstat(fd).st_size
+    try:
+        written = os.write(fd, data)
+    except OSError:
+        os.ftruncate(fd, size)
+        raise
+    if written != len(data):
+        os.ftruncate(fd, size)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _tail(handle: Any) -> list[bytes]:
