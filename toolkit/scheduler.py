@@ -229,8 +229,7 @@ class Scheduler:
             if stop is not None and stop.is_set():
                 break
             slot = self.due_slot(spec)
-            if slot is not None:
-                self._run_one(spec, slot)
+            if slot is not None and self._run_one(spec, slot):
                 ran.append(spec.name)
         return ran
 
@@ -255,22 +254,23 @@ class Scheduler:
         except Exception:
             self._log.exception("Planner: fout buiten een taak; volgende poging bij de volgende controle.")
 
-    def _run_one(self, spec: JobSpec, slot: datetime) -> None:
-        """Run one job under the workspace's run lock; when another run holds it, try again at the next poll."""
+    def _run_one(self, spec: JobSpec, slot: datetime) -> bool:
+        """Run one job under the workspace's run lock; when another run holds it, False: try at the next poll."""
         lock = self._run_lock(spec.name) if self._run_lock is not None else nullcontext()
         try:
             lock.__enter__()
         except RunLockBusy as busy:
             self._log.warning("Taak %s wacht: %s", spec.name, busy.message)
-            return
+            return False
         except ToolkitError as exc:  # e.g. state or audit trail missing or read-only: the job can't start
             self._attempted[spec.name] = slot
             self._fail(spec.name, self._clock(), exc, str(exc))
-            return
+            return True
         try:
             self._run_locked(spec, slot)
         finally:
             lock.__exit__(None, None, None)
+        return True
 
     def _run_locked(self, spec: JobSpec, slot: datetime) -> None:
         self._attempted[spec.name] = slot

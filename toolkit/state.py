@@ -74,6 +74,17 @@ class PendingChange:
     created_at: str
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """One recorded run of a scheduled job (aware UTC datetimes)."""
+
+    job: str
+    started: datetime
+    finished: datetime
+    ok: bool
+    summary: str
+
+
 class StateStore:
     """The SQLite state file. Cheap to open; safe for one writer at a time (WAL, busy timeout)."""
 
@@ -205,6 +216,15 @@ class StateStore:
             "SELECT started_at FROM job_runs WHERE job = ? AND ok = 1 ORDER BY id DESC LIMIT 1", (job,)
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
+
+    def job_runs(self, job: str) -> list[JobRun]:
+        """Every recorded run of `job`, oldest first."""
+        rows = self._db.execute(
+            "SELECT job, started_at, finished_at, ok, summary FROM job_runs WHERE job = ? ORDER BY id", (job,)
+        ).fetchall()
+        return [
+            JobRun(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), bool(r[3]), r[4]) for r in rows
+        ]
 
     def record_run(self, job: str, started: datetime, finished: datetime, ok: bool, summary: str) -> None:
         with self.transaction() as db:
