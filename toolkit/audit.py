@@ -156,7 +156,8 @@ class AuditTrail:
             with open(self.path, "rb") as handle:
                 for number, line in enumerate(handle, start=1):
                     raw = line.rstrip(b"\n")
-                    why = _check_line(raw, number, previous) or self._check_mac(raw, number, head, key)
+                    event, why = _check_line(raw, number, previous)
+                    why = why or self._check_mac(event, number, head, key)
                     if why:
                         bad = Verdict(False, number, number, why, anchor_path=where)
                         break
@@ -167,10 +168,9 @@ class AuditTrail:
             return bad
         return self._against_anchor(head, key, number, at_anchor, where)
 
-    def _check_mac(self, raw: bytes, number: int, head: Head | None, key: bytes | None) -> str:
+    def _check_mac(self, event: dict[str, Any], number: int, head: Head | None, key: bytes | None) -> str:
         if key is None:
             return ""
-        event = json.loads(raw)
         mac = event.get("mac")
         if mac is None:
             if head is not None and number <= head.since:
@@ -270,19 +270,19 @@ def _event_hash(event: dict[str, Any]) -> str:
     return _digest(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
-def _check_line(raw: bytes, number: int, previous: str) -> str:
+def _check_line(raw: bytes, number: int, previous: str) -> tuple[dict[str, Any], str]:
+    """The parsed event and '' when line `number` is sound and follows `previous`, else why not."""
     try:
         event = json.loads(raw)
     except ValueError:
-        return "geen geldige JSON (regel gewijzigd of beschadigd)"
+        return {}, "geen geldige JSON (regel gewijzigd of beschadigd)"
     if not isinstance(event, dict):
-        return "geen geldig gebeurtenisrecord"
-    if event.get("hash") != _event_hash(event):
-        return "de inhoud van deze regel is gewijzigd"
+        return {}, "geen geldig gebeurtenisrecord"
     if event.get("seq") != number:
-        return (
-            f"volgnummer {event.get('seq')} staat op regel {number}: een regel is verwijderd, ingevoegd of verplaatst"
-        )
+        why = f"volgnummer {event.get('seq')} staat op regel {number}: een regel is verwijderd, ingevoegd of verplaatst"
+        return event, why
     if event.get("prev") != previous:
-        return "de keten is verbroken: de regel ervoor is gewijzigd, verwijderd of verplaatst"
-    return ""
+        return event, "de keten is verbroken: de regel ervoor is gewijzigd, verwijderd of verplaatst"
+    if event.get("hash") != _event_hash(event):
+        return event, "de inhoud van deze regel is gewijzigd"
+    return event, ""
