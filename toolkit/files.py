@@ -61,15 +61,19 @@ def open_private_append(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
 
 
-def write_private_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step (temp file 0600 in the same folder, fsync, rename)."""
+def write_private_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace `path` with `data` in one step (temp file 0600 in the same folder, fsync unless not `durable`, rename).
+
+    Not durable still survives a killed process (the rename is atomic); only power loss may keep the older file.
+    """
     private_dir(path.parent)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
