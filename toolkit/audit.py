@@ -12,11 +12,12 @@ someone without the key, however many ordinary runs came after. `verify` reads t
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,6 @@ GENESIS = "0" * 64
 
 
 def _digest(line: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(line).hexdigest()
 
 
@@ -100,7 +99,7 @@ class AuditTrail:
                 count = _seq(tail[-1]) if tail else 0
                 previous = _digest(tail[-1]) if tail else GENESIS
                 head = self._checked_head(head, tail, count, previous, key)
-                event = {
+                event: dict[str, Any] = {
                     "seq": count + 1,
                     "ts": datetime.now(UTC).isoformat(timespec="seconds"),
                     "actor": actor,
@@ -109,8 +108,8 @@ class AuditTrail:
                     "details": {k: v for k, v in details.items() if v is not None},
                     "prev": previous,
                 }
-                event["hash"] = _event_hash(event)
-                event["mac"] = self.anchor.mac(key, event["hash"])
+                line_hash = event["hash"] = _event_hash(event)
+                event["mac"] = self.anchor.mac(key, line_hash)
                 line = json.dumps(event, ensure_ascii=False, sort_keys=True).encode("utf-8")
                 _append_whole(fd, line + b"\n")
                 self.anchor.save(key, _moved(head, count + 1, _digest(line)))
@@ -215,8 +214,6 @@ class AuditTrail:
 
 
 def _moved(head: Head, lines: int, digest: str) -> Head:
-    from dataclasses import replace
-
     return replace(head, lines=lines, head=digest)
 
 
