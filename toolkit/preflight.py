@@ -42,6 +42,10 @@ def check_workspace_files(state_dir: Path) -> None:
         if path.exists():
             _check_writable(path)
     _check_free_space(state_dir)
+    if not state.exists():
+        from toolkit.state import StateStore
+
+        StateStore(state).close()  # every writing run leaves a state, so a missing one later means it was lost
 
 
 def _anchored_lines(anchor: Anchor) -> int:
