@@ -146,7 +146,7 @@ class Anchor:
 
 
 def _overwrite_in_place(path: Path, block: bytes) -> bool:
-    """One pwrite of the whole anchor over an anchor of the same size (no rename: a rename per trail line costs a
+    """One write of the whole anchor over an anchor of the same size (no rename: a rename per trail line costs a
     flush on ext4). As durable as the trail line it follows: in the OS's hands, survives a killed process."""
     try:
         fd = os.open(path, os.O_WRONLY)
@@ -155,7 +155,8 @@ def _overwrite_in_place(path: Path, block: bytes) -> bool:
     try:
         if os.fstat(fd).st_size != len(block):
             return False
-        return os.pwrite(fd, block, 0) == len(block)
+        os.lseek(fd, 0, os.SEEK_SET)  # (no os.pwrite on Windows)
+        return os.write(fd, block) == len(block)
     finally:
         os.close(fd)
 
