@@ -43,6 +43,7 @@ class OrganisationConfig:
     rvc_chair: Email
     admin: Email
     complaints_coordinator: Email | None = None
+    rvc_vice_chair: Email | None = None
     director_name: str = "de directeur-bestuurder"
     rvc_chair_name: str = "de voorzitter van de RvC"
     confidential_adviser: str = "de vertrouwenspersoon"
@@ -114,13 +115,14 @@ class MailConfig:
 @dataclass(frozen=True)
 class GiftsConfig:
     limit: float = 25.0
+    sum_window_days: int = 30
     christmas_window_start: str = "11-01"
     christmas_window_end: str = "01-31"
 
 
 @dataclass(frozen=True)
 class RaffleConfig:
-    include_rvc: bool = False
+    include_rvc: bool = True
     exclude: list[str] = field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
-"""Least privilege on disk: what the toolkit creates is readable by its own user only (files 0600, folders 0700).
+"""Files: atomic whole-file writes, and least privilege on disk (what the toolkit creates is 0600, folders 0700).
 
 One mechanism for the whole process: `private_umask()` is entered once at the CLI entry (so state, audit trail,
 logs, secrets, backups, archives and the outbox are private whichever module creates them), and the few
@@ -61,23 +61,36 @@ def open_private_append(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
 
 
-def write_private_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace `path` with `data` in one step (temp file 0600 in the same folder, fsync unless not `durable`, rename).
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Readers see the old file or the new one, never half of it; a crash leaves no partial file behind.
 
-    Not durable still survives a killed process (the rename is atomic); only power loss may keep the older file.
+    A temp file in the same folder, fsync (unless not `durable`: then a killed process still leaves the old or the
+    new file, only power loss may keep the older one), `mode`, then one rename over the old file. With the private
+    mode (0600) missing folders are made 0700.
     """
-    private_dir(path.parent)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if mode == PRIVATE_FILE:
+        private_dir(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
             if durable:
-                os.fsync(handle.fileno())
+                os.fsync(stream.fileno())
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        with suppress(OSError):
+            temp.unlink()
         raise
+
+
+def write_private_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """`write_atomically` with mode 0600 (folders 0700): for the toolkit's own files."""
+    write_atomically(path, data, mode=PRIVATE_FILE, durable=durable)
 
 
 def resource_error(path: Path, exc: BaseException) -> ResourceError:

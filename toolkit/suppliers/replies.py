@@ -96,7 +96,7 @@ def _current(run: InboxRun, row: Row, column: str) -> Any:
     """The cell's value as this pass leaves it: the last queued update, else what the register says."""
     value = row.get(column)
     for update in run.updates.get(SUPPLIERS.key, []):
-        if update.column == column and update.nr == row.nr:
+        if update.column == column and (update.nr, update.excel_row) == (row.nr, row.excel_row):
             value = update.value
     return value
 
