@@ -135,3 +135,34 @@ def test_the_lock_can_be_taken_again_after_release(lock_path: Path) -> None:
     first.release()
     with RunLock(lock_path) as second:
         assert second.held
+
+
+COUNTER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from toolkit.runlock import RunLock
+
+    lock_path, counter, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    for _ in range(rounds):
+        with RunLock(lock_path, wait_seconds=120):
+            value = int(counter.read_text())  # read, then write: two holders at once would lose an increment
+            counter.write_text(str(value + 1))
+    """
+)
+
+
+def test_four_processes_taking_the_lock_in_turn_never_hold_it_at_once(tmp_path: Path, lock_path: Path) -> None:
+    """4 processes x 150 rounds of read-increment-write under the lock (which is unlinked on every release): no lost update."""
+    script = tmp_path / "counter.py"
+    script.write_text(COUNTER_SCRIPT, encoding="utf-8")
+    counter = tmp_path / "teller"
+    counter.write_text("0")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    workers = [
+        subprocess.Popen([sys.executable, str(script), str(lock_path), str(counter), "150"], cwd=REPO, env=env)
+        for _ in range(4)
+    ]
+    assert [worker.wait(timeout=240) for worker in workers] == [0, 0, 0, 0]
+    assert counter.read_text() == "600"
+    assert not lock_path.exists()  # the last release removed the lock file

@@ -4,8 +4,8 @@
 still holds it, `RunLockBusy` (a RefusedError, exit 7) names that run: its command, pid, host and since when.
 The lock is the operating system's (flock on POSIX, LockFileEx on Windows), never the mere existence of a
 file, so it disappears with the process that held it, however that process ended. The holder note
-(`<lock>.json`) is removed on a normal release; a note still present when we take the lock was left by a
-killed run: the lock is taken over (nothing to clean up) and `took_over_from` says whose it was.
+(`<lock>.json`) and the lock file are removed on a normal release; a note still present when we take the lock
+was left by a killed run: the lock is taken over (nothing to clean up) and `took_over_from` says whose it was.
 
 Commands declare that they write with `toolkit.cli.writes`; the scheduler takes the same lock per job.
 """
@@ -87,7 +87,7 @@ class RunLock:
             raise RuntimeError(f"{self.path} is already held by this RunLock")
         private_dir(self.path.parent)
         lock = filelock.FileLock(
-            self.path, timeout=self.wait_seconds, mode=PRIVATE_FILE, thread_local=False, preserve_lock_file=True
+            self.path, timeout=self.wait_seconds, mode=PRIVATE_FILE, thread_local=False, preserve_lock_file=False
         )
         try:
             lock.acquire()
@@ -110,6 +110,11 @@ class RunLock:
             return
         with contextlib.suppress(OSError):
             self.note_path.unlink(missing_ok=True)
+        if os.name == "posix":
+            # unlinked while still held, so no one can take the old inode after us (filelock retries on an unlinked
+            # inode); a finished run leaves no lock file behind, only a killed one does
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
         lock.release(force=True)
 
     def _busy(self) -> RunLockBusy:
