@@ -48,6 +48,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 _DIGEST = pytest.StashKey[dict[str, str]]()
 
 
+@pytest.fixture(autouse=True)
+def audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps the audit trail's anchor (key and head, outside the workspace) in a folder of its own."""
+    folder = tmp_path_factory.mktemp("anchor")
+    monkeypatch.setenv("INTEGRITY_ANCHOR_DIR", str(folder))
+    monkeypatch.delenv("INTEGRITY_AUDIT_KEY", raising=False)
+    return folder
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., Result]:
     """Run `integrity ARGS…` in-process and return click's Result (exit code, stdout, stderr)."""

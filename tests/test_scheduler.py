@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as wall
@@ -18,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.scheduler_helpers import FakeClock, SqliteRunLog
+from tests.scheduler_helpers import FakeClock
 from toolkit.errors import ConfigError
 from toolkit.scheduler import JobSpec, Scheduler, is_due, period_start, setup_log
+from toolkit.state import StateStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
 REPO = Path(__file__).resolve().parent.parent
@@ -44,8 +44,10 @@ def daily(name: str, hour: int, minute: int = 0, run: Callable[[], object] = noo
 
 
 @pytest.fixture
-def runlog(tmp_path: Path) -> SqliteRunLog:
-    return SqliteRunLog(tmp_path / "runs.db")
+def runlog(tmp_path: Path) -> Iterator[StateStore]:
+    """The production state store, whose job_runs table is the scheduler's run log."""
+    with StateStore(tmp_path / ".integrity" / "state.sqlite") as store:
+        yield store
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def toolkit_log(tmp_path: Path) -> Iterator[Path]:
         handler.close()
 
 
-def seed(runlog: SqliteRunLog, jobs: list[JobSpec], moment: datetime) -> None:
+def seed(runlog: StateStore, jobs: list[JobSpec], moment: datetime) -> None:
     """Record a success for every job at `moment`, so only slots after it count."""
     for job in jobs:
         runlog.record_run(job.name, moment, moment, True, "seed")
@@ -72,12 +74,12 @@ def walk(scheduler: Scheduler, clock: FakeClock, until: datetime, step: timedelt
         clock.advance(step)
 
 
-def run_times(runlog: SqliteRunLog, job: str) -> list[datetime]:
+def run_times(runlog: StateStore, job: str) -> list[datetime]:
     """Local start times of the runs of `job`, seeds excluded."""
-    return [run.started.astimezone(AMS) for run in runlog.runs(job) if run.summary != "seed"]
+    return [run.started.astimezone(AMS) for run in runlog.job_runs(job) if run.summary != "seed"]
 
 
-def walk_jobs(runlog: SqliteRunLog, jobs: list[JobSpec], start: datetime, until: datetime, step: timedelta) -> None:
+def walk_jobs(runlog: StateStore, jobs: list[JobSpec], start: datetime, until: datetime, step: timedelta) -> None:
     """Seed the jobs at `start` and step a fake clock from there to `until`."""
     seed(runlog, jobs, start)
     clock = FakeClock(start.astimezone(UTC))
@@ -152,7 +154,7 @@ def test_a_wrong_schedule_is_a_config_error_naming_the_job(changes: dict[str, ob
     assert "x-job" in str(caught.value)
 
 
-def test_two_jobs_with_one_name_are_refused(runlog: SqliteRunLog) -> None:
+def test_two_jobs_with_one_name_are_refused(runlog: StateStore) -> None:
     """The run log keys on the job name, so two jobs with the same name are a config error."""
     with pytest.raises(ConfigError, match="nightly"):
         Scheduler([daily("nightly", 2), daily("nightly", 3)], runlog, AMS)
@@ -161,7 +163,7 @@ def test_two_jobs_with_one_name_are_refused(runlog: SqliteRunLog) -> None:
 # --- exactly once per period --------------------------------------------------------------------------
 
 
-def test_daily_and_monthly_jobs_run_once_per_period_across_month_ends(runlog: SqliteRunLog) -> None:
+def test_daily_and_monthly_jobs_run_once_per_period_across_month_ends(runlog: StateStore) -> None:
     """Stepping 5 minutes from 30 Jan to 2 Mar 2026: one nightly run per day, monthly on each 1st and last day."""
     jobs = [
         daily("nightly", 2),
@@ -176,7 +178,7 @@ def test_daily_and_monthly_jobs_run_once_per_period_across_month_ends(runlog: Sq
     assert run_times(runlog, "month-end") == [local(2026, 1, 31, 23, 30), local(2026, 2, 28, 23, 30)]
 
 
-def test_jobs_run_once_a_day_around_the_spring_dst_change(runlog: SqliteRunLog) -> None:
+def test_jobs_run_once_a_day_around_the_spring_dst_change(runlog: StateStore) -> None:
     """28-31 March 2026: 02:00 and 02:30 don't exist on the 29th, so those jobs run once at 03:00 that day."""
     jobs = [daily("two", 2), daily("half-two", 2, 30), daily("three", 3)]
     walk_jobs(runlog, jobs, local(2026, 3, 28, 0, 0), local(2026, 3, 31, 0, 0), timedelta(minutes=5))
@@ -190,7 +192,7 @@ def test_jobs_run_once_a_day_around_the_spring_dst_change(runlog: SqliteRunLog) 
     assert run_times(runlog, "three") == [local(2026, 3, 28, 3, 0), local(2026, 3, 29, 3, 0), local(2026, 3, 30, 3, 0)]
 
 
-def test_jobs_run_once_a_day_around_the_autumn_dst_change(runlog: SqliteRunLog) -> None:
+def test_jobs_run_once_a_day_around_the_autumn_dst_change(runlog: StateStore) -> None:
     """24-27 October 2026: 02:30 happens twice on the 25th; the job runs once, at the first 02:30 (CEST)."""
     jobs = [daily("two", 2), daily("half-two", 2, 30), daily("three", 3)]
     walk_jobs(runlog, jobs, local(2026, 10, 24, 0, 0), local(2026, 10, 27, 0, 0), timedelta(minutes=5))
@@ -206,7 +208,7 @@ def test_jobs_run_once_a_day_around_the_autumn_dst_change(runlog: SqliteRunLog) 
     assert [t.date() for t in run_times(runlog, "three")] == [date(2026, 10, d) for d in (24, 25, 26)]
 
 
-def test_yearly_and_biennial_jobs_run_once_per_cycle_over_five_years(runlog: SqliteRunLog) -> None:
+def test_yearly_and_biennial_jobs_run_once_per_cycle_over_five_years(runlog: StateStore) -> None:
     """Stepping a day at a time from mid-2025 to mid-2030: yearly every 15 Jan, biennial on 1 Mar 2026/28/30."""
     yearly = JobSpec(name="yearly-agenda", period="yearly", at=wall(2, 0), day=15, run=noop)
     biennial = JobSpec(name="biennial-suppliers", period="biennial", at=wall(2, 0), month=3, first_year=2026, run=noop)
@@ -221,7 +223,7 @@ def test_yearly_and_biennial_jobs_run_once_per_cycle_over_five_years(runlog: Sql
 # --- catch-up after downtime --------------------------------------------------------------------------
 
 
-def test_after_three_days_down_each_missed_job_runs_once(runlog: SqliteRunLog) -> None:
+def test_after_three_days_down_each_missed_job_runs_once(runlog: StateStore) -> None:
     """After three nights and two month starts missed, nightly and monthly each run once, then wait again."""
     nightly = daily("nightly", 2)
     monthly = JobSpec(name="monthly", period="monthly", at=wall(3, 0), run=noop)
@@ -240,7 +242,7 @@ def test_after_three_days_down_each_missed_job_runs_once(runlog: SqliteRunLog) -
     assert len(run_times(runlog, "monthly")) == 1
 
 
-def test_a_job_that_never_ran_runs_once_at_start(runlog: SqliteRunLog) -> None:
+def test_a_job_that_never_ran_runs_once_at_start(runlog: StateStore) -> None:
     """With an empty run log every job is due once for its most recent slot, then not again."""
     clock = FakeClock(local(2026, 4, 9, 10, 0).astimezone(UTC))
     scheduler = Scheduler([daily("nightly", 2)], runlog, AMS, clock=clock)
@@ -255,7 +257,7 @@ def broken_register() -> None:
     raise ValueError("register kapot")
 
 
-def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: SqliteRunLog, toolkit_log: Path) -> None:
+def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: StateStore, toolkit_log: Path) -> None:
     """A raising job: traceback in the log file and to on_error, recorded as failed; others run; next day again."""
     reports: list[tuple[str, BaseException, str]] = []
     clock = FakeClock(local(2026, 6, 1, 2, 0).astimezone(UTC))
@@ -273,11 +275,11 @@ def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: S
     text = toolkit_log.read_text(encoding="utf-8")
     assert "Taak broken mislukt" in text
     assert "Traceback (most recent call last)" in text and "ValueError: register kapot" in text
-    assert [(r.ok, r.summary) for r in runlog.runs("broken")][1:] == [(False, "ValueError: register kapot")] * 2
-    assert [r.ok for r in runlog.runs("nightly")][1:] == [True, True]
+    assert [(r.ok, r.summary) for r in runlog.job_runs("broken")][1:] == [(False, "ValueError: register kapot")] * 2
+    assert [r.ok for r in runlog.job_runs("nightly")][1:] == [True, True]
 
 
-def test_a_failing_error_report_does_not_stop_the_scheduler(runlog: SqliteRunLog, toolkit_log: Path) -> None:
+def test_a_failing_error_report_does_not_stop_the_scheduler(runlog: StateStore, toolkit_log: Path) -> None:
     """When on_error itself raises (e.g. the mail is down), the next job still runs and the fault is logged."""
 
     def mail_down(name: str, exc: BaseException, trace: str) -> None:
@@ -293,29 +295,30 @@ def test_a_failing_error_report_does_not_stop_the_scheduler(runlog: SqliteRunLog
 # --- the loop, the log and stopping -------------------------------------------------------------------
 
 
-def test_run_forever_catches_up_at_start_keeps_polling_and_returns_on_stop(runlog: SqliteRunLog) -> None:
+def test_run_forever_catches_up_at_start_keeps_polling_and_returns_on_stop(tmp_path: Path) -> None:
     """run_forever runs a due job at once, runs it again when the next slot comes, and returns after stop."""
     clock = FakeClock(local(2026, 6, 1, 9, 0).astimezone(UTC))
-    scheduler = Scheduler([daily("nightly", 2)], runlog, AMS, clock=clock)
+    ran = threading.Semaphore(0)
     stop = threading.Event()
-    loop = threading.Thread(target=scheduler.run_forever, args=(stop,), kwargs={"poll_seconds": 0.02})
+    path = tmp_path / ".integrity" / "state.sqlite"
+
+    def planner() -> None:
+        with StateStore(path) as store:  # a SQLite connection belongs to the thread that opened it
+            Scheduler([daily("nightly", 2, run=ran.release)], store, AMS, clock=clock).run_forever(stop, 0.02)
+
+    loop = threading.Thread(target=planner)
     loop.start()
     try:
-        wait_until(lambda: len(runlog.runs("nightly")) == 1)
+        assert ran.acquire(timeout=30)  # the catch-up run at start
+        assert not ran.acquire(timeout=0.2)  # polling again on the same day runs nothing
         clock.advance(timedelta(days=1))
-        wait_until(lambda: len(runlog.runs("nightly")) == 2)
+        assert ran.acquire(timeout=30)  # the next slot
     finally:
         stop.set()
-        loop.join(timeout=5)
+        loop.join(timeout=30)
     assert not loop.is_alive()
-    assert len(runlog.runs("nightly")) == 2
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+    with StateStore(path) as store:
+        assert [run.ok for run in store.job_runs("nightly")] == [True, True]
 
 
 def test_setup_log_rotates_and_does_not_double_handlers(tmp_path: Path) -> None:
@@ -339,64 +342,109 @@ def test_setup_log_rotates_and_does_not_double_handlers(tmp_path: Path) -> None:
 
 SLOW_JOB_SCRIPT = textwrap.dedent(
     """
-    import sys, threading, time
+    import sys, threading
     from datetime import time as wall
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from tests.scheduler_helpers import SqliteRunLog
     from toolkit.scheduler import JobSpec, Scheduler, install_signal_handlers, setup_log
+    from toolkit.state import StateStore
 
     work = Path(sys.argv[1])
     poll = float(sys.argv[2])
+    stop = threading.Event()
 
-    def slow_job():
-        (work / "started").write_text("ja")
-        time.sleep(1.0)
+    def job_until_stopped():
+        print("gestart", flush=True)
+        stop.wait()  # the job is still running when the stop signal arrives, and goes on after it
         (work / "finished").write_text("ja")
         return "klaar"
 
-    stop = threading.Event()
+    def quick_job():
+        print("gestart", flush=True)
+        return "klaar"
+
     install_signal_handlers(stop)
     setup_log(work / "logs", 0)
-    job = JobSpec(name="nightly", period="daily", at=wall(2, 0), run=slow_job)
-    Scheduler([job], SqliteRunLog(work / "runs.db"), ZoneInfo("Europe/Amsterdam")).run_forever(stop, poll)
+    body = job_until_stopped if sys.argv[3] == "lang" else quick_job
+    job = JobSpec(name="nightly", period="daily", at=wall(2, 0), run=body)
+    state = StateStore(work / ".integrity" / "state.sqlite")
+    Scheduler([job], state, ZoneInfo("Europe/Amsterdam")).run_forever(stop, poll)
     """
 )
 
 
-def start_scheduler_process(work: Path, poll_seconds: float) -> subprocess.Popen[bytes]:
+def start_scheduler_process(work: Path, poll_seconds: float, job: str) -> subprocess.Popen[str]:
+    """A scheduler process whose job prints 'gestart' on stdout when it begins."""
     script = work / "planner.py"
     script.write_text(SLOW_JOB_SCRIPT, encoding="utf-8")
-    return subprocess.Popen([sys.executable, str(script), str(work), str(poll_seconds)], cwd=REPO, env=child_env())
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(work), str(poll_seconds), job],
+        cwd=REPO,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "gestart"  # blocks until the job runs: no polling, no sleep
+    return process
 
 
 def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
+def recorded_runs(work: Path) -> list[tuple[bool, str]]:
+    with StateStore(work / ".integrity" / "state.sqlite") as store:
+        return [(run.ok, run.summary) for run in store.job_runs("nightly")]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_during_a_job_lets_it_finish_and_exits_0(tmp_path: Path, signum: int) -> None:
     """SIGTERM/SIGINT while a job runs: the job finishes and is recorded, the process exits with code 0."""
-    process = start_scheduler_process(tmp_path, 0.1)
+    process = start_scheduler_process(tmp_path, 0.1, "lang")
     try:
-        wait_until(lambda: (tmp_path / "started").exists(), seconds=15)
+        assert not (tmp_path / "finished").exists()
         process.send_signal(signum)
-        assert process.wait(timeout=15) == 0
+        assert process.wait(timeout=60) == 0
     finally:
         process.kill()
+        process.communicate()
     assert (tmp_path / "finished").read_text() == "ja"
-    assert [(r.ok, r.summary) for r in SqliteRunLog(tmp_path / "runs.db").runs("nightly")] == [(True, "klaar")]
+    assert recorded_runs(tmp_path) == [(True, "klaar")]
     assert "Planner gestopt" in (tmp_path / "logs" / "integrity.log").read_text(encoding="utf-8")
 
 
 def test_a_stop_signal_while_idle_ends_the_wait_at_once(tmp_path: Path) -> None:
-    """SIGTERM between polls (30 s apart) ends the process within seconds, with exit code 0."""
-    process = start_scheduler_process(tmp_path, 30)
+    """SIGTERM between polls an hour apart ends the process (it would otherwise sleep the hour), with exit code 0."""
+    process = start_scheduler_process(tmp_path, 3600, "kort")
     try:
-        wait_until(lambda: len(SqliteRunLog(tmp_path / "runs.db").runs("nightly")) == 1, seconds=15)
-        signalled = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-        assert time.monotonic() - signalled < 5
+        assert process.wait(timeout=120) == 0
     finally:
         process.kill()
+        process.communicate()
+    assert recorded_runs(tmp_path) == [(True, "klaar")]
+
+
+def test_a_job_waits_while_another_run_holds_the_workspace_lock_and_runs_at_the_next_poll(
+    tmp_path: Path, runlog: StateStore
+) -> None:
+    """A manual run holds the run lock: the due job is not run nor recorded; once released, the next poll runs it."""
+    from toolkit.runlock import RunLock
+
+    lock_path = tmp_path / ".integrity" / "run.lock"
+    ran: list[str] = []
+    clock = FakeClock(local(2026, 6, 1, 9, 0).astimezone(UTC))
+    scheduler = Scheduler(
+        [daily("nightly", 2, run=lambda: ran.append("nightly"))],
+        runlog,
+        AMS,
+        clock=clock,
+        run_lock=lambda job: RunLock(lock_path, wait_seconds=0, command=f"integrity scheduler ({job})"),
+    )
+    with RunLock(lock_path, command="integrity reports update"):
+        assert scheduler.run_pending() == [] and ran == []
+        assert runlog.job_runs("nightly") == []
+    clock.advance(timedelta(seconds=30))
+    assert scheduler.run_pending() == ["nightly"]
+    assert ran == ["nightly"] and [run.ok for run in runlog.job_runs("nightly")] == [True]

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import importlib
 import inspect
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from toolkit import __version__, cli_text
 from toolkit.errors import ExitCode, ToolkitError
+from toolkit.files import private_umask
 
 cli_text.install()  # before the decorators below: click reads some of its texts (--version's help) at definition
 
 if TYPE_CHECKING:
+    from toolkit.runlock import RunLock
     from toolkit.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+RESOURCE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM)
 
 COMMANDS = {
     "init": "toolkit.commands.init:init_command",
@@ -73,7 +82,10 @@ class LazyGroup(click.Group):
         except Exception as exc:
             if _debugging(ctx):
                 raise
-            log = _log_internal_error(exc)
+            fault = _resource_fault(ctx, exc)
+            if fault is not None:
+                raise UserFacingError(str(fault), int(fault.exit_code)) from None
+            log = _log_internal_error(ctx, exc)
             raise UserFacingError(
                 f"interne fout {type(exc).__name__}: {exc}\nDit is een fout in de toolkit; details in {log}. "
                 "Draai opnieuw met --debug voor de traceback.",
@@ -146,6 +158,45 @@ class AppContext:
     def today(self) -> date:
         return self.as_of or date.today()
 
+    @contextmanager
+    def run_lock(self, command: str) -> Iterator[RunLock]:
+        """Hold the workspace's run lock (one run at a time) while the body runs; see `writes`."""
+        from toolkit.runlock import workspace_lock
+
+        with workspace_lock(self.workspace().config, command) as lock:
+            if lock.took_over_from is not None:
+                click.echo(
+                    f"Let op: de vergrendeling van een gestopte run ({lock.took_over_from.describe()}) is overgenomen.",
+                    err=True,
+                )
+            yield lock
+
+
+def writes(*flags: str, unless: str | None = None) -> Callable[[F], F]:
+    """Declare that a command writes or sends: it then holds the workspace's run lock while it runs.
+
+    `@writes()` — always (nightly); `@writes("send")` — only when --send is given; `@writes(unless="dry_run")` —
+    except with --dry-run. Place it directly above the function, below `@pass_app`. Without its writing flag
+    a command takes no lock (a preview writes nothing, so it needs none). Another run holding the lock longer
+    than `[run] lock_wait_seconds` makes this one stop with exit code 7, naming that run.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(app: AppContext, *args: Any, **kwargs: Any) -> Any:
+            needed = not flags or any(kwargs.get(flag) for flag in flags)
+            if unless is not None and kwargs.get(unless):
+                needed = False
+            if not needed:
+                return func(app, *args, **kwargs)
+            with app.run_lock(click.get_current_context().command_path):
+                return func(app, *args, **kwargs)
+
+        wrapper.writes = (flags, unless)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -208,6 +259,7 @@ def cli(
       integrity --as-of 15-01-2027 check
     """
     ctx.obj = AppContext(config_option, as_of, debug, verbose, quiet)
+    ctx.with_resource(private_umask())  # all the toolkit creates is 0600/0700 (toolkit/files.py)
     _keep_library_logs_off_the_terminal()
     ctx.call_on_close(lambda: ctx.obj._workspace and ctx.obj._workspace.close())
 
@@ -232,17 +284,53 @@ def _keep_library_logs_off_the_terminal() -> None:
         library.addHandler(logging.NullHandler())
 
 
-def _log_internal_error(exc: BaseException) -> Path:
-    import tempfile
+def _log_internal_error(ctx: click.Context, exc: BaseException) -> Path:
+    """Append the traceback to the workspace's own log (`.integrity/logs/`), else the user's state folder; 0600."""
     import traceback
+    from datetime import UTC, datetime
 
-    path = Path(tempfile.gettempdir()) / "integrity-error.log"
+    from toolkit.files import PRIVATE_FILE, private_dir
+
+    folder = _log_folder(ctx)
+    path = folder / "internal-errors.log"
     try:
-        with open(path, "a", encoding="utf-8") as handle:
+        private_dir(folder)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} integrity {__version__}\n")
             handle.write("".join(traceback.format_exception(exc)))
     except OSError:
         pass
     return path
+
+
+def _log_folder(ctx: click.Context) -> Path:
+    app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+    try:
+        if app is not None:
+            return app.workspace().logs_dir
+    except Exception:  # noqa: BLE001 - no readable workspace: fall back to the user's own folder
+        pass
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = os.environ["LOCALAPPDATA"]
+    return Path(base) / "integrity" / "logs"
+
+
+def _resource_fault(ctx: click.Context, exc: BaseException) -> ToolkitError | None:
+    """A disk fault (full, read-only, no permission, missing) as one Dutch sentence naming the file, else None."""
+    import sqlite3
+
+    from toolkit.files import resource_error
+
+    if isinstance(exc, OSError) and exc.errno in RESOURCE_ERRNOS:
+        name = exc.filename or "een bestand van de toolkit"
+        return resource_error(Path(name), exc)
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        app = ctx.obj if isinstance(ctx.obj, AppContext) else None
+        if app is not None and app._workspace is not None:
+            return resource_error(app._workspace.config.state_dir / "state.sqlite", exc)
+    return None
 
 
 def _debugging(ctx: click.Context) -> bool:

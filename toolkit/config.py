@@ -182,6 +182,11 @@ class SchedulerConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    lock_wait_seconds: float = 5.0  # a second run waits this long for the one holding the lock, then exits 7
+
+
+@dataclass(frozen=True)
 class Config:
     organisation: OrganisationConfig
     mail: MailConfig
@@ -195,6 +200,7 @@ class Config:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     board: BoardConfig = field(default_factory=BoardConfig)
+    run: RunConfig = field(default_factory=RunConfig)
     # not from the file: where it was read from, so paths resolve against its folder
     source: Path = Path(DEFAULT_CONFIG)
 

@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     INPUT = 4  # a register, template or other input file can't be used
     WORKBOOK_REFUSED = 5  # a workbook holds content the toolkit can't keep; nothing written
     MAIL = 6  # the mail backend can't be reached or refused
-    REFUSED = 7  # the action would overwrite or redo something (existing workspace, drawn raffle)
+    REFUSED = 7  # the action would overwrite or redo something (existing workspace, drawn raffle), or another run holds the lock
+    RESOURCE = 8  # a file of the toolkit (state, audit trail, log) is missing, read-only, or the disk is full
     INTERNAL = 70  # a bug: the traceback is in the log; rerun with --debug
 
 
@@ -70,6 +71,12 @@ class RefusedError(ToolkitError):
     """The action would overwrite or redo something that must not be redone silently."""
 
     exit_code = ExitCode.REFUSED
+
+
+class ResourceError(ToolkitError):
+    """The disk is full, or a file of the toolkit itself is read-only or missing: names the file and the fix."""
+
+    exit_code = ExitCode.RESOURCE
 
 
 @dataclass(frozen=True)

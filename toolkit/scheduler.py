@@ -30,6 +30,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from logging.handlers import RotatingFileHandler
@@ -39,7 +40,9 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, ToolkitError
+from toolkit.files import private_dir
+from toolkit.runlock import RunLockBusy
 
 PERIODS = ("daily", "monthly", "yearly", "biennial")
 LOG_FILENAME = "integrity.log"
@@ -193,6 +196,7 @@ class Scheduler:
         clock: Callable[[], datetime] = utc_now,
         on_error: ErrorReporter | None = None,
         logger: logging.Logger | None = None,
+        run_lock: Callable[[str], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.jobs = tuple(jobs)
         names = [job.name for job in self.jobs]
@@ -204,6 +208,7 @@ class Scheduler:
         self._clock = clock
         self._on_error = on_error
         self._log = logger or logging.getLogger(__name__)
+        self._run_lock = run_lock
         self._attempted: dict[str, datetime] = {}
 
     def due_slot(self, spec: JobSpec) -> datetime | None:
@@ -224,8 +229,7 @@ class Scheduler:
             if stop is not None and stop.is_set():
                 break
             slot = self.due_slot(spec)
-            if slot is not None:
-                self._run_one(spec, slot)
+            if slot is not None and self._run_one(spec, slot):
                 ran.append(spec.name)
         return ran
 
@@ -250,21 +254,41 @@ class Scheduler:
         except Exception:
             self._log.exception("Planner: fout buiten een taak; volgende poging bij de volgende controle.")
 
-    def _run_one(self, spec: JobSpec, slot: datetime) -> None:
+    def _run_one(self, spec: JobSpec, slot: datetime) -> bool:
+        """Run one job under the workspace's run lock; when another run holds it, False: try at the next poll."""
+        lock = self._run_lock(spec.name) if self._run_lock is not None else nullcontext()
+        try:
+            lock.__enter__()
+        except RunLockBusy as busy:
+            self._log.warning("Taak %s wacht: %s", spec.name, busy.message)
+            return False
+        except ToolkitError as exc:  # e.g. state or audit trail missing or read-only: the job can't start
+            self._attempted[spec.name] = slot
+            self._fail(spec.name, self._clock(), exc, str(exc))
+            return True
+        try:
+            self._run_locked(spec, slot)
+        finally:
+            lock.__exit__(None, None, None)
+        return True
+
+    def _run_locked(self, spec: JobSpec, slot: datetime) -> None:
         self._attempted[spec.name] = slot
         started = self._clock()
         self._log.info("Taak %s gestart (gepland %s).", spec.name, slot.astimezone(self._zone).isoformat())
         try:
             result = spec.run()
         except Exception as exc:
-            trace = traceback.format_exc()
-            self._log.error("Taak %s mislukt:\n%s", spec.name, trace.rstrip())
-            self._record(spec.name, started, False, f"{type(exc).__name__}: {exc}")
-            self._report(spec.name, exc, trace)
+            self._fail(spec.name, started, exc, traceback.format_exc())
             return
         summary = "" if result is None else str(result)
         self._log.info("Taak %s klaar. %s", spec.name, summary)
         self._record(spec.name, started, True, summary)
+
+    def _fail(self, name: str, started: datetime, exc: BaseException, trace: str) -> None:
+        self._log.error("Taak %s mislukt:\n%s", name, trace.rstrip())
+        self._record(name, started, False, f"{type(exc).__name__}: {exc}")
+        self._report(name, exc, trace)
 
     def _record(self, name: str, started: datetime, ok: bool, summary: str) -> None:
         try:
@@ -311,7 +335,7 @@ def install_signal_handlers(stop: threading.Event, logger: logging.Logger | None
 
 def setup_log(log_dir: Path, verbosity: int) -> logging.Logger:
     """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr at a level set by -v."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(log_dir)
     logger = logging.getLogger("toolkit")
     for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
         logger.removeHandler(handler)

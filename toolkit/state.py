@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from toolkit.files import make_private, private_dir, resource_error
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outgoing (
     key TEXT PRIMARY KEY,          -- purpose + recipient + cycle or case: stable
@@ -83,18 +85,33 @@ class PendingChange:
     created_at: str
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """One recorded run of a scheduled job (aware UTC datetimes)."""
+
+    job: str
+    started: datetime
+    finished: datetime
+    ok: bool
+    summary: str
+
+
 class StateStore:
     """The SQLite state file. Cheap to open; safe for one writer at a time (WAL, busy timeout)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a killed process; only the 'sending' mark also needs to survive power loss
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        try:
+            private_dir(path.parent)
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a killed process; only the 'sending' mark also needs to survive power loss
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise resource_error(path, exc) from exc
+        make_private(path)
 
     def close(self) -> None:
         self._db.close()
@@ -108,13 +125,34 @@ class StateStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One unit of work: committed together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._fault(exc) from exc
         try:
             yield self._db
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise self._fault(exc) from exc
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise self._fault(exc) from exc
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def _fault(self, exc: sqlite3.OperationalError) -> Exception:
+        """A full disk, read-only or vanished file as one Dutch sentence naming state.sqlite; other errors as they are."""
+        text = str(exc).lower()
+        if any(word in text for word in ("full", "readonly", "read-only", "unable to open", "disk i/o")):
+            return resource_error(self.path, exc)
+        return exc
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         return self._db.execute(sql, params)
@@ -286,6 +324,15 @@ class StateStore:
             "SELECT started_at FROM job_runs WHERE job = ? AND ok = 1 ORDER BY id DESC LIMIT 1", (job,)
         ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
+
+    def job_runs(self, job: str) -> list[JobRun]:
+        """Every recorded run of `job`, oldest first."""
+        rows = self._db.execute(
+            "SELECT job, started_at, finished_at, ok, summary FROM job_runs WHERE job = ? ORDER BY id", (job,)
+        ).fetchall()
+        return [
+            JobRun(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), bool(r[3]), r[4]) for r in rows
+        ]
 
     def record_run(self, job: str, started: datetime, finished: datetime, ok: bool, summary: str) -> None:
         with self.transaction() as db:

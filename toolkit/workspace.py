@@ -51,7 +51,7 @@ class Workspace:
     def audit(self) -> AuditTrail:
         from toolkit.audit import AuditTrail
 
-        return AuditTrail(self.config.state_dir / "audit.jsonl", head_store=self.state)
+        return AuditTrail(self.config.state_dir / "audit.jsonl")
 
     @cached_property
     def templates(self) -> TemplateSet:

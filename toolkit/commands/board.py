@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import AppContext, pass_app
+from toolkit.cli import AppContext, pass_app, writes
 
 
 @click.command("board")
@@ -32,6 +32,7 @@ from toolkit.cli import AppContext, pass_app
 )
 @click.option("--json", "as_json", is_flag=True, help="De cijfers als JSON.")
 @pass_app
+@writes("send")
 def board_command(
     app: AppContext, period: str, compare: str | None, out: Path | None, audience: str, send: bool, as_json: bool
 ) -> None:

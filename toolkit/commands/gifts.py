@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -21,6 +21,7 @@ def gifts_group() -> None:
 @click.option("--send", is_flag=True, help="Met --notify: schrijf en verstuur echt (zonder: alleen een voorbeeld).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes("write", "send")
 def check_command(app: AppContext, write: bool, notify: bool, send: bool, as_json: bool) -> None:
     """Beoordeel elke rij van geschenken.xlsx; met --write wordt de kolom Beoordeling geschreven.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 
 
 @click.group("inbox")
@@ -15,6 +15,7 @@ def inbox_group() -> None:
 @inbox_group.command("process")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes()
 def process_command(app: AppContext, as_json: bool) -> None:
     """Sorteer de nieuwe post in de gedeelde mailbox en verwerk wat herkend wordt."""
     from toolkit.render import emit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -12,6 +12,7 @@ from toolkit.errors import ExitCode
 @click.option("--send", is_flag=True, help="Mail het overzicht aan HR (zonder: alleen tonen).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes("send")
 def monthly_command(app: AppContext, send: bool, as_json: bool) -> None:
     """Het maandoverzicht voor HR: nieuwe medewerkers, nevenfuncties, leveranciers die nog niet bevestigden."""
     from toolkit.monthly import MonthlyResult, build_digest, send_digest
@@ -41,11 +42,12 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     Log: .integrity/logs/integrity.log (meer op het scherm met -v).
     """
     import threading
+    from contextlib import AbstractContextManager
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from toolkit.jobs import JobContext, error_mailer, job_specs
-    from toolkit.runlock import RunLock
+    from toolkit.runlock import SCHEDULER_LOCK_NAME, RunLock, workspace_lock
     from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log
 
     ws = app.workspace(actor="planner")
@@ -53,9 +55,16 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     zone = ZoneInfo(config.organisation.timezone)
     stop = threading.Event()
     context = JobContext(config, lambda: app.as_of or datetime.now(zone).date(), stop)
-    with RunLock(config.state_dir / "scheduler.lock"):
+
+    def run_lock(job: str) -> AbstractContextManager[RunLock]:
+        """The same lock every writing command takes: a job and a manual run never overlap."""
+        return workspace_lock(config, f"integrity scheduler ({job})")
+
+    with RunLock(config.state_dir / SCHEDULER_LOCK_NAME, command="integrity scheduler", what="scheduler"):
         logger = setup_log(ws.logs_dir, app.verbose)
-        scheduler = Scheduler(job_specs(context), ws.state, zone, on_error=error_mailer(context), logger=logger)
+        scheduler = Scheduler(
+            job_specs(context), ws.state, zone, on_error=error_mailer(context), logger=logger, run_lock=run_lock
+        )
         install_signal_handlers(stop, logger)
         scheduler.run_forever(stop, poll_seconds=poll_seconds)
     exit_with(0)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 
 
 @click.command("nightly")
 @click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON.")
 @pass_app
+@writes()
 def nightly_command(app: AppContext, as_json: bool) -> None:
     """De nachtelijke taak: post verwerken, registers bijwerken, versturen wat klaarstaat.
 

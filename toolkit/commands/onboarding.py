@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 
 
 @click.group("onboarding")
@@ -18,6 +18,7 @@ def onboarding_group() -> None:
 @onboarding_group.command("send")
 @click.option("--send", "really_send", is_flag=True, help="Echt versturen (zonder: alleen een voorbeeld).")
 @pass_app
+@writes("really_send")
 def send_command(app: AppContext, really_send: bool) -> None:
     """Stuur nieuwe medewerkers de integriteitscode en de manager M&O één overzicht.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -28,6 +28,7 @@ def raffle_group() -> None:
 @click.option("--send", is_flag=True, help="Leg de aankondiging vast en mail iedereen (zonder: alleen een voorbeeld).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes("send")
 def announce_command(app: AppContext, year: int, seed_source: str | None, send: bool, as_json: bool) -> None:
     """Leg de geschenken en deelnemers van YEAR vast en maak dat bekend, vóór de seed bestaat.
 
@@ -56,6 +57,7 @@ def announce_command(app: AppContext, year: int, seed_source: str | None, send: 
 @click.option("--send", is_flag=True, help="Verstuur de berichten aan de winnaars echt (met --notify).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes()
 def draw_command(
     app: AppContext, year: int, seed: str, redraw: bool, reason: str | None, notify: bool, send: bool, as_json: bool
 ) -> None:
@@ -122,6 +124,7 @@ def verify_command(
 @click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen een voorbeeld).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes("send")
 def notify_command(app: AppContext, year: int, send: bool, as_json: bool) -> None:
     """Mail elke winnaar van YEAR (alleen als de uitslag nog klopt); elke winnaar krijgt het bericht één keer."""
     from toolkit.raffle.service import notify_winners

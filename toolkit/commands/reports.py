@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli import AppContext, pass_app
+from toolkit.cli import AppContext, pass_app, writes
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 
@@ -49,6 +49,7 @@ def show_command(app: AppContext, case: str, reveal: bool, as_json: bool) -> Non
 @click.option("--send", is_flag=True, help="Verstuur het bericht aan de melder echt (anders alleen voorbeeld).")
 @JSON
 @pass_app
+@writes()
 def update_command(
     app: AppContext,
     case: str,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 
 
 @click.group("sidejobs")
@@ -22,6 +22,7 @@ def sidejobs_group() -> None:
 @click.option("--send", is_flag=True, help="Met --notify: verstuur de berichten echt (en schrijf het register).")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON (met alle berichten van een voorbeeld).")
 @pass_app
+@writes("write", "send")
 def review_command(app: AppContext, write: bool, notify: bool, send: bool, as_json: bool) -> None:
     """Beoordeel het register nevenfuncties (HR, maandelijks).
 
@@ -54,6 +55,7 @@ def review_command(app: AppContext, write: bool, notify: bool, send: bool, as_js
 )
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
+@writes()
 def publish_command(app: AppContext, out_dir: Path, as_json: bool) -> None:
     """Maak het openbare overzicht van de nevenfuncties van de directeur-bestuurder en de RvC-leden.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, pass_app, writes
 from toolkit.errors import ExitCode
 
 
@@ -29,6 +29,7 @@ def suppliers_group() -> None:
     help="Bij een voorbeeld: schrijf alle berichten als .eml-bestand in MAP.",
 )
 @pass_app
+@writes("send")
 def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | None, eml_dir: Path | None) -> None:
     """Stuur de integriteitscode aan elke actieve leverancier die hem deze ronde nog niet kreeg.
 
@@ -52,6 +53,7 @@ def mail_command(app: AppContext, send: bool, limit: int | None, cycle: int | No
 @suppliers_group.command("remind")
 @click.option("--send", is_flag=True, help="Echt versturen (zonder: alleen tonen wat klaarstaat).")
 @pass_app
+@writes("send")
 def remind_command(app: AppContext, send: bool) -> None:
     """Herinneringen na de ingestelde termijn, daarna één escalatie naar de contracteigenaar."""
     from toolkit.render import emit

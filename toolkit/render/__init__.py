@@ -192,9 +192,12 @@ def _(result: JobReport) -> list[str]:
 
 @renders("toolkit.audit.Verdict")
 def _(result: Verdict) -> list[str]:
+    if result.ok and result.lines == 0:
+        return [f"{OK} Logboek nog leeg: er is nog niets vastgelegd."]
     if result.ok:
-        return [f"{OK} Logboek intact: {result.lines} regels, keten klopt."]
-    return [f"{BAD} Logboek niet intact: regel {result.bad_line}: {result.why}."]
+        return [f"{OK} Logboek intact: {result.lines} regels, keten en anker ({result.anchor_path}) kloppen."]
+    where = f"regel {result.bad_line}: " if result.bad_line else ""
+    return [f"{BAD} Logboek niet intact of niet te controleren: {where}{result.why}."]
 
 
 @renders("toolkit.mail.sender.SendReport")
