@@ -6,7 +6,7 @@ import email
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 
 from flufl.bounce import all_failures
@@ -49,6 +49,7 @@ class Bounce:
     recipients: tuple[str, ...]
     permanent: bool
     reason: str
+    signal: str = ""  # what showed it: "dsn" (flufl.bounce or a delivery-status part), a header, sender, subject, text
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,59 @@ def detect_bounce(raw: bytes, parsed: ParsedMail) -> Bounce | None:
     dsn = _dsn_recipients(msg)
     temporary, permanent = _flufl(msg)
     if temporary or permanent:
-        return _from_flufl(temporary, permanent, dsn, text)
+        return replace(_from_flufl(temporary, permanent, dsn, text), signal="dsn")
     if dsn:
-        return _from_dsn(dsn)
-    if _heuristic_signal(parsed, text):
-        return _from_text(parsed, text)
+        return replace(_from_dsn(dsn), signal="dsn")
+    signal = _heuristic_signal(parsed, text)
+    if signal:
+        return replace(_from_text(parsed, text), signal=signal)
     return None
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The headers of our own message as a bounce returns it (attached, as text/rfc822-headers, or quoted)."""
+
+    to: tuple[str, ...] = ()
+    subject: str = ""
+    message_id: str = ""
+    references: tuple[str, ...] = ()
+
+
+_HEADERS_QUOTED = re.compile(
+    r"^\s*(?:original message headers|oorspronkelijke berichtkoppen|oorspronkelijke berichtheaders)\s*:?\s*$", re.I
+)
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+def _header_block(msg: Message) -> Message | None:
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" and part is not msg:
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload:
+                return payload[0]
+        if ctype == "text/rfc822-headers":
+            return email.message_from_string(part_text(part))
+    text = _readable_text(msg)
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if _HEADERS_QUOTED.match(line):
+            return email.message_from_string("\n".join(item.strip() for item in lines[index + 1 :] if item.strip()))
+    return None
+
+
+def returned_message(raw: bytes) -> Returned:
+    """Who our returned message was addressed to, its subject and its ids ('' and () when the bounce has none)."""
+    block = _header_block(email.message_from_bytes(raw))
+    if block is None:
+        return Returned()
+    to = " ".join(decode_header_value(block.get(name, "")) for name in ("to", "cc"))
+    ids = " ".join(decode_header_value(block.get(name, "")) for name in ("in-reply-to", "references"))
+    message_id = _MSGID.search(decode_header_value(block.get("message-id", "")))
+    return Returned(
+        to=_unique(_clean(a) for a in _ADDRESS.findall(to)),
+        subject=decode_header_value(block.get("subject", "")),
+        message_id=message_id.group(0) if message_id else "",
+        references=tuple(_MSGID.findall(ids)),
+    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.render import BAD, OK, WAIT, renders, text
 
 if TYPE_CHECKING:
+    from toolkit.reports.intake import IntakeSummary
     from toolkit.suppliers.replies import InboxSummary, WaitingList
     from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
@@ -80,3 +81,16 @@ def _(result: WaitingList) -> list[str]:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
     lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
     return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]
+
+
+@renders("toolkit.reports.intake.IntakeSummary")
+def _(result: IntakeSummary) -> list[str]:
+    from toolkit.reports.intake import intake_line
+
+    lines = [f"Meldingenpostbus: {intake_line(result)}."]
+    if result.ack_undelivered:
+        lines.append(f"  {BAD} {result.ack_undelivered} ontvangstbevestiging(en) kwamen niet aan: zie de zaak.")
+    lines += [f"  {BAD} niet verstuurd: {item}" for item in result.failed]
+    if result.accounted != result.read:
+        lines.append(f"  {BAD} {result.read - result.accounted} bericht(en) zonder uitkomst: meld dit aan de beheerder")
+    return lines

@@ -17,6 +17,7 @@ before anything else is written; a run killed half-way redoes the same case with
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,68 +39,144 @@ from toolkit.reports.deadlines import feedback_due
 from toolkit.reports.schema import CLOSED, NEW_SUBJECT
 
 if TYPE_CHECKING:
-    from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
+    from toolkit.inbox.classify import ReportDecision
+    from toolkit.inbox.pipeline import Handled, Inbound, InboxReport, InboxRun
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
 NEW_CASE = "melding: nieuwe zaak"
 ADDED = "melding: aanvulling"
-BOUNCE = "melding: onbestelbaar"
-AUTO_REPLY = "melding: automatisch antwoord"
+ACK_UNDELIVERED = "melding: ontvangstbevestiging niet bezorgd"
+NOT_A_REPORT = "geen melding"  # + ": " + the reason (afleverbericht, automatisch antwoord, DMARC-rapport, …)
+NOT_A_REPORT_FOLDER = "Geen melding"  # machine mail from the reports mailbox goes to a folder of its own
 WAITING = "melding: wacht"
 MAILBOX = "reports"
+ACK_UNDELIVERED_KEY = "reports.ack_undelivered.{case}"
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
+def decide(run: InboxRun, inbound: Inbound) -> ReportDecision:
+    """The outcome of one message (pure rule in toolkit/inbox/classify.py; the lookups it needs are made here)."""
+    from toolkit.inbox.classify import Kind, ReportOutcome, report_decision
+
+    item = inbound.item
+    ours = _our_mail_case(run, inbound) if item.kind is Kind.BOUNCE else None
+    first = report_decision(item, case=None, our_mail_case=ours)
+    if first.outcome is not ReportOutcome.NEW_CASE or not _mentions_a_case(run.ws, inbound):
+        return first
+    return report_decision(item, case=_known_case(run.ws, inbound, _run_cases(run)), our_mail_case=ours)
+
+
 def report_handler(run: InboxRun, inbound: Inbound) -> Handled:
-    """For the reports mailbox: every message is handled (bounce or automatic reply: no case)."""
+    """For the reports mailbox: every message ends in one outcome (a case, added to a case, or geen melding)."""
+    from toolkit.inbox.classify import ReportOutcome
     from toolkit.inbox.pipeline import Handled
 
-    skipped = _not_a_report(inbound)
-    if skipped:
-        return Handled(skipped, confidential=True)
+    decision = decide(run, inbound)
+    if decision.outcome is ReportOutcome.NOT_A_REPORT:
+        return Handled(f"{NOT_A_REPORT}: {decision.reason}", confidential=True, folder=NOT_A_REPORT_FOLDER)
+    if decision.outcome is ReportOutcome.ACK_UNDELIVERED:
+        return _ack_undelivered(run, inbound, _run_cases(run)[decision.case or ""])
+    if decision.outcome is ReportOutcome.ADDED:
+        return _add_to_case(run, inbound, _run_cases(run)[decision.case or ""])
     return _take_in(run, inbound)
 
 
 def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """For the shared inbox, early: a message for a known case joins that case; anything else is not ours.
+    """For the shared inbox, early: a message for a known case joins that case; a bounce of our mail to a reporter
+    is flagged on its case; a message naming a case number we do not know is taken in as a report.
 
     This holds whether or not the reports have their own mailbox: a reporter who answers our acknowledgement
     may reach the shared mailbox, and such a message must never wait there for a person to read.
     """
     from toolkit.errors import ConfigError
+    from toolkit.inbox.classify import ReportOutcome, SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
 
-    if not _mentions_a_case(run.ws, inbound) or _not_a_report(inbound):
+    route = shared_route(inbound.item)
+    if route not in (SharedRoute.CASE_REPLY, SharedRoute.PERSON, SharedRoute.BOUNCE):
+        return None
+    if route is not SharedRoute.CASE_REPLY and not _answers_our_mail(run.ws, inbound):
         return None
     try:
-        cases = _cases(run.ws)
+        decision = decide(run, inbound)
     except ConfigError:  # the reports' passwords are not set here: keep the message, unread, for the reports run
         return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
-    known = _known_case(run.ws, inbound, cases)
-    return _add_to_case(run, inbound, cases[known]) if known else None
+    if decision.outcome is ReportOutcome.ACK_UNDELIVERED:
+        return _ack_undelivered(run, inbound, _run_cases(run)[decision.case or ""])
+    if decision.outcome is ReportOutcome.ADDED:
+        return _add_to_case(run, inbound, _run_cases(run)[decision.case or ""])
+    if decision.outcome is ReportOutcome.NEW_CASE and route is SharedRoute.CASE_REPLY:
+        return _take_in(run, inbound)  # names a case we do not know: in doubt it is a report
+    return None
 
 
 def shared_inbox_report_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """For the shared inbox, last ([reports] shared_mailbox = true): what no other handler took is a report."""
-    if not run.ws.config.reports.shared_mailbox or _not_a_report(inbound):
+    """For the shared inbox, after supplier and staff replies: a person's message that reads like a report (or any
+    unclaimed one with [reports] shared_mailbox = true) goes to intake, never to the list a person reads."""
+    from toolkit.errors import ConfigError
+    from toolkit.inbox.classify import SharedRoute, shared_route
+    from toolkit.inbox.pipeline import Handled
+
+    item = inbound.item
+    if shared_route(item) is not SharedRoute.PERSON:
         return None
-    return _take_in(run, inbound)
+    if not (item.reads_like_report or (run.ws.config.reports.shared_mailbox and not item.machine_sender)):
+        return None
+    try:
+        return _take_in(run, inbound)
+    except ConfigError:
+        return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
 
 
-def _not_a_report(inbound: Inbound) -> str:
-    from toolkit.mailsort import detect_bounce, is_auto_reply
+def _run_cases(run: InboxRun) -> dict[str, Case]:
+    """The cases, read once per pass (kept up to date as this pass opens cases)."""
+    if "reports.cases" not in run.cache:
+        run.cache["reports.cases"] = _cases(run.ws)
+    cases: dict[str, Case] = run.cache["reports.cases"]
+    return cases
 
-    if detect_bounce(inbound.raw, inbound.mail) is not None:
-        return BOUNCE
-    if is_auto_reply(inbound.mail):
-        return AUTO_REPLY
-    return ""
+
+def _our_mail_case(run: InboxRun, inbound: Inbound) -> str | None:
+    """For a bounce: the case whose mail to a reporter it returns (by the returned Message-ID, else case number)."""
+    ws, item = run.ws, inbound.item
+    for message_id in item.referenced_ids:
+        number = ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(message_id)))
+        if number:
+            return number
+    if item.case_number and not item.referenced_ids:  # a text-only NDR that returned no headers: its subject
+        try:
+            return item.case_number if item.case_number in _run_cases(run) else None
+        except Exception:  # noqa: BLE001 - without the passwords the bounce is only a delivery report
+            return None
+    return None
+
+
+def _answers_our_mail(ws: Workspace, inbound: Inbound) -> bool:
+    return any(ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(m))) for m in inbound.item.referenced_ids)
+
+
+def ack_undelivered(ws: Workspace, case: str) -> str | None:
+    """The day a delivery report said our mail to this case's reporter did not arrive (None: no such report)."""
+    return ws.state.get(ACK_UNDELIVERED_KEY.format(case=case))
+
+
+def _ack_undelivered(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
+    """A delivery report about our mail to a reporter: kept with the case, flagged, the handler told."""
+    from toolkit.inbox.pipeline import Handled
+
+    ws = run.ws
+    number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
+    ws.state.set(ACK_UNDELIVERED_KEY.format(case=case.number), ws.today.isoformat())
+    address = handler_address(case) or ws.config.organisation.integrity_officer
+    key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
+    run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
+    return Handled(ACK_UNDELIVERED, note=f"{case.number}: melder kreeg de bevestiging niet", confidential=True)
 
 
 def _take_in(run: InboxRun, inbound: Inbound) -> Handled:
     ws = run.ws
-    cases = _cases(ws)
+    cases = _run_cases(run)
     message = _message_digest(inbound)
     opened = ws.state.get(MESSAGE_KEY.format(digest=message))
     if opened:  # this very message opened a case before (perhaps in a run that was killed): finish that case
@@ -117,10 +194,10 @@ def _cases(ws: Workspace) -> dict[str, Case]:
 
 
 def _message_digest(inbound: Inbound) -> str:
-    import hashlib
+    """Message-ID with content: two different messages with one Message-ID are two cases, a re-delivery is one."""
+    from toolkit.inbox.pipeline import content_digest
 
-    ident = inbound.mail.message_id.strip() if inbound.mail.message_id else ""
-    return digest(ident) if ident else hashlib.sha256(inbound.raw).hexdigest()
+    return content_digest(inbound.raw, inbound.mail)
 
 
 def _received(inbound: Inbound, today: date) -> date:
@@ -136,31 +213,21 @@ def _received(inbound: Inbound, today: date) -> date:
 
 def _mentions_a_case(ws: Workspace, inbound: Inbound) -> bool:
     """Cheap test before any decryption: a case number in the subject, or a reply to one of our report mails."""
-    from toolkit.mailsort import find_case_number
-
-    if find_case_number(inbound.mail.subject or ""):
+    if inbound.item.case_number:
         return True
-    return any(ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(m))) for m in _referenced(inbound.mail))
+    return _answers_our_mail(ws, inbound)
 
 
 def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str | None:
     """A case number in the subject, or a reply to one of our mails to a reporter; only cases that exist."""
-    from toolkit.mailsort import find_case_number
-
-    found = find_case_number(inbound.mail.subject or "")
+    found = inbound.item.case_number
     if found in cases:
         return found
-    for message_id in _referenced(inbound.mail):
+    for message_id in inbound.item.referenced_ids:
         number = ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(message_id)))
         if number in cases:
             return number
     return None
-
-
-def _referenced(mail: Any) -> list[str]:
-    refs = mail.references if isinstance(mail.references, list | tuple) else [mail.references or ""]
-    text = " ".join([mail.in_reply_to or "", *refs])
-    return _MSGID.findall(text)
 
 
 def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Case]) -> Handled:
@@ -175,10 +242,12 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     identity = identity_vault(ws)
     identity.write({number: _identity_row(pseudonym, mail, lang, identity.read().get(number))})
     if existing is None:
-        case_vault(ws).write({number: _new_row(pseudonym, received)})
+        row = _new_row(pseudonym, received)
+        case_vault(ws).write({number: row})
+        cases[number] = case_from_row({"Zaaknummer": number, **row})
     _archive(ws, number, inbound, received)
-    case = existing or case_from_row({"Zaaknummer": number, "Ontvangen op": received, "Melder": pseudonym})
-    _queue_acknowledgement(run, case, mail.from_address or "", lang)
+    case = existing or cases[number]
+    _queue_acknowledgement(run, case, _acknowledge_to(inbound), lang)
     run.send(
         notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", ws.config.organisation.integrity_officer, case)
     )
@@ -233,9 +302,16 @@ def _html_to_text(html: str) -> str:
     return " ".join(html_lib.unescape(without_tags).split())
 
 
+def _acknowledge_to(inbound: Inbound) -> str:
+    """Reply-To or From, never a machine address (mailer-daemon, postmaster, no-reply, feedback loops, …)."""
+    from toolkit.inbox.classify import acknowledge_to
+
+    return acknowledge_to(inbound.item) or ""
+
+
 def _queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str) -> None:
     ws = run.ws
-    if notify.is_automated_address(address) or case.acknowledged is not None:
+    if not address or notify.is_automated_address(address) or case.acknowledged is not None:
         return
     context = notify.reporter_context(ws, case.number, case.received, None)
     context["terugkoppeling_uiterlijk"] = feedback_due(ws.today)
@@ -289,22 +365,84 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     return Handled(ADDED, note=case.number, confidential=True)
 
 
-def intake_step(ws: Workspace) -> StepResult:
-    """Nightly: the reports mailbox (own mailbox setup). Passwords checked first; a locked register waits."""
+@dataclass(frozen=True)
+class IntakeSummary:
+    """One intake of the reports mailbox: every message read ends in exactly one of these counts."""
+
+    read: int
+    new_cases: int
+    added: int
+    ack_undelivered: int  # delivery reports about our mail to a reporter: joined the case, flagged
+    not_a_report: dict[str, int]  # reason -> count; these went to the folder "Geen melding"
+    already_processed: int  # the same message delivered twice, or marked before a crash: one outcome, moved
+    waiting: int  # kept in the mailbox for the next run
+    skipped: str = ""  # why the mailbox was not read at all
+    failed: tuple[str, ...] = ()
+
+    @property
+    def accounted(self) -> int:
+        parts = (self.new_cases, self.added, self.ack_undelivered, self.already_processed, self.waiting)
+        return sum(parts) + sum(self.not_a_report.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.accounted == self.read
+
+
+def intake_summary(report: InboxReport) -> IntakeSummary:
+    from toolkit.inbox.pipeline import ALREADY
+
+    counts = report.counts
+    prefix = f"{NOT_A_REPORT}: "
+    failed = () if report.send_report is None else tuple(f"{key}: {why}" for key, why in report.send_report.failed)
+    return IntakeSummary(
+        read=report.received,
+        new_cases=counts[NEW_CASE],
+        added=counts[ADDED],
+        ack_undelivered=counts[ACK_UNDELIVERED],
+        not_a_report={sort[len(prefix) :]: n for sort, n in sorted(counts.items()) if sort.startswith(prefix)},
+        already_processed=counts[ALREADY],
+        waiting=counts[WAITING],
+        failed=failed,
+    )
+
+
+def intake_line(summary: IntakeSummary) -> str:
+    """'12 bericht(en): 3 nieuwe zaak, 1 aanvulling, …, 8 geen melding (5 afleverbericht, …)' — adds up."""
+    if summary.skipped:
+        return summary.skipped
+    if not summary.read:
+        return "geen nieuwe berichten"
+    machine = sum(summary.not_a_report.values())
+    why = ", ".join(f"{n} {reason}" for reason, n in summary.not_a_report.items())
+    parts = [
+        f"{summary.new_cases} nieuwe zaak",
+        f"{summary.added} aanvulling op zaak",
+        f"{summary.ack_undelivered} bevestiging niet bezorgd",
+        f"{machine} geen melding" + (f" ({why})" if why else ""),
+    ]
+    if summary.already_processed:
+        parts.append(f"{summary.already_processed} al verwerkt")
+    if summary.waiting:
+        parts.append(f"{summary.waiting} wacht")
+    return f"{summary.read} bericht(en): " + ", ".join(parts)
+
+
+def run_intake(ws: Workspace) -> IntakeSummary:
+    """Take in the reports mailbox (`integrity reports intake` and the nightly step). Passwords checked first."""
     from toolkit.errors import WorkbookLocked
     from toolkit.inbox.pipeline import process_mailbox
-    from toolkit.nightly import StepResult
     from toolkit.registers.safety import check_writable
 
-    name = "meldingen binnenhalen"
+    empty = IntakeSummary(0, 0, 0, 0, {}, 0, 0)
     if ws.config.reports.shared_mailbox:
-        return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt")
+        return replace(empty, skipped="gedeelde postbus: meldingen worden bij de gewone post verwerkt")
     backend = ws.config.mail.backend
     server = getattr(ws.config.mail, backend) if backend in ("exchange", "graph") else None
     if server is not None and server.reports_mailbox is None:
-        return StepResult(name, True, f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)")
+        return replace(empty, skipped=f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)")
     if not ws.backend.list_new(MAILBOX):
-        return StepResult(name, True, "geen nieuwe berichten")
+        return empty
     registers = case_vault(ws), identity_vault(ws)
     for vault in registers:
         vault.check()  # a wrong or missing password stops here: nothing written, every message stays
@@ -313,8 +451,16 @@ def intake_step(ws: Workspace) -> StepResult:
             if vault.path.exists():
                 check_writable(vault.path)
     except WorkbookLocked as exc:
-        return StepResult(name, True, f"wacht: {exc.message}")
+        return replace(empty, skipped=f"wacht: {exc.message}")
     report = process_mailbox(ws, MAILBOX, [report_handler], show_subjects=False)
     record_acknowledgements(ws)  # also catches an acknowledgement sent in a run that was killed before recording it
-    counts = ", ".join(f"{sort}: {n}" for sort, n in sorted(report.counts.items()))
-    return StepResult(name, report.ok, counts or "niets")
+    return intake_summary(report)
+
+
+def intake_step(ws: Workspace) -> StepResult:
+    """Nightly: the reports mailbox (own mailbox setup), the same step as `integrity reports intake`."""
+    from toolkit.nightly import StepResult
+
+    summary = run_intake(ws)
+    details = tuple(f"mislukt: {item}" for item in summary.failed)
+    return StepResult("meldingen binnenhalen", summary.ok, intake_line(summary), details)

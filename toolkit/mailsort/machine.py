@@ -1,0 +1,100 @@
+"""Machine mail that is no bounce: feedback/abuse reports (ARF), DMARC and TLS reports; machine senders;
+out-of-office wording; and whether a human's message reads like an integrity report.
+
+Pure functions on a parsed message (and, for the MIME structure, the stdlib Message); no backend, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+
+from toolkit.mailsort.parse import ParsedMail
+
+ARF = "klacht- of misbruikrapport (ARF)"
+DMARC = "DMARC-rapport"
+TLSRPT = "TLS-rapport"
+
+# Local parts that no person reads: an acknowledgement there reaches nobody, a message from there is no reply.
+_MACHINE_LOCAL = re.compile(
+    r"^(?:mailer-?daemon|mail-?daemon|postmaster|no-?reply|no_reply|do-?not-?reply|donotreply|bounces?(?:[+-].*)?"
+    r"|abuse|fbl|feedback-?loop|arf|dmarc(?:[-_.]?(?:reports?|rua|ruf|noreply))?|tls-?rpt|tlsrpt|smtp-?tls-?reporting"
+    r"|noreply-dmarc-support|opendmarc|microsoftexchange[0-9a-f]*|mdaemon|autoreply|auto-?responder)"
+    r"(?:[+._-].*)?$",
+    re.IGNORECASE,
+)
+_ARF_SUBJECT = re.compile(r"^\s*(?:abuse report|fbl report|complaint about message|spam report|abuse-report)\b", re.I)
+_DMARC_SUBJECT = re.compile(r"^\s*(?:\[?dmarc\]?[^\n]*)?report domain:|^\s*dmarc aggregate report", re.IGNORECASE)
+_TLS_SUBJECT = re.compile(r"^\s*(?:report domain:.*submitter:|smtp tls report|tls report)", re.IGNORECASE)
+_DMARC_FILE = re.compile(r"![^!]+!\d+!\d+(?:![^.]*)?\.(?:xml|zip|gz|xml\.gz)$", re.IGNORECASE)
+_TLS_FILE = re.compile(r"!\d+!\d+!.*\.json(?:\.gz)?$|tlsrpt.*\.json(?:\.gz)?$", re.IGNORECASE)
+
+# Words that say "I am away / this is an automatic answer". An automatic reply needs its header or subject AND
+# such words before a reports mailbox may set it aside (a web-form gateway marks human reports auto-generated).
+_AWAY = re.compile(
+    r"\b(?:afwezig|niet aanwezig|niet op kantoor|met vakantie|op vakantie|vakantie|verlof|beperkt bereikbaar"
+    r"|terug op|ben ik weer|weer aanwezig|automatisch(?:e)? (?:antwoord|bericht|reactie)|uw (?:e-?mail|bericht) is ontvangen"
+    r"|wij hebben uw (?:e-?mail|bericht) ontvangen|out of (?:the )?office|on (?:annual )?leave|on holiday|on vacation"
+    r"|away from (?:the|my) (?:office|desk)|back (?:in the office )?on|return(?:ing)? on|limited access to (?:my )?e-?mail"
+    r"|automatic (?:reply|response)|auto-?reply|we have received your (?:e-?mail|message)|abwesend|urlaub)\b",
+    re.IGNORECASE,
+)
+
+# Strong words: a message carrying one of these in its subject or own words reads like an integrity report.
+_REPORT_WORDS = re.compile(
+    r"\b(?:meld(?:ing|en|t)?|melding(?:en)?|klokkenlui\w*|integriteits(?:schending|kwestie|probleem|zaak)\w*|fraude\w*|frauduleu\w*|corrupt\w*|omkop\w*"
+    r"|steekpenning\w*|smeergeld\w*|belangenverstrengeling\w*|misstand\w*|schending\w*|diefstal\w*|gestolen"
+    r"|intimidatie\w*|ongewenst gedrag|machtsmisbruik|vriendjespolitiek|vertrouwelijk\w*|anoniem\w*|vermoeden\w*"
+    r"|verduister\w*|witwas\w*|chantage|bedreig\w*|pesten|discriminatie\w*|seksuele intimidatie"
+    r"|whistle-?blow\w*|fraud\w*|brib\w*|kickbacks?|corruption|embezzle\w*|misconduct|harass\w*|conflicts? of interest"
+    r"|confidential\w*|anonymous\w*|wrongdoing|misappropriat\w*|theft|stealing|stolen|integrity (?:breach|violation|concern|issue)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_machine_address(address: str) -> bool:
+    """mailer-daemon, postmaster, no-reply, abuse, feedback loops, DMARC/TLS reporters: nobody reads these."""
+    local = address.strip().lower().rpartition("@")[0] if "@" in address else address.strip().lower()
+    return not local or bool(_MACHINE_LOCAL.match(local))
+
+
+def _report_type(msg: Message) -> str:
+    if msg.get_content_type() != "multipart/report":
+        return ""
+    return str(msg.get_param("report-type") or "").lower()
+
+
+def _part_types(msg: Message) -> set[str]:
+    return {part.get_content_type() for part in msg.walk()}
+
+
+def _file_names(parsed: ParsedMail) -> list[str]:
+    return [a.filename or "" for a in parsed.attachments]
+
+
+def machine_report(msg: Message, parsed: ParsedMail) -> str | None:
+    """ARF, DMARC or TLS report: by MIME structure first, then by sender plus subject or file name."""
+    report_type, types = _report_type(msg), _part_types(msg)
+    if report_type == "feedback-report" or "message/feedback-report" in types:
+        return ARF
+    if report_type == "tlsrpt" or types & {"application/tlsrpt+json", "application/tlsrpt+gzip"}:
+        return TLSRPT
+    machine = is_machine_address(parsed.from_address)
+    names = _file_names(parsed)
+    if any(_TLS_FILE.search(name) for name in names) and (machine or _TLS_SUBJECT.match(parsed.subject)):
+        return TLSRPT
+    if any(_DMARC_FILE.search(name) for name in names) and (machine or _DMARC_SUBJECT.match(parsed.subject)):
+        return DMARC
+    if machine and _ARF_SUBJECT.match(parsed.subject) and not parsed.attachments:
+        return ARF
+    return None
+
+
+def reads_away(text: str, subject: str = "") -> bool:
+    """Out-of-office or 'we received your message' wording in the text or subject."""
+    return bool(_AWAY.search(subject or "")) or bool(_AWAY.search(text or ""))
+
+
+def reads_like_report(subject: str, own_text: str) -> bool:
+    """A subject or own words that name wrongdoing or ask to report it (Dutch and English)."""
+    return bool(_REPORT_WORDS.search(subject or "")) or bool(_REPORT_WORDS.search(own_text or ""))
