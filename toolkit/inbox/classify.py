@@ -144,7 +144,7 @@ def automatic_for_sure(item: Classified) -> bool:
     return (
         item.kind is Kind.AUTOMATIC
         and not item.mail.attachments
-        and reads_away(item.own_text or item.mail.text, item.mail.subject)
+        and reads_away(item.own_text or item.mail.text)
         and not item.reads_like_report
     )
 
@@ -170,8 +170,13 @@ def report_decision(item: Classified, *, case: str | None, our_mail_case: str | 
 
 
 def acknowledge_to(item: Classified) -> str | None:
-    """The address an acknowledgement may go to: never a machine (mailer-daemon, postmaster, no-reply, …)."""
-    for address in (item.mail.reply_to, item.mail.from_address):
+    """The address an acknowledgement may go to: never a machine (mailer-daemon, postmaster, no-reply, …).
+
+    A message a machine submitted on someone's behalf (a web-form gateway: Auto-Submitted, Precedence) is
+    answered only at its Reply-To: its From is the gateway.
+    """
+    candidates = (item.mail.reply_to,) if item.machine else (item.mail.reply_to, item.mail.from_address)
+    for address in candidates:
         if address and not is_machine_address(address):
             return address
     return None

@@ -32,11 +32,14 @@ _TLS_FILE = re.compile(r"!\d+!\d+!.*\.json(?:\.gz)?$|tlsrpt.*\.json(?:\.gz)?$", 
 # Words that say "I am away / this is an automatic answer". An automatic reply needs its header or subject AND
 # such words before a reports mailbox may set it aside (a web-form gateway marks human reports auto-generated).
 _AWAY = re.compile(
-    r"\b(?:afwezig|niet aanwezig|niet op kantoor|met vakantie|op vakantie|vakantie|verlof|beperkt bereikbaar"
-    r"|terug op|ben ik weer|weer aanwezig|automatisch(?:e)? (?:antwoord|bericht|reactie)|uw (?:e-?mail|bericht) is ontvangen"
-    r"|wij hebben uw (?:e-?mail|bericht) ontvangen|out of (?:the )?office|on (?:annual )?leave|on holiday|on vacation"
-    r"|away from (?:the|my) (?:office|desk)|back (?:in the office )?on|return(?:ing)? on|limited access to (?:my )?e-?mail"
-    r"|automatic (?:reply|response)|auto-?reply|we have received your (?:e-?mail|message)|abwesend|urlaub)\b",
+    r"\b(?:(?:ik ben|ben ik|is|zijn|wij zijn)\s+(?:\w+\s+){0,3}?(?:afwezig|met vakantie|op vakantie|met verlof|niet aanwezig"
+    r"|niet op kantoor|niet bereikbaar|beperkt bereikbaar)(?!\s+geweest)"
+    r"|afwezig\s+(?:tot|t/m|van|vanaf)|(?:weer|terug) (?:aanwezig|op kantoor|bereikbaar)|ben ik weer"
+    r"|uw (?:e-?mail|bericht) is ontvangen|wij hebben uw (?:e-?mail|bericht) ontvangen"
+    r"|(?:i am|i'm|we are|currently)\s+(?:\w+\s+){0,2}?(?:out of (?:the )?office|on (?:annual )?leave|on holiday"
+    r"|on vacation|away from (?:the|my) (?:office|desk))|will be back on|back in the office on"
+    r"|limited access to (?:my )?e-?mail|we have received your (?:e-?mail|message)|this is an automatic (?:reply|response)"
+    r"|nicht im b[üu]ro|abwesend|urlaub)\b",
     re.IGNORECASE,
 )
 
@@ -47,7 +50,7 @@ _REPORT_WORDS = re.compile(
     r"|intimidatie\w*|ongewenst gedrag|machtsmisbruik|vriendjespolitiek|vertrouwelijk\w*|anoniem\w*|vermoeden\w*"
     r"|verduister\w*|witwas\w*|chantage|bedreig\w*|pesten|discriminatie\w*|seksuele intimidatie"
     r"|whistle-?blow\w*|fraud\w*|brib\w*|kickbacks?|corruption|embezzle\w*|misconduct|harass\w*|conflicts? of interest"
-    r"|confidential\w*|anonymous\w*|wrongdoing|misappropriat\w*|theft|stealing|stolen|integrity (?:breach|violation|concern|issue)s?)\b",
+    r"|confidential\w*|anonymous\w*|wrongdoing|misappropriat\w*|theft|stealing|stolen|i (?:want|wish|would like) to report|reporting (?:a|an)\b|integrity (?:breach|violation|concern|issue)s?)\b",
     re.IGNORECASE,
 )
 
@@ -90,9 +93,9 @@ def machine_report(msg: Message, parsed: ParsedMail) -> str | None:
     return None
 
 
-def reads_away(text: str, subject: str = "") -> bool:
-    """Out-of-office or 'we received your message' wording in the text or subject."""
-    return bool(_AWAY.search(subject or "")) or bool(_AWAY.search(text or ""))
+def reads_away(text: str) -> bool:
+    """Out-of-office or 'we received your message' wording in the text (a subject alone proves nothing)."""
+    return bool(_AWAY.search(text or ""))
 
 
 def reads_like_report(subject: str, own_text: str) -> bool:
