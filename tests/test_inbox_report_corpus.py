@@ -87,7 +87,7 @@ def test_reports_become_cases_and_machine_mail_does_not(tmp_path: Path, run_cli)
     again = intake(run_cli, root)
     assert again["read"] == 5 and again["added"] == 3 and again["ack_undelivered"] == 1 and again["new_cases"] == 0
     assert again["not_a_report"] == {"automatisch antwoord": 1}
-    case = str(fourth["Subject"]).rsplit(" ", 1)[-1]
+    case = str(fourth["Subject"]).rsplit(" ", 1)[-1].strip("[]")
     ws = workspace(root, date(2026, 11, 26))
     assert ack_undelivered(ws, case) == "2026-11-26"
     assert len(case_vault(ws).read()) == len(REPORTS) - len(twice)

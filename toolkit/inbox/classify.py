@@ -86,7 +86,13 @@ class Classified:
 
     @cached_property
     def reads_like_report(self) -> bool:
+        """Subject or own words name wrongdoing or ask to report it."""
         return reads_like_report(self.mail.subject, self.own_text)
+
+    @cached_property
+    def words_read_like_report(self) -> bool:
+        """The own words alone (an automatic reply echoes the subject of the mail it answers)."""
+        return reads_like_report("", self.own_text)
 
     @property
     def referenced_ids(self) -> tuple[str, ...]:
@@ -145,7 +151,7 @@ def automatic_for_sure(item: Classified) -> bool:
         item.kind is Kind.AUTOMATIC
         and not item.mail.attachments
         and reads_away(item.own_text or item.mail.text)
-        and not item.reads_like_report
+        and not item.words_read_like_report
     )
 
 
@@ -203,6 +209,6 @@ def shared_route(item: Classified) -> SharedRoute:
         return SharedRoute.BOUNCE
     if item.kind is Kind.MACHINE_REPORT:
         return SharedRoute.MACHINE
-    if item.kind is Kind.AUTOMATIC and not (item.reads_like_report and not automatic_for_sure(item)):
+    if item.kind is Kind.AUTOMATIC and not (item.words_read_like_report and not automatic_for_sure(item)):
         return SharedRoute.AUTOMATIC
     return SharedRoute.PERSON
