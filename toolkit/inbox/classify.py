@@ -106,11 +106,12 @@ class Classified:
 
 def classify(raw: bytes, parsed: ParsedMail | None = None) -> Classified:
     """Bounce, then machine report, then automatic reply, else a person's message. Never raises."""
-    mail = parsed if parsed is not None else parse_mail(raw)
-    bounce = detect_bounce(raw, mail)
+    msg = email.message_from_bytes(raw)
+    mail = parsed if parsed is not None else parse_mail(raw, msg)
+    bounce = detect_bounce(raw, mail, msg)
     if bounce is not None:
         return Classified(Kind.BOUNCE, mail, raw, bounce.reason, bounce=bounce)
-    report = machine_report(email.message_from_bytes(raw), mail)
+    report = machine_report(msg, mail)
     if report is not None:
         return Classified(Kind.MACHINE_REPORT, mail, raw, report)
     from toolkit.mailsort.autoreply import is_auto_reply

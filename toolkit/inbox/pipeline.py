@@ -186,11 +186,10 @@ def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, sho
 def read_inbound(ws: Workspace, ref: InboundRef) -> Inbound:
     """Fetch, parse and classify one message: the only place a message is sorted."""
     from toolkit.inbox.classify import classify
-    from toolkit.mailsort.parse import parse_mail
 
     raw = ws.backend.fetch_raw(ref)
-    mail = parse_mail(raw)
-    return Inbound(ref, raw, mail, message_key(ref.mailbox, raw, mail), classify(raw, mail))
+    item = classify(raw)
+    return Inbound(ref, raw, item.mail, message_key(ref.mailbox, raw, item.mail), item)
 
 
 def _move(ws: Workspace, ref: InboundRef, folder: str | None) -> None:

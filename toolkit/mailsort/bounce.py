@@ -211,7 +211,26 @@ def _from_text(parsed: ParsedMail, text: str) -> Bounce:
     )
 
 
-def detect_bounce(raw: bytes, parsed: ParsedMail) -> Bounce | None:
+_MAYBE = re.compile(
+    r"undeliver|deliver|bounce|returned|failure|failed|niet bezorgd|onbestelbaar|bezorging|vertraagd|not delivered"
+    r"|zustellung|unzustellbar|non remis|retour",
+    re.IGNORECASE,
+)
+
+
+def _may_be_bounce(msg: Message, parsed: ParsedMail) -> bool:
+    """Cheap gate before flufl.bounce's detectors (costly, and run on every message otherwise)."""
+    if msg.get_content_type() == "multipart/report" or msg.is_multipart() and any(
+        part.get_content_type() in ("message/delivery-status", "message/rfc822", "text/rfc822-headers")
+        for part in msg.walk()
+    ):
+        return True
+    return _is_daemon(parsed.from_address) or bool(_MAYBE.search(parsed.subject)) or bool(
+        {"x-failed-recipients", "x-ms-exchange-message-is-ndr"} & set(parsed.headers)
+    )
+
+
+def detect_bounce(raw: bytes, parsed: ParsedMail, msg: Message | None = None) -> Bounce | None:
     """A Bounce when the mail is a non-delivery report, else None.
 
     flufl.bounce first; then the RFC 3464 delivery-status report it may have missed (delayed 4.x.x included);
@@ -219,10 +238,10 @@ def detect_bounce(raw: bytes, parsed: ParsedMail) -> Bounce | None:
     (X-MS-Exchange-Message-Is-Ndr, X-Failed-Recipients), a MAILER-DAEMON/postmaster sender, the subject, or the
     opening lines of the text.
     """
-    msg = email.message_from_bytes(raw)
+    msg = msg if msg is not None else email.message_from_bytes(raw)
     text = _readable_text(msg)
     dsn = _dsn_recipients(msg)
-    temporary, permanent = _flufl(msg)
+    temporary, permanent = _flufl(msg) if _may_be_bounce(msg, parsed) else (set(), set())
     if temporary or permanent:
         return replace(_from_flufl(temporary, permanent, dsn, text), signal="dsn")
     if dsn:
