@@ -13,7 +13,7 @@ from toolkit.inbox.classify import Classified, Kind
 from toolkit.inbox.pipeline import read_inbound
 from toolkit.mail.backend import InboundRef
 from toolkit.mail.folder import FolderBackend
-from toolkit.mailsort import ReplyKind, classify_reply, find_case_number, find_supplier_reference
+from toolkit.mailsort import ReplyKind, find_case_number, find_supplier_reference
 
 CORPUS = Path(__file__).parent / "corpus" / "mail"
 EXPECTED: dict[str, dict] = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
@@ -35,7 +35,7 @@ def _read(name: str) -> Classified:
 def _kind(item: Classified) -> str:
     """The corpus' four kinds: machine kinds as they are, a person's message as confirmation or question."""
     if item.kind is Kind.PERSON:
-        return "bevestigd" if classify_reply(item.own_text) is ReplyKind.CONFIRMATION else "vraag"
+        return "bevestigd" if item.reply_kind is ReplyKind.CONFIRMATION else "vraag"
     return item.kind.value
 
 

@@ -218,3 +218,16 @@ def test_default_config_has_a_reports_mailbox_of_its_own(tmp_path: Path, run_cli
         assert config["reports"]["shared_mailbox"] is False
         assert config["mail"]["folder"]["reports_inbox"] != config["mail"]["folder"]["inbox"]
         assert config["reports"]["address"] != config["mail"]["sender"]
+
+
+def test_a_bounce_naming_a_case_is_counted_never_listed(root: Path, run_cli) -> None:
+    """A bounce of a mail about case M-2026-0001 (to staff) is a bounce: no case opened, not waiting for a person."""
+    deliver(
+        root,
+        _mail("MAILER-DAEMON@mx.example", "Undeliverable: Nieuwe integriteitsmelding M-2026-0001",
+              "Delivery has failed to these recipients or groups: karel@woonpartners.example", "<nd@mx>",
+              X_Failed_Recipients="karel@woonpartners.example"),
+    )  # fmt: skip
+    summary = process(run_cli, root)
+    assert summary["bounces"] == 1 and summary["unmatched"] == 0 and summary["reports"] == 0
+    assert not (root / "registers" / "meldingen.xlsx").exists()

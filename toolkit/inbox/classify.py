@@ -21,6 +21,7 @@ from toolkit.mailsort.bounce import Bounce, Returned, detect_bounce, returned_me
 from toolkit.mailsort.machine import is_machine_address, machine_report, reads_away, reads_like_report
 from toolkit.mailsort.parse import ParsedMail, parse_mail
 from toolkit.mailsort.references import find_case_number, find_supplier_reference
+from toolkit.mailsort.reply import ReplyKind
 
 
 class Kind(Enum):
@@ -61,6 +62,13 @@ class Classified:
         from toolkit.mailsort.reply import own_words
 
         return own_words(self.mail)
+
+    @cached_property
+    def reply_kind(self) -> ReplyKind | None:
+        """For a person's message: do the own words confirm or ask? None for machine mail (never either)."""
+        from toolkit.mailsort.reply import classify_reply
+
+        return None if self.machine else classify_reply(self.own_text)
 
     @cached_property
     def supplier_reference(self) -> str | None:

@@ -220,13 +220,19 @@ _MAYBE = re.compile(
 
 def _may_be_bounce(msg: Message, parsed: ParsedMail) -> bool:
     """Cheap gate before flufl.bounce's detectors (costly, and run on every message otherwise)."""
-    if msg.get_content_type() == "multipart/report" or msg.is_multipart() and any(
-        part.get_content_type() in ("message/delivery-status", "message/rfc822", "text/rfc822-headers")
-        for part in msg.walk()
+    if (
+        msg.get_content_type() == "multipart/report"
+        or msg.is_multipart()
+        and any(
+            part.get_content_type() in ("message/delivery-status", "message/rfc822", "text/rfc822-headers")
+            for part in msg.walk()
+        )
     ):
         return True
-    return _is_daemon(parsed.from_address) or bool(_MAYBE.search(parsed.subject)) or bool(
-        {"x-failed-recipients", "x-ms-exchange-message-is-ndr"} & set(parsed.headers)
+    return (
+        _is_daemon(parsed.from_address)
+        or bool(_MAYBE.search(parsed.subject))
+        or bool({"x-failed-recipients", "x-ms-exchange-message-is-ndr"} & set(parsed.headers))
     )
 
 

@@ -108,6 +108,9 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
         return _add_to_case(run, inbound, _run_cases(run)[decision.case or ""])
     if decision.outcome is ReportOutcome.NEW_CASE and route is SharedRoute.CASE_REPLY:
         return _take_in(run, inbound)  # names a case we do not know: in doubt it is a report
+    if decision.outcome is ReportOutcome.NOT_A_REPORT and route is SharedRoute.CASE_REPLY:
+        # machine mail about a case (a bounce of a mail to staff, say): counted with its kind, never listed
+        return Handled(inbound.item.kind.value, note=decision.reason, confidential=True)
     return None
 
 

@@ -223,12 +223,12 @@ def supplier_domain_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
 def _reply(run: InboxRun, inbound: Inbound, row: Row) -> Handled:
     """A confirmation fills in Bevestigd op/door, anything else is a question for the contract owner."""
     from toolkit.inbox.pipeline import Handled
-    from toolkit.mailsort.reply import ReplyKind, classify_reply, excerpt
+    from toolkit.mailsort.reply import ReplyKind, excerpt
 
     mail = inbound.mail
     words = inbound.item.own_text
     _set(run, row, "Laatste bericht", excerpt(words or mail.subject, EXCERPT_LENGTH))
-    if classify_reply(words) is ReplyKind.CONFIRMATION:
+    if inbound.item.reply_kind is ReplyKind.CONFIRMATION:
         _confirm(run, row, inbound)
         return Handled(SORT_CONFIRMED, note=_where(row))
     if _current(run, row, "Status") != rules.CONFIRMED:  # a question after confirming leaves the confirmation
