@@ -84,6 +84,7 @@ def test_a_bounce_of_our_mail_to_a_reporter_joins_the_case_flagged() -> None:
          "piet@thuis.example"),
         ("formulieren@woonpartners.example", "", {"Auto_Submitted": "auto-generated"}, None),
         ("Anna <anna@thuis.example>", "", {}, "anna@thuis.example"),
+        ("anna@thuis.example", "", {"Precedence": "bulk"}, "anna@thuis.example"),
         ("anna@thuis.example", "no-reply@elders.example", {}, "anna@thuis.example"),
     ],
 )  # fmt: skip

@@ -187,10 +187,13 @@ def report_decision(item: Classified, *, case: str | None, our_mail_case: str | 
 def acknowledge_to(item: Classified) -> str | None:
     """The address an acknowledgement may go to: never a machine (mailer-daemon, postmaster, no-reply, …).
 
-    A message a machine submitted on someone's behalf (a web-form gateway: Auto-Submitted, Precedence) is
-    answered only at its Reply-To: its From is the gateway.
+    A message a machine generated on someone's behalf (a web-form gateway: `Auto-Submitted: auto-generated`), and
+    any bounce or machine report, is answered only at its Reply-To: its From is the gateway. Other header signals
+    (Precedence, X-Autoreply, a subject) do not make the sender a machine.
     """
-    candidates = (item.mail.reply_to,) if item.machine else (item.mail.reply_to, item.mail.from_address)
+    generated = item.mail.headers.get("auto-submitted", "").strip().lower().startswith("auto-generated")
+    gateway = item.kind in (Kind.BOUNCE, Kind.MACHINE_REPORT) or (item.kind is Kind.AUTOMATIC and generated)
+    candidates = (item.mail.reply_to,) if gateway else (item.mail.reply_to, item.mail.from_address)
     for address in candidates:
         if address and not is_machine_address(address):
             return address
