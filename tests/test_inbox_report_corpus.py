@@ -136,3 +136,17 @@ def _out_of_office(ack: EmailMessage) -> bytes:
     reply["Auto-Submitted"] = "auto-replied"
     reply.set_content("Ik ben afwezig tot 7 december en lees mijn mail daarna.")
     return reply.as_bytes()
+
+
+def test_the_nightly_job_runs_the_same_intake(tmp_path: Path, run_cli) -> None:
+    """`nightly` takes in the reports mailbox with the same outcomes and the same counting line."""
+    root = make_workspace(tmp_path / "ws", run_cli)
+    report = next(s for s in REPORTS if s.name.startswith("report-nl"))
+    dmarc = next(s for s in MACHINE if s.reason == "DMARC-rapport")
+    deliver(root, report.raw)
+    deliver(root, dmarc.raw)
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", "2026-11-26", "nightly")
+    assert result.exit_code == 0, result.output
+    assert "meldingen binnenhalen: 2 bericht(en): 1 nieuwe zaak, 0 aanvulling op zaak" in result.output
+    assert "1 geen melding (1 DMARC-rapport)" in result.output
+    assert len(folder(root, "Geen melding")) == 1

@@ -9,7 +9,8 @@ from toolkit.cli import AppContext, exit_with, pass_app
 
 @click.group("inbox")
 def inbox_group() -> None:
-    """Gedeelde mailbox: antwoorden van leveranciers, onbestelbare mail en afwezigheidsberichten sorteren."""
+    """Gedeelde mailbox: antwoorden van leveranciers, onbestelbare mail, machinerapporten en afwezigheidsberichten
+    sorteren; wat leest als een melding gaat naar de meldingen."""
 
 
 @inbox_group.command("process")
@@ -17,13 +18,14 @@ def inbox_group() -> None:
 @pass_app
 def process_command(app: AppContext, as_json: bool) -> None:
     """Sorteer de nieuwe post in de gedeelde mailbox en verwerk wat herkend wordt."""
+    from toolkit.errors import ExitCode
     from toolkit.render import emit
     from toolkit.suppliers.replies import inbox_summary, process_inbox
 
     ws = app.workspace(actor="cli")
     summary = inbox_summary(process_inbox(ws))
     emit(summary, as_json)
-    exit_with(0 if summary.ok else 1)
+    exit_with(0 if summary.ok else ExitCode.MAIL)  # a mail that could not be sent: 6, as in every command
 
 
 @inbox_group.command("unmatched")
