@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports_helpers import IDENTITY_PW, REPORTS_PW
+from tests.reports_helpers import reports_passwords  # noqa: F401 - the fixture
 from toolkit.registers.create import create_register
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import SUPPLIERS
 
+pytestmark = pytest.mark.usefixtures("reports_passwords")
 TODAY = "2027-01-05"
 US = "integriteit@woonpartners.example"
 REGISTERED = {101: "info@kozijn.example", 102: "verkoop@dakwerk.example", 103: "info@schilder.example"}
@@ -23,12 +24,6 @@ MAILING = (
     'Woonpartners verwacht van haar leveranciers dat zij integer handelen. Antwoord met "akkoord" en vermeld de '
     "referentie [IC-2027-{nr:04d}]. Vragen? Neem contact op."
 )
-
-
-@pytest.fixture(autouse=True)
-def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
-    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
 
 
 @pytest.fixture

@@ -13,19 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.corpus.generate import machine, reports
-from tests.reports_helpers import IDENTITY_PW, REPORTS_PW, deliver, make_workspace, outbox, workspace
+from tests.reports_helpers import deliver, make_workspace, outbox, reports_passwords, workspace  # noqa: F401
 from toolkit.mailsort.machine import is_machine_address
 from toolkit.reports.cases import case_vault
 from toolkit.reports.intake import ack_undelivered
 
+pytestmark = pytest.mark.usefixtures("reports_passwords")
 REPORTS = reports()
 MACHINE = machine()
-
-
-@pytest.fixture(autouse=True)
-def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
-    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
 
 
 def intake(run_cli, root: Path) -> dict:

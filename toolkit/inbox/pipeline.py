@@ -127,6 +127,11 @@ class InboxReport:
     def ok(self) -> bool:
         return self.send_report is None or self.send_report.ok
 
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Mails of this pass that could not be sent: 'key: why'."""
+        return () if self.send_report is None else tuple(f"{key}: {why}" for key, why in self.send_report.failed)
+
 
 def content_digest(raw: bytes, mail: ParsedMail) -> str:
     """SHA-256 of the Message-ID with what the sender wrote (From, Subject, Date, text, attachments).

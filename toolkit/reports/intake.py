@@ -397,7 +397,6 @@ def intake_summary(report: InboxReport) -> IntakeSummary:
 
     counts = report.counts
     prefix = f"{NOT_A_REPORT}: "
-    failed = () if report.send_report is None else tuple(f"{key}: {why}" for key, why in report.send_report.failed)
     return IntakeSummary(
         read=report.received,
         new_cases=counts[NEW_CASE],
@@ -406,7 +405,7 @@ def intake_summary(report: InboxReport) -> IntakeSummary:
         not_a_report={sort[len(prefix) :]: n for sort, n in sorted(counts.items()) if sort.startswith(prefix)},
         already_processed=counts[ALREADY],
         waiting=counts[WAITING],
-        failed=failed,
+        failed=report.failed,
     )
 
 

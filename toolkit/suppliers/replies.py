@@ -348,7 +348,6 @@ def inbox_summary(report: InboxReport) -> InboxSummary:
     from toolkit.onboarding.replies import SORT as STAFF_SORT
 
     counts = report.counts
-    failed = () if report.send_report is None else tuple(f"{key}: {why}" for key, why in report.send_report.failed)
     return InboxSummary(
         received=report.received,
         confirmed=counts[SORT_CONFIRMED],
@@ -362,7 +361,7 @@ def inbox_summary(report: InboxReport) -> InboxSummary:
         already_processed=counts[ALREADY],
         left_for_person=tuple(report.unmatched),
         waiting=tuple(outcome.waiting for outcome in report.saved if outcome.waiting),
-        failed=failed,
+        failed=report.failed,
     )
 
 
