@@ -19,8 +19,8 @@ def inbox_group() -> None:
 def process_command(app: AppContext, as_json: bool) -> None:
     """Sorteer de nieuwe post in de gedeelde mailbox en verwerk wat herkend wordt."""
     from toolkit.errors import ExitCode
+    from toolkit.inbox.shared import inbox_summary, process_inbox
     from toolkit.render import emit
-    from toolkit.suppliers.replies import inbox_summary, process_inbox
 
     ws = app.workspace(actor="cli")
     summary = inbox_summary(process_inbox(ws))
@@ -33,7 +33,7 @@ def process_command(app: AppContext, as_json: bool) -> None:
 @pass_app
 def unmatched_command(app: AppContext, as_json: bool) -> None:
     """Berichten die in de gedeelde mailbox op een mens wachten (afzender, datum, onderwerp)."""
+    from toolkit.inbox.shared import waiting_for_a_person
     from toolkit.render import emit
-    from toolkit.suppliers.replies import waiting_for_a_person
 
     emit(waiting_for_a_person(app.workspace(actor="cli")), as_json)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from toolkit.render import BAD, OK, WAIT, renders, text
 
 if TYPE_CHECKING:
-    from toolkit.reports.intake import IntakeSummary
-    from toolkit.suppliers.replies import InboxSummary, WaitingList
+    from toolkit.inbox.reports_mailbox import IntakeSummary
+    from toolkit.inbox.shared import InboxSummary, WaitingList
     from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
 
@@ -62,9 +62,9 @@ def _(result: StatusOverview) -> list[str]:
     return lines
 
 
-@renders("toolkit.suppliers.replies.InboxSummary")
+@renders("toolkit.inbox.shared.InboxSummary")
 def _(result: InboxSummary) -> list[str]:
-    from toolkit.suppliers.replies import summary_line
+    from toolkit.inbox.shared import summary_line
 
     lines = [f"Gedeelde mailbox: {summary_line(result)}."]
     if result.left_for_person:
@@ -75,7 +75,7 @@ def _(result: InboxSummary) -> list[str]:
     return lines
 
 
-@renders("toolkit.suppliers.replies.WaitingList")
+@renders("toolkit.inbox.shared.WaitingList")
 def _(result: WaitingList) -> list[str]:
     if not result.messages:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
@@ -83,9 +83,9 @@ def _(result: WaitingList) -> list[str]:
     return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]
 
 
-@renders("toolkit.reports.intake.IntakeSummary")
+@renders("toolkit.inbox.reports_mailbox.IntakeSummary")
 def _(result: IntakeSummary) -> list[str]:
-    from toolkit.reports.intake import intake_line
+    from toolkit.inbox.reports_mailbox import intake_line
 
     lines = [f"Meldingenpostbus: {intake_line(result)}."]
     if result.ack_undelivered:

@@ -1,26 +1,42 @@
 """Intake of integrity reports from mail: handlers for the inbox pipeline, and the nightly step for the reports mailbox.
 
-What a message becomes:
-- a bounce or an automatic reply: no case; the message is moved and counted (nothing about it is kept);
+What a message becomes is decided by `toolkit.inbox.classify.report_decision` (pure; this module only looks up
+the cases it needs), one outcome per message (labels and counts: toolkit/inbox/reports_mailbox.py):
+- machine mail (a delivery report, ARF feedback/abuse report, DMARC/TLS report, or an automatic reply that reads
+  like one): "geen melding" with the reason, moved to the folder "Geen melding" and counted; headers alone never
+  make a person's message machine mail — in doubt it is a case;
+- a delivery report about our own mail to a reporter: kept with that case and flagged (`ack_undelivered`);
 - a message carrying a known case number (in the subject, or In-Reply-To/References pointing at one of our mails
   to a reporter): added to that case's sealed message log; whoever handles the case is told *that* there is new
   information, never what it says;
 - anything else: a new case `M-YYYY-NNNN` with the received date, channel 'e-mail', a fresh pseudonym and the
   neutral subject 'Nieuwe melding via e-mail' (the mail's own subject is never copied: it may name people; the
   intake officer writes a neutral one in the register). The original and its attachments go into the sealed
-  archive, the sender into the identity store, and the reporter gets an acknowledgement (not a no-reply address).
+  archive, the sender into the identity store, and the reporter gets an acknowledgement (never a machine address).
 
-Idempotent: the case is keyed on the SHA-256 of the message's Message-ID, stored (with the case number only)
+Idempotent: the case is keyed on the SHA-256 of the message's Message-ID with its content (two different
+messages under one Message-ID are two cases, the same message delivered twice is one), stored (with the case number only)
 before anything else is written; a run killed half-way redoes the same case with the same number.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from toolkit.inbox.reports_mailbox import (
+    ACK_UNDELIVERED,
+    ADDED,
+    NEW_CASE,
+    NOT_A_REPORT,
+    NOT_A_REPORT_FOLDER,
+    WAITING,
+    IntakeSummary,
+    intake_line,
+    intake_summary,
+)
 from toolkit.reports import notify
 from toolkit.reports.cases import (
     MESSAGE_KEY,
@@ -40,19 +56,12 @@ from toolkit.reports.schema import CLOSED, NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.classify import ReportDecision
-    from toolkit.inbox.pipeline import Handled, Inbound, InboxReport, InboxRun
+    from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
-NEW_CASE = "melding: nieuwe zaak"
-ADDED = "melding: aanvulling"
-ACK_UNDELIVERED = "melding: ontvangstbevestiging niet bezorgd"
-NOT_A_REPORT = "geen melding"  # + ": " + the reason (afleverbericht, automatisch antwoord, DMARC-rapport, …)
-NOT_A_REPORT_FOLDER = "Geen melding"  # machine mail from the reports mailbox goes to a folder of its own
-WAITING = "melding: wacht"
 MAILBOX = "reports"
 ACK_UNDELIVERED_KEY = "reports.ack_undelivered.{case}"
-_MSGID = re.compile(r"<[^<>\s]+>")
 
 
 def decide(run: InboxRun, inbound: Inbound) -> ReportDecision:
@@ -142,6 +151,8 @@ def _run_cases(run: InboxRun) -> dict[str, Case]:
 
 def _our_mail_case(run: InboxRun, inbound: Inbound) -> str | None:
     """For a bounce: the case whose mail to a reporter it returns (by the returned Message-ID, else case number)."""
+    from toolkit.errors import ConfigError
+
     ws, item = run.ws, inbound.item
     for message_id in item.referenced_ids:
         number = ws.state.get(OUR_MESSAGE_KEY.format(digest=digest(message_id)))
@@ -150,7 +161,7 @@ def _our_mail_case(run: InboxRun, inbound: Inbound) -> str | None:
     if item.case_number and not item.referenced_ids:  # a text-only NDR that returned no headers: its subject
         try:
             return item.case_number if item.case_number in _run_cases(run) else None
-        except Exception:  # noqa: BLE001 - without the passwords the bounce is only a delivery report
+        except ConfigError:  # without the passwords the bounce is only a delivery report
             return None
     return None
 
@@ -366,68 +377,6 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
     return Handled(ADDED, note=case.number, confidential=True)
-
-
-@dataclass(frozen=True)
-class IntakeSummary:
-    """One intake of the reports mailbox: every message read ends in exactly one of these counts."""
-
-    read: int
-    new_cases: int
-    added: int
-    ack_undelivered: int  # delivery reports about our mail to a reporter: joined the case, flagged
-    not_a_report: dict[str, int]  # reason -> count; these went to the folder "Geen melding"
-    already_processed: int  # the same message delivered twice, or marked before a crash: one outcome, moved
-    waiting: int  # kept in the mailbox for the next run
-    skipped: str = ""  # why the mailbox was not read at all
-    failed: tuple[str, ...] = ()
-
-    @property
-    def accounted(self) -> int:
-        parts = (self.new_cases, self.added, self.ack_undelivered, self.already_processed, self.waiting)
-        return sum(parts) + sum(self.not_a_report.values())
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and self.accounted == self.read
-
-
-def intake_summary(report: InboxReport) -> IntakeSummary:
-    from toolkit.inbox.pipeline import ALREADY
-
-    counts = report.counts
-    prefix = f"{NOT_A_REPORT}: "
-    return IntakeSummary(
-        read=report.received,
-        new_cases=counts[NEW_CASE],
-        added=counts[ADDED],
-        ack_undelivered=counts[ACK_UNDELIVERED],
-        not_a_report={sort[len(prefix) :]: n for sort, n in sorted(counts.items()) if sort.startswith(prefix)},
-        already_processed=counts[ALREADY],
-        waiting=counts[WAITING],
-        failed=report.failed,
-    )
-
-
-def intake_line(summary: IntakeSummary) -> str:
-    """'12 bericht(en): 3 nieuwe zaak, 1 aanvulling, …, 8 geen melding (5 afleverbericht, …)' — adds up."""
-    if summary.skipped:
-        return summary.skipped
-    if not summary.read:
-        return "geen nieuwe berichten"
-    machine = sum(summary.not_a_report.values())
-    why = ", ".join(f"{n} {reason}" for reason, n in summary.not_a_report.items())
-    parts = [
-        f"{summary.new_cases} nieuwe zaak",
-        f"{summary.added} aanvulling op zaak",
-        f"{summary.ack_undelivered} bevestiging niet bezorgd",
-        f"{machine} geen melding" + (f" ({why})" if why else ""),
-    ]
-    if summary.already_processed:
-        parts.append(f"{summary.already_processed} al verwerkt")
-    if summary.waiting:
-        parts.append(f"{summary.waiting} wacht")
-    return f"{summary.read} bericht(en): " + ", ".join(parts)
 
 
 def run_intake(ws: Workspace) -> IntakeSummary:
