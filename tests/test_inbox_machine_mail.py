@@ -226,3 +226,20 @@ def test_a_bounce_naming_a_case_is_counted_never_listed(root: Path, run_cli) -> 
     summary = process(run_cli, root)
     assert summary["bounces"] == 1 and summary["unmatched"] == 0 and summary["reports"] == 0
     assert not (root / "registers" / "meldingen.xlsx").exists()
+
+
+def test_a_report_waits_unlisted_while_the_case_register_is_open(root: Path, run_cli) -> None:
+    """With meldingen.xlsx open in Excel a report in the shared mailbox stays, unread and unlisted, for the next run."""
+    deliver(root, _mail("a@thuis.example", "Melding", "De opzichter vraagt geld van huurders.", "<r1@x>"))
+    assert process(run_cli, root)["reports"] == 1
+    lock = root / "registers" / "~$meldingen.xlsx"
+    lock.write_bytes(b"owner")
+    deliver(root, _mail("b@thuis.example", "Vertrouwelijk", "Er verdwijnt materiaal uit het magazijn.", "<r2@x>"))
+    summary = process(run_cli, root)
+    assert summary["reports"] == 1 and summary["unmatched"] == 0
+    assert len(list((root / "mail" / "inbox" / "new").iterdir())) == 1
+    listing = run_cli("--config", str(root / "config.toml"), "--as-of", TODAY, "inbox", "unmatched")
+    assert "b@thuis.example" not in listing.output and "Vertrouwelijk" not in listing.output
+    lock.unlink()
+    assert process(run_cli, root)["reports"] == 1
+    assert not list((root / "mail" / "inbox" / "new").iterdir())

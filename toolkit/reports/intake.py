@@ -98,7 +98,6 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     This holds whether or not the reports have their own mailbox: a reporter who answers our acknowledgement
     may reach the shared mailbox, and such a message must never wait there for a person to read.
     """
-    from toolkit.errors import ConfigError
     from toolkit.inbox.classify import ReportOutcome, SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
 
@@ -107,10 +106,10 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
         return None
     if route is not SharedRoute.CASE_REPLY and not _answers_our_mail(run.ws, inbound):
         return None
-    try:
-        decision = decide(run, inbound)
-    except ConfigError:  # the reports' passwords are not set here: keep the message, unread, for the reports run
-        return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
+    waiting = _reports_not_ready(run)
+    if waiting:  # keep the message, unread and unlisted, for a run that can write the cases
+        return Handled(WAITING, waiting, move=False, confidential=True)
+    decision = decide(run, inbound)
     if decision.outcome is ReportOutcome.ACK_UNDELIVERED:
         return _ack_undelivered(run, inbound, _run_cases(run)[decision.case or ""])
     if decision.outcome is ReportOutcome.ADDED:
@@ -126,7 +125,6 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
 def shared_inbox_report_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     """For the shared inbox, after supplier and staff replies: a person's message that reads like a report (or any
     unclaimed one with [reports] shared_mailbox = true) goes to intake, never to the list a person reads."""
-    from toolkit.errors import ConfigError
     from toolkit.inbox.classify import SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
 
@@ -135,10 +133,34 @@ def shared_inbox_report_handler(run: InboxRun, inbound: Inbound) -> Handled | No
         return None
     if not (item.reads_like_report or (run.ws.config.reports.shared_mailbox and not item.machine_sender)):
         return None
-    try:
-        return _take_in(run, inbound)
-    except ConfigError:
-        return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
+    waiting = _reports_not_ready(run)
+    if waiting:
+        return Handled(WAITING, waiting, move=False, confidential=True)
+    return _take_in(run, inbound)
+
+
+def _reports_not_ready(run: InboxRun) -> str:
+    """Why the cases cannot be read and written in this pass ('' when they can): passwords, a register open in
+    Excel. Checked once per pass, before anything is written."""
+    from toolkit.errors import ConfigError, WorkbookLocked
+    from toolkit.registers.safety import check_writable
+
+    if "reports.not_ready" not in run.cache:
+        reason = ""
+        try:
+            for vault in (case_vault(run.ws), identity_vault(run.ws)):
+                if not getattr(vault, "password", True):
+                    raise ConfigError(f"{vault.secret_name} ontbreekt")
+                vault.check()
+                if vault.path.exists():
+                    check_writable(vault.path)
+            _run_cases(run)
+        except ConfigError:
+            reason = "wacht op de wachtwoorden van de meldingen"
+        except WorkbookLocked as exc:
+            reason = f"wacht: {exc.message}"
+        run.cache["reports.not_ready"] = reason
+    return str(run.cache["reports.not_ready"])
 
 
 def _run_cases(run: InboxRun) -> dict[str, Case]:
