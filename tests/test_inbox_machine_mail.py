@@ -243,3 +243,15 @@ def test_a_report_waits_unlisted_while_the_case_register_is_open(root: Path, run
     lock.unlink()
     assert process(run_cli, root)["reports"] == 1
     assert not list((root / "mail" / "inbox" / "new").iterdir())
+
+
+def test_an_out_of_office_mentioning_meldingen_stays_an_automatic_reply(root: Path, run_cli) -> None:
+    """'Voor meldingen van storingen belt u …' in a supplier's out-of-office: automatic, no case, no status change."""
+    oof = _mail(REGISTERED[101], "Automatisch antwoord: Integriteitscode [IC-2027-0101]",
+                "Ik ben afwezig tot 10 januari. Voor meldingen van storingen belt u 0800-1234.", "<oof@x>",
+                Auto_Submitted="auto-replied")  # fmt: skip
+    deliver(root, oof)
+    summary = process(run_cli, root)
+    assert summary["automatic"] == 1 and summary["reports"] == 0 and summary["questions"] == 0
+    assert statuses(root)[101] == "verzonden"
+    assert not (root / "registers" / "meldingen.xlsx").exists()

@@ -18,7 +18,13 @@ from enum import Enum
 from functools import cached_property
 
 from toolkit.mailsort.bounce import Bounce, Returned, detect_bounce, returned_message
-from toolkit.mailsort.machine import is_machine_address, machine_report, reads_away, reads_like_report
+from toolkit.mailsort.machine import (
+    is_machine_address,
+    machine_report,
+    names_wrongdoing,
+    reads_away,
+    reads_like_report,
+)
 from toolkit.mailsort.parse import ParsedMail, parse_mail
 from toolkit.mailsort.references import find_case_number, find_supplier_reference
 from toolkit.mailsort.reply import ReplyKind
@@ -99,8 +105,9 @@ class Classified:
 
     @cached_property
     def words_read_like_report(self) -> bool:
-        """The own words alone (an automatic reply echoes the subject of the mail it answers)."""
-        return reads_like_report("", self.own_text)
+        """For an automatic reply: its own words name wrongdoing (its subject echoes the mail it answers, and
+        'meldingen van storingen' in an out-of-office is no report)."""
+        return names_wrongdoing(self.own_text)
 
     @property
     def referenced_ids(self) -> tuple[str, ...]:

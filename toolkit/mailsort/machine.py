@@ -43,16 +43,22 @@ _AWAY = re.compile(
     re.IGNORECASE,
 )
 
-# Strong words: a message carrying one of these in its subject or own words reads like an integrity report.
-_REPORT_WORDS = re.compile(
-    r"\b(?:meld(?:ing|en|t)?|melding(?:en)?|klokkenlui\w*|integriteits(?:schending|kwestie|probleem|zaak)\w*|fraude\w*|frauduleu\w*|corrupt\w*|omkop\w*"
-    r"|steekpenning\w*|smeergeld\w*|belangenverstrengeling\w*|misstand\w*|schending\w*|diefstal\w*|gestolen"
-    r"|intimidatie\w*|ongewenst gedrag|machtsmisbruik|vriendjespolitiek|vertrouwelijk\w*|anoniem\w*|vermoeden\w*"
-    r"|verduister\w*|witwas\w*|chantage|bedreig\w*|pesten|discriminatie\w*|seksuele intimidatie"
-    r"|whistle-?blow\w*|fraud\w*|brib\w*|kickbacks?|corruption|embezzle\w*|misconduct|harass\w*|conflicts? of interest"
-    r"|confidential\w*|anonymous\w*|wrongdoing|misappropriat\w*|theft|stealing|stolen|i (?:want|wish|would like) to report|reporting (?:a|an)\b|integrity (?:breach|violation|concern|issue)s?)\b",
-    re.IGNORECASE,
+# Words that name wrongdoing (Dutch and English). An automatic reply carrying one is not set aside unread.
+_WRONGDOING = (
+    r"klokkenlui\w*|integriteitsschending\w*|fraude\w*|frauduleu\w*|corrupt\w*|omkop\w*|steekpenning\w*|smeergeld\w*"
+    r"|belangenverstrengeling\w*|misstand\w*|diefstal\w*|gestolen|intimidatie\w*|ongewenst gedrag|machtsmisbruik"
+    r"|vriendjespolitiek|verduister\w*|witwas\w*|chantage|bedreig\w*|discriminatie\w*"
+    r"|whistle-?blow\w*|fraud\w*|brib\w*|kickbacks?|corruption|embezzle\w*|misconduct|harass\w*"
+    r"|conflicts? of interest|wrongdoing|misappropriat\w*|theft|stealing|stolen"
 )
+# Also words that ask to report or keep it confidential: a person's message with one of these reads like a report.
+_REPORTING = (
+    r"meld(?:ing|en|t)?|melding(?:en)?|integriteits(?:kwestie|probleem|zaak)\w*|schending\w*|vertrouwelijk\w*"
+    r"|anoniem\w*|vermoeden\w*|pesten|confidential\w*|anonymous\w*|i (?:want|wish|would like) to report"
+    r"|reporting (?:a|an)|integrity (?:breach|violation|concern|issue)s?"
+)
+_WRONGDOING_WORDS = re.compile(rf"\b(?:{_WRONGDOING})\b", re.IGNORECASE)
+_REPORT_WORDS = re.compile(rf"\b(?:{_WRONGDOING}|{_REPORTING})\b", re.IGNORECASE)
 
 
 def is_machine_address(address: str) -> bool:
@@ -96,6 +102,11 @@ def machine_report(msg: Message, parsed: ParsedMail) -> str | None:
 def reads_away(text: str) -> bool:
     """Out-of-office or 'we received your message' wording in the text (a subject alone proves nothing)."""
     return bool(_AWAY.search(text or ""))
+
+
+def names_wrongdoing(text: str) -> bool:
+    """Words that name wrongdoing (fraude, steekpenningen, bribery, …); 'melding' alone does not."""
+    return bool(_WRONGDOING_WORDS.search(text or ""))
 
 
 def reads_like_report(subject: str, own_text: str) -> bool:

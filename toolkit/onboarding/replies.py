@@ -51,12 +51,13 @@ def confirmation_day(written: datetime | date | None, sent_on: date, today: date
 
 def confirmation_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     """Fill in 'Ontvangst bevestigd op' for a new employee whose reply confirms receipt of the code."""
-    from toolkit.inbox.classify import SharedRoute, shared_route
+    from toolkit.inbox.classify import Kind, SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
     from toolkit.mailsort.reply import ReplyKind
     from toolkit.registers.writer import CellUpdate
 
-    if shared_route(inbound.item) is not SharedRoute.PERSON or inbound.item.machine_sender:
+    item = inbound.item
+    if shared_route(item) is not SharedRoute.PERSON or item.kind is not Kind.PERSON or item.machine_sender:
         return None  # a bounce, machine report or automatic reply is never a confirmation
     rows = _awaiting(run, inbound.mail.from_address or "")
     if not rows or inbound.item.reply_kind is not ReplyKind.CONFIRMATION:

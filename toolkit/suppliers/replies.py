@@ -182,10 +182,12 @@ def automatic_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
 
 
 def _person_reply(inbound: Inbound) -> bool:
-    """A person's message from an address a person reads (no mailer-daemon, no-reply, abuse desk, …)."""
-    from toolkit.inbox.classify import SharedRoute
+    """A person's message from an address a person reads (no mailer-daemon, no-reply, abuse desk, …); an
+    automatic reply that names wrongdoing goes to report intake, never here."""
+    from toolkit.inbox.classify import Kind, SharedRoute
 
-    return _route(inbound) is SharedRoute.PERSON and not inbound.item.machine_sender
+    item = inbound.item
+    return _route(inbound) is SharedRoute.PERSON and item.kind is Kind.PERSON and not item.machine_sender
 
 
 def supplier_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
