@@ -41,7 +41,7 @@ def test_default_config_loads_with_paths_relative_to_the_file(bare_workspace: Pa
         ("max_reminders = 2", 'max_reminders = "twee"', "suppliers.max_reminders"),
         ('hr = "hr@woonpartners.example"', 'hr = "hr-at-woonpartners"', "organisation.hr"),
         ('backend = "folder"', 'backend = "smtp"', "backend"),
-        ("include_rvc = false", 'include_rvc = "nee"', "raffle.include_rvc"),
+        ("include_rvc = true", 'include_rvc = "nee"', "raffle.include_rvc"),
         ('nightly_at = "02:00"', 'nightly_at = "25:99"', "scheduler.nightly_at"),
         ('registers = "registers"', 'registers = "bestaat-niet"', "paths.registers"),
         ('timezone = "Europe/Amsterdam"', 'timezone = "Mars/Olympus"', "organisation.timezone"),

@@ -123,10 +123,12 @@ def test_messy_input_is_judged_by_the_code(ws: Path, run_cli) -> None:
     assert found[1][0] == "OK"
     assert found[2][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
     assert found[3][0].startswith("G2: waarde € 25,00 is niet minder dan € 25,00")
-    assert found[6][0].startswith("G5: de gever bouwbedrijf jansen bv is een actieve leverancier")
-    assert found[7][0] == "OK", "a Christmas gift handed in centrally is the code's remedy: no G2, no G5"
+    assert found[6][0].startswith("G5 (ter beoordeling): de gever bouwbedrijf jansen bv is een actieve leverancier")
+    assert found[7][0].startswith("G2 (ter beoordeling): duur kerstgeschenk (waarde € 60,00) is centraal ingeleverd")
+    assert "G5 (ter beoordeling)" in found[7][0], "handed in, but from an active supplier: for review"
     assert all(isinstance(on, datetime) and on.date() == date(2026, 11, 26) for _, on in found.values())
-    assert "Per regel: G1 0, G2 2, G3 0, G4 0, G5 1, G6 0, G7 0" in result.output
+    assert "Per regel: G1 0, G2 3, G3 0, G4 0, G5 2, G6 0, G7 0" in result.output
+    assert "2 tegen de code, 2 ter beoordeling, 2 niet te beoordelen" in result.output
 
 
 def test_unreadable_and_missing_cells_are_named(ws: Path, run_cli) -> None:
@@ -230,9 +232,21 @@ def test_json_output_counts(ws: Path, run_cli) -> None:
     import json
 
     data = json.loads(gifts_check(run_cli, ws, "--json").output)
-    assert data["per_rule"]["G2"] == 2
-    assert sorted(f["nr"] for f in data["against_code"]) == [2, 3, 6]
+    assert data["per_rule"]["G2"] == 3
+    assert sorted(f["nr"] for f in data["against_code"]) == [2, 3]
+    assert sorted(f["nr"] for f in data["for_review"]) == [6, 7]
     assert sorted(f["nr"] for f in data["unjudgeable"]) == [4, 5]
+
+
+def test_managers_hear_only_of_findings_against_the_code(ws: Path, run_cli) -> None:
+    """Anna's manager gets her two G2 rows, not her Christmas gift for review; the officer's digest has all four."""
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0, result.output + result.stderr
+    mails = outbox(ws)
+    to_manager = [m for m in mails if m["To"] == MANAGER]
+    assert sorted(m["Subject"].rsplit("(Nr ", 1)[1].rstrip(")") for m in to_manager) == ["2", "3"]
+    digest = next(m for m in mails if m["To"] == OFFICER).get_body(("plain",)).get_content()
+    assert "Nr 7:" in digest and "ter beoordeling door u" in digest
 
 
 def test_nightly_judges_notifies_and_then_is_quiet(ws: Path, run_cli) -> None:
@@ -259,3 +273,35 @@ def test_nightly_skips_an_unchanged_gifts_register_on_later_days(tmp_path: Path,
     assert "geschenken beoordelen: 29 rij(en) beoordeeld" in first.output
     later = run_cli("--config", config, "--as-of", "2026-11-29", "nightly", env=env)
     assert "geschenken beoordelen: niets veranderd" in later.output
+
+
+@pytest.mark.parametrize(
+    ("who", "vice_chair", "told"),
+    [
+        ("director", None, "voorzitter.rvc@woonpartners.example"),
+        ("member", None, "voorzitter.rvc@woonpartners.example"),
+        ("chair", "vice@woonpartners.example", "vice@woonpartners.example"),
+    ],
+)
+def test_findings_about_the_top_go_to_their_supervisor(ws: Path, run_cli, who: str, vice_chair, told: str) -> None:
+    """The director's and an RvC member's findings go to the RvC chair; the chair's to the vice-chair."""
+    top = {
+        "director": ("Karel Stam", "directeur-bestuurder", "directeur@woonpartners.example"),
+        "member": ("Ria Bos", "RvC-lid", "ria.bos@woonpartners.example"),
+        "chair": ("Els Visser", "RvC-lid", "voorzitter.rvc@woonpartners.example"),
+    }[who]
+    staff = ws / "registers" / STAFF.filename
+    staff.unlink()
+    people = [{"Nr": 1, "Personeelsnummer": "P9", "Naam": top[0], "Rol": top[1], "E-mail": top[2],
+               "Leidinggevende": "iemand@woonpartners.example"}]  # fmt: skip
+    create_register(staff, STAFF, people)
+    if vice_chair:
+        config = ws / "config.toml"
+        config.write_text(config.read_text().replace("# rvc_vice_chair = ", f'rvc_vice_chair = "{vice_chair}" # '))
+    gifts = ws / "registers" / GIFTS.filename
+    gifts.unlink()
+    create_register(gifts, GIFTS, [gift_row(1, Medewerker=top[0], **{"Waarde (€)": "80", "Besluit": "aangenomen"})])
+    result = gifts_check(run_cli, ws, "--notify")
+    assert result.exit_code == 0, result.output + result.stderr
+    finding_mails = [m for m in outbox(ws) if m["To"] != OFFICER]
+    assert [m["To"] for m in finding_mails] == [told]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.registers_helpers import add_zip_parts, gifts_workbook, read_part, sha256
-from toolkit.errors import WorkbookLocked, WorkbookRefused
+from toolkit.errors import InputError, WorkbookLocked, WorkbookRefused
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import GIFTS
 from toolkit.registers.writer import CellUpdate, write_updates
@@ -99,15 +102,29 @@ def with_data_bar(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("build", "what"), [(with_shape, "tekening"), (with_data_bar, "gegevensbalken")])
-def test_unkeepable_content_is_refused_and_file_untouched(tmp_path: Path, build, what: str) -> None:
-    """A shape or an x14 data bar makes the write refuse, naming it; the file stays byte-identical."""
+@pytest.mark.parametrize(("build", "part"), [(with_shape, "xl/drawings/drawing1.xml"), (with_data_bar, None)])
+def test_content_the_toolkit_does_not_know_is_kept(tmp_path: Path, build, part: str | None) -> None:
+    """A shape or an x14 data bar no longer blocks a write: the drawing and the extLst keep their bytes."""
     path = build(tmp_path / "geschenken.xlsx")
+    before_sheet = read_part(path, "xl/worksheets/sheet1.xml")
+    before_part = read_part(path, part) if part else None
+    assert write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)]).written
+    after_sheet = read_part(path, "xl/worksheets/sheet1.xml")
+    ext = before_sheet[before_sheet.index(b"<extLst") :] if b"<extLst" in before_sheet else b""
+    assert ext in after_sheet
+    if part:
+        assert read_part(path, part) == before_part
+    assert read_register(path, GIFTS).rows[0].get("Beoordeling") == "OK"
+
+
+def test_a_file_that_is_no_xlsx_package_is_refused_untouched(tmp_path: Path) -> None:
+    """A password-protected workbook (an OLE file, not a zip) is refused, naming why; no byte changes."""
+    path = tmp_path / "geschenken.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
     before = sha256(path)
-    with pytest.raises(WorkbookRefused, match=what):
+    with pytest.raises(WorkbookRefused, match="versleuteld"):
         write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
     assert sha256(path) == before
-    assert not list(tmp_path.glob(".*tmp*"))
 
 
 def test_owner_file_blocks_then_write_lands(tmp_path: Path) -> None:
@@ -123,13 +140,50 @@ def test_owner_file_blocks_then_write_lands(tmp_path: Path) -> None:
     assert write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)]).written
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
-def test_read_only_file_is_not_written(tmp_path: Path) -> None:
-    """A workbook without write access is not written; the change waits."""
-    path = gifts_workbook(tmp_path / "geschenken.xlsx", 1)
-    path.chmod(0o444)
-    with pytest.raises(WorkbookLocked, match="niet schrijfbaar"):
+def test_libreoffice_lock_blocks_and_names_the_person(tmp_path: Path) -> None:
+    """LibreOffice's .~lock.geschenken.xlsx# blocks the write; the message names who has it open."""
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
+    owner = tmp_path / ".~lock.geschenken.xlsx#"
+    owner.write_text("Petra de Vries,petra,werkplek-12,29.11.2026 14:02,file:///home/petra/.config/libreoffice/4;")
+    before = sha256(path)
+    with pytest.raises(WorkbookLocked, match="geopend in LibreOffice door Petra de Vries"):
         write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+    assert sha256(path) == before
+
+
+def test_excel_owner_file_names_the_person(tmp_path: Path) -> None:
+    """Excel's ~$ file holds the user name after a length byte; the refusal quotes it."""
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 1)
+    name = "Jan Bakker".encode("cp1252")
+    (tmp_path / "~$geschenken.xlsx").write_bytes(bytes([len(name)]) + name + b" " * (53 - len(name)) + b"\x00" * 111)
+    with pytest.raises(WorkbookLocked, match="geopend in Excel door Jan Bakker"):
+        write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+
+
+def immutable(path: Path) -> bool:
+    """chattr +i: even root can't write or replace the file (False when the filesystem can't do it)."""
+    if shutil.which("chattr") is None:
+        return False
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_read_only_file_is_not_written(tmp_path: Path) -> None:
+    """A workbook that can't be written (chmod as a user, chattr +i as root) is not written; the change waits."""
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 1)
+    before = sha256(path)
+    if os.geteuid() == 0:
+        if not immutable(path):
+            pytest.skip("root, and this filesystem has no immutable flag (chattr +i)")
+    else:
+        path.chmod(0o444)
+    try:
+        with pytest.raises(WorkbookLocked, match="niet schrijfbaar"):
+            write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], check=False)
+    assert sha256(path) == before
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x","klik")', "=1+1", "+31 6 1234", "@SUM(A1)", "-2+3"])
@@ -139,6 +193,7 @@ def test_formula_looking_text_stays_text(tmp_path: Path, text: str) -> None:
     write(path, [CellUpdate(column="Beoordeling", value=text, nr=1)])
     sheet_xml = read_part(path, "xl/worksheets/sheet1.xml")
     assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+    assert re.search(rb'<c r="M2"( s="\d+")? t="inlineStr">', sheet_xml)
     cell = openpyxl.load_workbook(path)["Geschenken"].cell(2, GIFTS.headers.index("Beoordeling") + 1)
     assert cell.data_type == "s" and cell.value == text
     assert read_register(path, GIFTS).rows[0].get("Beoordeling") == text
@@ -246,3 +301,43 @@ def test_later_update_for_the_same_cell_wins(tmp_path: Path) -> None:
         [CellUpdate(column="Beoordeling", value="eerst", nr=1), CellUpdate(column="Beoordeling", value="later", nr=1)],
     )
     assert read_register(path, GIFTS).rows[0].get("Beoordeling") == "later"
+
+
+def test_large_sheet_is_verified_without_a_second_full_read(tmp_path: Path, monkeypatch) -> None:
+    """Above the calamine-check size the changed cells are checked in the re-read XML: text, number, date, empty."""
+    from datetime import date
+
+    import toolkit.registers.writer as writer
+
+    monkeypatch.setattr(writer, "CALAMINE_CHECK_BYTES", 0)
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
+    write(path, [CellUpdate(column="Beoordeling", value="<G2> & meer", nr=1)])
+    result = write(
+        path,
+        [
+            CellUpdate(column="Beoordeling", value=None, nr=1),
+            CellUpdate(column="Beoordeling", value="OK", nr=2),
+            CellUpdate(column="Beoordeeld op", value=date(2026, 11, 29), nr=2),
+        ],
+    )
+    assert result.written and result.cells_changed == 3
+    rows = read_register(path, GIFTS).rows
+    assert rows[0].get("Beoordeling") is None and rows[1].get("Beoordeeld op") == date(2026, 11, 29)
+
+
+def test_a_file_that_did_not_land_intact_is_not_committed(tmp_path: Path, monkeypatch) -> None:
+    """If a copied part arrives changed on disk (a fault injected into the rewrite), the old file stays as it was."""
+    import toolkit.registers.package as package
+
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
+    before = sha256(path)
+    honest = package.rewrite
+
+    def corrupting(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
+        honest(source, target, {**replaced, "docProps/app.xml": b"<Properties/>"})
+
+    monkeypatch.setattr(package, "rewrite", corrupting)
+    with pytest.raises(InputError, match="controle na opslaan mislukt.*docProps/app.xml"):
+        write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+    assert sha256(path) == before
+    assert not list(tmp_path.glob(".*tmp*"))

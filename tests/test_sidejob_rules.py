@@ -247,3 +247,48 @@ def test_text_joins_findings_with_codes():
     parts = review.text().split("; ")
     assert [p.split(":")[0] for p in parts] == [f.code for f in review.findings]
     assert parts[0].startswith("S2: Betaalde nevenfunctie")
+
+
+# Governance: who decides on the director's and the RvC's side functions ---------------------------------------
+
+BOARD = SideJobPolicy(board_members=("Els Visser", "Joost de Wit", "Ria Bos"), board_chair="Els Visser",
+                      board_vice_chair="Joost de Wit")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("role", "employee", "decided_by", "finding"),
+    [
+        ("directeur-bestuurder", "Karel Stam", "RvC", False),
+        ("directeur-bestuurder", "Karel Stam", "Raad van Commissarissen, vergadering 3 maart", False),
+        ("directeur-bestuurder", "Karel Stam", "Els Visser (voorzitter)", False),
+        ("directeur-bestuurder", "Karel Stam", "Maria Jansen (HR)", True),
+        ("directeur-bestuurder", "Karel Stam", "Karel Stam", True),
+        ("RvC-lid", "Ria Bos", "voorzitter RvC", False),
+        ("RvC-lid", "Ria Bos", "Els Visser", False),
+        ("RvC-lid", "Ria Bos", "Karel Stam", True),
+        ("RvC-lid", "Ria Bos", "vicevoorzitter", True),
+        ("RvC-lid", "Els Visser", "Joost de Wit", False),
+        ("RvC-lid", "Els Visser", "vice-voorzitter RvC", False),
+        ("RvC-lid", "Els Visser", "Els Visser", True),
+        ("medewerker", "Anna Pieters", "Maria Jansen", False),
+    ],
+)
+def test_who_decides_follows_the_governance(role, employee, decided_by, finding):
+    """Director: the RvC decides; an RvC member: the chair; the chair: the vice-chair; anyone else is a finding."""
+    side_job = job(role=role, employee=employee, decided_by=decided_by)
+    assert ("BESLUIT-DOOR" in codes(side_job, policy=BOARD)) is finding
+
+
+def test_who_decided_must_be_recorded_for_the_director():
+    """An approved side function of the director without 'Besluit door' asks for it, naming the RvC."""
+    review = review_side_job(job(role="directeur-bestuurder", decided_by=None), BOARD, TODAY)
+    assert [f.text for f in review.findings if f.code == "BESLUIT-DOOR"] == [
+        "Vul bij 'Besluit door' in wie besliste; dat hoort de RvC te zijn."
+    ]
+
+
+def test_an_open_request_of_the_director_is_not_yet_a_governance_finding():
+    """Before a decision there is nothing to check about who decided."""
+    request = job(role="directeur-bestuurder", status="gemeld", decided_by=None, decided_on=None, filed_on=None,
+                  reported_on=TODAY - timedelta(days=3))  # fmt: skip
+    assert "BESLUIT-DOOR" not in codes(request, policy=BOARD)

@@ -302,3 +302,22 @@ def test_nightly_rerun_on_the_same_inputs_reads_nothing(tmp_path: Path, run_cli)
     assert "nevenfuncties beoordelen: 25 beoordeeld" in third.output
     fourth = run_cli("--config", config, "--as-of", "2026-11-27", "nightly", env=env)
     assert "nevenfuncties beoordelen: 25 beoordeeld" in fourth.output
+
+
+def test_the_board_decides_on_the_top_side_functions(bare_workspace: Path, run_cli) -> None:
+    """The chair is found in medewerkers.xlsx by the config's address: a director's function decided by M&O is a
+    finding, one decided by the chair by name is not; an RvC member's function decided by the director is one."""
+    chair = {"Personeelsnummer": "R1", "Naam": "Els Visser", "E-mail": "voorzitter.rvc@woonpartners.example",
+             "Rol": "RvC-lid"}  # fmt: skip
+    jobs = [
+        side_job("Karel Stam", Rol="directeur-bestuurder", **{"Besluit door": "M&O"}),
+        side_job(
+            "Karel Stam", Rol="directeur-bestuurder", Nevenfunctie="bestuurslid", **{"Besluit door": "Els Visser"}
+        ),
+        side_job("Ria Bos", Rol="RvC-lid", **{"Besluit door": "Karel Stam"}),
+    ]
+    make_registers(bare_workspace, jobs, [chair, staff("Karel Stam", "directeur@woonpartners.example")])
+    data = review_json(run_cli, bare_workspace, "2026-01-05")
+    flagged = [(item["line"]["employee"], item["line"]["function"]) for item in data["other"]
+               if any(f.startswith("BESLUIT-DOOR") for f in item["findings"])]  # fmt: skip
+    assert flagged == [("Karel Stam", "penningmeester"), ("Ria Bos", "penningmeester")]

@@ -33,6 +33,7 @@ COMMANDS = {
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
     "gifts": "toolkit.commands.gifts:gifts_group",
     "raffle": "toolkit.commands.raffle:raffle_group",
+    "board": "toolkit.commands.board:board_command",
 }
 
 

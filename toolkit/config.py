@@ -43,6 +43,7 @@ class OrganisationConfig:
     rvc_chair: Email
     admin: Email
     complaints_coordinator: Email | None = None
+    rvc_vice_chair: Email | None = None
     director_name: str = "de directeur-bestuurder"
     rvc_chair_name: str = "de voorzitter van de RvC"
     confidential_adviser: str = "de vertrouwenspersoon"
@@ -114,13 +115,14 @@ class MailConfig:
 @dataclass(frozen=True)
 class GiftsConfig:
     limit: float = 25.0
+    sum_window_days: int = 30
     christmas_window_start: str = "11-01"
     christmas_window_end: str = "01-31"
 
 
 @dataclass(frozen=True)
 class RaffleConfig:
-    include_rvc: bool = False
+    include_rvc: bool = True
     exclude: list[str] = field(default_factory=list)
 
 
@@ -162,6 +164,18 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True)
+class BoardConfig:
+    min_cell: int = 3  # breakdowns of reports: smaller counts are shown as "< min_cell" and merged into "overig"
+    meetings: list[str] = field(default_factory=list)  # RvC meetings, "YYYY-MM-DD"; the report goes out before each
+    days_ahead: int = 10  # prepared and mailed this many days before a meeting
+
+    @property
+    def meeting_dates(self) -> list[date]:
+        """meetings as dates (checked on load), in order."""
+        return sorted(date.fromisoformat(day) for day in self.meetings)
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     nightly_at: LocalTime = LocalTime("02:00")
     monthly_day: int = 1
@@ -181,6 +195,7 @@ class Config:
     onboarding: OnboardingConfig = field(default_factory=OnboardingConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    board: BoardConfig = field(default_factory=BoardConfig)
     # not from the file: where it was read from, so paths resolve against its folder
     source: Path = Path(DEFAULT_CONFIG)
 
@@ -227,6 +242,7 @@ def load_config(path: Path) -> Config:
     config = dataclasses.replace(config, source=path.resolve())
     _check_paths(config)
     _check_onboarding(config)
+    _check_board(config)
     return config
 
 
@@ -362,6 +378,24 @@ def _check_onboarding(config: Config) -> None:
         raise ConfigError(
             f"{config.source}: 'onboarding.agenda_month' moet een maand zijn (1 t/m 12), niet {config.onboarding.agenda_month}.",
             hint="bijvoorbeeld agenda_month = 9 voor september.",
+        )
+
+
+def _check_board(config: Config) -> None:
+    board = config.board
+    for day in board.meetings:
+        try:
+            date.fromisoformat(day)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{config.source}: 'board.meetings' bevat {day!r}, dat is geen datum.",
+                hint='schrijf JJJJ-MM-DD, bijvoorbeeld meetings = ["2027-03-15", "2027-06-14"].',
+            ) from exc
+    if board.min_cell < 2 or board.days_ahead < 0:
+        raise ConfigError(
+            f"{config.source}: 'board.min_cell' moet minstens 2 zijn en 'board.days_ahead' niet negatief "
+            f"(nu {board.min_cell} en {board.days_ahead}).",
+            hint="bijvoorbeeld min_cell = 3 en days_ahead = 10.",
         )
 
 

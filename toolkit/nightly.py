@@ -54,6 +54,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("integriteit op de agenda", "toolkit.onboarding.steps:agenda_reminder_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
     ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
+    ("RvC-rapportage", "toolkit.board.service:board_step"),
     ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
 ]

@@ -1,6 +1,8 @@
-"""integrity raffle draw | verify | notify"""
+"""integrity raffle announce | draw | verify | notify"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -10,12 +12,44 @@ from toolkit.errors import ExitCode
 
 @click.group("raffle")
 def raffle_group() -> None:
-    """De kerstloting: trekken, narekenen, winnaars mailen."""
+    """De kerstloting: aankondigen, trekken, narekenen, winnaars mailen.
+
+    \b
+    Volgorde:
+      integrity raffle announce --year 2026 --seed-source "Staatsloterij 31-12-2026" --send
+      integrity raffle draw --year 2026 --seed "de uitkomst van die bron"
+      integrity raffle notify --year 2026 --send
+    """
+
+
+@raffle_group.command("announce")
+@click.option("--year", type=int, required=True, help="Het kerstjaar, bijvoorbeeld 2026 (geschenken nov–jan).")
+@click.option("--seed-source", metavar="TEKST", help="Waar de seed vandaan komt, vooraf door niemand te kennen.")
+@click.option("--send", is_flag=True, help="Leg de aankondiging vast en mail iedereen (zonder: alleen een voorbeeld).")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@pass_app
+def announce_command(app: AppContext, year: int, seed_source: str | None, send: bool, as_json: bool) -> None:
+    """Leg de geschenken en deelnemers van YEAR vast en maak dat bekend, vóór de seed bestaat.
+
+    Iedere deelnemer krijgt een willekeurig lotnummer en een mail met dat nummer, de vingerafdruk (digest) van de
+    aankondiging en de bron van de seed; de aankondiging zelf (zonder namen) komt naast de registers. Nogmaals
+    draaien verstuurt alleen wat nog niet verstuurd is.
+
+    \b
+    Voorbeeld:
+      integrity raffle announce --year 2026 --seed-source "de trekking van de Staatsloterij van 31-12-2026"
+    """
+    from toolkit.raffle.announce import announce_raffle
+    from toolkit.render import emit
+
+    result = announce_raffle(app.workspace(), year, seed_source, send=send)
+    emit(result, as_json)
+    exit_with(ExitCode.OK if result.ok else ExitCode.MAIL)
 
 
 @raffle_group.command("draw")
 @click.option("--year", type=int, required=True, help="Het kerstjaar, bijvoorbeeld 2026 (geschenken nov–jan).")
-@click.option("--seed", required=True, metavar="TEKST", help="De vooraf bekendgemaakte startwaarde.")
+@click.option("--seed", required=True, metavar="TEKST", help="De uitkomst van de aangekondigde seed-bron.")
 @click.option("--redraw", is_flag=True, help="Een getrokken jaar opnieuw trekken (de oude uitslag blijft bewaard).")
 @click.option("--reason", metavar="TEKST", help="Waarom opnieuw getrokken wordt (verplicht bij --redraw).")
 @click.option("--notify", is_flag=True, help="Maak de berichten aan de winnaars (voorbeeld; versturen met --send).")
@@ -25,9 +59,11 @@ def raffle_group() -> None:
 def draw_command(
     app: AppContext, year: int, seed: str, redraw: bool, reason: str | None, notify: bool, send: bool, as_json: bool
 ) -> None:
-    """Trek de kerstloting van YEAR en leg de uitslag vast in kerstloting.xlsx (blad YEAR).
+    """Trek de kerstloting van YEAR over de aangekondigde geschenken en loten.
 
-    Een getrokken jaar wordt geweigerd (exitcode 7), behalve met --redraw --reason. De uitslag wordt altijd
+    De uitslag (geschenk -> lot) wordt gepubliceerd naast de aankondiging en voor HR vastgelegd in
+    kerstloting.xlsx (blad YEAR, met de namen). Wat na de aankondiging in het geschenkenregister veranderde, telt
+    niet mee en wordt gemeld. Een getrokken jaar wordt geweigerd (exitcode 7), behalve met --redraw --reason. De uitslag wordt altijd
     vastgelegd; berichten aan winnaars zijn een voorbeeld tenzij --send.
     """
     from toolkit.raffle.service import draw_raffle
@@ -43,20 +79,40 @@ def draw_command(
 
 
 @raffle_group.command("verify")
-@click.option("--year", type=int, required=True, help="Het kerstjaar van de uitslag.")
-@click.option("--seed", metavar="TEKST", help="Controleer ook dat dit de vooraf bekendgemaakte seed is.")
+@click.option("--year", type=int, help="Het kerstjaar van de uitslag (in de werkmap).")
+@click.option("--seed", metavar="TEKST", help="Controleer ook dat dit de seed is die uit de bron kwam.")
+@click.option("--announcement", type=click.Path(dir_okay=False, path_type=Path), help="Gepubliceerde aankondiging.")
+@click.option("--result", "result_file", type=click.Path(dir_okay=False, path_type=Path), help="Gepubliceerde uitslag.")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @pass_app
-def verify_command(app: AppContext, year: int, seed: str | None, as_json: bool) -> None:
-    """Reken de uitslag van YEAR na uit het blad en de registers.
+def verify_command(
+    app: AppContext, year: int | None, seed: str | None, announcement: Path | None, result_file: Path | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Reken de kerstloting na.
 
-    Exitcode 0 als de uitslag precies klopt, 1 met het eerste verschil (bijvoorbeeld een met de hand gewijzigde
-    winnaar of een geschenk dat na de trekking is toegevoegd).
+    Met --announcement en --result: alleen uit die twee gepubliceerde bestanden, zonder werkmap (dat kan iedereen).
+    Met --year: ook het blad in kerstloting.xlsx en het geschenkenregister sinds de aankondiging.
+    Exitcode 0 als alles precies klopt, 1 met het eerste verschil.
+
+    \b
+    Voorbeelden:
+      integrity raffle verify --announcement kerstloting-2026-aankondiging.txt --result kerstloting-2026-uitslag.txt
+      integrity raffle verify --year 2026
     """
-    from toolkit.raffle.service import verify_raffle
+    from toolkit.raffle.service import verify_files, verify_raffle
     from toolkit.render import emit
 
-    result = verify_raffle(app.workspace(), year, announced_seed=seed)
+    if announcement is not None or result_file is not None:
+        if announcement is None or result_file is None:
+            raise click.UsageError("--announcement en --result horen bij elkaar: geef beide bestanden.")
+        result = verify_files(announcement, result_file)
+    elif year is None:
+        raise click.UsageError(
+            "geef --year (in de werkmap) of --announcement en --result (de gepubliceerde bestanden)."
+        )
+    else:
+        result = verify_raffle(app.workspace(), year, announced_seed=seed)
     emit(result, as_json)
     exit_with(ExitCode.OK if result.ok else ExitCode.FINDINGS)
 

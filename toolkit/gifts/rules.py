@@ -4,24 +4,39 @@ Terms: a gift is *declined or returned* when its decision is 'geweigerd' or 'ter
 'aangenomen'. An empty decision is not evidence of a refusal, so it counts as "not declined or returned"
 (the register reader reports the empty required cell separately).
 
-- G1 Kind 'geld of cadeaubon', or a description naming money or a voucher (geld, fooi, contant, cadeaubon,
-  waardebon, tegoedbon, VVV-bon, giftcard, ...), and not declined or returned.
+Each finding has a weight, which decides who hears of it:
+
+- *in strijd* (against the code): the employee's manager is told, and the integrity officer;
+- *ter beoordeling* (for review): the employee did what the code asks or something close to it, but the
+  integrity officer should look (an expensive Christmas gift handed in; a small gift from a supplier put at the
+  organisation's disposal); managers are not mailed;
+- *niet te beoordelen* (cannot be judged): a value the rule needs is missing; for the integrity officer.
+
+- G1 Kind 'geld of cadeaubon', or a description naming money or a voucher (geld, fooi, contant, any word ending
+  in 'bon' or 'bonnen' except bonbon, gift cards and shop cards ending in 'kaart' except greeting, Christmas and
+  admission cards, and gift-card brands such as bol.com, VVV, Fashioncheque, iTunes), and not declined or returned.
 - G2 A known value of at least the limit (default € 25: € 24,99 passes, € 25,00 does not), any kind, and not
   declined or returned: also a trip accepted with consent (the code says invitations follow the same
-  principle). An unknown value gives no G2. Not for a Christmas gift handed in centrally (see below).
+  principle). Gifts from one giver to one person within `sum_window_days` (default 30) are added up: the gift
+  that brings the total to the limit or over it is G2 too. An unknown value, where the value matters (a gift,
+  invitation or trip not declined or returned, not money), is G2 *niet te beoordelen*. A Christmas gift handed in
+  centrally at or above the limit is G2 *ter beoordeling* (see below).
 - G3 Delivered to a private address and not declined or returned.
 - G4 A small gift (kind 'geschenk', value below the limit or unknown) kept personally ('aangenomen') instead
   of made available to the organisation ('ter beschikking organisatie' or 'centraal ingeleverd').
 - G5 Any gift not declined or returned from a relation in negotiation or under supervision, or from an
-  active supplier (tolerant name match); not for a Christmas gift handed in centrally (see below).
+  active supplier (tolerant name match). *Ter beoordeling* instead of *in strijd* when the employee put a small
+  gift at the organisation's disposal (what the code asks of small gifts) or handed a Christmas gift in.
 - G6 A Christmas gift ('kerstgeschenk') whose decision is neither 'centraal ingeleverd' nor declined or
   returned. Decision: refusing or returning a Christmas gift is fine (the code prefers declining over
   accepting); keeping it, or sharing it outside the central raffle, is G6.
 
-Christmas gifts handed in centrally (policy decided by the lead): handing a Christmas gift in is exactly the
-remedy the code prescribes ("all Christmas gifts are handed in centrally and raffled or shared"), so such a row
-gets neither G2 (its value) nor G5 (its giver): the employee did what the code asks. G1 (money or a voucher)
-and G3 (delivered to a private address) still apply, since handing in does not undo those.
+Christmas gifts handed in centrally: handing a Christmas gift in is the remedy the code prescribes ("all
+Christmas gifts are handed in centrally and raffled or shared"), so the employee did what the code asks and no
+manager is mailed. But the code also says "geen (dure) relatiegeschenken", and a gift from a relation in
+negotiation should not have been offered at all: an expensive one (G2) or one from such a relation (G5) is *ter
+beoordeling* for the integrity officer, who may return it instead of raffling it. G1 (money or a voucher) and
+G3 (delivered to a private address) stay *in strijd*, since handing in does not undo those.
 - G7 An invitation ('uitnodiging') not declined or returned without consulting the manager, or a trip
   ('reis') not declined or returned without the manager's consent (`Overlegd met leidinggevende` = ja).
   An empty answer counts as not consulted.
@@ -60,12 +75,24 @@ TRIP = "reis"
 CHRISTMAS = "kerstgeschenk"
 MONEY = "geld of cadeaubon"
 
+IN_BREACH = "in strijd"
+FOR_REVIEW = "ter beoordeling"
+UNJUDGEABLE = "niet te beoordelen"
+
+_NOT_VOUCHER_CARDS = (
+    "kerst|wens|ansicht|felicitatie|toegangs|visite|post|verjaardags|condoleance|bedank|uitnodigings|speel|"
+    "land|menu|wijn|plaats|zee|kaas"
+)
 _MONEY_WORDS = re.compile(
     r"\b(?:"
     r"geld|\w+geld|geldbedrag\w*|geldbiljet\w*|geldenvelop\w*"
     r"|fooi\w*|contant\w*|cash"
     r"|(?:cadeau|waarde|tegoed|boeken|diner|geschenk|bioscoop|vvv|kado)[- ]?(?:bon|bonnen|kaart|kaarten|cheque)"
-    r"|vvv|gift ?cards?"
+    r"|[\w.]+-(?:bon|bonnen|kaart|kaarten)"
+    r"|(?!(?:bonbon|ribbon|carbon|bourbon|lisbon|gibbon|jambon)\b)\w*bon(?:nen)?"
+    rf"|(?!(?:{_NOT_VOUCHER_CARDS})kaart)\w+kaart(?:en)?"
+    r"|\w*cheques?|gift ?cards?|giftcards?|cadeaucards?|gift ?vouchers?|vouchers?|\w*tegoed\w*"
+    r"|(?:cadeau|kado|gift|waarde)codes?|vvv|fashioncheque|paysafecard"
     r")\b"
 )
 
@@ -88,10 +115,15 @@ class Gift:
 
 @dataclass(frozen=True)
 class Violation:
-    """One rule of the code that a gift breaks, with a short Dutch reason."""
+    """One rule of the code that a gift breaks (or may break), with a short Dutch reason and its weight."""
 
     rule: str  # 'G1'..'G7'
     reason: str
+    weight: str = IN_BREACH  # IN_BREACH, FOR_REVIEW or UNJUDGEABLE
+
+    def text(self) -> str:
+        label = self.rule if self.weight == IN_BREACH else f"{self.rule} ({self.weight})"
+        return f"{label}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -104,11 +136,24 @@ class Judgement:
     def ok(self) -> bool:
         return not self.violations
 
+    @property
+    def against_code(self) -> bool:
+        """At least one rule is broken (not only for review or unjudgeable): the manager hears of it."""
+        return any(v.weight == IN_BREACH for v in self.violations)
+
+    @property
+    def weight(self) -> str:
+        """The heaviest weight: 'OK', IN_BREACH, UNJUDGEABLE or FOR_REVIEW (in that order of precedence)."""
+        for weight in (IN_BREACH, UNJUDGEABLE, FOR_REVIEW):
+            if any(v.weight == weight for v in self.violations):
+                return weight
+        return "OK"
+
     def text(self) -> str:
-        """'OK', or 'G2: reason; G5: reason' for the register's `Beoordeling` column."""
+        """'OK', or 'G2: reason; G5 (ter beoordeling): reason' for the register's `Beoordeling` column."""
         if self.ok:
             return "OK"
-        return "; ".join(f"{v.rule}: {v.reason}" for v in self.violations)
+        return "; ".join(v.text() for v in self.violations)
 
 
 @dataclass(frozen=True)
@@ -117,6 +162,7 @@ class GiftPolicy:
 
     limit: Decimal = Decimal("25")
     active_suppliers: frozenset[str] = frozenset()
+    sum_window_days: int = 30
 
     def __post_init__(self) -> None:
         if not isinstance(self.limit, Decimal):
@@ -181,52 +227,77 @@ def money_word(description: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-def _g1(gift: Gift, policy: GiftPolicy) -> str | None:
+def _g1(gift: Gift, policy: GiftPolicy) -> Violation | None:
     if _refused(gift):
         return None
     if gift.kind == MONEY:
-        return f"geld of een cadeaubon wordt nooit aangenomen en {_fate(gift)}"
+        return Violation("G1", f"geld of een cadeaubon wordt nooit aangenomen en {_fate(gift)}")
     word = money_word(gift.description)
     if word:
-        return f"de omschrijving noemt geld of een bon ('{word}') en {_fate(gift)}"
+        return Violation("G1", f"de omschrijving noemt geld of een bon ('{word}') en {_fate(gift)}")
     return None
 
 
-def _g2(gift: Gift, policy: GiftPolicy) -> str | None:
-    if _refused(gift) or _christmas_handed_in(gift) or gift.value is None or gift.value < policy.limit:
+def _value_matters(gift: Gift) -> bool:
+    return not _refused(gift) and gift.kind != MONEY and gift.kind is not None
+
+
+def _g2(gift: Gift, policy: GiftPolicy) -> Violation | None:
+    if not _value_matters(gift):
         return None
-    return f"waarde {format_euro(gift.value)} is niet minder dan {format_euro(policy.limit)} en {_fate(gift)}"
+    if gift.value is None:
+        return Violation(
+            "G2", f"de waarde ontbreekt: zonder waarde is niet te zeggen of {_what(gift)} klein is "
+            f"(minder dan {format_euro(policy.limit)})", UNJUDGEABLE,
+        )  # fmt: skip
+    if gift.value < policy.limit:
+        return None
+    if _christmas_handed_in(gift):
+        return Violation(
+            "G2", f"duur kerstgeschenk (waarde {format_euro(gift.value)}) is centraal ingeleverd, maar de code vraagt "
+            "geen dure relatiegeschenken: beoordeel of het terug moet naar de gever", FOR_REVIEW,
+        )  # fmt: skip
+    return Violation(
+        "G2", f"waarde {format_euro(gift.value)} is niet minder dan {format_euro(policy.limit)} en {_fate(gift)}"
+    )
 
 
-def _g3(gift: Gift, policy: GiftPolicy) -> str | None:
+def _g3(gift: Gift, policy: GiftPolicy) -> Violation | None:
     if _refused(gift) or gift.private_address is not True:
         return None
-    return f"bezorgd op een privéadres en {_fate(gift)}"
+    return Violation("G3", f"bezorgd op een privéadres en {_fate(gift)}")
 
 
-def _g4(gift: Gift, policy: GiftPolicy) -> str | None:
+def _g4(gift: Gift, policy: GiftPolicy) -> Violation | None:
     small = gift.value is None or gift.value < policy.limit
     if gift.kind != SMALL_GIFT or gift.decision != KEPT or not small:
         return None
-    return "klein geschenk persoonlijk aangenomen in plaats van ter beschikking van de hele organisatie gesteld"
+    return Violation(
+        "G4", "klein geschenk persoonlijk aangenomen in plaats van ter beschikking van de hele organisatie gesteld"
+    )
 
 
-def _g5(gift: Gift, policy: GiftPolicy) -> str | None:
-    if _refused(gift) or _christmas_handed_in(gift):
+def _g5(gift: Gift, policy: GiftPolicy) -> Violation | None:
+    if _refused(gift):
         return None
     if gift.negotiating is True:
-        return f"de gever is een relatie in onderhandeling of onder toezicht en {_fate(gift)}"
-    if normalise_org_name(gift.giver) in policy.active_suppliers:
-        return f"de gever {(gift.giver or '').strip()} is een actieve leverancier en {_fate(gift)}"
-    return None
+        reason = f"de gever is een relatie in onderhandeling of onder toezicht en {_fate(gift)}"
+    elif normalise_org_name(gift.giver) in policy.active_suppliers:
+        reason = f"de gever {(gift.giver or '').strip()} is een actieve leverancier en {_fate(gift)}"
+    else:
+        return None
+    shared_small = gift.decision == FOR_ORGANISATION and gift.value is not None and gift.value < policy.limit
+    if _christmas_handed_in(gift) or shared_small:
+        return Violation("G5", reason, FOR_REVIEW)
+    return Violation("G5", reason)
 
 
-def _g6(gift: Gift, policy: GiftPolicy) -> str | None:
+def _g6(gift: Gift, policy: GiftPolicy) -> Violation | None:
     if gift.kind != CHRISTMAS or gift.decision == HANDED_IN or _refused(gift):
         return None
     if gift.decision:
-        return f"een kerstgeschenk wordt centraal ingeleverd, maar het besluit is '{gift.decision}'"
-    return "een kerstgeschenk wordt centraal ingeleverd, maar er is geen besluit ingevuld"
+        return Violation("G6", f"een kerstgeschenk wordt centraal ingeleverd, maar het besluit is '{gift.decision}'")
+    return Violation("G6", "een kerstgeschenk wordt centraal ingeleverd, maar er is geen besluit ingevuld")
 
 
 def _not_consulted(gift: Gift) -> str:
@@ -235,27 +306,71 @@ def _not_consulted(gift: Gift) -> str:
     return "er is niet ingevuld dat met de leidinggevende is overlegd"
 
 
-def _g7(gift: Gift, policy: GiftPolicy) -> str | None:
+def _g7(gift: Gift, policy: GiftPolicy) -> Violation | None:
     if _refused(gift) or gift.consulted_manager is True:
         return None
     if gift.kind == TRIP:
-        return f"een reis vraagt altijd toestemming van de leidinggevende, maar {_not_consulted(gift)} en {_fate(gift)}"
+        return Violation(
+            "G7",
+            f"een reis vraagt altijd toestemming van de leidinggevende, maar {_not_consulted(gift)} en {_fate(gift)}",
+        )
     if gift.kind == INVITATION:
-        return f"{_not_consulted(gift)} en {_fate(gift)}"
+        return Violation("G7", f"{_not_consulted(gift)} en {_fate(gift)}")
     return None
 
 
-_CHECKS = (("G1", _g1), ("G2", _g2), ("G3", _g3), ("G4", _g4), ("G5", _g5), ("G6", _g6), ("G7", _g7))
+_CHECKS = (_g1, _g2, _g3, _g4, _g5, _g6, _g7)
 
 
-def judge_gift(gift: Gift, policy: GiftPolicy) -> Judgement:
-    """Every rule the gift breaks, in rule order."""
-    violations = []
-    for rule, check in _CHECKS:
-        reason = check(gift, policy)
-        if reason:
-            violations.append(Violation(rule, reason))
+def judge_gift(gift: Gift, policy: GiftPolicy, earlier: Sequence[Gift] = ()) -> Judgement:
+    """Every rule the gift breaks, in rule order; `earlier`: gifts from the same giver to the same person before it."""
+    violations = [v for v in (check(gift, policy) for check in _CHECKS) if v is not None]
+    summed = _summed_g2(gift, policy, earlier)
+    if summed is not None and not any(v.rule == "G2" for v in violations):
+        violations.append(summed)
+        violations.sort(key=lambda v: RULES.index(v.rule))
     return Judgement(tuple(violations))
+
+
+def _counts_towards_sum(gift: Gift) -> bool:
+    return (
+        _value_matters(gift) and gift.value is not None and not _christmas_handed_in(gift) and gift.received is not None
+    )
+
+
+def _summed_g2(gift: Gift, policy: GiftPolicy, earlier: Sequence[Gift]) -> Violation | None:
+    if not _counts_towards_sum(gift) or not earlier:
+        return None
+    assert gift.value is not None and gift.received is not None
+    total = gift.value + sum((g.value for g in earlier if g.value is not None), Decimal(0))
+    if total < policy.limit:
+        return None
+    return Violation(
+        "G2", f"samen met {len(earlier)} eerder geschenk(en) van {gift.giver.strip()} binnen {policy.sum_window_days} "
+        f"dagen is de waarde {format_euro(total)}, niet minder dan {format_euro(policy.limit)}, en {_fate(gift)}",
+    )  # fmt: skip
+
+
+def judge_gifts(items: Sequence[tuple[int, Gift]], policy: GiftPolicy) -> dict[int, Judgement]:
+    """Judge many rows at once (key: the caller's row id), adding up gifts from one giver to one person.
+
+    Per employee and giver (names compared without case, spaces or legal form), in order of date received and
+    then row id, a gift is summed with the earlier ones received at most `sum_window_days` days before it.
+    """
+    groups: dict[tuple[str, str], list[tuple[int, Gift]]] = {}
+    for key, gift in items:
+        if _counts_towards_sum(gift):
+            who = " ".join(gift.employee.split()).casefold()
+            groups.setdefault((who, normalise_org_name(gift.giver) or gift.giver.casefold()), []).append((key, gift))
+    earlier: dict[int, list[Gift]] = {}
+    for members in groups.values():
+        members.sort(key=lambda item: (item[1].received, item[0]))
+        for index, (key, gift) in enumerate(members):
+            assert gift.received is not None
+            window = [g for _, g in members[:index]
+                      if g.received is not None and (gift.received - g.received).days <= policy.sum_window_days]  # fmt: skip
+            earlier[key] = window
+    return {key: judge_gift(gift, policy, earlier.get(key, ())) for key, gift in items}
 
 
 def summarise(judgements: Sequence[tuple[int, Judgement]]) -> GiftSummary:
@@ -295,7 +410,7 @@ def finding_key(nr: int, gift: Gift, judgement: Judgement) -> str:
     payload = {
         "nr": nr,
         "gift": {name: _canonical(getattr(gift, name)) for name in Gift.__dataclass_fields__},
-        "violations": [[v.rule, unicodedata.normalize("NFC", v.reason)] for v in judgement.violations],
+        "violations": [[v.rule, unicodedata.normalize("NFC", v.reason), v.weight] for v in judgement.violations],
     }
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()

@@ -7,7 +7,8 @@
 - `Beoordeling` and `Beoordeeld op` are written only for rows whose judgement text changed, so a rerun with
   nothing changed writes nothing (through `pending.save`: a workbook open in Excel gets it later).
 - With `notify`: a finding is notified once, keyed by `finding_key` (it changes when the row changes). One
-  message per new finding to the employee's manager, and one digest of all new findings (and new rows that
+  message per new finding *in strijd* with the code to the employee's manager (findings *ter beoordeling* or *niet
+  te beoordelen* are for the integrity officer only), and one digest of all new findings (and new rows that
   can't be judged) to the integrity officer; a finding whose manager is unknown is in the digest as
   'leidinggevende onbekend'. A finding counts as notified once its manager mail (if any) and the digest went.
 """
@@ -22,7 +23,18 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
-from toolkit.gifts.rules import RULES, Gift, GiftPolicy, Judgement, finding_key, judge_gift, summarise
+from toolkit.gifts.rules import (
+    FOR_REVIEW,
+    IN_BREACH,
+    RULES,
+    Gift,
+    GiftPolicy,
+    Judgement,
+    finding_key,
+    judge_gifts,
+    summarise,
+)
+from toolkit.gifts.rules import UNJUDGEABLE as UNJUDGEABLE_WEIGHT
 from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
 
 if TYPE_CHECKING:
@@ -36,6 +48,7 @@ VERDICT = "Beoordeling"
 JUDGED_ON = "Beoordeeld op"
 UNJUDGEABLE = "Niet te beoordelen"
 UNKNOWN_MANAGER = "leidinggevende onbekend"
+ONLY_OFFICER = "niemand anders: ter beoordeling door u"
 FINDING_KIND = "geschenk_bevinding"
 DIGEST_KIND = "geschenken_overzicht"
 STEP_NAME = "geschenken beoordelen"
@@ -86,6 +99,7 @@ class GiftFinding:
     manager: str | None
     key: str
     new: bool
+    weight: str = IN_BREACH  # IN_BREACH (the manager is told), FOR_REVIEW or UNJUDGEABLE (integrity officer only)
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class GiftCheckResult:
     per_rule: Mapping[str, int]
     against_code: tuple[GiftFinding, ...]
     unjudgeable: tuple[GiftFinding, ...]
+    for_review: tuple[GiftFinding, ...]
     cells_written: int
     waiting: str
     notes: tuple[str, ...]
@@ -154,7 +169,12 @@ def active_suppliers(ws: Workspace, notes: list[str]) -> frozenset[str]:
 
 
 def managers_by_name(ws: Workspace, notes: list[str]) -> dict[str, str]:
-    """Employee name (case and spaces ignored) -> manager e-mail; a name with two different managers is left out."""
+    """Employee name (case and spaces ignored) -> who hears of their findings; ambiguous names are left out.
+
+    Staff and managers: their `Leidinggevende`. The director and the RvC: their supervisor (toolkit.governance:
+    the RvC chair; for the chair the vice-chair), never someone they supervise.
+    """
+    from toolkit.governance import Board, supervisor
     from toolkit.registers.reader import read_register
 
     try:
@@ -162,10 +182,13 @@ def managers_by_name(ws: Workspace, notes: list[str]) -> dict[str, str]:
     except ToolkitError as exc:
         notes.append(f"{STAFF.filename} is niet te lezen ({exc.message}); leidinggevenden zijn onbekend")
         return {}
+    organisation = ws.config.organisation
+    board = Board(chair_email=organisation.rvc_chair, vice_chair_email=organisation.rvc_vice_chair or "")
     found: dict[str, set[str]] = {}
     for row in table.rows:
-        if row.get("Naam") and row.get("Leidinggevende"):
-            found.setdefault(_name_key(row.get("Naam")), set()).add(row.get("Leidinggevende"))
+        above = supervisor(row.get("Rol"), row.get("E-mail"), board) or row.get("Leidinggevende")
+        if row.get("Naam") and above:
+            found.setdefault(_name_key(row.get("Naam")), set()).add(above)
     return {name: next(iter(emails)) for name, emails in found.items() if len(emails) == 1}
 
 
@@ -204,14 +227,19 @@ def gift_of(row: Row) -> Gift:
     return Gift(**values)
 
 
-def assess(row: Row, policy: GiftPolicy) -> _Assessed:
-    """Judge one row, or say which cells keep it from being judged."""
-    gift = gift_of(row)
-    problems = cell_problems(row)
-    if problems:
-        return _Assessed(row, gift, None, f"{UNJUDGEABLE}: " + "; ".join(problems))
-    judgement = judge_gift(gift, policy)
-    return _Assessed(row, gift, judgement, judgement.text())
+def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> list[_Assessed]:
+    """Judge every row (gifts from one giver to one person added up), or say which cells keep a row from it."""
+    problems = {row.excel_row: cell_problems(row) for row in rows}
+    judgeable = [(row.excel_row, gift_of(row)) for row in rows if not problems[row.excel_row]]
+    judged = judge_gifts(judgeable, policy)
+    assessed = []
+    for row in rows:
+        if problems[row.excel_row]:
+            assessed.append(_Assessed(row, gift_of(row), None, f"{UNJUDGEABLE}: " + "; ".join(problems[row.excel_row])))
+        else:
+            judgement = judged[row.excel_row]
+            assessed.append(_Assessed(row, gift_of(row), judgement, judgement.text()))
+    return assessed
 
 
 # -- writing -----------------------------------------------------------------------------------------------------
@@ -269,6 +297,7 @@ def _finding(ws: Workspace, item: _Assessed, managers: Mapping[str, str]) -> Gif
         manager=managers.get(_name_key(item.gift.employee)),
         key=key,
         new=bool(key) and not ws.state.was_notified(key),
+        weight=item.judgement.weight if item.judgement else UNJUDGEABLE_WEIGHT,
     )
 
 
@@ -319,7 +348,7 @@ def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Seq
                 "gever": f.giver,
                 "omschrijving": f.description,
                 "beoordeling": f.verdict,
-                "leidinggevende": f.manager or UNKNOWN_MANAGER,
+                "leidinggevende": (f.manager or UNKNOWN_MANAGER) if f.weight == IN_BREACH else ONLY_OFFICER,
             }
             for f in new
         ],
@@ -355,7 +384,11 @@ def _notify(ws: Workspace, assessed: Sequence[_Assessed], findings: Sequence[Gif
     unjudgeable = [f for item, f in new if item.judgement is None]
     if not new:
         return _Notified()
-    per_finding = {f.key: _finding_mail(ws, item, f) for item, f in new if item.judgement and f.manager}
+    per_finding = {
+        f.key: _finding_mail(ws, item, f)
+        for item, f in new
+        if item.judgement and item.judgement.against_code and f.manager
+    }
     digest = _digest_mail(ws, violations, unjudgeable)
     mails = [*per_finding.values(), digest]
     if dry_run:
@@ -378,7 +411,11 @@ def _notify(ws: Workspace, assessed: Sequence[_Assessed], findings: Sequence[Gif
 
 
 def _policy(ws: Workspace, notes: list[str]) -> GiftPolicy:
-    return GiftPolicy(limit=Decimal(str(ws.config.gifts.limit)), active_suppliers=active_suppliers(ws, notes))
+    return GiftPolicy(
+        limit=Decimal(str(ws.config.gifts.limit)),
+        active_suppliers=active_suppliers(ws, notes),
+        sum_window_days=ws.config.gifts.sum_window_days,
+    )
 
 
 def _write(ws: Workspace, table: Table, assessed: list[_Assessed], dry_run: bool) -> tuple[int, str, list[_Assessed]]:
@@ -403,7 +440,7 @@ def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCh
     notes: list[str] = []
     policy = _policy(ws, notes)
     managers = managers_by_name(ws, notes)
-    assessed = [assess(row, policy) for row in table.rows]
+    assessed = assess_all(table.rows, policy)
     cells, waiting, assessed = _write(ws, table, assessed, dry_run)
     if dry_run:
         cells = 2 * sum(1 for item in assessed if (item.row.get(VERDICT) or "").strip() != item.verdict)
@@ -419,8 +456,9 @@ def check_gifts(ws: Workspace, notify: bool, *, dry_run: bool = False) -> GiftCh
         judged=summary.judged,
         ok_rows=summary.ok,
         per_rule={rule: summary.per_rule.get(rule, 0) for rule in RULES},
-        against_code=tuple(f for f in findings if f.rules),
-        unjudgeable=tuple(f for f in findings if not f.rules),
+        against_code=tuple(f for f in findings if f.weight == IN_BREACH),
+        unjudgeable=tuple(f for f in findings if f.weight == UNJUDGEABLE_WEIGHT),
+        for_review=tuple(f for f in findings if f.weight == FOR_REVIEW),
         cells_written=cells,
         waiting=waiting,
         notes=tuple(notes),

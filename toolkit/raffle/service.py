@@ -1,18 +1,19 @@
-"""The Christmas raffle on a workspace: draw from the registers, record the result sheet, verify it, notify winners.
+"""The Christmas raffle on a workspace: draw over the announced inputs, record the result, verify it, notify winners.
 
-- Pool: the year's Christmas gifts handed in centrally, received inside the window of [gifts]
-  christmas_window_start (in the year) .. christmas_window_end (in the next year); each keyed by its `Nr`.
-- Participants: everyone in medewerkers.xlsx employed on the draw date (ws.today, the --as-of date), RvC members
-  only with [raffle] include_rvc, minus the personeelsnummers in [raffle] exclude; keyed by personeelsnummer.
-- The result goes to its own sheet in kerstloting.xlsx, named after the year. Above the table it records
-  everything needed to redo the draw: the seed, the algorithm, both digests, the draw time, the draw date used
-  for the participants, the gift window and the raffle settings, and the counts. A year already drawn is
-  refused (RefusedError, exit 7) unless redrawn with a reason: the old sheet is kept as '2026 (vervallen 1)'
-  and the reason goes to the audit trail.
-- `verify_raffle` rebuilds the pool and the participants from the registers with what the sheet records and
-  compares with toolkit.raffle.draw.verify: [] when identical, else the differences, first one first.
-- Winners are mailed (template `kerstloting_winnaar`) only from a result that still verifies; the draw is
-  written either way, the mails are a preview unless `send`.
+The draw needs an announcement (`toolkit.raffle.announce`): the frozen gifts and lot numbers, published and mailed
+before the seed exists. `draw_raffle` takes the seed from the announced source at draw time, draws over the frozen
+inputs only (what the registers say now cannot steer it), and writes
+
+- the published result beside the announcement (`kerstloting-2026-uitslag.txt`: gift Nr -> winning lot), and
+- the sheet `2026` of kerstloting.xlsx for HR: the notes needed to redo the draw and, per gift, the winning lot
+  with the winner's name from the lot list.
+
+A year already drawn is refused (RefusedError, exit 7) unless redrawn with a reason: the old sheet is kept as
+'2026 (vervallen 1)', the old result file likewise, and the reason goes to the audit trail.
+
+`verify_raffle` checks the published pair (`toolkit.raffle.published.verify_published`: needs nothing else, so
+later HR edits change nothing), that the sheet says what the published result says, and that no pool gift was
+reworded, removed or added in the gifts register since the announcement.
 """
 
 from __future__ import annotations
@@ -20,48 +21,49 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ConfigError, InputError, RefusedError
-from toolkit.raffle.draw import DrawResult, Participant, PoolGift, draw, verify
-from toolkit.registers.schema import GIFTS, RAFFLE, STAFF
+from toolkit.errors import InputError, RefusedError
+from toolkit.raffle.announce import (
+    LotHolder,
+    announcement_path,
+    now_in,
+    read_announcement,
+    read_lots,
+    result_path,
+)
+from toolkit.raffle.draw import ALGORITHM_VERSION, PoolGift, participants_digest, pool_digest
+from toolkit.raffle.inputs import pool_for, settings_for
+from toolkit.raffle.published import (
+    Announcement,
+    PublishedResult,
+    announcement_digest,
+    draw_from,
+    parse_result,
+    verify_published,
+)
+from toolkit.registers.schema import RAFFLE
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
     from toolkit.workspace import Workspace
 
 WINNER_KIND = "kerstloting_winnaar"
-HEADER = ("Nr geschenk", "Geschenk", "Gever", "Winnaar", "Personeelsnummer", "E-mail")
-RVC_ROLE = "RvC-lid"
-STAFF_KEY_COLUMNS = frozenset({"Personeelsnummer", "Naam", "Rol", "In dienst per", "Uit dienst per"})
+HEADER = ("Nr geschenk", "Geschenk", "Gever", "Lotnummer", "Winnaar", "Personeelsnummer", "E-mail")
 
 LABEL_YEAR = "Jaar"
-LABEL_SEED = "Seed (vooraf bekendgemaakt)"
+LABEL_SEED = "Seed (bij de trekking)"
+LABEL_SOURCE = "Seed-bron (vooraf aangekondigd)"
 LABEL_ALGORITHM = "Algoritme"
+LABEL_ANNOUNCEMENT = "Aankondiging-digest (SHA-256)"
 LABEL_POOL = "Pool-digest (SHA-256)"
 LABEL_PEOPLE = "Deelnemers-digest (SHA-256)"
 LABEL_TIME = "Getrokken op"
-LABEL_DAY = "Peildatum deelnemers"
-LABEL_FROM = "Geschenken ontvangen vanaf"
-LABEL_UNTIL = "Geschenken ontvangen tot en met"
-LABEL_RVC = "RvC doet mee"
-LABEL_EXCLUDE = "Uitgesloten personeelsnummers"
+LABEL_RESULT = "Gepubliceerde uitslag"
 LABEL_GIFTS = "Aantal geschenken"
-LABEL_COUNT = "Aantal deelnemers"
+LABEL_COUNT = "Aantal deelnemers (loten)"
 LABEL_REASON = "Opnieuw getrokken, reden"
-REQUIRED_LABELS = (LABEL_SEED, LABEL_ALGORITHM, LABEL_POOL, LABEL_PEOPLE, LABEL_DAY, LABEL_FROM, LABEL_UNTIL)
-
-
-@dataclass(frozen=True)
-class RaffleSettings:
-    """What decides the pool and the participants; recorded on the sheet so verify uses the same."""
-
-    first: date
-    last: date
-    day: date
-    include_rvc: bool
-    exclude: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -93,26 +95,28 @@ class RaffleWinner:
     gift_nr: str
     gift: str
     giver: str
+    lot: str
     winner: str
     number: str
 
 
 @dataclass(frozen=True)
 class RaffleDrawResult:
-    """A draw as written to kerstloting.xlsx, with the winner mails (if asked)."""
+    """A draw as published and written to kerstloting.xlsx, with the winner mails (if asked)."""
 
     year: int
     workbook: str
     sheet: str
+    result_file: str
     seed: str
+    seed_source: str
     algorithm: str
-    pool_digest: str
-    participants_digest: str
+    announcement_digest: str
     drawn_at: str
-    participants_on: date
     gifts: int
     participants: int
     winners: tuple[RaffleWinner, ...]
+    changed_since_announcement: tuple[str, ...]
     retired_sheet: str | None
     reason: str | None
     notification: RaffleNotifyResult | None
@@ -124,11 +128,10 @@ class RaffleDrawResult:
 
 @dataclass(frozen=True)
 class RaffleVerifyResult:
-    """`ok` when the recorded result is exactly what the draw gives; else the differences, first one first."""
+    """`ok` when the published result is exactly the draw over the announced inputs and all agrees with it."""
 
     year: int
-    workbook: str
-    sheet: str
+    checked: str  # what was compared, for the message
     differences: tuple[str, ...]
     gifts: int
     participants: int
@@ -138,123 +141,35 @@ class RaffleVerifyResult:
         return not self.differences
 
 
-# -- settings, pool and participants -----------------------------------------------------------------------------
+# -- drawing -------------------------------------------------------------------------------------------------------
 
 
-def _month_day(text: str, key: str, ws: Workspace) -> tuple[int, int]:
-    try:
-        month, day = (int(part) for part in text.split("-"))
-        date(2000, month, day)
-    except ValueError:
-        raise ConfigError(
-            f"{ws.config.source}: '{key}' is {text!r}, geen maand-dag.", hint='schrijf MM-DD, bijvoorbeeld "11-01".'
-        ) from None
-    return month, day
+def changes_since(announcement: Announcement, current: Sequence[PoolGift]) -> list[str]:
+    """Pool gifts reworded, removed or added in the gifts register since the announcement (they do not count)."""
+    before = {g.key: g for g in announcement.gifts}
+    now = {g.key: g for g in current}
+    changes = [f"geschenk {k} ({g.description}) is na de aankondiging toegevoegd en doet niet mee"
+               for k, g in now.items() if k not in before]  # fmt: skip
+    changes += [f"geschenk {k} ({g.description}) is na de aankondiging uit het register verdwenen"
+                for k, g in before.items() if k not in now]  # fmt: skip
+    for key, gift in now.items():
+        old = before.get(key)
+        if old is not None and (old.description, old.giver) != (gift.description, gift.giver):
+            changes.append(f"geschenk {key} is na de aankondiging gewijzigd: '{old.description}' van {old.giver} "
+                           f"is nu '{gift.description}' van {gift.giver}")  # fmt: skip
+    return changes
 
 
-def settings_for(ws: Workspace, year: int) -> RaffleSettings:
-    """The window, draw date and participation rules from config.toml for Christmas `year`."""
-    start = _month_day(ws.config.gifts.christmas_window_start, "gifts.christmas_window_start", ws)
-    end = _month_day(ws.config.gifts.christmas_window_end, "gifts.christmas_window_end", ws)
-    raffle = ws.config.raffle
-    exclude = tuple(sorted({number.strip() for number in raffle.exclude if number.strip()}))
-    return RaffleSettings(date(year, *start), date(year + 1, *end), ws.today, raffle.include_rvc, exclude)
+def _current_pool(ws: Workspace, year: int) -> list[PoolGift]:
+    return pool_for(ws, settings_for(ws, year))
 
 
-def pool_for(ws: Workspace, settings: RaffleSettings) -> list[PoolGift]:
-    """The Christmas gifts handed in centrally inside the window, keyed by their Nr."""
-    from toolkit.gifts.rules import christmas_gifts_in_window
-    from toolkit.gifts.service import gift_of
-    from toolkit.registers.reader import read_register
-
-    table = read_register(ws.register_path(GIFTS), GIFTS)
-    first, last = settings.first, settings.last
-    rows = [(row, gift_of(row)) for row in table.rows]
-    window = christmas_gifts_in_window(
-        [(index, gift) for index, (_, gift) in enumerate(rows)],
-        first.year,
-        start=(first.month, first.day),
-        end=(last.month, last.day),
-    )
-    chosen = [rows[index] for index, _ in window]
-    missing = [row.excel_row for row, _ in chosen if row.nr is None]
-    if missing:
-        raise InputError(
-            f"{GIFTS.filename}, blad {GIFTS.sheet}: kerstgeschenk(en) zonder Nr in rij {', '.join(map(str, missing))}.",
-            hint="draai eerst 'integrity gifts check' (die nummert de rijen) en trek daarna.",
-        )
-    return [PoolGift(str(row.nr), gift.description, gift.giver) for row, gift in chosen]
-
-
-def participants_for(ws: Workspace, settings: RaffleSettings) -> list[Participant]:
-    """Everyone employed on the draw date, RvC only if configured, minus the excluded personeelsnummers."""
-    from toolkit.onboarding.rules import Employee, employed_on
-    from toolkit.registers.reader import read_register
-
-    table = read_register(ws.register_path(STAFF), STAFF)
-    problems = [str(f) for f in table.findings if f.location.column in STAFF_KEY_COLUMNS]
-    if problems:
-        raise InputError(
-            "wie meedoet aan de kerstloting is niet eenduidig: " + "; ".join(problems[:5]),
-            hint="verbeter de genoemde cellen in medewerkers.xlsx en probeer het opnieuw.",
-        )
-    excluded = {number.casefold() for number in settings.exclude}
-    people = []
-    for row in table.rows:
-        number, role = row.get("Personeelsnummer"), row.get("Rol")
-        employee = Employee(number, row.get("Naam"), row.get("E-mail"), role, None,
-                            row.get("In dienst per"), row.get("Uit dienst per"), None, None, None)  # fmt: skip
-        if not employed_on(employee, settings.day) or number.casefold() in excluded:
-            continue
-        if role == RVC_ROLE and not settings.include_rvc:
-            continue
-        people.append(Participant(number, row.get("Naam"), row.get("E-mail")))
-    return people
-
-
-# -- the result sheet --------------------------------------------------------------------------------------------
-
-
-def _sheet_names(path: Any) -> list[str]:
+def _sheet_names(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
         return []
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-
-
-def _notes(result: DrawResult, settings: RaffleSettings, year: int, drawn_at: str, reason: str | None) -> list:
-    notes = [
-        (LABEL_YEAR, str(year)),
-        (LABEL_SEED, result.seed),
-        (LABEL_ALGORITHM, result.algorithm),
-        (LABEL_POOL, result.pool_digest),
-        (LABEL_PEOPLE, result.participants_digest),
-        (LABEL_TIME, drawn_at),
-        (LABEL_DAY, settings.day.isoformat()),
-        (LABEL_FROM, settings.first.isoformat()),
-        (LABEL_UNTIL, settings.last.isoformat()),
-        (LABEL_RVC, "ja" if settings.include_rvc else "nee"),
-        (LABEL_EXCLUDE, ", ".join(settings.exclude)),
-        (LABEL_GIFTS, str(len(result.assignments))),
-    ]
-    return notes + [(LABEL_REASON, reason)] if reason else notes
-
-
-def _table_rows(result: DrawResult) -> list[list[str]]:
-    return [[g.key, g.description, g.giver, p.name, p.key, p.email or ""] for g, p in result.assignments]
-
-
-def _retire(ws: Workspace, path: Any, sheet: str, existing: Sequence[str]) -> str:
-    """Rename the year's sheet to '<year> (vervallen N)', keeping it; its table gets a matching unique name."""
-    number = 1
-    while f"{sheet} (vervallen {number})" in existing:
-        number += 1
-    new = f"{sheet} (vervallen {number})"
-    from toolkit.registers.writer import rename_sheet
-
-    rename_sheet(path, sheet, new, backups_dir=ws.backups_dir, keep_backups=ws.config.registers.backups_keep)
-    return new
 
 
 def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: str | None) -> None:
@@ -271,10 +186,20 @@ def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: s
         )
 
 
-def _now(ws: Workspace) -> str:
-    from zoneinfo import ZoneInfo
+def _retire(ws: Workspace, year: int, existing: Sequence[str]) -> str:
+    """Keep the earlier draw: sheet '<year> (vervallen N)' and its published result file likewise."""
+    from toolkit.registers.owned import rename_sheet
 
-    return datetime.now(ZoneInfo(ws.config.organisation.timezone)).isoformat(timespec="seconds")
+    number = 1
+    while f"{year} (vervallen {number})" in existing:
+        number += 1
+    new = f"{year} (vervallen {number})"
+    rename_sheet(ws.register_path(RAFFLE), str(year), new, backups_dir=ws.backups_dir,
+                 keep_backups=ws.config.registers.backups_keep)  # fmt: skip
+    published = result_path(ws, year)
+    if published.exists():
+        published.rename(published.with_name(f"kerstloting-{year}-uitslag (vervallen {number}).txt"))
+    return new
 
 
 def draw_raffle(
@@ -287,52 +212,112 @@ def draw_raffle(
     notify: bool = False,
     send: bool = False,
 ) -> RaffleDrawResult:
-    """Draw Christmas `year` with the announced seed and write its sheet; see the module docstring."""
-    from toolkit.registers.create import create_empty_workbook
-    from toolkit.registers.writer import write_table_sheet
+    """Draw `year` over its announced inputs with the seed from the announced source; see the module docstring."""
+    from toolkit.files import write_atomically
+    from toolkit.registers.owned import write_table_sheet
 
-    path, sheet = ws.register_path(RAFFLE), str(year)
-    existing = _sheet_names(path)
+    announcement, text = read_announcement(ws, year)
+    holders = {h.lot: h for h in read_lots(ws, year)}
+    existing, sheet = _sheet_names(ws.register_path(RAFFLE)), str(year)
     _check_may_draw(existing, sheet, redraw, reason)
-    settings = settings_for(ws, year)
-    people = participants_for(ws, settings)
-    result = draw(pool_for(ws, settings), people, seed)
-    drawn_at = _now(ws)
-    if not path.exists():
-        create_empty_workbook(path, RAFFLE.title)
-    retired = _retire(ws, path, sheet, existing) if sheet in existing else None
+    published = draw_from(announcement, seed, now_in(ws))
+    changes = tuple(changes_since(announcement, _current_pool(ws, year)))
+    retired = _retire(ws, year, existing) if sheet in existing else None
     if retired:
         ws.audit.record("raffle.redraw", actor=ws.actor, target=RAFFLE.filename, year=year, kept_as=retired,
                         reason=(reason or "").strip())  # fmt: skip
-    notes = [*_notes(result, settings, year, drawn_at, reason if retired else None), (LABEL_COUNT, str(len(people)))]
-    write_table_sheet(path, sheet, HEADER, _table_rows(result), backups_dir=ws.backups_dir,
+    write_atomically(result_path(ws, year), published.text().encode("utf-8"))
+    gifts = {g.key: g for g in announcement.gifts}
+    rows = [_row(gifts[nr], holders.get(lot), lot) for nr, lot in published.assignments]
+    notes = _notes(announcement, text, published, reason if retired else None, result_path(ws, year).name)
+    write_table_sheet(ws.register_path(RAFFLE), sheet, HEADER, rows, backups_dir=ws.backups_dir,
                       keep_backups=ws.config.registers.backups_keep, notes=notes)  # fmt: skip
     ws.audit.record("raffle.draw", actor=ws.actor, target=f"{RAFFLE.filename} blad {sheet}", year=year, seed=seed,
-                    algorithm=result.algorithm, pool_digest=result.pool_digest,
-                    participants_digest=result.participants_digest, gifts=len(result.assignments),
-                    participants=len(people))  # fmt: skip
+                    announcement=announcement_digest(text), gifts=len(published.assignments),
+                    participants=len(announcement.lots), changed_since_announcement=len(changes))  # fmt: skip
     notification = notify_winners(ws, year, send=send) if notify or send else None
-    winners = tuple(RaffleWinner(g.key, g.description, g.giver, p.name, p.key) for g, p in result.assignments)
+    winners = tuple(RaffleWinner(*row[:6]) for row in rows)
     return RaffleDrawResult(
-        year=year,
-        workbook=RAFFLE.filename,
-        sheet=sheet,
-        seed=result.seed,
-        algorithm=result.algorithm,
-        pool_digest=result.pool_digest,
-        participants_digest=result.participants_digest,
-        drawn_at=drawn_at,
-        participants_on=settings.day,
-        gifts=len(result.assignments),
-        participants=len(people),
-        winners=winners,
-        retired_sheet=retired,
-        reason=(reason or "").strip() or None if retired else None,
-        notification=notification,
+        year=year, workbook=RAFFLE.filename, sheet=sheet, result_file=result_path(ws, year).name,
+        seed=published.seed, seed_source=announcement.seed_source, algorithm=ALGORITHM_VERSION,
+        announcement_digest=announcement_digest(text), drawn_at=published.drawn_at, gifts=len(published.assignments),
+        participants=len(announcement.lots), winners=winners, changed_since_announcement=changes,
+        retired_sheet=retired, reason=(reason or "").strip() or None if retired else None, notification=notification,
+    )  # fmt: skip
+
+
+def _row(gift: PoolGift, holder: LotHolder | None, lot: str) -> list[str]:
+    if holder is None:
+        raise InputError(f"{RAFFLE.filename}: lot {lot} staat niet in de lotenlijst; er is niets vastgelegd.",
+                         hint="de lotenlijst is na de aankondiging gewijzigd: herstel haar uit de reservekopie.")  # fmt: skip
+    return [gift.key, gift.description, gift.giver, lot, holder.name, holder.number, holder.email]
+
+
+def _notes(announcement: Announcement, text: str, published: PublishedResult, reason: str | None,
+           result_file: str) -> list[tuple[str, str]]:  # fmt: skip
+    notes = [
+        (LABEL_YEAR, str(announcement.year)),
+        (LABEL_SEED, published.seed),
+        (LABEL_SOURCE, announcement.seed_source),
+        (LABEL_ALGORITHM, ALGORITHM_VERSION),
+        (LABEL_ANNOUNCEMENT, announcement_digest(text)),
+        (LABEL_POOL, pool_digest(announcement.gifts)),
+        (LABEL_PEOPLE, participants_digest(announcement.participants)),
+        (LABEL_TIME, published.drawn_at),
+        (LABEL_RESULT, result_file),
+        (LABEL_GIFTS, str(len(published.assignments))),
+        (LABEL_COUNT, str(len(announcement.lots))),
+    ]
+    return notes + [(LABEL_REASON, reason)] if reason else notes
+
+
+# -- verifying -----------------------------------------------------------------------------------------------------
+
+
+def verify_files(announcement_file: Path, result_file: Path) -> RaffleVerifyResult:
+    """Redo the draw from the two published files alone (no workspace, no staff list, no registers)."""
+    texts = []
+    for path in (announcement_file, result_file):
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path} kan niet worden gelezen: {exc}.",
+                             hint="geef de gepubliceerde aankondiging en uitslag (tekstbestanden).") from None  # fmt: skip
+    differences = verify_published(*texts)
+    year, gifts, lots = _counts(texts[0])
+    return RaffleVerifyResult(
+        year, f"{result_file.name} tegen {announcement_file.name}", tuple(differences), gifts, lots
     )
 
 
-# -- reading a result back ---------------------------------------------------------------------------------------
+def _counts(announcement_text: str) -> tuple[int, int, int]:
+    from toolkit.raffle.published import parse_announcement
+
+    try:
+        announcement = parse_announcement(announcement_text)
+    except InputError:
+        return 0, 0, 0
+    return announcement.year, len(announcement.gifts), len(announcement.lots)
+
+
+def verify_raffle(ws: Workspace, year: int, announced_seed: str | None = None) -> RaffleVerifyResult:
+    """The published pair, the sheet against it, and the gifts register against the announcement."""
+    announcement, text = read_announcement(ws, year)
+    published_path = result_path(ws, year)
+    if not published_path.exists() or str(year) not in _sheet_names(ws.register_path(RAFFLE)):
+        raise InputError(
+            f"{RAFFLE.filename}: geen uitslag voor {year} (blad '{year}' of {published_path.name} ontbreekt).",
+            hint=f"trek eerst: integrity raffle draw --year {year} --seed TEKST.",
+        )
+    result_text = published_path.read_text(encoding="utf-8")
+    differences = verify_published(text, result_text)
+    published = parse_result(result_text, published_path.name)
+    if announced_seed is not None and announced_seed.strip() != published.seed:
+        differences.append(f"de vastgelegde seed '{published.seed}' is niet de bekendgemaakte seed '{announced_seed}'")
+    differences += _sheet_differences(ws, year, published, {h.lot: h for h in read_lots(ws, year)})
+    differences += changes_since(announcement, _current_pool(ws, year))
+    checked = f"{RAFFLE.filename} (blad '{year}'), {published_path.name} en {announcement_path(ws, year).name}"
+    return RaffleVerifyResult(year, checked, tuple(differences), len(announcement.gifts), len(announcement.lots))
 
 
 def _cell_text(value: Any) -> str:
@@ -341,77 +326,58 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_sheet(ws: Workspace, year: int) -> tuple[dict[str, str], list[list[str]]]:
+def read_result_sheet(ws: Workspace, year: int) -> list[list[str]]:
+    """The table rows of the sheet `year` (HEADER's columns), as text."""
     from python_calamine import CalamineWorkbook
 
-    path, sheet = ws.register_path(RAFFLE), str(year)
-    if sheet not in _sheet_names(path):
-        raise InputError(
-            f"{RAFFLE.filename}: geen uitslag voor {year} (blad '{sheet}' ontbreekt).",
-            hint=f"trek eerst: integrity raffle draw --year {year} --seed TEKST.",
-        )
-    notes: dict[str, str] = {}
-    table: list[list[str]] | None = None
-    for cells in CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).iter_rows():
+    rows, table = CalamineWorkbook.from_path(str(ws.register_path(RAFFLE))).get_sheet_by_name(str(year)), None
+    found: list[list[str]] = []
+    for cells in rows.iter_rows():
         texts = [_cell_text(c) for c in cells]
         if table is not None:
             if any(texts):
-                table.append((texts + [""] * len(HEADER))[: len(HEADER)])
+                found.append((texts + [""] * len(HEADER))[: len(HEADER)])
         elif texts and texts[0] == HEADER[0]:
-            table = []
-        elif texts and texts[0]:
-            notes[texts[0]] = texts[1] if len(texts) > 1 else ""
-    return notes, table or []
+            table = True
+    return found
 
 
-def _recorded(notes: dict[str, str], table: list[list[str]], year: int) -> tuple[DrawResult, RaffleSettings]:
-    missing = [label for label in REQUIRED_LABELS if not notes.get(label)]
-    if missing:
-        raise InputError(f"{RAFFLE.filename}, blad {year}: '{missing[0]}' ontbreekt of is leeg.")
-    try:
-        first, last, day = (date.fromisoformat(notes[label]) for label in (LABEL_FROM, LABEL_UNTIL, LABEL_DAY))
-    except ValueError as exc:
-        raise InputError(f"{RAFFLE.filename}, blad {year}: een vastgelegde datum is onleesbaar: {exc}") from None
-    exclude = tuple(n.strip() for n in notes.get(LABEL_EXCLUDE, "").split(",") if n.strip())
-    settings = RaffleSettings(first, last, day, notes.get(LABEL_RVC, "nee") == "ja", exclude)
-    assignments = tuple(
-        (PoolGift(nr, gift, giver), Participant(number, winner, email or None))
-        for nr, gift, giver, winner, number, email in table
-    )
-    recorded = DrawResult(
-        notes[LABEL_ALGORITHM], notes[LABEL_SEED], notes[LABEL_POOL], notes[LABEL_PEOPLE], assignments
-    )
-    return recorded, settings
-
-
-def verify_raffle(ws: Workspace, year: int, announced_seed: str | None = None) -> RaffleVerifyResult:
-    """Redo the draw from the sheet and the registers; the differences, first one first (none: identical)."""
-    notes, table = _read_sheet(ws, year)
-    try:
-        recorded, settings = _recorded(notes, table, year)
-    except InputError as exc:
-        return RaffleVerifyResult(year, RAFFLE.filename, str(year), (exc.message,), len(table), 0)
-    gifts, people = pool_for(ws, settings), participants_for(ws, settings)
-    differences = verify(recorded, gifts, people, announced_seed)
-    recorded_count = notes.get(LABEL_GIFTS, "")
-    if not differences and recorded_count != str(len(table)):
-        differences = [f"'{LABEL_GIFTS}' zegt {recorded_count or 'niets'}, de uitslag telt {len(table)} geschenken"]
-    ws.audit.record("raffle.verify", actor=ws.actor, target=f"{RAFFLE.filename} blad {year}", year=year,
-                    identical=int(not differences))  # fmt: skip
-    return RaffleVerifyResult(year, RAFFLE.filename, str(year), tuple(differences), len(gifts), len(people))
+def _sheet_differences(
+    ws: Workspace, year: int, published: PublishedResult, holders: dict[str, LotHolder]
+) -> list[str]:
+    expected = dict(published.assignments)
+    differences = []
+    rows = read_result_sheet(ws, year)
+    for nr, gift, _giver, lot, winner, number, _email in rows:
+        holder = holders.get(lot)
+        if expected.pop(nr, None) != lot:
+            differences.append(f"blad {year}: geschenk {nr} ({gift}) staat bij lot {lot or '-'}, "
+                               "de gepubliceerde uitslag zegt anders")  # fmt: skip
+        elif holder is None or (holder.name, holder.number) != (winner, number):
+            differences.append(f"blad {year}: de winnaar van geschenk {nr} ({gift}) is na de trekking gewijzigd "
+                               f"(lot {lot} is van {holder.name if holder else 'niemand'})")  # fmt: skip
+    differences += [f"blad {year}: geschenk {nr} ontbreekt" for nr in expected]
+    return differences
 
 
 # -- winner mails ------------------------------------------------------------------------------------------------
 
 
-def _by_winner(result: DrawResult) -> dict[str, tuple[Participant, list[PoolGift]]]:
-    grouped: dict[str, tuple[Participant, list[PoolGift]]] = {}
-    for gift, person in result.assignments:
-        grouped.setdefault(person.key, (person, []))[1].append(gift)
+@dataclass(frozen=True)
+class _Winner:
+    key: str
+    name: str
+    email: str
+
+
+def _by_winner(rows: list[list[str]]) -> dict[str, tuple[_Winner, list[PoolGift]]]:
+    grouped: dict[str, tuple[_Winner, list[PoolGift]]] = {}
+    for nr, gift, giver, _lot, winner, number, email in rows:
+        grouped.setdefault(number, (_Winner(number, winner, email), []))[1].append(PoolGift(nr, gift, giver))
     return grouped
 
 
-def _winner_mail(ws: Workspace, year: int, person: Participant, gifts: Iterable[PoolGift]) -> OutgoingMail:
+def _winner_mail(ws: Workspace, year: int, person: _Winner, gifts: Iterable[PoolGift]) -> OutgoingMail:
     from toolkit.mail.message import OutgoingMail
 
     gifts = list(gifts)
@@ -443,10 +409,8 @@ def notify_winners(ws: Workspace, year: int, *, send: bool = False) -> RaffleNot
             f"de uitslag van {year} klopt niet meer: {check.differences[0]}; er is niets verstuurd.",
             hint=f"zoek het verschil uit met 'integrity raffle verify --year {year}'.",
         )
-    notes, table = _read_sheet(ws, year)
-    recorded, _ = _recorded(notes, table, year)
     mails, no_email = [], []
-    for person, gifts in _by_winner(recorded).values():
+    for person, gifts in _by_winner(read_result_sheet(ws, year)).values():
         if person.email:
             mails.append(_winner_mail(ws, year, person, gifts))
         else:

@@ -6,14 +6,36 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.registers.schema import Column, Kind, Register
-from toolkit.registers.writer import AMOUNT_FORMAT, DATE_FORMAT, _set
+from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
+from toolkit.registers.sheetxml import printable
 from toolkit.values import parse_cell
 
 VALIDATION_ROWS = 5000
 OWNED_FILL = "EDEDED"
 OWNED_HEADER_FILL = "BFBFBF"
 OWNED_NOTE = "Door de toolkit bijgehouden; niet wijzigen."
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def set_cell(cell: Any, value: Any, kind: Kind) -> None:
+    """Fill an openpyxl cell of a new workbook: text is always text (never a formula), dates and amounts formatted."""
+    from decimal import Decimal
+
+    if isinstance(value, str):
+        cell.value = printable(value)
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+        return
+    if isinstance(value, Decimal):
+        cell.value = float(value)
+        cell.number_format = AMOUNT_FORMAT
+        return
+    cell.value = value
+    if hasattr(value, "isoformat") and not isinstance(value, int | float):
+        cell.number_format = DATE_FORMAT
 
 
 def create_register(path: Path, register: Register, rows: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -42,7 +64,7 @@ def _write_header(sheet: Any, register: Register) -> None:
 
     for index, column in enumerate(register.columns, start=1):
         cell = sheet.cell(1, index)
-        _set(cell, column.header, Kind.TEXT)
+        set_cell(cell, column.header, Kind.TEXT)
         if column.owned:
             cell.fill = PatternFill("solid", fgColor=OWNED_HEADER_FILL)
             cell.font = Font(bold=True, italic=True, color="404040")
@@ -58,15 +80,15 @@ def _write_value(cell: Any, value: Any, column: Column) -> None:
         except ValueError:
             parsed = value  # kept as typed (demo data shows what unreadable input looks like)
         if column.kind in (Kind.TEXT, Kind.EMAIL, Kind.CHOICE) or isinstance(parsed, str):
-            _set(cell, value, Kind.TEXT)
+            set_cell(cell, value, Kind.TEXT)
             return
         if column.kind in (Kind.DATE, Kind.AMOUNT) and value.strip() != str(parsed):
-            _set(cell, value, Kind.TEXT)  # keep messy typed input as it was typed
+            set_cell(cell, value, Kind.TEXT)  # keep messy typed input as it was typed
             return
         value = parsed
     if column.kind is Kind.YESNO and isinstance(value, bool):
         value = "ja" if value else "nee"
-    _set(cell, value, column.kind)
+    set_cell(cell, value, column.kind)
 
 
 def _format_columns(sheet: Any, register: Register, last_row: int) -> None:
@@ -118,21 +140,21 @@ def _add_dropdowns(sheet: Any, register: Register) -> None:
 def _write_explanation(sheet: Any, register: Register) -> None:
     from openpyxl.styles import Alignment, Font
 
-    _set(sheet.cell(1, 1), register.title, Kind.TEXT)
+    set_cell(sheet.cell(1, 1), register.title, Kind.TEXT)
     sheet.cell(1, 1).font = Font(bold=True, size=14)
-    _set(
+    set_cell(
         sheet.cell(2, 1),
         "Grijze kolommen vult de toolkit; de andere kolommen vult u zelf. Kolommen toevoegen, sorteren en filteren mag.",
         Kind.TEXT,
     )
     headers = ("Kolom", "Wie vult in", "Uitleg", "Toegestane waarden")
     for index, title in enumerate(headers, start=1):
-        _set(sheet.cell(4, index), title, Kind.TEXT)
+        set_cell(sheet.cell(4, index), title, Kind.TEXT)
         sheet.cell(4, index).font = Font(bold=True)
     for offset, column in enumerate(register.columns, start=5):
         values = (column.header, "Toolkit" if column.owned else "Medewerker", column.explanation, _allowed(column))
         for index, value in enumerate(values, start=1):
-            _set(sheet.cell(offset, index), value, Kind.TEXT)
+            set_cell(sheet.cell(offset, index), value, Kind.TEXT)
             sheet.cell(offset, index).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (30, 14, 70, 40), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -157,7 +179,7 @@ def create_empty_workbook(path: Path, title: str) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Uitleg"
-    _set(sheet.cell(1, 1), title, Kind.TEXT)
+    set_cell(sheet.cell(1, 1), title, Kind.TEXT)
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     lines = (
         "Elk jaar krijgt een eigen blad met de uitslag van de kerstloting (bijvoorbeeld '2026').",
@@ -166,6 +188,6 @@ def create_empty_workbook(path: Path, title: str) -> None:
         "uitslag narekenen: integrity raffle verify --year JAAR. Wijzig een uitslagblad niet.",
     )
     for row, line in enumerate(lines, start=3):
-        _set(sheet.cell(row, 1), line, Kind.TEXT)
+        set_cell(sheet.cell(row, 1), line, Kind.TEXT)
     sheet.column_dimensions["A"].width = 110
     book.save(path)

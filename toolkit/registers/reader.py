@@ -6,14 +6,18 @@ the workbook, sheet, row and column, and the row is kept with None for that valu
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import InputError, Location
-from toolkit.registers.schema import Column, Register
+from toolkit.registers.layout import duplicate_owned_headers, header_positions, normalise_header
+from toolkit.registers.schema import Column, Kind, Register
 from toolkit.values import is_empty, parse_cell
 
 
@@ -66,31 +70,59 @@ def file_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def normalise_header(text: Any) -> str:
-    return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """A sheet read is millions of small acyclic objects: the cycle collector would walk them again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_register(path: Path, register: Register, sheet: str | None = None) -> Table:
     """All rows of the register's sheet, parsed by column kind, with findings for what can't be read."""
-    sheet_name = sheet or register.sheet
-    rows_iter = _open_sheet(path, sheet_name)
+    with paused_gc():
+        return _read(path, register, sheet or register.sheet)
+
+
+def _read(path: Path, register: Register, sheet_name: str) -> Table:
+    rows_iter, top, left = _open_sheet(path, sheet_name)
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
     known = set(positions.values())
+    slots = [(column, positions.get(column.header)) for column in register.columns]
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
     rows: list[Row] = []
-    findings: list[Finding] = []
-    for excel_row, cells in enumerate(rows_iter, start=2):
+    findings = [
+        Finding(Location(path.name, sheet_name, top), "", why)
+        for why in duplicate_owned_headers(register, header_positions(dict(enumerate(headers, start=left))))
+    ]
+    first_with: dict[int, int] = {}
+    for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, register, extras, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells)
+        if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
+            why = (
+                f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
+                "volgende schrijfronde een nieuw nummer en een eigen beoordeling"
+            )
+            row_findings.append(Finding(Location(path.name, sheet_name, excel_row, "Nr"), str(row.nr), why))
+            row = Row(row.excel_row, None, row.values, row.raw, row.unreadable)
+        elif row.nr is not None:
+            first_with[row.nr] = excel_row
         rows.append(row)
         findings.extend(row_findings)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path))
 
 
-def _open_sheet(path: Path, sheet_name: str) -> Iterator[list[Any]]:
+def _open_sheet(path: Path, sheet_name: str) -> tuple[Iterator[list[Any]], int, int]:
+    """The sheet's rows from its first used cell, with that cell's Excel row and column (an empty column A or
+    row 1 is allowed: positions stay right)."""
     from python_calamine import CalamineWorkbook
 
     if path.name.startswith("~$"):
@@ -110,7 +142,9 @@ def _open_sheet(path: Path, sheet_name: str) -> Iterator[list[Any]]:
             f"{path.name}: blad '{sheet_name}' ontbreekt (gevonden: {', '.join(book.sheet_names)}).",
             hint=f"geef het blad met de gegevens de naam '{sheet_name}'.",
         )
-    return iter(book.get_sheet_by_name(sheet_name).iter_rows())
+    data = book.get_sheet_by_name(sheet_name)
+    top, left = data.start or (0, 0)
+    return iter(data.iter_rows()), top + 1, left + 1
 
 
 def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str, ...]) -> dict[str, int]:
@@ -138,35 +172,44 @@ _EMPTY: frozenset[str] = frozenset()
 def _read_row(
     path: Path,
     sheet: str,
-    register: Register,
+    slots: list[tuple[Column, int | None]],
     extras: list[tuple[int, str]],
     positions: dict[str, int],
     excel_row: int,
     cells: list[Any],
 ) -> tuple[Row, list[Finding]]:
-    raw = {h: cells[i] for i, h in extras if i < len(cells) and not is_empty(cells[i])} if extras else _NO_EXTRAS
+    width = len(cells)
+    raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
     values: dict[str, Any] = {}
     findings: list[Finding] = []
     unreadable: set[str] = set()
-    for column in register.columns:
-        index = positions.get(column.header)
-        cell = cells[index] if index is not None and index < len(cells) else None
+    for column, index in slots:
+        cell = cells[index] if index is not None and index < width else None
         value, why = _parse(cell, column)
         values[column.header] = value
         if why:
             unreadable.add(column.header)
-        if why or (column.required and value is None):
+        if why or (value is None and column.required):
             text = "" if is_empty(cell) else str(cell)
             reason = why or f"leeg; vul '{column.header}' in"
             findings.append(Finding(Location(path.name, sheet, excel_row, column.header), text, reason))
     nr = values.get("Nr")
     row_nr = int(nr) if isinstance(nr, int | float) and "Nr" not in unreadable else None
     if unreadable:  # keep what was typed in an unreadable cell, so messages can quote it
-        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < len(cells)}}
+        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < width}}
     return Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY), findings
 
 
 def _parse(cell: Any, column: Column) -> tuple[Any, str]:
+    if cell is None or cell == "":  # fast paths for what most cells hold (the nightly reads 100,000s of them)
+        return None, ""
+    kind, kind_of_cell = column.kind, type(cell)
+    if kind_of_cell is str and kind is Kind.TEXT and "\u00a0" not in cell:
+        return cell.strip() or None, ""
+    if kind is Kind.DATE and kind_of_cell is datetime:
+        return cell.date(), ""
+    if kind is Kind.DATE and kind_of_cell is date:
+        return cell, ""
     try:
         return parse_cell(cell, column), ""
     except ValueError as exc:

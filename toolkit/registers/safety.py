@@ -1,15 +1,16 @@
-"""Refuse rather than damage: is the workbook open in Excel, and does it hold content openpyxl would drop?"""
+"""Refuse rather than damage: is the workbook open (Excel or LibreOffice), writable, and a package we can patch?"""
 
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from pathlib import Path
 
 from toolkit.errors import WorkbookLocked, WorkbookRefused
 
-# zip part prefixes openpyxl drops or rewrites lossily, with a Dutch description
+# Zip parts openpyxl drops or rewrites lossily. The register gateway no longer uses openpyxl to write (it
+# patches the sheet XML and keeps every part); only the encrypted case register (toolkit/reports/vault.py)
+# still saves through openpyxl and refuses these.
 UNSUPPORTED_PARTS = (
     ("xl/vbaProject.bin", "macro's (VBA)"),
     ("xl/drawings/", "een tekening (vorm, afbeelding, grafiek of tekstvak)"),
@@ -30,37 +31,51 @@ UNSUPPORTED_PARTS = (
     ("xl/queryTables/", "een query-tabel"),
     ("customUI/", "een aangepast lint"),
 )
-_EXT_LIST = re.compile(rb"<(?:\w+:)?extLst\b")
-_X14_KINDS = (
-    (rb"dataBar", "gegevensbalken (voorwaardelijke opmaak, x14)"),
-    (rb"iconSet", "pictogramseries (voorwaardelijke opmaak, x14)"),
-    (rb"x14:conditionalFormatting", "voorwaardelijke opmaak die openpyxl niet kan bewaren (x14)"),
-    (rb"x14:dataValidation", "een keuzelijst uit een ander blad (gegevensvalidatie, x14)"),
-    (rb"sparkline", "sparklines"),
-    (rb"slicer", "een slicer"),
-)
-
-
-_WORKBOOK_EXT_KINDS = (
-    (b"slicerCache", "een slicer"),
-    (b"timelineCache", "een tijdlijn"),
-    (b"dataModel", "een gegevensmodel (Power Pivot)"),
-)
 
 
 def owner_files(path: Path) -> list[Path]:
-    """Excel's lock files for this workbook: ~$name.xlsx, or ~$ plus the name minus its first two characters."""
-    candidates = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}
-    return [c for c in candidates if c.exists()]
+    """Lock files of a program that has the workbook open: Excel's ~$name.xlsx (or ~$ plus the name minus its
+    first two characters, for long names) and LibreOffice's .~lock.name.xlsx#."""
+    candidates = [
+        path.with_name("~$" + path.name),
+        path.with_name("~$" + path.name[2:]),
+        path.with_name(f".~lock.{path.name}#"),
+    ]
+    return [c for c in dict.fromkeys(candidates) if c.exists()]
+
+
+def owner_name(owner: Path) -> str | None:
+    """Who has the workbook open, as the lock file says (None when it can't be read)."""
+    try:
+        data = owner.read_bytes()[:4096]
+    except OSError:
+        return None
+    if owner.name.startswith(".~lock."):  # LibreOffice: "user name,system user,host,time,profile url;"
+        fields = data.decode("utf-8", "replace").split(",")
+        name = fields[0].strip() or (fields[1].strip() if len(fields) > 1 else "")
+        return name or None
+    if len(data) >= 1 and 0 < data[0] <= 53:  # Excel: length byte, then the name in the ANSI code page
+        name = data[1 : 1 + data[0]].decode("cp1252", "replace").strip()
+        if len(data) >= 57 and "?" in name:  # at 54 a length and the same name in UTF-16, for what ANSI can't hold
+            length = int.from_bytes(data[54:56], "little")
+            wide = data[56 : 56 + 2 * length].decode("utf-16-le", "replace").strip("\x00 ")
+            name = wide if wide.isprintable() and len(wide) == len(name) else name
+        return name or None
+    return None
 
 
 def check_writable(path: Path) -> None:
-    """WorkbookLocked when the workbook is open in Excel or can't be written; the change then waits."""
+    """WorkbookLocked when the workbook is open in Excel or LibreOffice or can't be written; the change then waits."""
     owners = owner_files(path)
     if owners:
+        program = "LibreOffice" if owners[0].name.startswith(".~lock.") else "Excel"
+        who = owner_name(owners[0])
+        by = f" door {who}" if who else ""
         raise WorkbookLocked(
-            f"{path.name} is geopend in Excel (vergrendelbestand {owners[0].name}); de wijziging wacht tot de volgende run.",
-            hint=f"sluit {path.name} in Excel; de toolkit schrijft dan bij de volgende run.",
+            f"{path.name} is geopend in {program}{by} (vergrendelbestand {owners[0].name}); "
+            "de wijziging wacht tot de volgende run.",
+            hint=f"sluit {path.name}; de toolkit schrijft dan bij de volgende run. Staat het bestand niet open, "
+            f"verwijder dan {owners[0].name}.",
         )
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise WorkbookLocked(
@@ -77,45 +92,19 @@ def check_writable(path: Path) -> None:
 
 
 def find_unsupported(path: Path) -> list[str]:
-    """Dutch descriptions of what openpyxl would drop from this workbook (empty when it is safe to write)."""
-    if path.suffix.lower() in (".xlsm", ".xltm", ".xlsb", ".xls"):
-        return [f"bestandstype {path.suffix} (macro's of oud formaat)"]
-    found: list[str] = []
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        for prefix, what in UNSUPPORTED_PARTS:
-            hits = [n for n in names if n.startswith(prefix) and not _comment_vml(n)]
-            if hits:
-                found.append(f"{what} ({hits[0]})")
-        for name in names:
-            if _is_sheet_or_workbook(name):
-                found += _extensions_in(name, archive.read(name))
-    return sorted(set(found))
-
-
-def _comment_vml(name: str) -> bool:
-    """Legacy VML drawings hold the shapes of notes (comments); openpyxl rewrites those itself."""
-    return name.startswith("xl/drawings/") and (name.endswith(".vml") or name.endswith(".vml.rels"))
-
-
-def _is_sheet_or_workbook(name: str) -> bool:
-    return name == "xl/workbook.xml" or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
-
-
-def _extensions_in(name: str, xml: bytes) -> list[str]:
-    if not _EXT_LIST.search(xml):
-        return []
-    if name == "xl/workbook.xml":  # Excel always writes workbookPr/calcFeatures here: harmless to drop
-        return [f"{what} ({name})" for marker, what in _WORKBOOK_EXT_KINDS if marker in xml]
-    kinds = [f"{what} ({name})" for marker, what in _X14_KINDS if marker in xml]
-    return kinds or [f"uitbreidingen die openpyxl niet kent (extLst in {name})"]
+    """Dutch descriptions of what the gateway can't keep in this file (empty when it can patch it)."""
+    if path.suffix.lower() in (".xlsb", ".xls"):
+        return [f"bestandstype {path.suffix} (binair of oud formaat)"]
+    if not zipfile.is_zipfile(path):
+        return ["geen .xlsx-pakket (versleuteld met een wachtwoord of een ander bestandstype)"]
+    return []
 
 
 def check_supported(path: Path) -> None:
-    """WorkbookRefused listing what would be lost; the workbook is left untouched."""
+    """WorkbookRefused naming what can't be kept; the workbook is left untouched."""
     found = find_unsupported(path)
     if found:
         raise WorkbookRefused(
-            f"{path.name} niet geschreven: het bevat {'; '.join(found)}. De Excel-bibliotheek van de toolkit zou dat verwijderen.",
-            hint="haal dat weg of zet het in een apart bestand; tot dan schrijft de toolkit niets in dit register.",
+            f"{path.name} niet geschreven: {'; '.join(found)}.",
+            hint="bewaar het als Excel-werkmap (.xlsx) zonder wachtwoord; tot dan schrijft de toolkit er niets in.",
         )

@@ -19,6 +19,8 @@ class Kind(str, Enum):
 
 
 YES_NO = ("ja", "nee")
+DATE_FORMAT = "dd-mm-yyyy"  # number formats of the cells the toolkit fills
+AMOUNT_FORMAT = '"€" #,##0.00'
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,33 @@
-"""Write toolkit-owned cells with openpyxl: only what changed, never a formula, atomically, with a backup.
+"""The register gateway's writer: change only the toolkit's own cells, keep every other byte of the workbook.
 
-Order of work: is it locked? does it hold what openpyxl would drop? load; place each update by the row's
-`Nr` (or by its row number when the file is unchanged since it was read); change only differing cells;
-then save to a temp file in the same folder, fsync, re-read and compare, back up the old version, replace.
-If nothing differs, the file is not touched at all.
+Order of work: is the workbook open or read-only? is it a package we can patch? read the sheet (calamine),
+find columns by header and refuse a staff column that carries a toolkit header; give rows their `Nr` (never a
+number given before, a copied `Nr` gets a new one); place each update by `Nr` (or by row when the file is as
+it was read, or by what staff typed in the row); then patch only those cells in the worksheet XML, copy every
+other zip part unchanged, and replace the file atomically after re-reading the changed cells. If nothing
+differs, the file is not touched at all.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
-import warnings
+import re
 import zipfile
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, RefusedError, WorkbookRefused
-from toolkit.registers.reader import file_fingerprint, normalise_header
+from toolkit.errors import InputError, WorkbookRefused
+from toolkit.registers import layout, package
+from toolkit.registers.atomic import commit
+from toolkit.registers.create import set_cell as _set  # noqa: F401 - reports/vault.py still fills cells via openpyxl
+from toolkit.registers.reader import file_fingerprint, paused_gc
 from toolkit.registers.safety import check_supported, check_writable
-from toolkit.registers.schema import Kind, Register
-
-DATE_FORMAT = "dd-mm-yyyy"
-AMOUNT_FORMAT = '"€" #,##0.00'
-FORMULA_STARTS = ("=", "+", "-", "@")
-REPLACE_TRIES = 5
+from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Register
+from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, printable
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ class CellUpdate:
     value: Any
     nr: int | None = None
     excel_row: int | None = None
+    row_key: str | None = None  # what staff typed in the row (layout.row_key): finds a row without Nr again
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,58 @@ class WriteResult:
     numbers_assigned: int = 0
     backup: Path | None = None
     skipped: tuple[str, ...] = ()
+    highest_nr: int = 0
+    findings: tuple[str, ...] = field(default=())  # copied numbers given a new one, in Dutch
+
+
+@dataclass
+class Grid:
+    """The sheet as calamine reads it (cached values of formulas included), addressed by Excel row and column."""
+
+    rows: list[list[Any]]
+    top: int  # Excel row of rows[0]
+    left: int  # Excel column of rows[x][0]
+
+    def get(self, row: int, column: int) -> Any:
+        r, c = row - self.top, column - self.left
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            value = self.rows[r][c]
+            return None if value == "" else value
+        return None
+
+    def column(self, column: int) -> list[tuple[int, Any]]:
+        """(Excel row, value) for every row below the header, in one pass (empty cells as None)."""
+        c = column - self.left
+        if c < 0 or not self.rows or c >= len(self.rows[0]):
+            return []
+        values = [row[c] for row in self.rows]  # calamine's grid is rectangular
+        return [(self.top + r, value if value != "" else None) for r, value in enumerate(values) if r > 0]
+
+    def has_content(self, row: int) -> bool:
+        r = row - self.top
+        cells = self.rows[r] if 0 <= r < len(self.rows) else []
+        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells)
+
+    @property
+    def bottom(self) -> int:
+        return self.top + len(self.rows) - 1
+
+    @property
+    def right(self) -> int:
+        return self.left + (len(self.rows[0]) if self.rows else 0) - 1  # calamine's grid is rectangular
+
+
+def read_grid(path: Path, sheet: str) -> Grid:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    if sheet not in book.sheet_names:
+        raise InputError(
+            f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
+        )
+    data = book.get_sheet_by_name(sheet)
+    top, left = data.start or (0, 0)
+    return Grid(data.to_python(), top + 1, left + 1)
 
 
 def write_updates(
@@ -59,6 +111,7 @@ def write_updates(
     expected_fingerprint: str | None = None,
     assign_numbers: bool = True,
     sheet: str | None = None,
+    nr_floor: int = 0,
 ) -> WriteResult:
     """Apply updates to toolkit-owned cells; see the module docstring for the guarantees."""
     owned = set(register.owned_headers)
@@ -69,137 +122,136 @@ def write_updates(
     unchanged_since_read = expected_fingerprint is not None and file_fingerprint(path) == expected_fingerprint
     check_writable(path)
     check_supported(path)
-    book, worksheet = _load(path, sheet or register.sheet)
-    columns = _ensure_owned_columns(worksheet, register)
-    rows_by_nr, numbered = _number_rows(worksheet, columns["nr"], assign_numbers)
-    changed, expectations, skipped = 0, [], []
-    last_row = worksheet.max_row
-    for update in updates:
-        row = _target_row(update, rows_by_nr, last_row, unchanged_since_read)
-        if row is None:
-            skipped.append(_skip_reason(update))
-            continue
-        cell = worksheet.cell(row, columns[normalise_header(update.column)])
-        if _same(cell.value, _printable(update.value) if isinstance(update.value, str) else update.value):
-            continue
-        _set(cell, update.value, register.column(update.column).kind)
-        expectations.append((row, cell.column, cell.value))
-        changed += 1
-    expectations += [(row, columns["nr"], nr) for row, nr in numbered]
-    if not changed and not numbered:
-        return WriteResult(path, False, skipped=tuple(skipped))
-    backup = save_atomically(book, path, worksheet.title, expectations, backups_dir, keep_backups)
-    return WriteResult(path, True, changed, len(numbered), backup, tuple(skipped))
+    sheet_name = sheet or register.sheet
+    with paused_gc():
+        grid = read_grid(path, sheet_name)
+        plan = _Plan(path, register, grid, sheet_name)
+        plan.number(assign_numbers, nr_floor)
+        for update in updates:
+            row = plan.target_row(update, unchanged_since_read)
+            if row is None:
+                plan.skipped.append(_skip_reason(update))
+                continue
+            plan.set(row, update.column, update.value)
+        written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
+    if not written:
+        return WriteResult(path, False, skipped=tuple(plan.skipped), highest_nr=plan.numbering.highest)
+    return WriteResult(
+        path,
+        True,
+        plan.changed,
+        len(plan.numbering.new),
+        backup,
+        tuple(plan.skipped),
+        plan.numbering.highest,
+        tuple(plan.findings),
+    )
+
+
+class _Plan:
+    """The cells one write changes, decided on the values calamine read (cached values of formulas included)."""
+
+    def __init__(self, path: Path, register: Register, grid: Grid, sheet: str) -> None:
+        self.path, self.register, self.grid, self.sheet = path, register, grid, sheet
+        self.header_row = grid.top
+        headers = {c: grid.get(self.header_row, c) for c in range(grid.left, grid.right + 1)}
+        self.positions = layout.header_positions(headers)
+        self._refuse_collisions()
+        self.columns: dict[str, int] = {}
+        self.cells: dict[tuple[int, int], Any] = {}
+        self.added_headers: dict[int, str] = {}
+        self.skipped: list[str] = []
+        self.findings: list[str] = []
+        self.changed = 0
+        self.staff_columns = {
+            h: self.positions[layout.normalise_header(h)][0]
+            for h in register.headers
+            if h not in register.owned_headers and layout.normalise_header(h) in self.positions
+        }
+        last = grid.right
+        for header in register.owned_headers:
+            found = self.positions.get(layout.normalise_header(header))
+            if found:
+                self.columns[header] = found[0]
+            else:
+                last += 1
+                self.columns[header] = last
+                self.added_headers[last] = header
+                self.cells[(self.header_row, last)] = header
+
+    def _refuse_collisions(self) -> None:
+        problems = layout.duplicate_owned_headers(self.register, self.positions)
+        for header in self.register.owned_headers:
+            found = self.positions.get(layout.normalise_header(header), [])
+            if len(found) == 1:
+                problem = layout.foreign_values(self.register, header, found[0], self.grid.column(found[0]))
+                if problem:
+                    problems.append(problem)
+        if problems:
+            raise WorkbookRefused(
+                f"{self.path.name}, blad {self.sheet} niet geschreven: {'; '.join(problems)}.",
+                hint="geef uw eigen kolom een andere kop (bijvoorbeeld 'Status inkoop'); tot dan schrijft de toolkit "
+                "niets in dit register, zodat uw gegevens blijven staan.",
+            )
+
+    def number(self, assign: bool, floor: int) -> None:
+        nr_column = self.columns["Nr"]
+        self.numbering = layout.plan_numbers(self.grid.column(nr_column), self.grid.has_content, floor, assign)
+        if not assign:
+            return
+        copied = {row for row, _, _ in self.numbering.copies}
+        for row, old, keeper in self.numbering.copies:
+            self.findings.append(
+                f"{self.path.name}, blad {self.sheet}, rij {row}: Nr {old} stond ook in rij {keeper} (gekopieerde "
+                f"rij?); deze rij kreeg een nieuw nummer en de toolkitkolommen zijn leeggemaakt"
+            )
+        for row, nr in self.numbering.new:
+            if row in copied:  # the copy's verdict and status belong to the other row
+                for header in self.register.owned_headers:
+                    if header != "Nr" and self.grid.get(row, self.columns[header]) is not None:
+                        self.set(row, header, None)
+            self.set(row, "Nr", nr, count=False)
+
+    def target_row(self, update: CellUpdate, unchanged: bool) -> int | None:
+        if update.nr is not None:
+            return self.numbering.rows_by_nr.get(update.nr)
+        if update.excel_row is not None and unchanged and self.header_row < update.excel_row <= self.grid.bottom:
+            return update.excel_row
+        if update.row_key is not None:
+            matches = [
+                row for row in range(self.header_row + 1, self.grid.bottom + 1) if self.key(row) == update.row_key
+            ]
+            return matches[0] if len(matches) == 1 else None
+        return None
+
+    def key(self, row: int) -> str:
+        values = {h: self.grid.get(row, c) for h, c in self.staff_columns.items()}
+        return layout.row_key(self.register, values)
+
+    def set(self, row: int, header: str, value: Any, *, count: bool = True) -> None:
+        column = self.columns[header]
+        if isinstance(value, str):
+            value = printable(value)
+        if (row, column) not in self.cells and _same(self.grid.get(row, column), value):
+            return
+        self.cells[(row, column)] = value
+        self.changed += count
 
 
 def _last_per_cell(updates: Sequence[CellUpdate]) -> list[CellUpdate]:
     """Several updates for one cell (a change that waited, then a newer one): the last one wins."""
     latest: dict[tuple[object, str], CellUpdate] = {}
     for update in updates:
-        row = ("nr", update.nr) if update.nr is not None else ("row", update.excel_row)
+        row = ("nr", update.nr) if update.nr is not None else ("row", update.excel_row, update.row_key)
         latest.pop((row, update.column), None)
         latest[(row, update.column)] = update
     return list(latest.values())
 
 
-def _load(path: Path, sheet: str) -> tuple[Any, Any]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            book = openpyxl.load_workbook(path)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged file
-        raise InputError(
-            f"{path.name} kan niet worden geopend: {exc}", hint="open en bewaar het in Excel als .xlsx."
-        ) from exc
-    dropped = [str(w.message) for w in caught if "removed" in str(w.message) or "not supported" in str(w.message)]
-    if dropped:  # openpyxl says itself that it would lose something: a second line of defence
-        raise WorkbookRefused(
-            f"{path.name} niet geschreven: de Excel-bibliotheek meldt dat zij iets zou weglaten: {'; '.join(dropped)}.",
-            hint="haal dat onderdeel weg of zet het in een apart bestand; tot dan schrijft de toolkit niets in dit register.",
-        )
-    if sheet not in book.sheetnames:
-        raise InputError(
-            f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
-        )
-    return book, book[sheet]
-
-
-def _ensure_owned_columns(worksheet: Any, register: Register) -> dict[str, int]:
-    """Header name (normalised) -> column index; owned columns missing from the sheet are added at the end."""
-    columns: dict[str, int] = {}
-    last = 0
-    for cell in worksheet[1]:
-        if cell.value is not None and str(cell.value).strip():
-            columns.setdefault(normalise_header(cell.value), cell.column)
-            last = max(last, cell.column)
-    for header in register.owned_headers:
-        key = normalise_header(header)
-        if key not in columns:
-            last += 1
-            worksheet.cell(1, last).value = header
-            worksheet.cell(1, last).data_type = "s"
-            _style_owned_header(worksheet.cell(1, last))
-            columns[key] = last
-            _extend_tables(worksheet, last)
-    return columns
-
-
-def _style_owned_header(cell: Any) -> None:
-    from openpyxl.styles import Font, PatternFill
-
-    cell.fill = PatternFill("solid", fgColor="D9D9D9")
-    cell.font = Font(bold=True, italic=True, color="404040")
-
-
-def _extend_tables(worksheet: Any, last_column: int) -> None:
-    from openpyxl.utils import get_column_letter, range_boundaries
-    from openpyxl.worksheet.table import TableColumn
-
-    for table in worksheet.tables.values():
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        if min_row == 1 and max_col == last_column - 1:
-            table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_column)}{max_row}"
-            header = worksheet.cell(1, last_column).value
-            table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name=str(header)))
-            if table.autoFilter is not None:
-                table.autoFilter.ref = table.ref
-
-
-def _number_rows(worksheet: Any, nr_column: int, assign: bool) -> tuple[dict[int, int], list[tuple[int, int]]]:
-    """Nr -> row for numbered rows; gives the next numbers to non-empty rows without one (one pass over the sheet)."""
-    rows_by_nr: dict[int, int] = {}
-    unnumbered: list[int] = []
-    for row, values in enumerate(worksheet.iter_rows(min_row=2, values_only=True), start=2):
-        value = values[nr_column - 1] if nr_column - 1 < len(values) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
-            rows_by_nr.setdefault(int(value), row)
-        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
-            unnumbered.append(row)
-    numbered = []
-    if assign:
-        next_nr = max(rows_by_nr, default=0) + 1
-        for row in unnumbered:
-            worksheet.cell(row, nr_column).value = next_nr
-            rows_by_nr[next_nr] = row
-            numbered.append((row, next_nr))
-            next_nr += 1
-    return rows_by_nr, numbered
-
-
-def _target_row(update: CellUpdate, rows_by_nr: dict[int, int], last_row: int, unchanged: bool) -> int | None:
-    if update.nr is not None:
-        return rows_by_nr.get(update.nr)
-    if update.excel_row is not None and unchanged and 2 <= update.excel_row <= last_row:
-        return update.excel_row
-    return None
-
-
 def _skip_reason(update: CellUpdate) -> str:
     if update.nr is not None:
         return f"rij met Nr {update.nr} niet gevonden (verwijderd?); '{update.column}' niet bijgewerkt"
-    return f"rij {update.excel_row}: het register is sinds het lezen gewijzigd; '{update.column}' volgt bij de volgende run"
+    return f"rij {update.excel_row}: het register is sinds het lezen gewijzigd; '{update.column}' is niet bijgewerkt"
 
 
 def _same(current: Any, new: Any) -> bool:
@@ -213,190 +265,146 @@ def _same(current: Any, new: Any) -> bool:
     return type(current) is type(new) and current == new
 
 
-def _set(cell: Any, value: Any, kind: Kind) -> None:
-    if isinstance(value, str):
-        cell.value = _printable(value)
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-        return
-    if isinstance(value, Decimal):
-        cell.value = float(value)
-        cell.number_format = AMOUNT_FORMAT
-        return
-    cell.value = value
-    if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-
-
-def _printable(text: str) -> str:
-    """Control characters (from an e-mail subject, say) can't be stored in a worksheet: they are dropped."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def save_atomically(
-    book: Any, path: Path, sheet: str, expectations: list[tuple[int, int, Any]], backups_dir: Path, keep: int
-) -> Path:
-    """Temp file in the same folder, fsync, re-read and compare, back up the old file, replace; else nothing changes."""
-    temp = path.with_name(f".{path.stem}.toolkit-{os.getpid()}.tmp.xlsx")
-    before = part_kinds(path) if path.exists() else set()
-    try:
-        book.save(temp)
-        _fsync(temp)
-        _verify(temp, sheet, expectations)
-        lost = before - part_kinds(temp)
-        if lost:
-            raise WorkbookRefused(
-                f"{path.name} niet geschreven: na opslaan zou verloren gaan: {', '.join(sorted(lost))}.",
-                hint="meld dit aan de beheerder; het register is ongewijzigd.",
-            )
-        backup = _backup(path, backups_dir, keep) if path.exists() else None
-        _replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return backup  # type: ignore[return-value]
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _verify(temp: Path, sheet: str, expectations: list[tuple[int, int, Any]]) -> None:
-    """Re-read the saved file once (calamine, by position) and compare every changed cell."""
-    from python_calamine import CalamineWorkbook
-
-    grid = CalamineWorkbook.from_path(str(temp)).get_sheet_by_name(sheet).to_python()
-    for row, column, value in expectations:
-        cells = grid[row - 1] if row - 1 < len(grid) else []
-        found = cells[column - 1] if column - 1 < len(cells) else None
-        if not _same(found, value) and not (isinstance(value, str) and str(found) == value):
-            raise InputError(
-                f"controle na opslaan mislukt voor {sheet}, rij {row}, kolom {column}: verwacht {value!r}, gevonden {found!r}.",
-                hint="het register is niet gewijzigd; meld dit aan de beheerder.",
-            )
-
-
-def part_kinds(path: Path) -> set[str]:
-    """Which kinds of staff content a workbook holds, to check that a save kept them all."""
-    markers = {
-        "opmerkingen": lambda n, x: n.startswith("xl/comments"),
-        "tabellen": lambda n, x: n.startswith("xl/tables/"),
-        "gegevensvalidatie": lambda n, x: b"<dataValidations" in x,
-        "voorwaardelijke opmaak": lambda n, x: b"<conditionalFormatting" in x,
-        "filters": lambda n, x: b"<autoFilter" in x,
-        "hyperlinks": lambda n, x: b"<hyperlinks" in x,
-        "samengevoegde cellen": lambda n, x: b"<mergeCells" in x,
-        "kolombreedtes": lambda n, x: b"<cols>" in x,
-        "gedefinieerde namen": lambda n, x: b"<definedName " in x,
-        "beveiliging": lambda n, x: b"<sheetProtection" in x,
-    }
-    kinds = set()
+def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, Path | None]:
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            xml = archive.read(name) if name.endswith(".xml") and name.startswith("xl/") else b""
-            kinds |= {kind for kind, test in markers.items() if test(name, xml)}
-    return kinds
-
-
-def _backup(path: Path, backups_dir: Path, keep: int) -> Path:
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backups_dir / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    old = sorted(backups_dir.glob(f"{path.stem}.*{path.suffix}"))
-    for stale in old[: max(0, len(old) - keep)]:
-        stale.unlink()
-    return target
-
-
-def _replace(temp: Path, path: Path) -> None:
-    for attempt in range(REPLACE_TRIES):
+        part = package.sheet_part(archive, plan.sheet)
+        if part is None or part not in archive.NameToInfo:
+            raise WorkbookRefused(f"{path.name}: het werkblad '{plan.sheet}' is niet te vinden in het bestand.")
+        styles_name = package.styles_part(archive)
+        styles = package.Styles(archive.read(styles_name) if styles_name else None)
+        epoch = _epoch(archive)
         try:
-            os.replace(temp, path)
-            return
-        except PermissionError:  # Windows shares: a virus scanner or indexer holds the file for a moment
-            if attempt == REPLACE_TRIES - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
+            sheet = Sheet(archive.read(part))
+        except SheetXmlError as exc:
+            raise WorkbookRefused(
+                f"{path.name} niet geschreven: {part} ({plan.sheet}) heeft een opbouw die de toolkit niet kent: {exc}.",
+                hint="open en bewaar het register in Excel; tot dan schrijft de toolkit er niets in.",
+            ) from exc
+        edits: dict[tuple[int, int], NewValue] = {}
+        for (row, column), value in plan.cells.items():
+            info = sheet.info(row, column)
+            if info.has_formula:
+                plan.skipped.append(
+                    f"cel {column_letter(column)}{row} bevat een formule; de toolkit overschrijft die niet"
+                )
+                plan.changed -= 1
+                continue
+            edits[(row, column)] = _new_value(value, info.style, styles, epoch)
+        if not edits:
+            return False, None
+        replaced = {part: sheet.patched(edits)}
+        if styles.changed and styles_name:
+            replaced[styles_name] = styles.data
+        for column, header in plan.added_headers.items():
+            for table in package.table_parts(archive, part):
+                widened = package.widen_table(archive.read(table), plan.header_row, column, header)
+                if widened is not None:
+                    replaced[table] = widened
+    expected = {cell: plan.cells[cell] for cell in edits}
+    backup = commit(
+        path,
+        lambda temp: package.rewrite(path, temp, replaced),
+        lambda temp: _verify(path, temp, replaced, plan.sheet, expected),
+        backups_dir,
+        keep,
+    )
+    return True, backup
 
 
-def write_table_sheet(
-    path: Path,
-    sheet: str,
-    header: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    backups_dir: Path,
-    keep_backups: int = 10,
-    notes: Sequence[tuple[str, Any]] = (),
-) -> WriteResult:
-    """Add a new sheet (never replace one) with label/value notes above a styled table; for toolkit-owned workbooks."""
-    import openpyxl
-
-    if path.exists():
-        check_writable(path)
-        check_supported(path)
-        book = openpyxl.load_workbook(path)
-    else:
-        book = openpyxl.Workbook()
-        book.remove(book.active)
-    if sheet in book.sheetnames:
-        raise RefusedError(
-            f"{path.name}: blad '{sheet}' bestaat al; er is niets veranderd.",
-            hint="een bestaand blad wordt nooit overschreven.",
-        )
-    worksheet = book.create_sheet(sheet, 0)
-    expectations = _fill_table_sheet(worksheet, sheet, header, rows, notes)
-    backup = save_atomically(book, path, sheet, expectations, backups_dir, keep_backups)
-    return WriteResult(path, True, len(expectations), 0, backup)
+def _epoch(archive: zipfile.ZipFile) -> date:
+    workbook = archive.read("xl/workbook.xml") if "xl/workbook.xml" in archive.NameToInfo else b""
+    return date(1904, 1, 1) if b'date1904="1"' in workbook or b'date1904="true"' in workbook else date(1899, 12, 30)
 
 
-def _fill_table_sheet(
-    worksheet: Any, sheet: str, header: Sequence[str], rows: Sequence[Sequence[Any]], notes: Sequence[tuple[str, Any]]
-) -> list[tuple[int, int, Any]]:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    expectations = []
-    for index, (label, value) in enumerate(notes, start=1):
-        _set(worksheet.cell(index, 1), str(label), Kind.TEXT)
-        worksheet.cell(index, 1).font = Font(bold=True)
-        _set(worksheet.cell(index, 2), value, Kind.TEXT)
-        expectations.append((index, 2, value))
-    top = len(notes) + 2 if notes else 1
-    for column, title in enumerate(header, start=1):
-        _set(worksheet.cell(top, column), str(title), Kind.TEXT)
-        worksheet.column_dimensions[get_column_letter(column)].width = 28
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            _set(worksheet.cell(top + offset, column), value, Kind.TEXT)
-            expectations.append((top + offset, column, value))
-    last = f"{get_column_letter(len(header))}{top + max(len(rows), 1)}"
-    name = "T" + "".join(ch for ch in sheet if ch.isalnum())
-    table = Table(displayName=name, ref=f"A{top}:{last}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    worksheet.add_table(table)
-    worksheet.freeze_panes = worksheet.cell(top + 1, 1)
-    return expectations
+def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: date) -> NewValue:
+    if value is None:
+        return NewValue()
+    if isinstance(value, bool):
+        return NewValue(text="ja" if value else "nee")
+    if isinstance(value, str):
+        return NewValue(text=value)
+    if isinstance(value, datetime | date):
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        delta = moment - datetime(epoch.year, epoch.month, epoch.day)
+        serial = delta.days + delta.seconds / 86400
+        number = str(int(serial)) if float(serial).is_integer() else repr(serial)
+        keep = styles.is_date(style)
+        return NewValue(number=number, style=None if keep else styles.with_format(style, DATE_FORMAT))
+    if isinstance(value, Decimal):
+        general = styles.number_format(style)[0] == 0
+        return NewValue(number=repr(float(value)), style=styles.with_format(style, AMOUNT_FORMAT) if general else None)
+    if isinstance(value, int):
+        return NewValue(number=str(value))
+    if isinstance(value, float):
+        return NewValue(number=repr(value))
+    return NewValue(text=str(value))
 
 
-def rename_sheet(path: Path, old: str, new: str, *, backups_dir: Path, keep_backups: int = 10) -> None:
-    """Rename a sheet of a toolkit-owned workbook (for example to keep an earlier draw beside a redraw)."""
-    import openpyxl
+CALAMINE_CHECK_BYTES = 4 << 20  # sheets up to this size are also re-read by calamine, an independent reader
 
-    check_writable(path)
-    check_supported(path)
-    book = openpyxl.load_workbook(path)
-    if new in book.sheetnames:
-        raise RefusedError(f"{path.name}: blad '{new}' bestaat al.", hint="kies een andere naam.")
-    book[old].title = new
-    worksheet = book[new]
-    for table in list(worksheet.tables.values()):  # re-key it: openpyxl looks tables up by `name`
-        del worksheet.tables[table.name]
-        table.name = table.displayName = "T" + "".join(ch for ch in new if ch.isalnum())
-        worksheet.tables.add(table)
-    save_atomically(book, path, new, [], backups_dir, keep_backups)
+
+def _verify(  # noqa: C901 - one list of checks, read top to bottom
+    source: Path, temp: Path, replaced: dict[str, bytes], sheet: str, expected: dict[tuple[int, int], Any]
+) -> None:
+    """Re-read the written file: every part holds exactly the intended bytes (the copied ones: the same CRC as
+    before), and every changed cell holds its value. Small sheets are also read back with calamine."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
+        if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
+            _failed(sheet, "de lijst met onderdelen van het bestand is veranderd")
+        for info in old.infolist():
+            if info.filename in replaced:
+                intended = replaced[info.filename]
+                entry = new.getinfo(info.filename)
+                if zlib.crc32(intended) != entry.CRC or len(intended) != entry.file_size:
+                    _failed(sheet, f"{info.filename} is niet goed weggeschreven")
+            elif new.getinfo(info.filename).CRC != info.CRC or new.getinfo(info.filename).file_size != info.file_size:
+                _failed(sheet, f"{info.filename} is onderweg veranderd")
+        for info in new.infolist():  # every entry can be opened: local headers and offsets are right
+            with new.open(info) as entry:
+                entry.read(1)
+    patched = next(data for name, data in replaced.items() if name.startswith("xl/worksheets/"))
+    if len(patched) > CALAMINE_CHECK_BYTES:
+        written = Sheet(patched)
+        for (row, column), value in expected.items():
+            cell = written.cells(row).get(column)
+            if cell is None or not _holds(cell[3], value):
+                _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}")
+        return
+    grid = read_grid(temp, sheet)
+    for (row, column), value in expected.items():
+        found = grid.get(row, column)
+        if isinstance(value, date) and isinstance(found, int | float):
+            continue  # a date in a cell whose own format shows it as a number
+        if not _same(found, value) and not (isinstance(value, str) and str(found) == value):
+            _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}, gevonden {found!r}")
+
+
+def _holds(element: bytes, value: Any) -> bool:
+    """Does this cell element carry the value (text, a number, or nothing)?"""
+    from xml.sax.saxutils import unescape
+
+    text = re.search(rb"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>", element, re.S)
+    number = re.search(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", element, re.S)
+    if value is None:
+        return text is None and number is None
+    if isinstance(value, str):
+        return text is not None and unescape(text.group(1).decode("utf-8")) == value
+    if isinstance(value, date):
+        return number is not None
+    if isinstance(value, int | float | Decimal):
+        return number is not None and abs(float(number.group(1)) - float(value)) < 0.005
+    return text is not None
+
+
+def _failed(sheet: str, what: str) -> None:
+    raise InputError(
+        f"controle na opslaan mislukt voor {sheet}: {what}.",
+        hint="het register is niet gewijzigd; meld dit aan de beheerder.",
+    )
+
+
+def row_keys(path: Path, register: Register, rows: set[int], sheet: str | None = None) -> dict[int, str]:
+    """layout.row_key of these Excel rows, read from the file as it is now."""
+    grid = read_grid(path, sheet or register.sheet)
+    plan = _Plan(path, register, grid, sheet or register.sheet)
+    return {row: plan.key(row) for row in rows}

@@ -8,7 +8,6 @@ from toolkit.render import BAD, OK, WAIT, renders, text
 
 if TYPE_CHECKING:
     from toolkit.gifts.service import GiftCheckResult
-    from toolkit.raffle.service import RaffleDrawResult, RaffleNotifyResult, RaffleVerifyResult
     from toolkit.sidejobs.notify import MailOutcome
     from toolkit.sidejobs.publish import PublishResult
     from toolkit.sidejobs.service import SideJobLine, SideJobReviewResult
@@ -156,15 +155,18 @@ def _gift_notify_lines(result: Any) -> list[str]:
 
 @renders("toolkit.gifts.service.GiftCheckResult")
 def _(result: GiftCheckResult) -> list[str]:
-    against, unjudgeable = result.against_code, result.unjudgeable
+    against, unjudgeable, review = result.against_code, result.unjudgeable, result.for_review
     lines = [
         f"Register geschenken ({result.workbook}): {result.judged} rij(en) beoordeeld, {result.ok_rows} OK, "
-        f"{len(against)} tegen de code, {len(unjudgeable)} niet te beoordelen.",
+        f"{len(against)} tegen de code, {len(review)} ter beoordeling, {len(unjudgeable)} niet te beoordelen.",
         "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
     ]
     lines += [f"{WAIT} {note}" for note in result.notes]
     if against:
         lines += ["", "Tegen de code:"] + [_gift_line(f) for f in against]
+    if review:
+        lines += ["", "Ter beoordeling door de integriteitsfunctionaris (geen bericht aan leidinggevenden):"]
+        lines += [_gift_line(f) for f in review]
     if unjudgeable:
         lines += ["", "Niet te beoordelen (vul de genoemde cel aan of verbeter hem):"] + [
             _gift_line(f) for f in unjudgeable
@@ -180,56 +182,3 @@ def _(result: GiftCheckResult) -> list[str]:
     else:
         lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
     return lines + _gift_notify_lines(result)
-
-
-# -- Christmas raffle ----------------------------------------------------------------------------------------------
-
-
-@renders("toolkit.raffle.service.RaffleNotifyResult")
-def _(result: RaffleNotifyResult) -> list[str]:
-    lines = [f"{WAIT} zonder e-mailadres, niet gemaild: {who}" for who in result.no_email]
-    if not result.mails:
-        return [*lines, "Geen winnaars met een e-mailadres: niets te versturen."]
-    if not result.send:
-        heading = f"Voorbeeld: {len(result.mails)} bericht(en) aan winnaars, niets verstuurd."
-        send = f"Versturen: integrity raffle notify --year {result.year} --send"
-        return [*_mail_preview_lines(result.mails, heading), *lines, send]
-    lines.insert(
-        0, f"{OK} {result.sent} bericht(en) aan winnaars verstuurd, {result.already_sent} al eerder verstuurd."
-    )
-    return lines + [f"{BAD} niet verstuurd: {why}" for why in result.failed]
-
-
-@renders("toolkit.raffle.service.RaffleDrawResult")
-def _(result: RaffleDrawResult) -> list[str]:
-    lines = []
-    if result.retired_sheet:
-        lines.append(
-            f"{OK} Oude uitslag bewaard als blad '{result.retired_sheet}'; reden in het logboek: {result.reason}"
-        )
-    lines += [
-        f"{OK} Kerstloting {result.year} getrokken: {result.gifts} geschenk(en) onder {result.participants} deelnemer(s) "
-        f"(in dienst op {result.participants_on.isoformat()}).",
-        f"  Vastgelegd in {result.workbook}, blad '{result.sheet}', om {result.drawn_at}.",
-        f"  Seed: {result.seed}   algoritme: {result.algorithm}",
-        f"  Pool-digest: {result.pool_digest}",
-        f"  Deelnemers-digest: {result.participants_digest}",
-        "",
-    ]
-    lines += [f"  Nr {w.gift_nr}: {w.gift} ({w.giver}) -> {w.winner} ({w.number})" for w in result.winners]
-    lines += ["", f"Narekenen: integrity raffle verify --year {result.year}"]
-    if result.notification is None:
-        lines.append(f"Winnaars mailen: integrity raffle notify --year {result.year} (voorbeeld), daarna met --send")
-        return lines
-    return lines + ["", *text(result.notification)]
-
-
-@renders("toolkit.raffle.service.RaffleVerifyResult")
-def _(result: RaffleVerifyResult) -> list[str]:
-    if result.ok:
-        return [
-            f"{OK} Kerstloting {result.year} klopt: de uitslag in {result.workbook} (blad '{result.sheet}') is precies "
-            f"wat de trekking geeft ({result.gifts} geschenk(en), {result.participants} deelnemer(s))."
-        ]
-    lines = [f"{BAD} Kerstloting {result.year} klopt niet: {result.differences[0]}"]
-    return lines + [f"    ook: {difference}" for difference in result.differences[1:]]

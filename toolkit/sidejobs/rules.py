@@ -14,7 +14,13 @@ Findings, each with a short code and a Dutch text for the `Beoordeling` column:
 - DOSSIER: a decision that is not recorded in the personnel file (`Vastgelegd in personeelsdossier op` empty).
 - CONFLICT: the organisation is a supplier (tolerant name match); the suggested risk is 'hoog'. Not raised
   when the risk is already 'hoog' (then the conflict has been weighed).
-- HERBEVESTIGEN: an approved function is due for its yearly reconfirmation.
+- HERBEVESTIGEN: an approved function is due for its yearly reconfirmation (Woonpartners' own practice, so the
+  register stays current; the code itself asks only that a paid function is reported or permitted).
+- BESLUIT-DOOR (governance): the director's side functions are decided by the RvC (the director's supervisor),
+  an RvC member's by the RvC chair, and the chair's by the vice-chair. A decision recorded in `Besluit door` by
+  anyone else, or not recorded, is a finding. The RvC is recognised by 'RvC', 'Raad van Commissarissen',
+  'commissaris' or an RvC member's name; the chair by 'voorzitter' or the chair's name; the vice-chair by
+  'vicevoorzitter' or the vice-chair's name.
 
 A function is active when its status is not 'beëindigd', it has started (no start date counts as started)
 and it has not ended (no end date, or an end date today or later). Ended functions give only DOSSIER.
@@ -39,7 +45,9 @@ APPROVED = "goedgekeurd"
 REFUSED = "afgewezen"
 ENDED = "beëindigd"
 DECIDED_STATUSES = (APPROVED, REFUSED)
-PUBLISHED_ROLES = ("directeur-bestuurder", "RvC-lid")
+DIRECTOR = "directeur-bestuurder"
+BOARD_MEMBER = "RvC-lid"
+PUBLISHED_ROLES = (DIRECTOR, BOARD_MEMBER)
 HIGH = "hoog"
 
 
@@ -71,6 +79,9 @@ class SideJobPolicy:
     decision_days: int = 14
     reconfirm_months: int = 12
     suppliers: tuple[str, ...] = ()
+    board_members: tuple[str, ...] = ()  # names of the RvC members (medewerkers.xlsx, role 'RvC-lid')
+    board_chair: str = ""  # the chair's name
+    board_vice_chair: str = ""  # the vice-chair's name
 
 
 @dataclass(frozen=True)
@@ -222,6 +233,60 @@ def _conflict_finding(job: SideJob, policy: SideJobPolicy) -> list[SideJobFindin
     return [SideJobFinding("CONFLICT", text)]
 
 
+def _words(text: str | None) -> str:
+    return " ".join((text or "").casefold().replace("-", " ").split())
+
+
+def _names(text: str | None, names: tuple[str, ...]) -> bool:
+    said = _words(text)
+    return any(_words(name) and _words(name) in said for name in names)
+
+
+def _by_board(decided_by: str | None, policy: SideJobPolicy) -> bool:
+    said = f" {_words(decided_by)} "
+    words = (" rvc ", "raad van commissarissen", "commissaris")
+    return any(w in said for w in words) or _names(decided_by, (*policy.board_members, policy.board_chair))
+
+
+def _by_chair(decided_by: str | None, policy: SideJobPolicy) -> bool:
+    said = _words(decided_by).replace("vice voorzitter", "vicevoorzitter")
+    return ("voorzitter" in said.replace("vicevoorzitter", "")) or _names(decided_by, (policy.board_chair,))
+
+
+def _by_vice_chair(decided_by: str | None, policy: SideJobPolicy) -> bool:
+    said = _words(decided_by).replace("vice voorzitter", "vicevoorzitter")
+    return "vicevoorzitter" in said or _names(decided_by, (policy.board_vice_chair,))
+
+
+def who_decides(job: SideJob, policy: SideJobPolicy) -> str | None:
+    """Who must decide this function by the code's governance, in Dutch; None for staff and managers."""
+    if job.role == DIRECTOR:
+        return "de RvC"
+    if job.role == BOARD_MEMBER:
+        is_chair = bool(policy.board_chair) and _words(job.employee) == _words(policy.board_chair)
+        return "de vicevoorzitter van de RvC" if is_chair else "de voorzitter van de RvC"
+    return None
+
+
+def _governance_finding(job: SideJob, policy: SideJobPolicy) -> list[SideJobFinding]:
+    decider = who_decides(job, policy)
+    decided = _status(job) in DECIDED_STATUSES or job.decided_on is not None
+    if decider is None or not decided:
+        return []
+    if not (job.decided_by or "").strip():
+        return [SideJobFinding("BESLUIT-DOOR", f"Vul bij 'Besluit door' in wie besliste; dat hoort {decider} te zijn.")]
+    if decider == "de RvC":
+        right = _by_board(job.decided_by, policy)
+    elif decider.startswith("de vice"):
+        right = _by_vice_chair(job.decided_by, policy)
+    else:
+        right = _by_chair(job.decided_by, policy) and not _by_vice_chair(job.decided_by, policy)
+    if right:
+        return []
+    text = f"Over een nevenfunctie van de {job.role} beslist {decider}, niet '{job.decided_by}'. Leg dat besluit vast."
+    return [SideJobFinding("BESLUIT-DOOR", text)]
+
+
 def _reconfirm_finding(due_on: date | None, today: date) -> list[SideJobFinding]:
     if due_on is None or today < due_on:
         return []
@@ -232,12 +297,15 @@ def _reconfirm_finding(due_on: date | None, today: date) -> list[SideJobFinding]
 def review_side_job(job: SideJob, policy: SideJobPolicy, today: date) -> SideJobReview:
     """All findings for one side function on `today`, with the waiting time and reconfirmation date."""
     if is_ended(job, today):
-        return SideJobReview(tuple(_filing_findings(job)), None, False, None, False, None)
+        return SideJobReview(
+            tuple(_filing_findings(job) + _governance_finding(job, policy)), None, False, None, False, None
+        )
     findings: list[SideJobFinding] = []
     if is_active(job, today):
         findings += _paid_findings(job) + _s1_finding(job)
     findings += _request_findings(job, policy, today)
     findings += _filing_findings(job)
+    findings += _governance_finding(job, policy)
     findings += _conflict_finding(job, policy)
     due_on = reconfirm_by(job, policy, today)
     findings += _reconfirm_finding(due_on, today) if is_active(job, today) else []

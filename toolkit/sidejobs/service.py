@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError, WorkbookRefused
+from toolkit.governance import read_board
 from toolkit.names import same_organisation
 from toolkit.registers.pending import SaveOutcome, save
 from toolkit.registers.reader import Row, Table, read_register
@@ -148,7 +149,9 @@ def review_side_jobs(ws: Workspace, notify: bool = False, *, preview: bool = Fal
     notes: list[str] = []
     table = read_register(ws.register_path(SIDEJOBS), SIDEJOBS)
     suppliers = supplier_names(ws, notes)
-    policy = SideJobPolicy(ws.config.sidejobs.decision_days, ws.config.sidejobs.reconfirm_months, suppliers)
+    board = read_board(ws, notes)
+    policy = SideJobPolicy(ws.config.sidejobs.decision_days, ws.config.sidejobs.reconfirm_months, suppliers,
+                           board.members, board.chair_name, board.vice_chair_name)  # fmt: skip
     judged = [judge_row(table, row, policy, ws.today) for row in table.rows]
     if notify and any(row.nr is None for row in table.rows):
         table = _number_rows(ws, table, judged, notes)

@@ -1,0 +1,64 @@
+"""The sheet patcher on the XML shapes real writers produce: prefixes, rows without `r`, empty sheets."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+from toolkit.registers.sheetxml import NewValue, Sheet
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def cells(xml: bytes) -> dict[str, str]:
+    """Cell reference -> text of its value, read with ElementTree (an independent reader)."""
+    found = {}
+    for cell in ElementTree.fromstring(xml).iter(f"{{{MAIN}}}c"):
+        value = cell.find(f"{{{MAIN}}}v")
+        text = cell.find(f"{{{MAIN}}}is/{{{MAIN}}}t")
+        node = value if value is not None else text
+        found[cell.get("r", "?")] = node.text or "" if node is not None else ""
+    return found
+
+
+def test_prefixed_namespace_keeps_its_prefix() -> None:
+    """A sheet written with an x: prefix gets x:c / x:is / x:t elements, and stays well-formed."""
+    xml = (
+        f'<x:worksheet xmlns:x="{MAIN}"><x:dimension ref="A1:B2"/><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Nr</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    ).encode()
+    out = Sheet(xml).patched({(2, 3): NewValue(text="OK & klaar"), (2, 1): NewValue(number="7")})
+    assert cells(out) == {"A1": "Nr", "A2": "7", "C2": "OK & klaar"}
+    assert b'<x:dimension ref="A1:C2"/>' in out
+
+
+def test_rows_and_cells_without_references_are_counted() -> None:
+    """Rows and cells may leave out `r` (they are then numbered in order): the right cell is replaced."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row><c><v>1</v></c><c><v>2</v></c></row>'
+        "<row><c><v>3</v></c><c><v>4</v></c></row></sheetData></worksheet>"
+    ).encode()
+    out = Sheet(xml).patched({(2, 2): NewValue(number="40")})
+    values = [v.text for v in ElementTree.fromstring(out).iter(f"{{{MAIN}}}v")]
+    assert values == ["1", "2", "3", "40"]
+
+
+def test_empty_sheet_and_missing_rows_are_created_in_order() -> None:
+    """An empty <sheetData/> gets rows; a row between existing ones is inserted in its place."""
+    empty = f'<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'.encode()
+    out = Sheet(empty).patched({(1, 1): NewValue(text="Nr"), (3, 1): NewValue(number="2")})
+    assert cells(out) == {"A1": "Nr", "A3": "2"}
+    again = Sheet(out).patched({(2, 1): NewValue(number="1")})
+    rows = [row.get("r") for row in ElementTree.fromstring(again).iter(f"{{{MAIN}}}row")]
+    assert rows == ["1", "2", "3"]
+
+
+def test_self_closing_row_and_cell_keep_their_style() -> None:
+    """<row r="2" spans="1:1"/> and <c r="B3" s="4"/> become full elements; the style stays, spans widen."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="2" spans="1:1"/>'
+        '<row r="3" spans="1:2"><c r="B3" s="4"/></row></sheetData></worksheet>'
+    ).encode()
+    out = Sheet(xml).patched({(2, 3): NewValue(number="5"), (3, 2): NewValue(text="x")})
+    assert b'<row r="2" spans="1:3"><c r="C2"><v>5</v></c></row>' in out
+    assert b'<c r="B3" s="4" t="inlineStr">' in out

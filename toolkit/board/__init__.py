@@ -1,0 +1,1 @@
+"""The RvC's integrity report: pure figures (figures, model), one gateway to the registers, writers per format."""

@@ -1,0 +1,235 @@
+"""The .xlsx package around one worksheet: find its part, add a number format, widen a table, rewrite the zip.
+
+Only three kinds of part are ever changed: the worksheet the toolkit writes, `xl/styles.xml` (one cell format
+appended when a date or amount needs one that is not there) and the sheet's own tables (when a missing toolkit
+column is added at their right edge). Every other part is copied with exactly the bytes it had.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, unescape
+
+from toolkit.registers.sheetxml import attributes, column_index, column_letter
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+DATE_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+
+
+def _target(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _rels(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, resolved target) for a part's relationships."""
+    name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if name not in archive.NameToInfo:
+        return []
+    root = ElementTree.fromstring(archive.read(name))
+    return [
+        (rel.get("Id", ""), rel.get("Type", ""), _target(part, rel.get("Target", "")))
+        for rel in root.iter(_PKG_REL)
+        if rel.get("TargetMode") != "External"
+    ]
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip part that holds the worksheet with this name (None if there is no such sheet)."""
+    workbook = "xl/workbook.xml"
+    for rel in _rels(archive, ""):  # _rels/.rels names the workbook part
+        if rel[1].endswith("/officeDocument"):
+            workbook = rel[2]
+    root = ElementTree.fromstring(archive.read(workbook))
+    targets = {rid: target for rid, _, target in _rels(archive, workbook)}
+    for element in root.iter():
+        if element.tag.endswith("}sheet") and element.get("name") == sheet:
+            return targets.get(element.get(f"{_REL_NS}id", ""))
+    return None
+
+
+def table_parts(archive: zipfile.ZipFile, sheet: str) -> list[str]:
+    return [target for _, kind, target in _rels(archive, sheet) if kind.endswith("/table")]
+
+
+def styles_part(archive: zipfile.ZipFile) -> str | None:
+    name = "xl/styles.xml"
+    return name if name in archive.NameToInfo else None
+
+
+class Styles:
+    """Cell formats of xl/styles.xml: which are dates, and a format with a given number format added when needed."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data or b""
+        self.changed = False
+        root = re.search(rb"<(?:([\w.-]+):)?styleSheet\b[^>]*>", self.data)
+        self.prefix = (root.group(1) + b":") if root and root.group(1) else b""
+        p = re.escape(self.prefix)
+        self._numfmt_re = re.compile(b"<" + p + rb"numFmt\b([^>]*?)/?>")
+        self._xfs_re = re.compile(b"<" + p + rb"cellXfs\b[^>]*>(.*?)</" + p + b"cellXfs>", re.S)
+        self._xf_re = re.compile(b"<" + p + rb"xf\b([^>]*?)(?:/>|>.*?</" + p + b"xf>)", re.S)
+        self._derived: dict[tuple[str | None, str], str] = {}
+
+    def _codes(self) -> dict[int, str]:
+        found = {}
+        for match in self._numfmt_re.finditer(self.data):
+            attrs = attributes(match.group(1))
+            if b"numFmtId" in attrs:
+                found[int(attrs[b"numFmtId"])] = unescape(attrs.get(b"formatCode", b"").decode(), {"&quot;": '"'})
+        return found
+
+    def _xfs(self) -> list[re.Match[bytes]]:
+        block = self._xfs_re.search(self.data)
+        return list(self._xf_re.finditer(self.data, block.start(1), block.end(1))) if block else []
+
+    def number_format(self, style: str | None) -> tuple[int, str]:
+        xfs = self._xfs()
+        index = int(style) if style and style.isdigit() else 0
+        if index >= len(xfs):
+            return 0, ""
+        fmt = int(attributes(xfs[index].group(1)).get(b"numFmtId", b"0"))
+        return fmt, self._codes().get(fmt, "")
+
+    def is_date(self, style: str | None) -> bool:
+        fmt, code = self.number_format(style)
+        if fmt in DATE_IDS:
+            return True
+        bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
+        return fmt >= 164 and any(ch in bare for ch in "dy")
+
+    def with_format(self, style: str | None, code: str) -> str | None:
+        """A cell format like `style` but with number format `code` (appended once); None when styles are absent."""
+        key = (style, code)
+        if key in self._derived:
+            return self._derived[key]
+        xfs = self._xfs()
+        if not xfs:
+            return None
+        fmt_id = next((i for i, c in self._codes().items() if c == code), None)
+        if fmt_id is None:
+            fmt_id = self._add_number_format(code)
+        index = int(style) if style and style.isdigit() and int(style) < len(xfs) else 0
+        for i, xf in enumerate(self._xfs()):  # an existing identical format is reused
+            if int(attributes(xf.group(1)).get(b"numFmtId", b"0")) == fmt_id and i == index:
+                return str(i)
+        xf = self._xfs()[index]
+        clone = re.sub(rb'\snumFmtId="\d+"', b"", xf.group(0), count=1)
+        clone = re.sub(rb'\sapplyNumberFormat="\w+"', b"", clone, count=1)
+        head = b"<" + self.prefix + b"xf"
+        clone = head + f' numFmtId="{fmt_id}" applyNumberFormat="1"'.encode() + clone[len(head) :]
+        self.data = self._append_to(self.data, b"cellXfs", clone)
+        self.changed = True
+        self._derived[key] = str(len(xfs))
+        return self._derived[key]
+
+    def _add_number_format(self, code: str) -> int:
+        new_id = max([163, *self._codes()]) + 1
+        element = (
+            b"<"
+            + self.prefix
+            + f'numFmt numFmtId="{new_id}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'.encode()
+        )
+        if re.search(b"<" + re.escape(self.prefix) + rb"numFmts\b", self.data):
+            self.data = self._append_to(self.data, b"numFmts", element)
+        else:
+            root = re.search(rb"<(?:[\w.-]+:)?styleSheet\b[^>]*>", self.data)
+            assert root is not None
+            block = b"<" + self.prefix + b'numFmts count="1">' + element + b"</" + self.prefix + b"numFmts>"
+            self.data = self.data[: root.end()] + block + self.data[root.end() :]
+        self.changed = True
+        return new_id
+
+    def _append_to(self, data: bytes, name: bytes, element: bytes) -> bytes:
+        p = re.escape(self.prefix)
+        close = data.find(b"</" + self.prefix + name + b">")
+        opening = re.search(b"<" + p + name + rb"\b[^>]*>", data)
+        assert opening is not None and close >= 0
+        tag = opening.group(0)
+        count = re.search(rb'count="(\d+)"', tag)
+        if count:
+            tag = tag[: count.start(1)] + str(int(count.group(1)) + 1).encode() + tag[count.end(1) :]
+        data = data[:close] + element + data[close:]
+        return data[: opening.start()] + tag + data[opening.end() :]
+
+
+def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> bytes | None:
+    """A table ending just left of `new_column` on the header row gains that column; None when it doesn't touch it."""
+    match = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', data)
+    if match is None or int(match.group(2)) != header_row or column_index(match.group(3)) != new_column - 1:
+        return None
+    new_ref = f"{match.group(1).decode()}{match.group(2).decode()}:{column_letter(new_column)}{match.group(4).decode()}"
+    old_ref = b"%s%s:%s%s" % (match.group(1), match.group(2), match.group(3), match.group(4))
+    data = data.replace(b'ref="' + old_ref + b'"', b'ref="' + new_ref.encode() + b'"')
+    columns = re.search(rb"<((?:[\w.-]+:)?)tableColumns\b[^>]*>", data)
+    if columns is None:
+        return data
+    prefix = columns.group(1)
+    ids = [int(i) for i in re.findall(rb'<(?:[\w.-]+:)?tableColumn\b[^>]*?\sid="(\d+)"', data)]
+    name = escape(header, {'"': "&quot;"})
+    element = b"<" + prefix + f'tableColumn id="{max(ids, default=0) + 1}" name="{name}"/>'.encode()
+    close = data.find(b"</" + prefix + b"tableColumns>")
+    tag = columns.group(0)
+    count = re.search(rb'count="(\d+)"', tag)
+    if count:
+        tag = tag[: count.start(1)] + str(int(count.group(1)) + 1).encode() + tag[count.end(1) :]
+    data = data[:close] + element + data[close:]
+    return data[: columns.start()] + tag + data[columns.end() :]
+
+
+def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
+    """Copy the package part by part in the same order; replaced parts get their new bytes, the rest are copied
+    as the compressed bytes they were (never decompressed and compressed again)."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
+        for info in archive.infolist():
+            if info.filename in replaced:
+                data = replaced[info.filename]
+                level = 1 if len(data) > 1 << 20 else None
+                out.writestr(_fresh_info(info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+            elif not _copy_compressed(archive, info, out):
+                out.writestr(info, archive.read(info), compress_type=info.compress_type)
+
+
+def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    fresh = zipfile.ZipInfo(info.filename, info.date_time)
+    fresh.external_attr, fresh.create_system, fresh.comment = info.external_attr, info.create_system, info.comment
+    return fresh
+
+
+def _copy_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy one entry's compressed bytes as they are. Uses zipfile's writer internals (stable since Python 3.6);
+    returns False for anything unusual (zip64, encryption, a data descriptor), which is then copied the slow way."""
+    import struct
+
+    if info.flag_bits & 0x09 or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
+        return False
+    source = archive.fp
+    if source is None or out.fp is None:
+        return False
+    source.seek(info.header_offset)
+    header = source.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return False
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = source.read(info.compress_size)
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "comment", "create_system", "create_version", "extract_version"):
+        setattr(copy, attribute, getattr(info, attribute))
+    copy.flag_bits, copy.external_attr, copy.internal_attr = info.flag_bits, info.external_attr, info.internal_attr
+    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
+    out.fp.seek(out.start_dir)
+    copy.header_offset = out.start_dir
+    out.fp.write(copy.FileHeader())
+    out.fp.write(raw)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    setattr(out, "_didModify", True)  # noqa: B010 - a private flag of zipfile, see the docstring
+    return True

@@ -1,0 +1,313 @@
+"""Patch single cells in a worksheet's XML, leaving every other byte of it as it was.
+
+The sheet is handled as bytes: rows and cells are found with small regular expressions, a changed cell is
+replaced in place (its style kept), a new cell is inserted in column order. Strings are written as inline
+strings (`t="inlineStr"`), so the shared-string table is never touched and no text can become a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
+_REF = re.compile(rb"([A-Z]+)([0-9]+)")
+DIRECT_SEARCHES = 200
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class SheetXmlError(ValueError):
+    """The worksheet XML is not laid out as the patcher expects (it then refuses; nothing is written)."""
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: bytes | str) -> int:
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    index = 0
+    for char in text:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def printable(text: str) -> str:
+    """Control characters (from an e-mail subject, say) can't be stored in a worksheet: they are dropped."""
+    return _ILLEGAL.sub("", text)
+
+
+def attributes(tag: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2)[1:-1] for m in _ATTR.finditer(tag)}
+
+
+@dataclass(frozen=True)
+class NewValue:
+    """What a cell becomes: `text` (inline string), `number` (with an optional style index), or empty."""
+
+    text: str | None = None
+    number: str | None = None
+    style: str | None = None  # replaces the cell's own style (a date or amount format); None keeps it
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """What the patcher found in a cell it may change."""
+
+    style: str | None
+    has_formula: bool
+
+
+class Sheet:
+    """One worksheet's XML with the positions of its rows; edits are collected, then applied in one pass."""
+
+    def __init__(self, data: bytes) -> None:
+        root = _ROOT.search(data)
+        if root is None:
+            raise SheetXmlError("geen <worksheet>-element")
+        self.data = data
+        self.prefix = (root.group(1) + b":") if root.group(1) else b""
+        p = re.escape(self.prefix)
+        self._row_re = re.compile(b"<" + p + rb"row\b([^>]*?)(/?)>")
+        self._cell_re = re.compile(b"<" + p + rb"c\b([^>]*?)(/?)>")
+        self._cell_end = b"</" + self.prefix + b"c>"
+        self._row_end = b"</" + self.prefix + b"row>"
+        self._found: dict[int, tuple[int, int, int] | None] = {}
+        self._all: dict[int, tuple[int, int, int]] | None = None
+        start = re.search(b"<" + p + rb"sheetData\b[^>]*?(/?)>", data)  # near the top: found at once
+        if start is not None and start.group(1):  # <sheetData/>: no rows at all
+            self._all = {}
+            self._data_start, self._data_end, self._empty_data = start.start(), start.end(), True
+            return
+        end = data.rfind(b"</" + self.prefix + b"sheetData>")  # near the end: searched from there
+        if start is None or end < 0:
+            raise SheetXmlError("geen <sheetData>-element")
+        self._data_start, self._data_end, self._empty_data = start.end(), end, False
+
+    def span(self, row: int) -> tuple[int, int, int] | None:
+        """(start of <row>, end of its start tag, end of the row) or None. Rows are found by a direct search for
+        their `r` attribute (one C-speed scan, no work per other row); a sheet whose rows carry no `r` is
+        indexed row by row once."""
+        if self._all is not None:
+            return self._all.get(row)
+        if len(self._found) > DIRECT_SEARCHES:  # many rows change: one pass over all rows is cheaper
+            self._all = self._index_rows()
+            return self._all.get(row)
+        if row not in self._found:
+            self._found[row] = self._search(row)
+            if self._found[row] is None and not self._has_row_numbers():
+                self._all = self._index_rows()
+                return self._all.get(row)
+        return self._found[row]
+
+    def _search(self, row: int) -> tuple[int, int, int] | None:
+        pattern = b"<" + re.escape(self.prefix) + rb'row\b[^>]*?\sr="' + str(row).encode() + rb'"[^>]*?(/?)>'
+        below = [where[0] for number, where in self._found.items() if where is not None and number < row]
+        start = max(below, default=self._data_start)
+        found = self.data.find(b"<" + self.prefix + b'row r="' + str(row).encode() + b'"', start, self._data_end)
+        if found >= 0:  # every writer we know puts r first: a plain byte search (memchr speed)
+            match = re.compile(pattern).match(self.data, found, self._data_end)
+        else:
+            match = re.compile(pattern).search(self.data, start, self._data_end)
+        if match is None and below:  # rows out of order (the format forbids it, but be safe)
+            match = re.compile(pattern).search(self.data, self._data_start, self._data_end)
+        if match is None:
+            return None
+        if match.group(1):
+            return match.start(), match.end(), match.end()
+        close = self.data.find(self._row_end, match.end(), self._data_end)
+        if close < 0:
+            raise SheetXmlError(f"rij {row} is niet afgesloten")
+        return match.start(), match.end(), close + len(self._row_end)
+
+    def _has_row_numbers(self) -> bool:
+        first = self._row_re.search(self.data, self._data_start, self._data_end)
+        return first is None or b"r" in attributes(first.group(1))
+
+    @property
+    def rows(self) -> dict[int, tuple[int, int, int]]:
+        """Every row's span (built once, only when a row has to be inserted)."""
+        if self._all is None:
+            self._all = self._index_rows()
+        return self._all
+
+    def _index_rows(self) -> dict[int, tuple[int, int, int]]:
+        """Row number -> (start of <row>, end of its start tag, end of </row>)."""
+        rows: dict[int, tuple[int, int, int]] = {}
+        number = 0
+        pos = self._data_start
+        while True:
+            match = self._row_re.search(self.data, pos, self._data_end)
+            if match is None:
+                return rows
+            r = attributes(match.group(1)).get(b"r")
+            number = int(r) if r else number + 1
+            if match.group(2):
+                rows[number] = (match.start(), match.end(), match.end())
+                pos = match.end()
+                continue
+            close = self.data.find(self._row_end, match.end(), self._data_end)
+            if close < 0:
+                raise SheetXmlError(f"rij {number} is niet afgesloten")
+            rows[number] = (match.start(), match.end(), close + len(self._row_end))
+            pos = close + len(self._row_end)
+
+    def cells(self, row: int) -> dict[int, tuple[int, int, dict[bytes, bytes], bytes]]:
+        """Column -> (start, end, attributes, whole element) for the cells of one row (absolute offsets)."""
+        found: dict[int, tuple[int, int, dict[bytes, bytes], bytes]] = {}
+        where = self.span(row)
+        if where is None:
+            return found
+        start, inner, end = where
+        column = 0
+        pos = inner
+        while True:
+            match = self._cell_re.search(self.data, pos, end)
+            if match is None:
+                return found
+            attrs = attributes(match.group(1))
+            ref = _REF.fullmatch(attrs.get(b"r", b""))
+            column = column_index(ref.group(1)) if ref else column + 1
+            if match.group(2):
+                stop = match.end()
+            else:
+                close = self.data.find(self._cell_end, match.end(), end)
+                if close < 0:
+                    raise SheetXmlError(f"cel in rij {row} is niet afgesloten")
+                stop = close + len(self._cell_end)
+            found[column] = (match.start(), stop, attrs, self.data[match.start() : stop])
+            pos = stop
+
+    def info(self, row: int, column: int) -> CellInfo:
+        cell = self.cells(row).get(column)
+        if cell is None:
+            return CellInfo(None, False)
+        style = cell[2].get(b"s")
+        body = cell[3]
+        return CellInfo(style.decode() if style else None, b"<" + self.prefix + b"f" in body)
+
+    def patched(self, edits: Mapping[tuple[int, int], NewValue]) -> bytes:
+        """The sheet with these cells replaced or inserted; every other byte unchanged."""
+        by_row: dict[int, dict[int, NewValue]] = {}
+        for (row, column), value in edits.items():
+            by_row.setdefault(row, {})[column] = value
+        pieces: list[tuple[int, int, bytes]] = []
+        missing_rows: list[int] = []
+        for row, changes in by_row.items():
+            if self.span(row) is not None:
+                pieces += self._patch_row(row, changes)
+            else:
+                missing_rows.append(row)
+        if missing_rows:
+            pieces += self._insert_rows(sorted(missing_rows), by_row)
+        pieces.sort(key=lambda piece: piece[0])
+        out, pos = [], 0
+        for start, end, text in pieces:
+            out += [self.data[pos:start], text]
+            pos = end
+        out.append(self.data[pos:])
+        return self._widen_dimension(b"".join(out), edits)
+
+    def _patch_row(self, row: int, changes: dict[int, NewValue]) -> list[tuple[int, int, bytes]]:
+        where = self.span(row)
+        assert where is not None
+        start, inner, end = where
+        existing = self.cells(row)
+        pieces: list[tuple[int, int, bytes]] = []
+        if inner == end:  # <row .../>: becomes <row ...>cells</row>
+            tag = self.data[start:inner]
+            body = b"".join(self.cell_xml(row, c, changes[c], None) for c in sorted(changes))
+            opened = tag[:-2].rstrip() + b">"
+            return [(start, end, self._fix_spans(opened, changes) + body + self._row_end)]
+        inserts: dict[int, list[bytes]] = {}
+        columns = sorted(existing)
+        for column, value in changes.items():
+            if column in existing:
+                cstart, cend, attrs, _ = existing[column]
+                style = attrs.get(b"s")
+                pieces.append((cstart, cend, self.cell_xml(row, column, value, style)))
+                continue
+            after = next((c for c in columns if c > column), None)
+            at = existing[after][0] if after is not None else end - len(self._row_end)
+            inserts.setdefault(at, []).append(self.cell_xml(row, column, value, None))
+        pieces += [(at, at, b"".join(xml)) for at, xml in inserts.items()]
+        new_tag = self._fix_spans(self.data[start:inner], changes)
+        if new_tag != self.data[start:inner]:
+            pieces.append((start, inner, new_tag))
+        return pieces
+
+    def _insert_rows(self, rows: list[int], by_row: dict[int, dict[int, NewValue]]) -> list[tuple[int, int, bytes]]:
+        pieces: list[tuple[int, int, bytes]] = []
+        ordered = sorted(self.rows)
+        for row in rows:
+            body = b"".join(self.cell_xml(row, c, by_row[row][c], None) for c in sorted(by_row[row]))
+            xml = b"<" + self.prefix + b'row r="' + str(row).encode() + b'">' + body + self._row_end
+            after = next((r for r in ordered if r > row), None)
+            at = self.rows[after][0] if after is not None else self._data_end
+            pieces.append((at, at, xml))
+        if self._empty_data:
+            name = self.prefix + b"sheetData"
+            merged = b"".join(p[2] for p in pieces)
+            return [(self._data_start, self._data_end, b"<" + name + b">" + merged + b"</" + name + b">")]
+        return pieces
+
+    def _fix_spans(self, tag: bytes, changes: Mapping[int, NewValue]) -> bytes:
+        """`spans` is only a hint, but it must cover the row's cells: widen it when a cell is added outside."""
+        match = re.search(rb'spans="(\d+):(\d+)"', tag)
+        if match is None:
+            return tag
+        low, high = int(match.group(1)), int(match.group(2))
+        new_low, new_high = min([low, *changes]), max([high, *changes])
+        if (new_low, new_high) == (low, high):
+            return tag
+        return tag[: match.start()] + f'spans="{new_low}:{new_high}"'.encode() + tag[match.end() :]
+
+    def _widen_dimension(self, data: bytes, edits: Mapping[tuple[int, int], NewValue]) -> bytes:
+        match = re.search(b"<" + re.escape(self.prefix) + rb'dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', data)
+        if match is None or not edits:
+            return data
+        first_col, first_row = column_index(match.group(1)), int(match.group(2))
+        last_col = column_index(match.group(3)) if match.group(3) else first_col
+        last_row = int(match.group(4)) if match.group(4) else first_row
+        rows = [r for r, _ in edits]
+        cols = [c for _, c in edits]
+        box = (min(first_col, *cols), min(first_row, *rows), max(last_col, *cols), max(last_row, *rows))
+        if box == (first_col, first_row, last_col, last_row):
+            return data
+        ref = f"{column_letter(box[0])}{box[1]}:{column_letter(box[2])}{box[3]}".encode()
+        return data[: match.start(1)] + ref + data[match.end(match.lastindex or 1) :]
+
+    def cell_xml(self, row: int, column: int, value: NewValue, style: bytes | None) -> bytes:
+        ref = f"{column_letter(column)}{row}".encode()
+        s = value.style.encode() if value.style is not None else style
+        head = b"<" + self.prefix + b'c r="' + ref + b'"' + (b' s="' + s + b'"' if s else b"")
+        if value.text is not None:
+            text = escape(printable(value.text)).encode("utf-8")
+            p = self.prefix
+            return (
+                head
+                + b' t="inlineStr"><'
+                + p
+                + b"is><"
+                + p
+                + b't xml:space="preserve">'
+                + text
+                + b"</"
+                + p
+                + b"t></"
+                + p
+                + b"is>"
+                + self._cell_end
+            )
+        if value.number is not None:
+            p = self.prefix
+            return head + b"><" + p + b"v>" + value.number.encode() + b"</" + p + b"v>" + self._cell_end
+        return head + b"/>"
