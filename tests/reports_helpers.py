@@ -11,6 +11,8 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from toolkit.config import load_config
 from toolkit.registers.create import create_register
 from toolkit.registers.schema import STAFF
@@ -31,6 +33,13 @@ STAFF_ROWS = [
     {"Nr": 3, "Personeelsnummer": "102", "Naam": "Rita Commissaris", "E-mail": "rita@woonpartners.example",
      "Rol": "RvC-lid"},
 ]  # fmt: skip
+
+
+@pytest.fixture
+def reports_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both report passwords in the environment (use with pytest.mark.usefixtures)."""
+    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
+    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
 
 
 def make_workspace(root: Path, run_cli: Any, **reports: Any) -> Path:

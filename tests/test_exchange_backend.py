@@ -266,3 +266,14 @@ def test_sync_state_lists_until_moved_across_runs(server: EwsServer) -> None:
     next_run = ExchangeBackend(settings_for(server.url), PASSWORD, state)
     assert [next_run.fetch_raw(ref) for ref in next_run.list_new()] == [second, third]
     assert "SyncFolderItems" in server.operations and "FindItem" not in server.operations
+
+
+def test_move_to_a_folder_of_its_own(server: EwsServer, backend: ExchangeBackend) -> None:
+    """move_processed(folder=…) moves to that folder (created when missing), not to Verwerkt; nothing lost."""
+    raw = inbound("DMARC-rapport")
+    server.store.deliver(SHARED, raw)
+    [ref] = backend.list_new()
+    backend.move_processed(ref, folder="Geen melding")
+    assert backend.list_new() == []
+    assert server.store.all_messages(SHARED, "Geen melding") == [raw]
+    assert not server.store.has_folder(SHARED, "Verwerkt")

@@ -399,3 +399,14 @@ def test_importing_the_backend_loads_neither_msal_nor_requests() -> None:
     code = "import sys, toolkit.mail.graph; print('msal' in sys.modules, 'requests' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_move_to_a_folder_of_its_own(backend: GraphBackend, server: GraphServer) -> None:
+    """move_processed(folder=…) moves to that folder under the Inbox (created), not to Verwerkt; never deletes."""
+    raw = inbound(7)
+    server.store.deliver(MAILBOX, raw)
+    [ref] = backend.list_new()
+    backend.move_processed(ref, folder="Geen melding")
+    assert server.store.all_messages(MAILBOX, "Geen melding") == [raw]
+    assert server.parent_of(MAILBOX, "Geen melding") == INBOX
+    assert server.store.all_messages(MAILBOX, "Verwerkt") == []

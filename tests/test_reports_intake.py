@@ -276,15 +276,17 @@ def test_intake_officer_cells_survive_a_rewrite(root: Path, run_cli) -> None:
     assert "M-2026-0002" in rows
 
 
-def test_shared_inbox_handlers_take_reports_only_when_configured(tmp_path: Path, run_cli) -> None:
-    """In the shared inbox a report becomes a case only with shared_mailbox = true; an automatic reply never does."""
+def test_shared_inbox_takes_reports_in_and_leaves_other_mail(tmp_path: Path, run_cli) -> None:
+    """In the shared inbox a message reading like a report becomes a case (shared_mailbox or not); other unclaimed
+    mail becomes a case only with shared_mailbox = true; an automatic reply never does."""
     from toolkit.inbox.pipeline import process_mailbox
     from toolkit.reports.intake import case_reply_handler, shared_inbox_report_handler
 
     handlers = [case_reply_handler, shared_inbox_report_handler]
-    for shared, expected in ((False, []), (True, ["M-2026-0001"])):
+    for shared, expected in ((False, ["M-2026-0001"]), (True, ["M-2026-0001", "M-2026-0002"])):
         root = make_workspace(tmp_path / str(shared), run_cli, shared_mailbox=shared)
         deliver(root, report_mail("Melding", "Tekst."), folder="inbox")
+        deliver(root, report_mail("Factuur 2026-118", "Zie bijlage.", message_id="<f@x.example>"), folder="inbox")
         deliver(
             root,
             report_mail("Out of office", "Weg.", message_id="<ooo@x.example>", Auto_Submitted="auto-replied"),
@@ -292,7 +294,7 @@ def test_shared_inbox_handlers_take_reports_only_when_configured(tmp_path: Path,
         )
         ws = workspace(root, date(2026, 11, 26))
         report = process_mailbox(ws, "inbox", handlers, show_subjects=False)
-        found = list(case_vault(ws).read()) if (root / "registers" / "meldingen.xlsx").exists() else []
+        found = sorted(case_vault(ws).read()) if (root / "registers" / "meldingen.xlsx").exists() else []
         ws.close()
         assert found == expected
         assert report.counts["niet herkend"] == (1 if shared else 2)

@@ -160,6 +160,7 @@ class ReportsConfig:
     identity_retention_days: int = 365
     tenants_route: Literal["klachtencoordinator", "directeur"] = "klachtencoordinator"
     shared_mailbox: bool = False  # true: reports arrive in the shared inbox, not in a mailbox of their own
+    address: Email | None = None  # the reports address (its own mailbox), told to reporters; not the shared sender
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class JobReport:
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
-    ("post verwerken", "toolkit.suppliers.replies:inbox_step"),
+    ("post verwerken", "toolkit.inbox.shared:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),

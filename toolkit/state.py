@@ -299,6 +299,17 @@ class StateStore:
                 (message_key, outcome, _iso()),
             )
 
+    def mark_processed_many(self, outcomes: list[tuple[str, str]]) -> None:
+        """mark_processed for a whole pass in one transaction (one commit, not one per message)."""
+        if not outcomes:
+            return
+        now = _iso()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO processed_messages (message_key, outcome, processed_at) VALUES (?, ?, ?)",
+                [(key, outcome, now) for key, outcome in outcomes],
+            )
+
     # -- pending register changes --------------------------------------------------------------
     def add_pending(self, workbook: str, payload: list[dict[str, Any]], reason: str) -> None:
         with self.transaction() as db:

@@ -1,4 +1,4 @@
-"""integrity reports list | show | update | deadlines | stats"""
+"""integrity reports list | show | update | intake | deadlines | stats"""
 
 from __future__ import annotations
 
@@ -70,6 +70,22 @@ def update_command(
         status, note, serious, measures, None if regulator is None else regulator == "ja", tell_reporter
     )
     emit(update_case(app.workspace(), case, update, send=send), as_json)
+
+
+@reports_group.command("intake")
+@JSON
+@pass_app
+@writes()
+def intake_command(app: AppContext, as_json: bool) -> None:
+    """Haal de meldingenpostbus binnen (zoals de nachtelijke taak): aantallen per uitkomst, die optellen."""
+    from toolkit.cli import exit_with
+    from toolkit.errors import ExitCode
+    from toolkit.render import emit
+    from toolkit.reports.intake import run_intake
+
+    result = run_intake(app.workspace(actor="cli"))
+    emit(result, as_json)
+    exit_with(0 if result.ok else ExitCode.MAIL)
 
 
 @reports_group.command("deadlines")

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from toolkit.mail.backend import InboundRef
 
 if TYPE_CHECKING:
+    from toolkit.inbox.classify import Classified
     from toolkit.mail.message import OutgoingMail
     from toolkit.mailsort.parse import ParsedMail
-    from toolkit.registers.reader import Table
+    from toolkit.registers.reader import Row, Table
     from toolkit.registers.schema import Register
     from toolkit.registers.writer import CellUpdate
     from toolkit.workspace import Workspace
@@ -38,7 +39,8 @@ class Inbound:
     ref: InboundRef
     raw: bytes
     mail: ParsedMail
-    key: str  # stable: mailbox + Message-ID (or a digest of the bytes when there is none)
+    key: str  # stable: mailbox + digest of Message-ID and content (see message_key)
+    item: Classified  # what the one sorter made of it (toolkit/inbox/classify.py), done once per message
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Handled:
     note: str = ""
     move: bool = True
     confidential: bool = False  # an integrity report: the audit trail gets the message key, not the Message-ID
+    folder: str | None = None  # a folder of its own (e.g. "Geen melding") instead of the processed folder
 
 
 Handler = Callable[["InboxRun", Inbound], "Handled | None"]
@@ -63,7 +66,10 @@ class InboxRun:
     fingerprints: dict[str, str] = field(default_factory=dict)
     outgoing: list[OutgoingMail] = field(default_factory=list)
     after: list[Callable[[], None]] = field(default_factory=list)  # extra work after the mails went out
+    cache: dict[str, Any] = field(default_factory=dict)  # per-run lookups handlers build once (e.g. the cases)
     _tables: dict[str, Table] = field(default_factory=dict)
+    _indexes: dict[tuple[str, str], dict[Any, list[Row]]] = field(default_factory=dict)
+    _queued: dict[tuple[str, Any, int | None, str], Any] = field(default_factory=dict)
 
     def table(self, register: Register) -> Table:
         """The register as read at the start of this pass (read once)."""
@@ -75,8 +81,29 @@ class InboxRun:
             self.fingerprints[register.key] = table.fingerprint
         return self._tables[register.key]
 
+    def index(self, register: Register, name: str, key: Callable[[Row], Any]) -> dict[Any, list[Row]]:
+        """Rows of the register grouped by `key` (built once per pass and name): lookups cost O(1), not a scan."""
+        found = self._indexes.get((register.key, name))
+        if found is None:
+            found = {}
+            for row in self.table(register).rows:
+                value = key(row)
+                if value:
+                    found.setdefault(value, []).append(row)
+            self._indexes[(register.key, name)] = found
+        return found
+
     def update(self, register: Register, updates: list[CellUpdate]) -> None:
         self.updates.setdefault(register.key, []).extend(updates)
+        for item in updates:
+            self._queued[(register.key, item.nr, item.excel_row, item.column)] = item.value
+
+    def current(self, register: Register, row: Row, column: str) -> Any:
+        """The cell as this pass leaves it: the last queued update, else what the register says."""
+        return self._queued.get((register.key, row.nr, row.excel_row, column), row.get(column))
+
+    def queued(self, register: Register, row: Row, column: str) -> bool:
+        return (register.key, row.nr, row.excel_row, column) in self._queued
 
     def send(self, mail: OutgoingMail) -> None:
         self.outgoing.append(mail)
@@ -100,39 +127,57 @@ class InboxReport:
     def ok(self) -> bool:
         return self.send_report is None or self.send_report.ok
 
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Mails of this pass that could not be sent: 'key: why'."""
+        return () if self.send_report is None else tuple(f"{key}: {why}" for key, why in self.send_report.failed)
 
-def message_key(mailbox: str, raw: bytes, message_id: str) -> str:
-    """mailbox + SHA-256 of the Message-ID (or of the bytes): the state store never holds a sender's Message-ID."""
-    ident = message_id.strip()
-    digest = hashlib.sha256(ident.encode("utf-8") if ident else raw).hexdigest()
-    return f"{mailbox}:sha256:{digest}"
+
+def content_digest(raw: bytes, mail: ParsedMail) -> str:
+    """SHA-256 of the Message-ID with what the sender wrote (From, Subject, Date, text, attachments).
+
+    The same message delivered twice (other Received/Delivered-To lines) has one digest; two different messages
+    that carry the same Message-ID have two. The state store never holds a sender's Message-ID in clear.
+    """
+    digest = hashlib.sha256()
+    parts = (mail.message_id.strip(), mail.from_address, mail.subject, mail.headers.get("date", ""), mail.text)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for attachment in mail.attachments:
+        digest.update(hashlib.sha256(attachment.payload).digest())
+    if not mail.message_id.strip() and not mail.text and not mail.attachments:
+        digest.update(raw)  # nothing to recognise it by: the bytes themselves
+    return digest.hexdigest()
+
+
+def message_key(mailbox: str, raw: bytes, mail: ParsedMail) -> str:
+    """mailbox + content digest (see content_digest)."""
+    return f"{mailbox}:sha256:{content_digest(raw, mail)}"
 
 
 def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, show_subjects: bool = True) -> InboxReport:
     """Sort every new message of one mailbox; carry out the work; then mark and move what was handled."""
-    from toolkit.mailsort.parse import parse_mail
-
     run, report = InboxRun(ws), InboxReport(mailbox)
     handled: list[tuple[Inbound, Handled]] = []
+    seen: set[str] = set()
     for ref in ws.backend.list_new(mailbox):
-        raw = ws.backend.fetch_raw(ref)
-        mail = parse_mail(raw)
-        inbound = Inbound(ref, raw, mail, message_key(mailbox, raw, mail.message_id))
-        if ws.state.is_processed(inbound.key) and _outcome(ws, inbound.key) != UNMATCHED:
-            ws.backend.move_processed(ref)  # marked before a crash, not yet moved
+        inbound = read_inbound(ws, ref)
+        if inbound.key in seen or _outcome(ws, inbound.key) not in (None, UNMATCHED):
+            _move(ws, ref, None)  # marked before a crash, or delivered twice: one outcome, the copy is moved
             report.counts[ALREADY] += 1
             continue
+        seen.add(inbound.key)
         result = _first_match(run, inbound, handlers)
         report.counts[result.sort] += 1
         if result.sort == UNMATCHED:
-            report.unmatched.append(mail.subject if show_subjects else inbound.key)
+            report.unmatched.append(inbound.mail.subject if show_subjects else inbound.key)
         handled.append((inbound, result))
     _carry_out(run, report)
+    marks = [(i.key, r.sort) for i, r in handled if r.move or r.sort == UNMATCHED]
+    ws.state.mark_processed_many(marks)  # one transaction for the whole pass, not one per message
     for inbound, result in handled:
-        if result.move or result.sort == UNMATCHED:  # a message kept for another run is offered again next time
-            ws.state.mark_processed(inbound.key, result.sort)
         if result.move:
-            ws.backend.move_processed(inbound.ref)
+            _move(ws, inbound.ref, result.folder)
             ws.audit.record(
                 "mail.processed",
                 actor=ws.actor,
@@ -141,6 +186,22 @@ def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, sho
                 note=result.note or None,
             )
     return report
+
+
+def read_inbound(ws: Workspace, ref: InboundRef) -> Inbound:
+    """Fetch, parse and classify one message: the only place a message is sorted."""
+    from toolkit.inbox.classify import classify
+
+    raw = ws.backend.fetch_raw(ref)
+    item = classify(raw)
+    return Inbound(ref, raw, item.mail, message_key(ref.mailbox, raw, item.mail), item)
+
+
+def _move(ws: Workspace, ref: InboundRef, folder: str | None) -> None:
+    if folder is None:
+        ws.backend.move_processed(ref)
+    else:
+        ws.backend.move_processed(ref, folder=folder)
 
 
 def _first_match(run: InboxRun, inbound: Inbound, handlers: list[Handler]) -> Handled:
@@ -176,6 +237,6 @@ def unmatched_messages(ws: Workspace, mailbox: str = "inbox") -> list[tuple[Inbo
     for ref in ws.backend.list_new(mailbox):
         raw = ws.backend.fetch_raw(ref)
         mail = parse_mail(raw)
-        if _outcome(ws, message_key(mailbox, raw, mail.message_id)) == UNMATCHED:
+        if _outcome(ws, message_key(mailbox, raw, mail)) == UNMATCHED:
             found.append((ref, mail))
     return found

@@ -31,8 +31,8 @@ class MailBackend(Protocol):
     def fetch_raw(self, ref: InboundRef) -> bytes:
         """The message exactly as received, as raw MIME bytes."""
 
-    def move_processed(self, ref: InboundRef) -> None:
-        """Move the message to the processed folder (created if missing). Never deletes."""
+    def move_processed(self, ref: InboundRef, *, folder: str | None = None) -> None:
+        """Move the message to the processed folder, or to `folder` (both created if missing). Never deletes."""
 
     def check(self) -> str:
         """Raise MailError naming the setting at fault if the backend can't be used; else a one-line description."""

@@ -151,10 +151,11 @@ class ExchangeBackend:
 
         return self._guarded(run)
 
-    def move_processed(self, ref: InboundRef) -> None:
+    def move_processed(self, ref: InboundRef, *, folder: str | None = None) -> None:
         def run() -> None:
             account = self._account(ref.mailbox)
-            results = account.bulk_move(ids=[(ref.backend_id, None)], to_folder=self._processed_folder(ref.mailbox))
+            target = self._processed_folder(ref.mailbox, folder)
+            results = account.bulk_move(ids=[(ref.backend_id, None)], to_folder=target)
             for result in results:
                 if isinstance(result, Exception):
                     raise result
@@ -275,16 +276,17 @@ class ExchangeBackend:
             identity=Identity(primary_smtp_address=address),
         )
 
-    def _processed_folder(self, mailbox: str) -> Any:
-        """The processed folder under the mailbox's top folder (msgfolderroot), created when missing."""
+    def _processed_folder(self, mailbox: str, folder: str | None = None) -> Any:
+        """The processed folder (or `folder`) under the mailbox's top folder (msgfolderroot), created when missing."""
         from exchangelib import Folder
         from exchangelib.errors import ErrorFolderNotFound
         from exchangelib.services import CreateFolder
 
-        address = self._address(mailbox)
+        name = folder or self.settings.processed_folder
+        address = self._address(mailbox) if folder is None else f"{self._address(mailbox)}/{name}"
         if address not in self._processed:
             account = self._account(mailbox)
-            top, name = account.msg_folder_root, self.settings.processed_folder
+            top = account.msg_folder_root
             try:
                 self._processed[address] = top // name
             except ErrorFolderNotFound:

@@ -37,9 +37,9 @@ class FolderBackend:
         except KeyError as exc:
             raise MailError(f"onbekende postbus '{mailbox}' voor de map-backend") from exc
 
-    def processed_dir(self, mailbox: str) -> Path:
-        """Maildir++ sub-folder of the inbox, e.g. mail/inbox/.Verwerkt"""
-        return self._inbox(mailbox) / f".{self.processed_folder}"
+    def processed_dir(self, mailbox: str, folder: str | None = None) -> Path:
+        """Maildir++ sub-folder of the inbox, e.g. mail/inbox/.Verwerkt (or .Geen melding for `folder`)"""
+        return self._inbox(mailbox) / f".{folder or self.processed_folder}"
 
     def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
         self.outbox.mkdir(parents=True, exist_ok=True)
@@ -61,9 +61,9 @@ class FolderBackend:
     def fetch_raw(self, ref: InboundRef) -> bytes:
         return (self._inbox(ref.mailbox) / ref.backend_id).read_bytes()
 
-    def move_processed(self, ref: InboundRef) -> None:
+    def move_processed(self, ref: InboundRef, *, folder: str | None = None) -> None:
         source = self._inbox(ref.mailbox) / ref.backend_id
-        target_dir = self.processed_dir(ref.mailbox)
+        target_dir = self.processed_dir(ref.mailbox, folder)
         ensure_maildir(target_dir)
         os.replace(source, target_dir / "cur" / source.name)
 

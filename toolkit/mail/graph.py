@@ -418,10 +418,10 @@ class GraphBackend:
         url = f"{self._user_url(self._address(ref.mailbox))}/messages/{quote(ref.backend_id, safe='')}/$value"
         return bytes(self._http.request("GET", url, "het ophalen van een bericht").content)
 
-    def move_processed(self, ref: InboundRef) -> None:
-        """Move to the processed folder under the Inbox (created when missing). Never deletes."""
+    def move_processed(self, ref: InboundRef, *, folder: str | None = None) -> None:
+        """Move to the processed folder (or `folder`) under the Inbox (created when missing). Never deletes."""
         address = self._address(ref.mailbox)
-        target = self._processed_folder_id(address)
+        target = self._processed_folder_id(address, folder)
         url = f"{self._user_url(address)}/messages/{quote(ref.backend_id, safe='')}/move"
         what = f"het verplaatsen naar map '{self.settings.processed_folder}'"
         self._http.request("POST", url, what, ok=(200, 201), json={"destinationId": target})
@@ -496,14 +496,14 @@ class GraphBackend:
 
     # the processed folder
 
-    def _processed_folder_id(self, address: str) -> str:
-        key = address.lower()
+    def _processed_folder_id(self, address: str, folder: str | None = None) -> str:
+        key = address.lower() if folder is None else f"{address.lower()}/{folder}"
         if key not in self._processed_ids:
-            self._processed_ids[key] = self._find_or_create_folder(address)
+            self._processed_ids[key] = self._find_or_create_folder(address, folder)
         return self._processed_ids[key]
 
-    def _find_or_create_folder(self, address: str) -> str:
-        name = self.settings.processed_folder
+    def _find_or_create_folder(self, address: str, folder: str | None = None) -> str:
+        name = folder or self.settings.processed_folder
         params = {"$filter": f"displayName eq {_odata_quote(name)}"}
         base = f"{self._user_url(address)}/mailFolders"
         what = f"het zoeken van map '{name}'"

@@ -6,7 +6,7 @@ import email
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 
 from flufl.bounce import all_failures
@@ -49,6 +49,7 @@ class Bounce:
     recipients: tuple[str, ...]
     permanent: bool
     reason: str
+    signal: str = ""  # what showed it: "dsn" (flufl.bounce or a delivery-status part), a header, sender, subject, text
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,32 @@ def _from_text(parsed: ParsedMail, text: str) -> Bounce:
     )
 
 
-def detect_bounce(raw: bytes, parsed: ParsedMail) -> Bounce | None:
+_MAYBE = re.compile(
+    r"undeliver|deliver|bounce|returned|failure|failed|niet bezorgd|onbestelbaar|bezorging|vertraagd|not delivered"
+    r"|zustellung|unzustellbar|non remis|retour",
+    re.IGNORECASE,
+)
+
+
+def _may_be_bounce(msg: Message, parsed: ParsedMail) -> bool:
+    """Cheap gate before flufl.bounce's detectors (costly, and run on every message otherwise)."""
+    if (
+        msg.get_content_type() == "multipart/report"
+        or msg.is_multipart()
+        and any(
+            part.get_content_type() in ("message/delivery-status", "message/rfc822", "text/rfc822-headers")
+            for part in msg.walk()
+        )
+    ):
+        return True
+    return (
+        _is_daemon(parsed.from_address)
+        or bool(_MAYBE.search(parsed.subject))
+        or bool({"x-failed-recipients", "x-ms-exchange-message-is-ndr"} & set(parsed.headers))
+    )
+
+
+def detect_bounce(raw: bytes, parsed: ParsedMail, msg: Message | None = None) -> Bounce | None:
     """A Bounce when the mail is a non-delivery report, else None.
 
     flufl.bounce first; then the RFC 3464 delivery-status report it may have missed (delayed 4.x.x included);
@@ -218,14 +244,64 @@ def detect_bounce(raw: bytes, parsed: ParsedMail) -> Bounce | None:
     (X-MS-Exchange-Message-Is-Ndr, X-Failed-Recipients), a MAILER-DAEMON/postmaster sender, the subject, or the
     opening lines of the text.
     """
-    msg = email.message_from_bytes(raw)
+    msg = msg if msg is not None else email.message_from_bytes(raw)
     text = _readable_text(msg)
     dsn = _dsn_recipients(msg)
-    temporary, permanent = _flufl(msg)
+    temporary, permanent = _flufl(msg) if _may_be_bounce(msg, parsed) else (set(), set())
     if temporary or permanent:
-        return _from_flufl(temporary, permanent, dsn, text)
+        return replace(_from_flufl(temporary, permanent, dsn, text), signal="dsn")
     if dsn:
-        return _from_dsn(dsn)
-    if _heuristic_signal(parsed, text):
-        return _from_text(parsed, text)
+        return replace(_from_dsn(dsn), signal="dsn")
+    signal = _heuristic_signal(parsed, text)
+    if signal:
+        return replace(_from_text(parsed, text), signal=signal)
     return None
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The headers of our own message as a bounce returns it (attached, as text/rfc822-headers, or quoted)."""
+
+    to: tuple[str, ...] = ()
+    subject: str = ""
+    message_id: str = ""
+    references: tuple[str, ...] = ()
+
+
+_HEADERS_QUOTED = re.compile(
+    r"^\s*(?:original message headers|oorspronkelijke berichtkoppen|oorspronkelijke berichtheaders)\s*:?\s*$", re.I
+)
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+def _header_block(msg: Message) -> Message | None:
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" and part is not msg:
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                return payload[0]
+        if ctype == "text/rfc822-headers":
+            return email.message_from_string(part_text(part))
+    text = _readable_text(msg)
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if _HEADERS_QUOTED.match(line):
+            return email.message_from_string("\n".join(item.strip() for item in lines[index + 1 :] if item.strip()))
+    return None
+
+
+def returned_message(raw: bytes) -> Returned:
+    """Who our returned message was addressed to, its subject and its ids ('' and () when the bounce has none)."""
+    block = _header_block(email.message_from_bytes(raw))
+    if block is None:
+        return Returned()
+    to = " ".join(decode_header_value(block.get(name, "")) for name in ("to", "cc"))
+    ids = " ".join(decode_header_value(block.get(name, "")) for name in ("in-reply-to", "references"))
+    message_id = _MSGID.search(decode_header_value(block.get("message-id", "")))
+    return Returned(
+        to=_unique(_clean(a) for a in _ADDRESS.findall(to)),
+        subject=decode_header_value(block.get("subject", "")),
+        message_id=message_id.group(0) if message_id else "",
+        references=tuple(_MSGID.findall(ids)),
+    )

@@ -281,9 +281,10 @@ def _from_fields(headers: Mapping[str, str]) -> tuple[str, str, str, tuple[str, 
     return from_name, from_address, reply_to, to
 
 
-def parse_mail(raw: bytes) -> ParsedMail:
-    """Parse raw MIME bytes; malformed input yields a ParsedMail with whatever could be read, never an error."""
-    msg = email.message_from_bytes(raw)
+def parse_mail(raw: bytes, msg: Message | None = None) -> ParsedMail:
+    """Parse raw MIME bytes (or the Message already parsed from them); malformed input yields a ParsedMail with
+    whatever could be read, never an error."""
+    msg = msg if msg is not None else email.message_from_bytes(raw)
     headers = _header_map(msg)
     from_name, from_address, reply_to, to = _from_fields(headers)
     plain, html, attachments = _bodies(msg)

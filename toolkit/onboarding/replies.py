@@ -51,18 +51,18 @@ def confirmation_day(written: datetime | date | None, sent_on: date, today: date
 
 def confirmation_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     """Fill in 'Ontvangst bevestigd op' for a new employee whose reply confirms receipt of the code."""
+    from toolkit.inbox.classify import Kind, SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
-    from toolkit.mailsort.autoreply import is_auto_reply
-    from toolkit.mailsort.reply import ReplyKind, classify_reply, own_words
+    from toolkit.mailsort.reply import ReplyKind
     from toolkit.registers.writer import CellUpdate
 
-    rows = awaiting_confirmation(run.table(STAFF), inbound.mail.from_address or "")
-    if not rows or is_auto_reply(inbound.mail) is not None:
-        return None
-    if classify_reply(own_words(inbound.mail)) is not ReplyKind.CONFIRMATION:
+    item = inbound.item
+    if shared_route(item) is not SharedRoute.PERSON or item.kind is not Kind.PERSON or item.machine_sender:
+        return None  # a bounce, machine report or automatic reply is never a confirmation
+    rows = _awaiting(run, inbound.mail.from_address or "")
+    if not rows or inbound.item.reply_kind is not ReplyKind.CONFIRMATION:
         return None
     ws = run.ws
-    queued = {(u.nr, u.excel_row) for u in run.updates.get(STAFF.key, []) if u.column == CONFIRMED_COLUMN}
     updates = [
         CellUpdate(
             CONFIRMED_COLUMN,
@@ -71,10 +71,19 @@ def confirmation_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
             excel_row=row.excel_row,
         )
         for row in rows
-        if (row.nr, row.excel_row) not in queued  # a second confirmation in the same pass: the first one counts
+        if not run.queued(STAFF, row, CONFIRMED_COLUMN)  # a second confirmation in the same pass: the first counts
     ]
     run.update(STAFF, updates)
     return Handled(SORT, note="; ".join(_where(row) for row in rows))
+
+
+def _awaiting(run: InboxRun, sender: str) -> list[Row]:
+    """awaiting_confirmation through an index built once per pass (no register scan per message)."""
+    address = sender.strip().casefold()
+    if not address:
+        return []
+    index = run.index(STAFF, "address", lambda row: str(row.get("E-mail") or "").strip().casefold())
+    return [r for r in index.get(address, []) if r.get(SENT_COLUMN) is not None and r.get(CONFIRMED_COLUMN) is None]
 
 
 def _where(row: Row) -> str:

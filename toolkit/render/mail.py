@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
 
 if TYPE_CHECKING:
-    from toolkit.suppliers.replies import InboxSummary, WaitingList
+    from toolkit.inbox.reports_mailbox import IntakeSummary
+    from toolkit.inbox.shared import InboxSummary, WaitingList
     from toolkit.suppliers.service import FollowUpResult, MailingResult, StatusOverview
 
 
@@ -63,9 +64,9 @@ def _(result: StatusOverview) -> list[str]:
     return lines
 
 
-@renders("toolkit.suppliers.replies.InboxSummary")
+@renders("toolkit.inbox.shared.InboxSummary")
 def _(result: InboxSummary) -> list[str]:
-    from toolkit.suppliers.replies import summary_line
+    from toolkit.inbox.shared import summary_line
 
     lines = [f"Gedeelde mailbox: {summary_line(result)}."]
     if result.left_for_person:
@@ -76,9 +77,22 @@ def _(result: InboxSummary) -> list[str]:
     return lines
 
 
-@renders("toolkit.suppliers.replies.WaitingList")
+@renders("toolkit.inbox.shared.WaitingList")
 def _(result: WaitingList) -> list[str]:
     if not result.messages:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
     lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
     return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]
+
+
+@renders("toolkit.inbox.reports_mailbox.IntakeSummary")
+def _(result: IntakeSummary) -> list[str]:
+    from toolkit.inbox.reports_mailbox import intake_line
+
+    lines = [f"Meldingenpostbus: {intake_line(result)}."]
+    if result.ack_undelivered:
+        lines.append(f"  {BAD} {result.ack_undelivered} ontvangstbevestiging(en) kwamen niet aan: zie de zaak.")
+    lines += [f"  {BAD} niet verstuurd: {item}" for item in result.failed]
+    if result.accounted != result.read:
+        lines.append(f"  {BAD} {result.read - result.accounted} bericht(en) zonder uitkomst: meld dit aan de beheerder")
+    return lines

@@ -1,20 +1,21 @@
 """Supplier replies in the shared mailbox: bounces, automatic replies, confirmations and questions.
 
-Handlers for the inbox pipeline (toolkit/inbox/pipeline.py), in the issue's order:
-1. a bounce of a mail to a supplier: permanent -> `onbestelbaar` and one alert to the contract owner; delayed ->
-   logged only;
-2. an automatic reply (out-of-office and the like) -> logged only;
-3. a reply from a supplier (by the reference in subject or body, else the sender address, else the sender's
-   domain when exactly one supplier has it): a confirmation -> `bevestigd`, `Bevestigd op/door`; anything else ->
-   `vraag` and a notification to the contract owner. `Laatste bericht` gets a short excerpt of the own words.
-Mail carrying a report case number (M-2026-0001) is never claimed here: it is for the reports intake.
-Staff confirming the code for new employees come after these (toolkit/onboarding/replies.py).
+Handlers for the shared mailbox (toolkit/inbox/shared.py lists them in order).
+Each message was classified once by the one sorter (toolkit/inbox/classify.py); these handlers act on that:
+1. a bounce, attributed only by its failed recipient (DSN, NDR text, or the returned message's To and our
+   reference): permanent -> `onbestelbaar` and one alert to the contract owner; delayed -> logged only;
+   a bounce no supplier's address explains is left for a person, never read as a reply;
+2. a machine report (ARF feedback/abuse, DMARC, TLS-RPT) or an automatic reply -> logged only;
+3. a person's reply from a supplier (by our reference in subject or body, else the registered address; the
+   sender's domain only after report intake had its turn): a confirmation -> `bevestigd`, `Bevestigd op/door`;
+   anything else -> `vraag` and a notification to the contract owner. `Laatste bericht` gets the own words.
+Mail carrying a report case number (M-2026-0001), or reading like a report, is never claimed here: it goes to
+the reports intake. Staff confirming the code for new employees: toolkit/onboarding/replies.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,22 +23,23 @@ from toolkit.registers.schema import SUPPLIERS
 from toolkit.suppliers import rules
 
 if TYPE_CHECKING:
-    from toolkit.inbox.pipeline import Handled, Handler, Inbound, InboxReport, InboxRun
+    from toolkit.inbox.classify import Classified, SharedRoute
+    from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
     from toolkit.mail.message import OutgoingMail
-    from toolkit.nightly import StepResult
-    from toolkit.registers.reader import Row, Table
+    from toolkit.registers.reader import Row
     from toolkit.workspace import Workspace
 
 SORT_CONFIRMED = "bevestigd"
 SORT_QUESTION = "vraag"
 SORT_BOUNCE = "onbestelbaar"
 SORT_AUTOMATIC = "automatisch"
+SORT_MACHINE = "machinerapport"
 PURPOSE_BOUNCE = "leverancier_onbestelbaar"
 PURPOSE_QUESTION = "leverancier_vraag"
 EXCERPT_LENGTH = 200
 
 
-# --- finding the supplier ---------------------------------------------------------------------------------------
+# --- finding the supplier (index lookups built once per pass: no scan per message) -------------------------------
 
 
 def _address(value: Any) -> str:
@@ -48,45 +50,43 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2] if "@" in address else ""
 
 
-def rows_by_address(table: Table, address: str) -> list[Row]:
-    wanted = _address(address)
-    return [row for row in table.rows if wanted and _address(row.get("E-mail")) == wanted]
+def _by_address(run: InboxRun, address: str) -> list[Row]:
+    return run.index(SUPPLIERS, "address", lambda row: _address(row.get("E-mail"))).get(_address(address), [])
 
 
-def row_by_reference(table: Table, reference: str) -> Row | None:
-    """The supplier whose Nr is in the reference '[IC-2027-0042]' (the Nr is the last part)."""
+def _by_reference(run: InboxRun, reference: str | None) -> Row | None:
+    if reference is None:
+        return None
     nr = int(reference.strip("[]").rsplit("-", 1)[1])
-    return next((row for row in table.rows if row.nr == nr), None)
+    found = run.index(SUPPLIERS, "nr", lambda row: row.nr).get(nr, [])
+    return found[0] if found else None
 
 
-def row_by_domain(table: Table, address: str) -> Row | None:
+def _by_domain(run: InboxRun, address: str) -> Row | None:
     """The one supplier whose address has the sender's domain; None when there are none or several."""
     domain = _domain(_address(address))
-    if not domain:
-        return None
-    found = [row for row in table.rows if _domain(_address(row.get("E-mail"))) == domain]
-    return found[0] if len(found) == 1 else None
+    found = run.index(SUPPLIERS, "domain", lambda row: _domain(_address(row.get("E-mail")))).get(domain, [])
+    return found[0] if domain and len(found) == 1 else None
 
 
-def find_supplier(table: Table, subject: str, body: str, sender: str) -> Row | None:
-    """By the reference in subject or body, else by sender address, else by the sender's domain."""
-    from toolkit.mailsort.references import find_supplier_reference
+def bounced_suppliers(run: InboxRun, item: Classified) -> tuple[list[Row], str]:
+    """The suppliers a bounce is about, by its failed recipient only — never by the sender's domain.
 
-    reference = find_supplier_reference(subject) or find_supplier_reference(body)
-    if reference is not None:
-        row = row_by_reference(table, reference)
-        if row is not None:
-            return row
-    by_address = rows_by_address(table, sender)
-    if by_address:
-        return by_address[0]
-    return row_by_domain(table, sender)
-
-
-def _carries_case_number(inbound: Inbound) -> bool:
-    from toolkit.mailsort.references import find_case_number
-
-    return find_case_number(inbound.mail.subject) is not None or find_case_number(inbound.mail.text) is not None
+    The failed recipient comes from the DSN (Final-/Original-Recipient) or the NDR's text, else from the returned
+    message's To. Our reference in the returned message names the supplier when no recipient is given; when both
+    are known they must agree (a forward from the registered address that failed elsewhere is not our bounce).
+    """
+    failed = list(item.bounce.recipients if item.bounce else ()) or list(item.returned.to)
+    found = {row.excel_row: row for address in failed for row in _by_address(run, address)}
+    rows = list(found.values())
+    if rows:
+        return rows, ""
+    named = _by_reference(run, item.supplier_reference)
+    if named is None:
+        return [], ""
+    if not failed:
+        return [named], ""
+    return [], f"{_where(named)}: mislukt adres is niet het geregistreerde adres"
 
 
 # --- what is already decided in this pass ------------------------------------------------------------------------
@@ -94,11 +94,7 @@ def _carries_case_number(inbound: Inbound) -> bool:
 
 def _current(run: InboxRun, row: Row, column: str) -> Any:
     """The cell's value as this pass leaves it: the last queued update, else what the register says."""
-    value = row.get(column)
-    for update in run.updates.get(SUPPLIERS.key, []):
-        if update.column == column and (update.nr, update.excel_row) == (row.nr, row.excel_row):
-            value = update.value
-    return value
+    return run.current(SUPPLIERS, row, column)
 
 
 def _set(run: InboxRun, row: Row, column: str, value: Any) -> None:
@@ -120,28 +116,36 @@ def _cycle(run: InboxRun, row: Row) -> int:
     return rules.current_cycle(settings.first_year, settings.interval_years, run.ws.today) or run.ws.today.year
 
 
+def _route(inbound: Inbound) -> SharedRoute:
+    from toolkit.inbox.classify import shared_route
+
+    return shared_route(inbound.item)
+
+
 # --- 1. bounces ---------------------------------------------------------------------------------------------------
 
 
 def bounce_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """A non-delivery report for a supplier's address: permanent -> onbestelbaar + alert; delayed -> logged."""
-    from toolkit.inbox.pipeline import Handled
-    from toolkit.mailsort.bounce import detect_bounce
+    """A non-delivery report for a supplier's address: permanent -> onbestelbaar + alert; delayed -> logged.
 
-    bounce = detect_bounce(inbound.raw, inbound.mail)
-    if bounce is None or _carries_case_number(inbound):
+    A bounce no supplier's failed address explains is left for a person; it never reaches the reply handlers.
+    """
+    from toolkit.inbox.classify import SharedRoute
+    from toolkit.inbox.pipeline import Handled
+
+    item = inbound.item
+    if _route(inbound) is not SharedRoute.BOUNCE or item.bounce is None:
         return None
-    table = run.table(SUPPLIERS)
-    rows = [row for address in bounce.recipients for row in rows_by_address(table, address)]
+    rows, why_not = bounced_suppliers(run, item)
     if not rows:
-        return None  # not one of ours: a person looks at it
-    if not bounce.permanent:
+        return Handled(SORT_BOUNCE, note=why_not) if why_not else None
+    if not item.bounce.permanent:
         return Handled(SORT_BOUNCE, note="vertraagd: " + "; ".join(_where(row) for row in rows))
     for row in rows:
         if _current(run, row, "Status") == rules.CONFIRMED:
             continue
         _set(run, row, "Status", rules.BOUNCED)
-        run.send(bounce_alert(run.ws, row, _cycle(run, row), bounce.reason))
+        run.send(bounce_alert(run.ws, row, _cycle(run, row), item.bounce.reason))
     return Handled(SORT_BOUNCE, note="; ".join(_where(row) for row in rows))
 
 
@@ -151,37 +155,69 @@ def bounce_alert(ws: Workspace, row: Row, cycle: int, reason: str) -> OutgoingMa
     return _owner_mail(ws, row, PURPOSE_BOUNCE, f"{PURPOSE_BOUNCE}:{cycle}:{row.nr}", context)
 
 
-# --- 2. automatic replies -----------------------------------------------------------------------------------------
+# --- 2. machine reports and automatic replies ---------------------------------------------------------------------
+
+
+def machine_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
+    """ARF feedback/abuse, DMARC and TLS reports: logged and moved, never a reply."""
+    from toolkit.inbox.classify import SharedRoute
+    from toolkit.inbox.pipeline import Handled
+
+    if _route(inbound) is not SharedRoute.MACHINE:
+        return None
+    return Handled(SORT_MACHINE, note=inbound.item.reason)
 
 
 def automatic_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     """Out-of-office and other automatic replies: logged and moved, no status changes."""
+    from toolkit.inbox.classify import SharedRoute
     from toolkit.inbox.pipeline import Handled
-    from toolkit.mailsort.autoreply import is_auto_reply
 
-    reason = is_auto_reply(inbound.mail)
-    if reason is None or _carries_case_number(inbound):
+    if _route(inbound) is not SharedRoute.AUTOMATIC:
         return None
-    return Handled(SORT_AUTOMATIC, note=reason)
+    return Handled(SORT_AUTOMATIC, note=inbound.item.reason)
 
 
 # --- 3. replies from suppliers ------------------------------------------------------------------------------------
 
 
+def _person_reply(inbound: Inbound) -> bool:
+    """A person's message from an address a person reads (no mailer-daemon, no-reply, abuse desk, …); an
+    automatic reply that names wrongdoing goes to report intake, never here."""
+    from toolkit.inbox.classify import Kind, SharedRoute
+
+    item = inbound.item
+    return _route(inbound) is SharedRoute.PERSON and item.kind is Kind.PERSON and not item.machine_sender
+
+
 def supplier_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """A supplier's reply: a confirmation fills in Bevestigd op/door, anything else is a question for the owner."""
+    """A supplier's reply carrying our reference [IC-…], or from its registered address."""
+    if not _person_reply(inbound):
+        return None
+    row = _by_reference(run, inbound.item.supplier_reference)
+    if row is None:
+        found = _by_address(run, inbound.mail.from_address or "")
+        row = found[0] if found else None
+    return _reply(run, inbound, row) if row is not None else None
+
+
+def supplier_domain_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
+    """Last: a person's message from the domain of exactly one supplier (after reports had their turn)."""
+    if not _person_reply(inbound):
+        return None
+    row = _by_domain(run, inbound.mail.from_address or "")
+    return _reply(run, inbound, row) if row is not None else None
+
+
+def _reply(run: InboxRun, inbound: Inbound, row: Row) -> Handled:
+    """A confirmation fills in Bevestigd op/door, anything else is a question for the contract owner."""
     from toolkit.inbox.pipeline import Handled
-    from toolkit.mailsort.reply import ReplyKind, classify_reply, excerpt, own_words
+    from toolkit.mailsort.reply import ReplyKind, excerpt
 
     mail = inbound.mail
-    if _carries_case_number(inbound):
-        return None
-    row = find_supplier(run.table(SUPPLIERS), mail.subject, mail.text, mail.from_address or "")
-    if row is None:
-        return None
-    words = own_words(mail)
+    words = inbound.item.own_text
     _set(run, row, "Laatste bericht", excerpt(words or mail.subject, EXCERPT_LENGTH))
-    if classify_reply(words) is ReplyKind.CONFIRMATION:
+    if inbound.item.reply_kind is ReplyKind.CONFIRMATION:
         _confirm(run, row, inbound)
         return Handled(SORT_CONFIRMED, note=_where(row))
     if _current(run, row, "Status") != rules.CONFIRMED:  # a question after confirming leaves the confirmation
@@ -247,126 +283,3 @@ def _owner_mail(ws: Workspace, row: Row, purpose: str, key: str, context: dict[s
         html=rendered.html,
         audit_ref=_where(row),
     )
-
-
-def shared_mailbox_handlers() -> list[Handler]:
-    """The handlers of the shared mailbox, in order; what none of them claims stays for a person."""
-    from toolkit.onboarding.replies import confirmation_handler
-    from toolkit.reports.intake import case_reply_handler, shared_inbox_report_handler
-
-    return [
-        case_reply_handler,  # a reporter's reply (case number): never sorted as anything else, never left for a person
-        bounce_handler,
-        automatic_handler,
-        supplier_reply_handler,
-        confirmation_handler,
-        shared_inbox_report_handler,  # only with [reports] shared_mailbox = true: what nobody claimed is a report
-    ]
-
-
-def process_inbox(ws: Workspace) -> InboxReport:
-    """Sort every new message in the shared mailbox (`integrity inbox process` and the nightly step)."""
-    from toolkit.inbox.pipeline import process_mailbox
-
-    return process_mailbox(ws, "inbox", shared_mailbox_handlers())
-
-
-@dataclass(frozen=True)
-class InboxSummary:
-    """One `inbox process` run: counts per sort (they add up to `received`) and what waits for a person."""
-
-    received: int
-    confirmed: int
-    questions: int
-    bounces: int
-    automatic: int
-    staff: int
-    reports: int  # mail about an integrity report: handled apart, never shown here
-    unmatched: int
-    already_processed: int
-    left_for_person: tuple[str, ...]
-    waiting: tuple[str, ...]
-    failed: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-def inbox_summary(report: InboxReport) -> InboxSummary:
-    from toolkit.inbox.pipeline import ALREADY, UNMATCHED
-    from toolkit.onboarding.replies import SORT as STAFF_SORT
-
-    counts = report.counts
-    failed = () if report.send_report is None else tuple(f"{key}: {why}" for key, why in report.send_report.failed)
-    return InboxSummary(
-        received=report.received,
-        confirmed=counts[SORT_CONFIRMED],
-        questions=counts[SORT_QUESTION],
-        bounces=counts[SORT_BOUNCE],
-        automatic=counts[SORT_AUTOMATIC],
-        staff=counts[STAFF_SORT],
-        reports=sum(n for sort, n in counts.items() if sort.startswith("melding")),
-        unmatched=counts[UNMATCHED],
-        already_processed=counts[ALREADY],
-        left_for_person=tuple(report.unmatched),
-        waiting=tuple(outcome.waiting for outcome in report.saved if outcome.waiting),
-        failed=failed,
-    )
-
-
-@dataclass(frozen=True)
-class WaitingMessage:
-    sender: str
-    date: str
-    subject: str
-
-
-@dataclass(frozen=True)
-class WaitingList:
-    messages: tuple[WaitingMessage, ...]
-
-
-def waiting_for_a_person(ws: Workspace) -> WaitingList:
-    """Messages left in the shared mailbox because no handler recognised them (`integrity inbox unmatched`)."""
-    from toolkit.inbox.pipeline import unmatched_messages
-
-    return WaitingList(
-        tuple(
-            WaitingMessage(mail.from_address or mail.from_name or "(onbekend)", _when(mail.date), mail.subject)
-            for _ref, mail in unmatched_messages(ws, "inbox")
-        )
-    )
-
-
-def _when(value: Any) -> str:
-    return value.strftime("%d-%m-%Y %H:%M") if value is not None else "(geen datum)"
-
-
-def inbox_step(ws: Workspace) -> StepResult:
-    """Nightly: sort the shared mailbox. Quiet when nothing arrived."""
-    from toolkit.nightly import StepResult
-
-    name = "post verwerken"
-    report = process_inbox(ws)
-    if not report.received:
-        return StepResult(name, True, "geen nieuwe post")
-    summary = inbox_summary(report)
-    details = summary.waiting + tuple(f"mislukt: {item}" for item in summary.failed)
-    return StepResult(name, summary.ok, summary_line(summary), details)
-
-
-def summary_line(summary: InboxSummary) -> str:
-    """'7 bericht(en): 3 bevestigd, 1 vraag, …' — every count, so they visibly add up."""
-    parts = [
-        f"{summary.confirmed} bevestigd",
-        f"{summary.questions} vraag",
-        f"{summary.bounces} onbestelbaar",
-        f"{summary.automatic} automatisch antwoord",
-        f"{summary.staff} bevestiging nieuwe medewerker",
-        f"{summary.reports} over een melding",
-        f"{summary.unmatched} voor een mens",
-    ]
-    if summary.already_processed:
-        parts.append(f"{summary.already_processed} al verwerkt")
-    return f"{summary.received} bericht(en): " + ", ".join(parts)
