@@ -113,13 +113,17 @@ class ExchangeBackend:
 
     # ------------------------------------------------------------ MailBackend
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
         def run() -> None:
             from exchangelib import Mailbox, Message
 
             account = self._account("inbox")
             to = [Mailbox(email_address=address) for address in recipients]
-            Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to).send_and_save()
+            message = Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to)
+            if save_copy:
+                message.send_and_save()
+            else:  # SendOnly: nothing of a mail to a reporter stays in the shared mailbox's Sent Items
+                message.send(save_copy=False)
 
         self._guarded(run)
 

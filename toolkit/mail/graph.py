@@ -375,8 +375,17 @@ class GraphBackend:
 
     # sending
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
-        """Send raw MIME through sendMail; Exchange keeps the copy (with our Message-ID) in Sent Items."""
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
+        """Send raw MIME through sendMail; Exchange keeps the copy (with our Message-ID) in Sent Items.
+
+        Without `save_copy` the JSON form of sendMail is used with `saveToSentItems: false` (the MIME form can't
+        say so): nothing of a mail to a reporter stays in the shared mailbox.
+        """
+        if not save_copy:
+            url = f"{self._user_url(self.settings.mailbox)}/sendMail"
+            payload = {"message": _json_message(raw, message_id, recipients), "saveToSentItems": False}
+            self._http.request("POST", url, f"het verzenden van {message_id}", ok=(202,), json=payload)
+            return
         raw = _with_all_recipients(raw, message_id, recipients)
         body = base64.b64encode(raw)
         if len(body) > SENDMAIL_LIMIT:
@@ -525,6 +534,32 @@ class GraphBackend:
 
 
 _DELTA_OK = (200, 400, 404, 410, 501)
+
+
+def _json_message(raw: bytes, message_id: str, recipients: list[str]) -> dict[str, object]:
+    """The Graph message resource for a MIME message: subject, HTML (or text) body, recipients, attachments."""
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    html = parsed.get_body(("html",)) if hasattr(parsed, "get_body") else None
+    text = parsed.get_body(("plain",)) if hasattr(parsed, "get_body") else None
+    chosen = html or text
+    attachments = [
+        {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "name": part.get_filename(),
+            "contentBytes": base64.b64encode(part.get_payload(decode=True) or b"").decode("ascii"),
+        }
+        for part in parsed.iter_attachments()
+    ]
+    return {
+        "subject": str(parsed.get("Subject", "")),
+        "body": {
+            "contentType": "HTML" if html is not None else "Text",
+            "content": chosen.get_content() if chosen is not None else "",
+        },
+        "toRecipients": [{"emailAddress": {"address": r}} for r in recipients],
+        "internetMessageId": message_id.strip(),
+        "attachments": attachments,
+    }
 
 
 def _with_all_recipients(raw: bytes, message_id: str, recipients: list[str]) -> bytes:

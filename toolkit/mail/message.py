@@ -46,6 +46,7 @@ class OutgoingMail:
     attachments: tuple[Attachment, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=())
     audit_ref: str = ""  # non-identifying reference for the audit trail: a register row or case number
+    save_copy: bool = True  # False: no copy in Sent Items / the outbox (mail to a reporter; its copy is sealed)
 
     def message_id(self, domain: str) -> str:
         digest = hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]

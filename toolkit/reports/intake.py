@@ -7,8 +7,10 @@ What a message becomes:
   information, never what it says;
 - anything else: a new case `M-YYYY-NNNN` with the received date, channel 'e-mail', a fresh pseudonym and the
   neutral subject 'Nieuwe melding via e-mail' (the mail's own subject is never copied: it may name people; the
-  intake officer writes a neutral one in the register). The original and its attachments go into the sealed
-  archive, the sender into the identity store, and the reporter gets an acknowledgement (not a no-reply address).
+  intake officer writes a neutral one in the register). The original, the sender and the attachments are sealed
+  into the case archive to the PUBLIC keys of the holders of the address the report came in through (see
+  `holders.py`), so intake needs no secret; the reporter gets an acknowledgement (not a no-reply address), sent
+  without a copy in Sent Items, its copy sealed like the identity.
 
 Idempotent: the case is keyed on the SHA-256 of the message's Message-ID, stored (with the case number only)
 before anything else is written; a run killed half-way redoes the same case with the same number.
@@ -22,23 +24,29 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
 from toolkit.reports.cases import (
+    ARCHIVED_KEY,
+    COUNT_KEY,
     MESSAGE_KEY,
     OUR_MESSAGE_KEY,
+    ROUTE_KEY,
     Case,
     case_archive,
     case_from_row,
     case_vault,
     digest,
     handler_address,
-    identity_vault,
     new_pseudonym,
     next_case_number,
+    record_holders,
+    sealed_holders,
 )
 from toolkit.reports.deadlines import feedback_due
+from toolkit.reports.holders import Holders, addresses, holders_for
 from toolkit.reports.schema import CLOSED, NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
+    from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
@@ -74,8 +82,8 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
         return None
     try:
         cases = _cases(run.ws)
-    except ConfigError:  # the reports' passwords are not set here: keep the message, unread, for the reports run
-        return Handled(WAITING, "wacht op de wachtwoorden van de meldingen", move=False, confidential=True)
+    except ConfigError:  # the case register is missing or unreadable: keep the message, unread, for the reports run
+        return Handled(WAITING, "wacht op het meldingenregister", move=False, confidential=True)
     known = _known_case(run.ws, inbound, cases)
     return _add_to_case(run, inbound, cases[known]) if known else None
 
@@ -164,7 +172,9 @@ def _referenced(mail: Any) -> list[str]:
 
 
 def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Case]) -> Handled:
-    """Write the case (register, identity, archive) and queue the acknowledgement and the intake notice."""
+    """Write the case (register, sealed archive) and queue the acknowledgement and the intake notice."""
+    import json
+
     from toolkit.inbox.pipeline import Handled
 
     ws, mail = run.ws, inbound.mail
@@ -172,17 +182,46 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     existing = cases.get(number)
     pseudonym = existing.pseudonym if existing else new_pseudonym({c.pseudonym for c in cases.values()})
     lang = _language(mail, ws.config.organisation.language)
-    identity = identity_vault(ws)
-    identity.write({number: _identity_row(pseudonym, mail, lang, identity.read().get(number))})
+    route_key = ROUTE_KEY.format(case=number)
+    if not ws.state.get(route_key):
+        ws.state.set(route_key, json.dumps(came_in_through(inbound)))
+    holders = _holders(ws, number)
+    _archive(ws, number, inbound, received, holders, _identity(pseudonym, mail, lang))
     if existing is None:
         case_vault(ws).write({number: _new_row(pseudonym, received)})
-    _archive(ws, number, inbound, received)
     case = existing or case_from_row({"Zaaknummer": number, "Ontvangen op": received, "Melder": pseudonym})
-    _queue_acknowledgement(run, case, mail.from_address or "", lang)
+    _queue_acknowledgement(run, case, mail.from_address or "", lang, holders)
     run.send(
         notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", ws.config.organisation.integrity_officer, case)
     )
     return Handled(NEW_CASE, note=number, confidential=True)
+
+
+def came_in_through(inbound: Inbound) -> list[str]:
+    """The reports addresses a message was sent to (Delivered-To, X-Original-To, To, Cc), lower case."""
+    headers = getattr(inbound.mail, "headers", None) or {}
+    found: list[str] = []
+    for name in ("delivered-to", "x-original-to", "to", "cc"):
+        value = headers.get(name, "") if hasattr(headers, "get") else ""
+        found += [a for a in addresses(str(value or "")) if a not in found]
+    for address in getattr(inbound.mail, "to", ()) or ():
+        found += [a for a in addresses(str(address)) if a not in found]
+    return found
+
+
+def _holders(ws: Workspace, number: str) -> Holders:
+    """What this case is sealed to: as recorded, or at first the holders of the address it came in through."""
+    import json
+
+    from toolkit.keys import public_keys
+
+    current = sealed_holders(ws, number)
+    if current is not None:
+        return current
+    route = json.loads(ws.state.get(ROUTE_KEY.format(case=number)) or "[]")
+    holders = holders_for(ws.config, came_in_through=route)
+    record_holders(ws, number, holders, public_keys(ws))
+    return holders
 
 
 def _new_row(pseudonym: str, received: date) -> dict[str, Any]:
@@ -196,16 +235,14 @@ def _new_row(pseudonym: str, received: date) -> dict[str, Any]:
     }
 
 
-def _identity_row(pseudonym: str, mail: Any, lang: str, current: dict[str, Any] | None) -> dict[str, Any]:
-    messages = [m for m in ((current or {}).get("Berichten") or "").split() if m]
-    if mail.message_id and mail.message_id.strip() not in messages:
-        messages.append(mail.message_id.strip())
+def _identity(pseudonym: str, mail: Any, lang: str) -> dict[str, Any]:
+    """Who sent this message: sealed to the identity holders only, never in the register."""
     return {
         "Melder": pseudonym,
-        "Naam": (current or {}).get("Naam") or mail.from_name or "",
-        "E-mail": (current or {}).get("E-mail") or mail.from_address or "",
+        "Naam": mail.from_name or "",
+        "E-mail": mail.from_address or "",
         "Taal": lang,
-        "Berichten": " ".join(messages),
+        "Berichten": (mail.message_id or "").strip(),
     }
 
 
@@ -215,15 +252,25 @@ def _language(mail: Any, default: str) -> str:
     return "en" if str(value).lower().startswith("en") else default
 
 
-def _archive(ws: Workspace, number: str, inbound: Inbound, received: date) -> int:
+def _archive(
+    ws: Workspace, number: str, inbound: Inbound, received: date, holders: Holders, identity: dict[str, Any]
+) -> int:
+    """Seal the message into the case archive once (the message digest in the state says where it went)."""
     mail = inbound.mail
+    message = _message_digest(inbound)
+    done = ws.state.get(ARCHIVED_KEY.format(digest=message))
+    if done and done.startswith(f"{number}:"):
+        return int(done.rsplit(":", 1)[1])
+    count = int(ws.state.get(COUNT_KEY.format(case=number)) or 0) + 1
     text = mail.text or _html_to_text(mail.html or "")
     attachments = [(a.filename, a.payload) for a in mail.attachments]
     max_bytes = ws.config.reports.max_attachment_mb * 1024 * 1024
-    entry = case_archive(ws).add_message(
-        number, _message_digest(inbound), received.isoformat(), inbound.raw, text, attachments, max_bytes
+    case_archive(ws).add_message(
+        number, count, holders, received.isoformat(), inbound.raw, text, attachments, max_bytes, identity
     )
-    return entry.number
+    ws.state.set(COUNT_KEY.format(case=number), str(count))
+    ws.state.set(ARCHIVED_KEY.format(digest=message), f"{number}:{count}")
+    return count
 
 
 def _html_to_text(html: str) -> str:
@@ -233,14 +280,18 @@ def _html_to_text(html: str) -> str:
     return " ".join(html_lib.unescape(without_tags).split())
 
 
-def _queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str) -> None:
+def _queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str, holders: Holders) -> None:
     ws = run.ws
     if notify.is_automated_address(address) or case.acknowledged is not None:
         return
     context = notify.reporter_context(ws, case.number, case.received, None)
     context["terugkoppeling_uiterlijk"] = feedback_due(ws.today)
     key = f"{notify.ACKNOWLEDGEMENT}:{case.number}"
-    run.send(notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang))
+    run.send(
+        sealed_copy(
+            ws, case.number, notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang), holders
+        )
+    )
     if not any(getattr(step, "reports_acknowledgements", False) for step in run.after):
         step = _AckRecorder(ws)
         run.after.append(step)
@@ -273,15 +324,26 @@ def record_acknowledgements(ws: Workspace) -> int:
     return len(changes)
 
 
+def sealed_copy(ws: Workspace, number: str, mail: OutgoingMail, holders: Holders | None = None) -> OutgoingMail:
+    """A mail to a reporter: its copy sealed to the identity holders in the case archive, none in Sent Items."""
+    from dataclasses import replace
+
+    from toolkit.mail.message import build_message
+
+    private = replace(mail, save_copy=False)
+    raw = build_message(private, ws.config.mail.sender, ws.config.mail.sender_name).as_bytes()
+    case_archive(ws).add_sent_copy(number, mail.key, raw, holders or _holders(ws, number))
+    return private
+
+
 def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
-    """New information for a case: archived, the sender's message id kept with the identity, the handler told."""
+    """New information for a case: sealed into its archive (with the sender, identity holders only), handler told."""
     from toolkit.inbox.pipeline import Handled
 
     ws = run.ws
-    identity = identity_vault(ws)
-    current = identity.read().get(case.number) or {}
-    identity.write({case.number: _identity_row(case.pseudonym, inbound.mail, current.get("Taal") or "nl", current)})
-    number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
+    lang = _language(inbound.mail, ws.config.organisation.language)
+    identity = _identity(case.pseudonym, inbound.mail, lang)
+    number = _archive(ws, case.number, inbound, _received(inbound, ws.today), _holders(ws, case.number), identity)
     address = handler_address(case) or ws.config.organisation.integrity_officer
     if case.status != CLOSED:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
@@ -290,31 +352,58 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
 
 
 def intake_step(ws: Workspace) -> StepResult:
-    """Nightly: the reports mailbox (own mailbox setup). Passwords checked first; a locked register waits."""
+    """Nightly: the reports mailbox (own mailbox setup). Needs no secret: everything is sealed to public keys."""
     from toolkit.errors import WorkbookLocked
     from toolkit.inbox.pipeline import process_mailbox
     from toolkit.nightly import StepResult
     from toolkit.registers.safety import check_writable
 
     name = "meldingen binnenhalen"
+    register = case_vault(ws)
+    applied = _apply_queued(register)
     if ws.config.reports.shared_mailbox:
-        return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt")
+        return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt" + applied)
     backend = ws.config.mail.backend
     server = getattr(ws.config.mail, backend) if backend in ("exchange", "graph") else None
     if server is not None and server.reports_mailbox is None:
-        return StepResult(name, True, f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)")
+        return StepResult(name, True, f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox){applied}")
     if not ws.backend.list_new(MAILBOX):
-        return StepResult(name, True, "geen nieuwe berichten")
-    registers = case_vault(ws), identity_vault(ws)
-    for vault in registers:
-        vault.check()  # a wrong or missing password stops here: nothing written, every message stays
+        return StepResult(name, True, "geen nieuwe berichten" + applied)
+    register.check()  # a register gone while cases exist stops here: nothing written, every message stays
+    case_archive(ws)  # the same for the archive
+    _check_keys(ws)
     try:
-        for vault in registers:
-            if vault.path.exists():
-                check_writable(vault.path)
+        if register.path.exists():
+            check_writable(register.path)
     except WorkbookLocked as exc:
         return StepResult(name, True, f"wacht: {exc.message}")
     report = process_mailbox(ws, MAILBOX, [report_handler], show_subjects=False)
     record_acknowledgements(ws)  # also catches an acknowledgement sent in a run that was killed before recording it
     counts = ", ".join(f"{sort}: {n}" for sort, n in sorted(report.counts.items()))
-    return StepResult(name, report.ok, counts or "niets")
+    return StepResult(name, report.ok, (counts or "niets") + applied)
+
+
+def _apply_queued(register: Any) -> str:
+    """Changes to the register that waited for Excel to close: written now, or still waiting."""
+    from toolkit.errors import WorkbookLocked
+
+    try:
+        done = register.apply_pending()
+    except WorkbookLocked:
+        return f"; {len(register.pending())} wijziging(en) in meldingen.xlsx wachten nog (werkmap is open)"
+    return f"; {done} wachtende wijziging(en) in meldingen.xlsx verwerkt" if done else ""
+
+
+def _check_keys(ws: Workspace) -> None:
+    """Every reports address must have someone with a public key: else nothing is taken in (messages stay)."""
+    from toolkit.errors import ConfigError
+    from toolkit.keys import public_keys
+
+    keys = public_keys(ws)
+    holders = holders_for(ws.config)
+    if not any(h in keys for h in holders.identity):
+        raise ConfigError(
+            f"geen publieke sleutel voor {', '.join(holders.identity)}: meldingen kunnen niet versleuteld worden "
+            "bewaard; er is niets binnengehaald.",
+            hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' (zie [reports] identity_holders).",
+        )
