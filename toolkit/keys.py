@@ -100,10 +100,7 @@ class NewKey:
 
 def new_key(ws: Workspace, email: str, out: Path, passphrase: str, *, replace: bool = False) -> NewKey:
     """Make a key pair: private key to `out` (passphrase-encrypted, 0600), public key into `keys/`."""
-    from pyrage import passphrase as age_passphrase
-    from pyrage import x25519
 
-    from toolkit.reports.crypto import write_private
 
     address = normalise_email(email)
     if len(passphrase) < 8:
@@ -120,14 +117,28 @@ def new_key(ws: Workspace, email: str, out: Path, passphrase: str, *, replace: b
             hint="gebruik --replace om de sleutel te vervangen (daarna: 'integrity reports reseal --key …').",
         )
     replaced = public_file.exists()
-    identity = x25519.Identity.generate()
-    public = str(identity.to_public())
-    content = json.dumps({"format": KEY_FORMAT, "email": address, "secret": str(identity)}).encode("utf-8")
-    write_private(out, age_passphrase.encrypt(content, passphrase))
-    public_file.parent.mkdir(parents=True, exist_ok=True)
-    public_file.write_text(f"# publieke sleutel van {address} (integrity keys new)\n{public}\n", encoding="utf-8")
+    public = make_key_pair(address, out, passphrase)
+    write_public_key(public_file, address, public)
     ws.audit.record("keys.created", actor=ws.actor, target=address, replaced=replace or None)
     return NewKey(address, out, public_file, public, replaced)
+
+
+def make_key_pair(email: str, out: Path, passphrase: str) -> str:
+    """Write a new private key to `out` (0600, encrypted with the passphrase); return its public key."""
+    from pyrage import passphrase as age_passphrase
+    from pyrage import x25519
+
+    from toolkit.reports.crypto import write_private
+
+    identity = x25519.Identity.generate()
+    content = json.dumps({"format": KEY_FORMAT, "email": email, "secret": str(identity)}).encode("utf-8")
+    write_private(out, age_passphrase.encrypt(content, passphrase))
+    return str(identity.to_public())
+
+
+def write_public_key(path: Path, email: str, public: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# publieke sleutel van {email} (integrity keys new)\n{public}\n", encoding="utf-8")
 
 
 def passphrase_from_environment() -> str | None:
