@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo
-# Fictitious passwords for the demo's encrypted reports registers; real ones come from the environment or keyring.
-DEMO_SECRETS := INTEGRITY_REPORTS_PASSWORD=demo-meldingen INTEGRITY_IDENTITY_PASSWORD=demo-identiteit
+# The demo's reports are sealed to fictitious keys (demo/demo-sleutels/*.key) with this printed passphrase;
+# the nightly itself needs no secret at all. Real keys: `integrity keys new EMAIL --out FILE`.
+DEMO_PASSPHRASE := demo-sleutel-fictief
 
 .PHONY: install demo test bench lint clean
 
@@ -20,9 +21,12 @@ demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	$(BIN)/integrity init $(DEMO_DIR) --demo
 	@echo
-	$(DEMO_SECRETS) $(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
+	$(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
 	echo; echo "Demo-werkmap: $(DEMO_DIR)/  (verzonden mail: $(DEMO_DIR)/mail/outbox/, registers: $(DEMO_DIR)/registers/)"; \
-	echo "Probeer: $(BIN)/integrity --config $(DEMO_DIR)/config.toml check"; exit $$status
+	echo "Probeer: $(BIN)/integrity --config $(DEMO_DIR)/config.toml check"; \
+	echo "Meldingen openen (fictieve sleutel, wachtzin $(DEMO_PASSPHRASE)):"; \
+	echo "  INTEGRITY_KEY_PASSPHRASE=$(DEMO_PASSPHRASE) $(BIN)/integrity --config $(DEMO_DIR)/config.toml reports show M-$$(date +%Y)-0001 --key $(DEMO_DIR)/demo-sleutels/integriteit.key --reveal"; \
+	exit $$status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

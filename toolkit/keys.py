@@ -101,7 +101,6 @@ class NewKey:
 def new_key(ws: Workspace, email: str, out: Path, passphrase: str, *, replace: bool = False) -> NewKey:
     """Make a key pair: private key to `out` (passphrase-encrypted, 0600), public key into `keys/`."""
 
-
     address = normalise_email(email)
     if len(passphrase) < 8:
         raise InputError("de wachtzin is korter dan 8 tekens.", hint="kies een langere wachtzin (een zin werkt goed).")
