@@ -346,14 +346,22 @@ DEMO_KEY_HOLDERS = (
 )
 
 
+_MADE: dict[str, tuple[bytes, str]] = {}  # one process makes each demo key once (age's scrypt takes a second)
+
+
 def demo_keys(root: Path) -> list[Path]:
     """Fictitious keys for the demo's identity holders: private keys in demo-sleutels/, public keys in keys/."""
     from toolkit.keys import make_key_pair, write_public_key
+    from toolkit.reports.crypto import write_private
 
     made = []
     for person in DEMO_KEY_HOLDERS:
         private = root / "demo-sleutels" / f"{person.split('@')[0]}.key"
-        public = make_key_pair(person, private, DEMO_PASSPHRASE)
-        write_public_key(root / "keys" / f"{person}.pub", person, public)
+        if person in _MADE:
+            write_private(private, _MADE[person][0])
+        else:
+            _MADE[person] = (b"", make_key_pair(person, private, DEMO_PASSPHRASE))
+            _MADE[person] = (private.read_bytes(), _MADE[person][1])
+        write_public_key(root / "keys" / f"{person}.pub", person, _MADE[person][1])
         made.append(private)
     return made
