@@ -119,11 +119,10 @@ class ExchangeBackend:
 
             account = self._account("inbox")
             to = [Mailbox(email_address=address) for address in recipients]
-            message = Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to)
             if save_copy:
-                message.send_and_save()
+                Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to).send_and_save()
             else:  # SendOnly: nothing of a mail to a reporter stays in the shared mailbox's Sent Items
-                message.send(save_copy=False)
+                Message(account=account, mime_content=raw, to_recipients=to).send(save_copy=False)
 
         self._guarded(run)
 
