@@ -302,3 +302,35 @@ def test_migration_converts_a_password_workspace_once_with_nothing_lost(tmp_path
     assert "M-2026-0002" in cli(run_cli, root, "2026-11-27", "reports", "list").output
     assert cli(run_cli, root, "2026-11-27", "check").output.count("Meldingen (sleutels)") == 1
     assert os.environ.get("INTEGRITY_REPORTS_PASSWORD") is None
+
+
+def test_originals_are_deleted_after_keep_originals_days_and_logged(root: Path, run_cli) -> None:
+    """Day 30 the sealed report's original stays, day 31 it is deleted (audit: case only); other mail stays."""
+    deliver(root, report_mail("Melding", "Karel vervalst offertes."))
+    out_of_office = report_mail("Afwezig", "Weg.", message_id="<ooo@x.example>", Auto_Submitted="auto-replied")
+    deliver(root, out_of_office)
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    processed = root / "mail" / "meldingen" / ".Verwerkt" / "cur"
+    assert len(list(processed.iterdir())) == 2
+    assert cli(run_cli, root, "2026-12-26", "nightly").exit_code == 0
+    assert len(list(processed.iterdir())) == 2
+    result = cli(run_cli, root, "2026-12-27", "nightly")
+    assert result.exit_code == 0 and "1 origineel/originelen na 30 dagen gewist" in result.output
+    left = [p.read_bytes() for p in processed.iterdir()]
+    assert len(left) == 1 and b"<ooo@x.example>" in left[0]
+    audit = (root / ".integrity" / "audit.jsonl").read_text()
+    deleted = [line for line in audit.splitlines() if "reports.original_deleted" in line]
+    assert len(deleted) == 1 and "M-2026-0001" in deleted[0] and "zonnebloem" not in deleted[0].lower()
+    ws = workspace(root, date(2026, 12, 27))
+    officer = load_private_key(key_file(OFFICER), PASSPHRASE)
+    assert REPORTER_ADDRESS.encode() in case_archive(ws).read("M-2026-0001", "01-bericht.eml.age", officer)
+    ws.close()
+
+
+def test_keep_originals_days_zero_keeps_them(tmp_path: Path, run_cli) -> None:
+    """With keep_originals_days = 0 nothing is ever deleted from the reports mailbox."""
+    root = make_workspace(tmp_path / "ws", run_cli, keep_originals_days=0)
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    assert cli(run_cli, root, "2027-11-26", "nightly").exit_code == 0
+    assert len(list((root / "mail" / "meldingen" / ".Verwerkt" / "cur").iterdir())) == 1

@@ -89,6 +89,8 @@ def test_whole_case_on_exchange_leaves_the_reporter_only_in_the_original(case_on
                 text = raw.decode("utf-8", errors="replace").lower()
                 for secret in (REPORTER_NAME, REPORTER_ADDRESS, *WORDS):
                     assert secret.lower() not in text, (secret, mailbox, folder)
+    cli(run_cli, root, "2027-01-11", "nightly")  # 31 days after intake: the original goes (hard delete)
+    assert server.store.all_messages(REPORTS, "Verwerkt") == []
     ws = workspace(root, date(2026, 12, 11))
     for key in ("melding_ontvangst:M-2026-0001", "melding_voortgang:M-2026-0001:1"):
         entry = ws.state.ledger_entry(key)
@@ -125,7 +127,7 @@ def _message(subject: str) -> tuple[bytes, str]:
 
 
 def test_graph_sends_without_a_copy_in_sent_items(graph) -> None:
-    """save_copy=False uses sendMail with saveToSentItems false: delivered with our Message-ID, Sent Items empty."""
+    """No sent copy on Graph (saveToSentItems false), and a processed original is deleted with permanentDelete."""
     backend, server = graph
     raw, message_id = _message("Ontvangstbevestiging [M-2026-0001]")
     backend.send(raw, message_id, [REPORTER_ADDRESS], save_copy=False)
@@ -133,6 +135,12 @@ def test_graph_sends_without_a_copy_in_sent_items(graph) -> None:
     assert len(delivered) == 1 and message_id.encode() in delivered[0]
     assert REPORTER_NAME.encode() in delivered[0]
     assert server.store.all_messages(SHARED, SENT) == [] and not backend.was_sent(message_id)
+    server.store.create_folder(SHARED, "Verwerkt")
+    server.store.deliver(SHARED, raw, "Verwerkt")
+    [ref] = backend.list_processed("inbox")
+    assert message_id.encode() in backend.fetch_processed(ref)
+    backend.delete_processed(ref)
+    assert server.store.all_messages(SHARED, "Verwerkt") == []
     raw2, message_id2 = _message("Gewoon bericht")
     backend.send(raw2, message_id2, [REPORTER_ADDRESS])
     assert backend.was_sent(message_id2) and len(server.store.all_messages(SHARED, SENT)) == 1

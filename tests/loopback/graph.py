@@ -617,6 +617,9 @@ class GraphServer:
             target = self._resolve_folder(address, str(_json_body(body).get("destinationId") or ""))
             new_key = self.store.move(address, key, folder, target)
             return _json(201, self._message_json(address, target, new_key, None))
+        if method == "POST" and tail == ["permanentDelete"]:
+            self.store.delete(address, folder, key)
+            return Reply(204)
         raise GraphError(400, "BadRequest", "Unsupported messages path.")
 
     # sending

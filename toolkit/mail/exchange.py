@@ -166,6 +166,29 @@ class ExchangeBackend:
 
         self._guarded(run)
 
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+
+        def run() -> list[InboundRef]:
+            folder = self._processed_folder(mailbox)
+            return [InboundRef(mailbox, item.id) for item in folder.all().only("datetime_received")]
+
+        return self._guarded(run)
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return self.fetch_raw(ref)
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good (HardDelete): only for issue 12's purge of report originals."""
+
+        def run() -> None:
+            account = self._account(ref.mailbox)
+            for result in account.bulk_delete(ids=[(ref.backend_id, None)], delete_type="HardDelete"):
+                if isinstance(result, Exception):
+                    raise result
+
+        self._guarded(run)
+
     def check(self) -> str:
         def run() -> str:
             inbox = self._account("inbox").inbox

@@ -83,6 +83,19 @@ class FolderBackend:
         ensure_maildir(target_dir)
         os.replace(source, target_dir / "cur" / source.name)
 
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+        folder = self.processed_dir(mailbox)
+        files = sorted(p for part in ("new", "cur") for p in (folder / part).glob("*") if p.is_file())
+        return [InboundRef(mailbox, f"{p.parent.name}/{p.name}") for p in files]
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return (self.processed_dir(ref.mailbox) / ref.backend_id).read_bytes()
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good: only for issue 12's purge of report originals."""
+        (self.processed_dir(ref.mailbox) / ref.backend_id).unlink()
+
     def check(self) -> str:
         for mailbox, path in self.inboxes.items():
             if not (path / "new").is_dir() or not (path / "cur").is_dir():

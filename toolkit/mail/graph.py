@@ -438,6 +438,26 @@ class GraphBackend:
         if pending.pop(ref.backend_id, None) is not None:
             self._state.set(self._pending_key(address), json.dumps(pending))
 
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+        address = self._address(mailbox)
+        url = f"{self._user_url(address)}/mailFolders/{quote(self._processed_folder_id(address), safe='')}/messages"
+        params: dict[str, str] | None = {"$select": "id", "$top": "100"}
+        refs = []
+        while url:
+            data = self._http.request("GET", url, "het lezen van de map Verwerkt", params=params).json()
+            refs += [InboundRef(mailbox, str(m["id"])) for m in data.get("value") or []]
+            url, params = data.get("@odata.nextLink") or "", None
+        return refs
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return self.fetch_raw(ref)
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good (permanentDelete): only for issue 12's purge of report originals."""
+        url = f"{self._user_url(self._address(ref.mailbox))}/messages/{quote(ref.backend_id, safe='')}/permanentDelete"
+        self._http.request("POST", url, "het definitief verwijderen van een origineel", ok=(200, 204))
+
     def check(self) -> str:
         """Get a token and read the Inbox of each configured mailbox; MailError naming the setting if not."""
         self._http.token()

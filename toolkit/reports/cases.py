@@ -29,6 +29,7 @@ SEQUENCE_KEY = "reports.sequence.{year}"
 MESSAGE_KEY = "reports.message.{digest}"
 OUR_MESSAGE_KEY = "reports.ours.{digest}"
 ARCHIVED_KEY = "reports.archived.{digest}"  # message digest -> 'case:NN' once sealed into the archive
+ARCHIVED_ON_KEY = "reports.archived_on.{digest}"  # the day the message was sealed (for the purge of originals)
 COUNT_KEY = "reports.messages.{case}"  # how many messages the case's archive holds
 HOLDERS_KEY = "reports.holders.{case}"  # what the case's files are sealed to: circles and the public keys used
 ROUTE_KEY = "reports.route.{case}"  # the reports address(es) the first message came in through

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.reports import notify
 from toolkit.reports.cases import (
     ARCHIVED_KEY,
+    ARCHIVED_ON_KEY,
     COUNT_KEY,
     MESSAGE_KEY,
     OUR_MESSAGE_KEY,
@@ -270,6 +271,7 @@ def _archive(
     )
     ws.state.set(COUNT_KEY.format(case=number), str(count))
     ws.state.set(ARCHIVED_KEY.format(digest=message), f"{number}:{count}")
+    ws.state.set(ARCHIVED_ON_KEY.format(digest=message), ws.today.isoformat())
     return count
 
 
@@ -362,11 +364,13 @@ def intake_step(ws: Workspace) -> StepResult:
     register = case_vault(ws)
     applied = _apply_queued(register)
     if ws.config.reports.shared_mailbox:
+        applied += _purged(ws, "inbox")
         return StepResult(name, True, "gedeelde postbus: meldingen worden bij de gewone post verwerkt" + applied)
     backend = ws.config.mail.backend
     server = getattr(ws.config.mail, backend) if backend in ("exchange", "graph") else None
     if server is not None and server.reports_mailbox is None:
         return StepResult(name, True, f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox){applied}")
+    applied += _purged(ws, MAILBOX)
     if not ws.backend.list_new(MAILBOX):
         return StepResult(name, True, "geen nieuwe berichten" + applied)
     register.check()  # a register gone while cases exist stops here: nothing written, every message stays
@@ -381,6 +385,13 @@ def intake_step(ws: Workspace) -> StepResult:
     record_acknowledgements(ws)  # also catches an acknowledgement sent in a run that was killed before recording it
     counts = ", ".join(f"{sort}: {n}" for sort, n in sorted(report.counts.items()))
     return StepResult(name, report.ok, (counts or "niets") + applied)
+
+
+def _purged(ws: Workspace, mailbox: str) -> str:
+    from toolkit.reports.purge import purge_originals
+
+    count = purge_originals(ws, mailbox)
+    return f"; {count} origineel/originelen na {ws.config.reports.keep_originals_days} dagen gewist" if count else ""
 
 
 def _apply_queued(register: Any) -> str:

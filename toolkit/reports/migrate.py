@@ -118,7 +118,14 @@ def _identity_rows(plain: bytes) -> dict[str, dict[str, Any]]:
 
 def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
     from toolkit.keys import public_keys
-    from toolkit.reports.cases import ARCHIVED_KEY, COUNT_KEY, case_from_row, record_holders, wanted_holders
+    from toolkit.reports.cases import (
+        ARCHIVED_KEY,
+        ARCHIVED_ON_KEY,
+        COUNT_KEY,
+        case_from_row,
+        record_holders,
+        wanted_holders,
+    )
     from toolkit.reports.crypto import private_dir, write_private
     from toolkit.reports.vault import _rows
 
@@ -150,6 +157,7 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
         ws.state.set(COUNT_KEY.format(case=number), str(count))
         for digest in _digests(data["files"]):
             ws.state.set(ARCHIVED_KEY.format(digest=digest[1]), f"{number}:{digest[0]}")
+            ws.state.set(ARCHIVED_ON_KEY.format(digest=digest[1]), ws.today.isoformat())
         record_holders(ws, number, holders, keys)
     if plan["register"] is not None:
         old = registers / "meldingen.xlsx"
