@@ -86,7 +86,12 @@ def case_reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     except ConfigError:  # the case register is missing or unreadable: keep the message, unread, for the reports run
         return Handled(WAITING, "wacht op het meldingenregister", move=False, confidential=True)
     known = _known_case(run.ws, inbound, cases)
-    return _add_to_case(run, inbound, cases[known]) if known else None
+    if known:
+        return _add_to_case(run, inbound, cases[known])
+    if run.ws.config.reports.shared_mailbox:
+        return None  # the last handler takes it in as a report
+    # it names a case this workspace does not know: never list it for a person; it stays unread for the officer
+    return Handled(WAITING, "zaak onbekend in het meldingenregister", move=False, confidential=True)
 
 
 def shared_inbox_report_handler(run: InboxRun, inbound: Inbound) -> Handled | None:

@@ -271,7 +271,6 @@ def show_case(ws: Workspace, number: str, *, reveal: bool = False, key: PrivateK
         for f in e.files
         if f.role == "bijlage"
     )
-    ws.audit.record("reports.opened", actor=_os_user(), target=case.number, via=ws.actor, key=key.email)
     if not reveal:
         return CaseView(case, files + attachments, messages=texts, notes=notes)
     require_identity(ws, case, key, "--reveal")

@@ -127,6 +127,7 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
         wanted_holders,
     )
     from toolkit.reports.crypto import private_dir, write_private
+    from toolkit.reports.vault import WRITTEN_KEY as REGISTER_WRITTEN
     from toolkit.reports.vault import _rows
 
     keys = public_keys(ws)
@@ -163,6 +164,7 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
         old = registers / "meldingen.xlsx"
         shutil.copy2(old, keep / "meldingen.xlsx")
         write_private(old, plan["register"])
+        ws.state.set(REGISTER_WRITTEN, "1")  # from now on a missing register is refused, never made anew
     _keep_old_files(ws, keep)
     ws.audit.record("reports.migrated", actor=ws.actor, target="meldingen", cases=len(plan["cases"]))
 
