@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.killable_sender import WORLDS, batch, make_backend, recipient
 from tests.loopback.ews import EwsServer, toml_section
 from tests.loopback.graph import GraphServer
 from tests.loopback.store import INBOX, SENT
@@ -144,3 +145,41 @@ def test_graph_sends_without_a_copy_in_sent_items(graph) -> None:
     raw2, message_id2 = _message("Gewoon bericht")
     backend.send(raw2, message_id2, [REPORTER_ADDRESS])
     assert backend.was_sent(message_id2) and len(server.store.all_messages(SHARED, SENT)) == 1
+
+
+@pytest.mark.parametrize("kind", sorted(k for k in WORLDS if k != "folder"))  # folder: see test_reports_intake
+def test_mail_without_a_copy_is_sent_once_and_resent_only_after_a_crash(kind: str, tmp_path: Path) -> None:
+    """save_copy=False: never a Sent Items copy; sent once; a crash after the send resends it with the same Message-ID.
+
+    The ledger can't look such a mail up in Sent Items, so a 'sending' entry after a crash means: send again (the
+    folder backend instead finds its redacted stub, see test_reports_intake). Losing an acknowledgement is worse than
+    the reporter seeing it twice.
+    """
+    from dataclasses import replace
+
+    from toolkit.audit import AuditTrail
+    from toolkit.mail.message import domain_of
+    from toolkit.mail.sender import Mailer
+    from toolkit.state import StateStore
+
+    with WORLDS[kind](tmp_path / "world", 2) as world:
+        state = StateStore(tmp_path / "state" / "state.sqlite")
+        audit = AuditTrail(tmp_path / "state" / "audit.jsonl", head_store=state)
+        mailer = Mailer(make_backend(world.spec(), world.env()), state, audit, SHARED, "Integriteit", actor="test")
+        first, second = (replace(m, save_copy=False) for m in batch(2))
+        assert mailer.send_all([first, first]).sent == [first.key]
+        assert sum(world.sent_copies().values()) == 0
+        assert world.deliveries()[recipient(0)] == 1
+        # a crash after the backend accepted `second` but before the ledger said so
+        message_id = second.message_id(domain_of(SHARED))
+        state.mark_sending(second.key, message_id, second.purpose)
+        mailer.backend.send(
+            b"Message-ID: " + message_id.encode() + b"\r\nTo: " + second.to[0].encode() + b"\r\n\r\nx\r\n",
+            message_id,
+            list(second.to),
+            save_copy=False,
+        )
+        report = mailer.send_all([second])
+        assert world.deliveries()[recipient(1)] == 2  # same Message-ID twice: the gap of a mail without a copy
+        assert mailer.already_sent(second.key) and (report.recovered or report.sent) == [second.key]
+        state.close()
