@@ -138,11 +138,12 @@ def test_handler_key_opens_their_case_only_and_never_identity(root: Path, run_cl
     ws.close()
 
 
-def test_a_handler_recorded_as_concerned_loses_access_after_reseal(root: Path, run_cli) -> None:
-    """Once the register names Petra as concerned in her own case, reseal takes her key off every file."""
+@pytest.mark.parametrize("written_as", [PETRA, "Petra Leiding"])
+def test_a_handler_recorded_as_concerned_loses_access_after_reseal(root: Path, run_cli, written_as: str) -> None:
+    """Once the register names Petra (address or staff name) as concerned, reseal takes her key off every file."""
     two_cases_routed(run_cli, root)
     assert cli(run_cli, root, "2026-11-28", "reports", "show", "M-2026-0001", *with_key(PETRA)).exit_code == 0
-    fill(root, "M-2026-0001", Betrokkene=PETRA)
+    fill(root, "M-2026-0001", Betrokkene=written_as)
     check = cli(run_cli, root, "2026-11-28", "check")
     assert "M-2026-0001: moet opnieuw versleuteld worden" in check.output
     assert cli(run_cli, root, "2026-11-28", "reports", "reseal", *with_key(OFFICER)).exit_code == 0

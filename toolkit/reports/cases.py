@@ -134,7 +134,25 @@ def wanted_holders(ws: Workspace, case: Case) -> Holders:
 
     route = json.loads(ws.state.get(ROUTE_KEY.format(case=case.number)) or "[]")
     handler = addresses(case.handler)
-    return holders_for(ws.config, came_in_through=route, handlers=handler, concerned=addresses(case.concerned))
+    return holders_for(ws.config, came_in_through=route, handlers=handler, concerned=concerned_addresses(ws, case))
+
+
+def concerned_addresses(ws: Workspace, case: Case) -> list[str]:
+    """The person concerned as addresses: written as an address, or a name looked up in the staff register."""
+    found = addresses(case.concerned)
+    name = (case.concerned or "").strip().lower()
+    if found or not name:
+        return found
+    from toolkit.registers.reader import read_register
+    from toolkit.registers.schema import STAFF
+
+    path = ws.register_path(STAFF)
+    if not path.exists():
+        return []
+    for row in read_register(path, STAFF).rows:
+        if str(row.values.get("Naam") or "").strip().lower() == name and row.values.get("E-mail"):
+            found.append(str(row.values["E-mail"]).lower())
+    return found
 
 
 def sealed_holders(ws: Workspace, number: str) -> Holders | None:
