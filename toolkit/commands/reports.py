@@ -90,7 +90,7 @@ def reseal_command(app: AppContext, case: str | None, key_file: Path | None, as_
     from toolkit.cli import exit_with
     from toolkit.errors import InputError
     from toolkit.render import emit
-    from toolkit.reports.manage import reseal
+    from toolkit.reports.reseal import reseal
 
     key = open_key(key_file)
     if key is None:

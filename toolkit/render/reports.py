@@ -9,8 +9,9 @@ from toolkit.render import BAD, OK, WAIT, renders
 if TYPE_CHECKING:
     from toolkit.keys import NewKey
     from toolkit.reports.followup import DeadlineOverview
-    from toolkit.reports.manage import CaseList, CaseView, ResealResult, Stats, UpdateResult
+    from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
     from toolkit.reports.migrate import MigrationResult
+    from toolkit.reports.reseal import ResealResult
 
 
 # -- integrity reports (meldingen): never a reporter's identity unless --reveal -------------------------------
@@ -66,7 +67,7 @@ def _(result: NewKey) -> list[str]:
     ]
 
 
-@renders("toolkit.reports.manage.ResealResult")
+@renders("toolkit.reports.reseal.ResealResult")
 def _(result: ResealResult) -> list[str]:
     lines = [f"{len(result.resealed)} zaak/zaken opnieuw versleuteld ({result.files} bestanden)."]
     lines += [f"  {OK} {n}" for n in result.resealed]

@@ -1,4 +1,4 @@
-"""What people do with cases: update, list, show (and reveal, logged), reseal, and the retention of identities.
+"""What people do with cases: update, list, show (and reveal, logged), and the retention of identities.
 
 Reading anything sealed needs a personal key (`--key FILE`): a handler's key opens the content of the cases routed
 to them, an identity holder's key also opens who reported (`--reveal`, which leaves a line in the audit trail).
@@ -21,7 +21,6 @@ from toolkit.reports.cases import (
     case_vault,
     has_register,
     load_cases,
-    record_holders,
     sealed_holders,
     wanted_holders,
 )
@@ -278,49 +277,6 @@ def show_case(ws: Workspace, number: str, *, reveal: bool = False, key: PrivateK
     ws.audit.record("reports.revealed", actor=_os_user(), target=case.number, via=ws.actor, key=key.email)
     shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal")}
     return CaseView(case, files + attachments, shown, texts, notes)
-
-
-@dataclass(frozen=True)
-class ResealResult:
-    """Cases sealed again to their current holders (the person concerned taken out, a new handler added)."""
-
-    resealed: tuple[str, ...]
-    files: int
-    skipped: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.skipped
-
-
-def reseal(ws: Workspace, key: PrivateKey, number: str | None = None) -> ResealResult:
-    """Seal every file of each case whose holders changed again, to who should hold it now; needs an identity key."""
-    from toolkit.keys import public_keys
-
-    keys = public_keys(ws)
-    cases = [find_case(ws, number)] if number else load_cases(ws)
-    done, skipped, files = [], [], 0
-    for case in cases:
-        wanted = wanted_holders(ws, case)
-        current = sealed_holders(ws, case.number)
-        if current == wanted and _same_keys(ws, case.number, keys) and not number:
-            continue
-        if len(wanted.identity) < 1:
-            skipped.append(f"{case.number}: niemand over om de identiteit te bewaren")
-            continue
-        require_identity(ws, case, key, "opnieuw versleutelen")
-        files += case_archive(ws).reseal(case.number, key, wanted)
-        record_holders(ws, case.number, wanted, keys)
-        ws.audit.record("reports.resealed", actor=ws.actor, target=case.number, key=key.email)
-        done.append(case.number)
-    return ResealResult(tuple(done), files, tuple(skipped))
-
-
-def _same_keys(ws: Workspace, number: str, keys: dict[str, str]) -> bool:
-    from toolkit.reports.cases import sealed_keys
-
-    used = sealed_keys(ws, number)
-    return all(keys.get(person) == public for person, public in used.items())
 
 
 def _os_user() -> str:
