@@ -335,3 +335,34 @@ def test_keep_originals_days_zero_keeps_them(tmp_path: Path, run_cli) -> None:
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
     assert cli(run_cli, root, "2027-11-26", "nightly").exit_code == 0
     assert len(list((root / "mail" / "meldingen" / ".Verwerkt" / "cur").iterdir())) == 1
+
+
+def test_a_report_to_a_route_address_is_sealed_only_to_that_route(root: Path, run_cli) -> None:
+    """Mailed to the confidential adviser's reports address: the adviser (and chair) open it, the officer does not."""
+    chair = "voorzitter.rvc@woonpartners.example"
+    give_keys(root, chair)
+    raw = report_mail("Vertrouwelijk", "Het gaat over de integriteitsfunctionaris zelf.")
+    raw = raw.replace(b"To: meldpunt@woonpartners.example", b"To: vertrouwenspersoon-meldingen@woonpartners.example")
+    deliver(root, raw)
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    adviser = cli(run_cli, root, "2026-11-26", "reports", "show", "M-2026-0001", "--reveal", *with_key(ADVISER))
+    assert (
+        adviser.exit_code == 0 and REPORTER_ADDRESS in adviser.output and "integriteitsfunctionaris" in adviser.output
+    )
+    officer = cli(run_cli, root, "2026-11-26", "reports", "show", "M-2026-0001", *with_key(OFFICER))
+    assert officer.exit_code == 7 and "geen toegang" in one_sentence(officer)
+    ws = workspace(root, date(2026, 11, 26))
+    key = load_private_key(key_file(OFFICER), PASSPHRASE)
+    for path in case_archive(ws).folder("M-2026-0001").iterdir():
+        with pytest.raises(RefusedError):
+            unseal(path.read_bytes(), key, f"M-2026-0001/{path.name}", path)
+    ws.close()
+
+
+def test_check_wants_two_holders_with_a_key(tmp_path: Path, run_cli) -> None:
+    """With only the officer's key, check names the adviser without a key and the circle of fewer than two."""
+    root = make_workspace(tmp_path / "ws", run_cli, keys=(OFFICER, "voorzitter.rvc@woonpartners.example"))
+    result = cli(run_cli, root, "2026-11-26", "check")
+    assert result.exit_code == 1
+    assert f"{ADVISER} ([reports] identity_holders) heeft geen publieke sleutel" in result.output
+    assert "[reports] identity_holders: minder dan 2 mensen met een sleutel" in result.output
