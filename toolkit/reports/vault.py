@@ -92,6 +92,8 @@ class Vault:
 
         if self.path.exists():
             check_writable(self.path)  # still open: WorkbookLocked, the queue stays
+        else:
+            self._refuse_missing()  # gone while cases exist: refused, the queue stays
         merged: dict[str, dict[str, Any]] = {}
         for item in queued:
             merged.setdefault(item["case"], {}).update(item["cells"])
