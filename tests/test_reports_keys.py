@@ -366,3 +366,20 @@ def test_check_wants_two_holders_with_a_key(tmp_path: Path, run_cli) -> None:
     assert result.exit_code == 1
     assert f"{ADVISER} ([reports] identity_holders) heeft geen publieke sleutel" in result.output
     assert "[reports] identity_holders: minder dan 2 mensen met een sleutel" in result.output
+
+
+def test_a_replaced_key_is_refused_and_reseal_gives_the_new_one_access(root: Path, run_cli, tmp_path: Path) -> None:
+    """keys new --replace: the old key file is refused, check asks for a reseal, after it the new key opens."""
+    deliver(root, report_mail("Melding", "Karel vervalst offertes."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    new = tmp_path / "nieuw.key"
+    replaced = cli(run_cli, root, "2026-11-27", "keys", "new", ADVISER, "--out", str(new), "--replace")
+    assert replaced.exit_code == 0 and "reseal" in replaced.output
+    old = cli(run_cli, root, "2026-11-27", "reports", "show", "M-2026-0001", *with_key(ADVISER))
+    assert old.exit_code == 7 and "hoort niet bij de publieke sleutel" in one_sentence(old)
+    assert "M-2026-0001: moet opnieuw versleuteld worden" in cli(run_cli, root, "2026-11-27", "check").output
+    before = cli(run_cli, root, "2026-11-27", "reports", "show", "M-2026-0001", "--key", str(new))
+    assert before.exit_code == 7  # the files are not yet sealed to the new key
+    assert cli(run_cli, root, "2026-11-27", "reports", "reseal", *with_key(OFFICER)).exit_code == 0
+    after = cli(run_cli, root, "2026-11-27", "reports", "show", "M-2026-0001", "--reveal", "--key", str(new))
+    assert after.exit_code == 0 and REPORTER_ADDRESS in after.output

@@ -114,6 +114,13 @@ def require_content(ws: Workspace, case: Case, key: PrivateKey | None, what: str
     """The key, if it belongs to someone who may read this case's content; otherwise one Dutch sentence."""
     if key is None:
         raise InputError(f"{what} vraagt om een sleutel.", hint="geef je sleutelbestand met --key BESTAND.")
+    from toolkit.keys import public_keys
+
+    if public_keys(ws).get(key.email) != str(key.identity.to_public()):
+        raise RefusedError(
+            f"de sleutel voor {key.email} hoort niet bij de publieke sleutel van {key.email} in deze werkmap.",
+            hint="gebruik uw huidige sleutelbestand; na 'keys new --replace' opent alleen de nieuwe sleutel.",
+        )
     holders = holders_of(ws, case)
     if key.email not in holders.content:
         raise RefusedError(
