@@ -161,6 +161,9 @@ class ReportsConfig:
     tenants_route: Literal["klachtencoordinator", "directeur"] = "klachtencoordinator"
     shared_mailbox: bool = False  # true: reports arrive in the shared inbox, not in a mailbox of their own
     address: Email | None = None  # the reports address (its own mailbox), told to reporters; not the shared sender
+    identity_holders: list[str] = field(default_factory=list)  # who may open identities; default: integrity_officer
+    routes: list[str] = field(default_factory=list)  # "reports-address: holder, holder" (sealed only to those)
+    keep_originals_days: int = 30  # processed originals in the reports mailbox deleted after this; 0 = keep
 
 
 @dataclass(frozen=True)

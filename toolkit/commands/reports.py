@@ -1,10 +1,13 @@
-"""integrity reports list | show | update | intake | deadlines | stats"""
+"""integrity reports list | show | update | intake | reseal | migrate | deadlines | stats"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from toolkit.cli import AppContext, pass_app, writes
+from toolkit.commands.keys import KEY_OPTION, open_key
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 
@@ -15,27 +18,31 @@ def reports_group() -> None:
 
 
 @reports_group.command("list")
+@KEY_OPTION
 @JSON
 @pass_app
-def list_command(app: AppContext, as_json: bool) -> None:
-    """Alle zaken uit meldingen.xlsx, zonder gegevens van melders."""
+def list_command(app: AppContext, key_file: Path | None, as_json: bool) -> None:
+    """Alle zaken uit meldingen.xlsx (met --key alleen die je mag openen), zonder gegevens van melders."""
     from toolkit.render import emit
     from toolkit.reports.manage import list_cases
 
-    emit(list_cases(app.workspace()), as_json)
+    emit(list_cases(app.workspace(), open_key(key_file)), as_json)
 
 
 @reports_group.command("show")
 @click.argument("case", metavar="ZAAK")
-@click.option("--reveal", is_flag=True, help="Toon ook wie meldde en de tekst (wachtwoord identiteit; wordt gelogd).")
+@click.option(
+    "--reveal", is_flag=True, help="Toon ook wie meldde (alleen met de sleutel van een identiteitsbeheerder; gelogd)."
+)
+@KEY_OPTION
 @JSON
 @pass_app
-def show_command(app: AppContext, case: str, reveal: bool, as_json: bool) -> None:
-    """Eén zaak: registergegevens en gearchiveerde bestanden; met --reveal ook melder en tekst."""
+def show_command(app: AppContext, case: str, reveal: bool, key_file: Path | None, as_json: bool) -> None:
+    """Eén zaak: registergegevens; met --key ook tekst, bijlagen en notities; met --reveal ook de melder."""
     from toolkit.render import emit
     from toolkit.reports.manage import show_case
 
-    emit(show_case(app.workspace(), case, reveal=reveal), as_json)
+    emit(show_case(app.workspace(), case, reveal=reveal, key=open_key(key_file)), as_json)
 
 
 @reports_group.command("update")
@@ -47,6 +54,7 @@ def show_command(app: AppContext, case: str, reveal: bool, as_json: bool) -> Non
 @click.option("--regulator", type=click.Choice(["ja", "nee"]), help="Gemeld aan de toezichthouder?")
 @click.option("--tell-reporter", metavar="SJABLOON", help="Bericht aan de melder, bijvoorbeeld melding_voortgang.")
 @click.option("--send", is_flag=True, help="Verstuur het bericht aan de melder echt (anders alleen voorbeeld).")
+@KEY_OPTION
 @JSON
 @pass_app
 @writes()
@@ -60,6 +68,7 @@ def update_command(
     regulator: str | None,
     tell_reporter: str | None,
     send: bool,
+    key_file: Path | None,
     as_json: bool,
 ) -> None:
     """Leg een wijziging vast; met --tell-reporter en --send gaat er voortgang naar de melder (telt als terugkoppeling)."""
@@ -69,7 +78,43 @@ def update_command(
     update = CaseUpdate(
         status, note, serious, measures, None if regulator is None else regulator == "ja", tell_reporter
     )
-    emit(update_case(app.workspace(), case, update, send=send), as_json)
+    emit(update_case(app.workspace(), case, update, send=send, key=open_key(key_file)), as_json)
+
+
+@reports_group.command("reseal")
+@click.argument("case", metavar="ZAAK", required=False)
+@KEY_OPTION
+@JSON
+@pass_app
+@writes()
+def reseal_command(app: AppContext, case: str | None, key_file: Path | None, as_json: bool) -> None:
+    """Versleutel zaken opnieuw voor wie ze nu mag lezen (betrokkene eruit, behandelaar erbij); sleutel identiteit."""
+    from toolkit.cli import exit_with
+    from toolkit.errors import InputError
+    from toolkit.render import emit
+    from toolkit.reports.reseal import reseal
+
+    key = open_key(key_file)
+    if key is None:
+        raise InputError(
+            "opnieuw versleutelen vraagt om een sleutel.", hint="geef je sleutelbestand met --key BESTAND."
+        )
+    result = reseal(app.workspace(), key, case)
+    emit(result, as_json)
+    exit_with(0 if result.ok else 1)
+
+
+@reports_group.command("migrate")
+@click.option("--write", is_flag=True, help="Zet echt om (anders alleen wat er zou gebeuren).")
+@JSON
+@pass_app
+@writes("write")
+def migrate_command(app: AppContext, write: bool, as_json: bool) -> None:
+    """Zet een werkmap met wachtwoorden (oude opzet) eenmalig om naar sleutels; er gaat niets verloren."""
+    from toolkit.render import emit
+    from toolkit.reports.migrate import migrate
+
+    emit(migrate(app.workspace(), write=write), as_json)
 
 
 @reports_group.command("intake")

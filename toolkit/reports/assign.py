@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_vault, has_register, identity_vault, load_cases
+from toolkit.reports.cases import Case, case_vault, has_register, load_cases
 from toolkit.reports.routing import Concerns, Organisation, Person, ReporterKind, Route, route_report
 from toolkit.reports.schema import EXTERNAL_HANDLER
 
@@ -98,15 +98,15 @@ def route_mails(ws: Workspace, case: Case, route: Route) -> list[OutgoingMail]:
 
 
 def meldpunt_mail(ws: Workspace, case: Case) -> OutgoingMail | None:
-    """The reporter told of the external route (needs the identity store); None when there is no reply address."""
-    identity = identity_vault(ws).read().get(case.number) or {}
-    address = identity.get("E-mail") or ""
+    """The reporter told of the external route; None here: the nightly holds no key that opens the reporter's address.
+
+    An identity holder sends it: `integrity reports update CASE --tell-reporter melding_meldpunt --key … --send`.
+    """
+    address = ""
     if notify.is_automated_address(address):
         return None
     context = notify.reporter_context(ws, case.number, case.received, case.feedback_due)
-    return notify.to_reporter(
-        ws, notify.MELDPUNT, f"{notify.MELDPUNT}:{case.number}", address, context, identity.get("Taal") or "nl"
-    )
+    return notify.to_reporter(ws, notify.MELDPUNT, f"{notify.MELDPUNT}:{case.number}", address, context, "nl")
 
 
 def routing_step(ws: Workspace) -> StepResult:

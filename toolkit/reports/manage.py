@@ -1,7 +1,9 @@
 """What people do with cases: update, list, show (and reveal, logged), and the retention of identities.
 
-Nothing here returns who reported, except `reveal`, which needs the identity password and leaves a line in the
-audit trail (who, when, which case). Notes are kept sealed in the case archive; the audit says only 'note added'.
+Reading anything sealed needs a personal key (`--key FILE`): a handler's key opens the content of the cases routed
+to them, an identity holder's key also opens who reported (`--reveal`, which leaves a line in the audit trail).
+What a key may not open is refused in one Dutch sentence. Notes are sealed into the case archive to the case's
+holders; the audit says only 'note added'.
 """
 
 from __future__ import annotations
@@ -11,17 +13,28 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, RefusedError, WorkbookLocked
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_archive, case_vault, has_register, identity_vault, load_cases
+from toolkit.reports.cases import (
+    Case,
+    case_archive,
+    case_vault,
+    has_register,
+    load_cases,
+    sealed_holders,
+    wanted_holders,
+)
+from toolkit.reports.holders import Holders
 from toolkit.reports.schema import CLOSED, MEASURES, SERIOUS, STATUSES
 
 if TYPE_CHECKING:
+    from toolkit.keys import PrivateKey
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
 PROGRESS_COUNT = "reports.progress.{case}"
+ERASED_KEY = "reports.erased.{case}"
 
 
 def find_case(ws: Workspace, number: str) -> Case:
@@ -53,6 +66,7 @@ class UpdateResult:
     message: OutgoingMail | None = None  # the progress message (preview unless sent)
     sent: bool = False
     send_command: str = ""
+    waiting: str = ""  # the register is open in Excel: the change is queued for the next run
 
     @property
     def ok(self) -> bool:
@@ -91,28 +105,77 @@ def _cells(case: Case, update: CaseUpdate, today: date) -> dict[str, Any]:
     return cells
 
 
-def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = False) -> UpdateResult:
+def holders_of(ws: Workspace, case: Case) -> Holders:
+    """What the case is sealed to now (as recorded), else who should hold it."""
+    return sealed_holders(ws, case.number) or wanted_holders(ws, case)
+
+
+def require_content(ws: Workspace, case: Case, key: PrivateKey | None, what: str) -> PrivateKey:
+    """The key, if it belongs to someone who may read this case's content; otherwise one Dutch sentence."""
+    if key is None:
+        raise InputError(f"{what} vraagt om een sleutel.", hint="geef je sleutelbestand met --key BESTAND.")
+    from toolkit.keys import public_keys
+
+    if public_keys(ws).get(key.email) != str(key.identity.to_public()):
+        raise RefusedError(
+            f"de sleutel voor {key.email} hoort niet bij de publieke sleutel van {key.email} in deze werkmap.",
+            hint="gebruik uw huidige sleutelbestand; na 'keys new --replace' opent alleen de nieuwe sleutel.",
+        )
+    holders = holders_of(ws, case)
+    if key.email not in holders.content:
+        raise RefusedError(
+            f"de sleutel van {key.email} geeft geen toegang tot zaak {case.number}.",
+            hint="alleen de behandelaars van de zaak en de beheerders van de identiteit kunnen hem openen.",
+        )
+    return key
+
+
+def require_identity(ws: Workspace, case: Case, key: PrivateKey | None, what: str) -> PrivateKey:
+    key = require_content(ws, case, key, what)
+    if key.email not in holders_of(ws, case).identity:
+        raise RefusedError(
+            f"de sleutel van {key.email} opent de identiteit van de melder van zaak {case.number} niet.",
+            hint="alleen de beheerders van de identiteit ([reports] identity_holders) kunnen dit.",
+        )
+    return key
+
+
+def update_case(
+    ws: Workspace, number: str, update: CaseUpdate, *, send: bool = False, key: PrivateKey | None = None
+) -> UpdateResult:
     """Record the change (register, sealed note, audit); with `tell_reporter`, build and (with send) send the message."""
     _check(update)
     case = find_case(ws, number)
+    if update.note:
+        require_content(ws, case, key, "een notitie")
+    if update.tell_reporter:
+        require_identity(ws, case, key, "een bericht aan de melder")
     cells = _cells(case, update, ws.today)
     result = UpdateResult(case.number, cells)
-    if update.tell_reporter:
+    if update.tell_reporter and key is not None:
         result.message = _progress_mail(
-            ws, replace(case, status=cells.get("Status", case.status)), update.tell_reporter
+            ws, replace(case, status=cells.get("Status", case.status)), update.tell_reporter, key
         )
-        result.send_command = f"integrity reports update {case.number} --tell-reporter {update.tell_reporter} --send"
+        result.send_command = (
+            f"integrity reports update {case.number} --tell-reporter {update.tell_reporter} --key … --send"
+        )
     if update.tell_reporter and send and result.message is not None:
-        report = ws.mailer().send_all([result.message])
+        from toolkit.reports.intake import sealed_copy
+
+        mail = sealed_copy(ws, case.number, result.message, holders_of(ws, case))
+        report = ws.mailer().send_all([mail])
         result.sent = report.ok
         if result.sent:
             ws.state.set(PROGRESS_COUNT.format(case=case.number), str(_progress_count(ws, case.number) + 1))
             if case.feedback_given is None:
                 cells["Terugkoppeling gegeven op"] = ws.today
     if cells:
-        case_vault(ws).write({case.number: cells})
+        try:
+            case_vault(ws).write({case.number: cells})
+        except WorkbookLocked as exc:
+            result.waiting = exc.message
     if update.note:
-        case_archive(ws).add_note(case.number, ws.today.isoformat(), ws.actor, update.note)
+        case_archive(ws).add_note(case.number, holders_of(ws, case), ws.today.isoformat(), ws.actor, update.note)
         result.note_added = True
     _audit(ws, case.number, cells, result)
     return result
@@ -122,8 +185,8 @@ def _progress_count(ws: Workspace, number: str) -> int:
     return int(ws.state.get(PROGRESS_COUNT.format(case=number)) or 0)
 
 
-def _progress_mail(ws: Workspace, case: Case, kind: str) -> OutgoingMail | None:
-    identity = identity_vault(ws).read().get(case.number) or {}
+def _progress_mail(ws: Workspace, case: Case, kind: str, key: PrivateKey) -> OutgoingMail | None:
+    identity = case_archive(ws).identity(case.number, key)
     address = identity.get("E-mail") or ""
     if not address:
         raise InputError(
@@ -132,8 +195,8 @@ def _progress_mail(ws: Workspace, case: Case, kind: str) -> OutgoingMail | None:
         )
     context = notify.reporter_context(ws, case.number, case.received, case.feedback_due)
     context["status"] = case.status
-    key = f"{kind}:{case.number}:{_progress_count(ws, case.number) + 1}"
-    return notify.to_reporter(ws, kind, key, address, context, identity.get("Taal") or "nl")
+    ledger_key = f"{kind}:{case.number}:{_progress_count(ws, case.number) + 1}"
+    return notify.to_reporter(ws, kind, ledger_key, address, context, identity.get("Taal") or "nl")
 
 
 def _audit(ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResult) -> None:
@@ -153,14 +216,20 @@ def _audit(ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResu
 @dataclass(frozen=True)
 class CaseList:
     cases: tuple[Case, ...]
+    pending: tuple[str, ...] = ()  # queued register changes (case: columns), applied by the next run
 
     @property
     def ok(self) -> bool:
         return True
 
 
-def list_cases(ws: Workspace) -> CaseList:
-    return CaseList(tuple(load_cases(ws)))
+def list_cases(ws: Workspace, key: PrivateKey | None = None) -> CaseList:
+    """Every case in the register with the changes still waiting for Excel to close; with a key, only its cases."""
+    cases = load_cases(ws)
+    if key is not None:
+        cases = [c for c in cases if key.email in holders_of(ws, c).content]
+    pending = tuple(f"{item['case']}: {', '.join(item['cells'])}" for item in case_vault(ws).pending())
+    return CaseList(tuple(cases), pending)
 
 
 @dataclass(frozen=True)
@@ -178,23 +247,26 @@ class CaseView:
         return True
 
 
-def show_case(ws: Workspace, number: str, *, reveal: bool = False) -> CaseView:
-    """The case as in the register, with its archived files by role and size; with reveal also who and what."""
+def show_case(ws: Workspace, number: str, *, reveal: bool = False, key: PrivateKey | None = None) -> CaseView:
+    """The case as in the register; with a key what it may open (files, notes, texts); with reveal also who."""
     case = find_case(ws, number)
     archive = case_archive(ws)
-    entries = archive.log(case.number)
+    if key is None:
+        if reveal:
+            require_identity(ws, case, key, "--reveal")
+        count = len(archive.files(case.number))
+        return CaseView(case, (f"{count} versleutelde bestanden (open met --key BESTAND)",))
+    require_content(ws, case, key, "de inhoud van de zaak")
+    entries = archive.log(case.number, key)
     files = tuple(
         f"bericht {e.number}, {e.received[:10]}: {f.role}, {f.size} bytes{', ' + f.note if f.note else ''}"
         for e in entries
         for f in e.files
+        if f.role != "bericht"
     )
-    notes = tuple(archive.notes(case.number))
-    if not reveal:
-        return CaseView(case, files, notes=notes)
-    identity = identity_vault(ws).read().get(case.number) or {}
-    ws.audit.record("reports.revealed", actor=_os_user(), target=case.number, via=ws.actor)
+    notes = tuple(archive.notes(case.number, key))
     texts = tuple(
-        archive.read(case.number, f.stored_as).decode("utf-8")
+        archive.read(case.number, f.stored_as, key).decode("utf-8")
         for e in entries
         for f in e.files
         if f.role == "tekst" and f.stored_as
@@ -205,7 +277,12 @@ def show_case(ws: Workspace, number: str, *, reveal: bool = False) -> CaseView:
         for f in e.files
         if f.role == "bijlage"
     )
-    shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal", "Gewist op")}
+    if not reveal:
+        return CaseView(case, files + attachments, messages=texts, notes=notes)
+    require_identity(ws, case, key, "--reveal")
+    identity = archive.identity(case.number, key)
+    ws.audit.record("reports.revealed", actor=_os_user(), target=case.number, via=ws.actor, key=key.email)
+    shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal")}
     return CaseView(case, files + attachments, shown, texts, notes)
 
 
@@ -293,16 +370,12 @@ def retention_step(ws: Workspace) -> StepResult:
     due = [c.number for c in load_cases(ws) if c.closed is not None and c.closed < limit]
     if not due:
         return StepResult(name, True, "niets te wissen")
-    store = identity_vault(ws)
-    rows = store.read()
-    erase = [n for n in due if n in rows and not rows[n].get("Gewist op")]
+    archive = case_archive(ws)
+    erase = [n for n in due if any(archive.files(n)) and not ws.state.get(ERASED_KEY.format(case=n))]
     if not erase:
         return StepResult(name, True, "niets te wissen")
-    store.write({n: {"Naam": None, "E-mail": None, "Berichten": None, "Gewist op": ws.today} for n in erase})
-    for stale in ws.backups_dir.glob(f"{store.path.stem}.*{store.path.suffix}"):
-        stale.unlink()  # older copies of the identity store still hold what was just erased
-    archive = case_archive(ws)
     for number in erase:
         originals = archive.erase_originals(number)
+        ws.state.set(ERASED_KEY.format(case=number), ws.today.isoformat())
         ws.audit.record("reports.identity_erased", actor=ws.actor, target=number, originals_erased=originals)
     return StepResult(name, True, f"identiteit gewist bij {len(erase)} zaak/zaken", tuple(erase))
