@@ -153,11 +153,66 @@ class OnboardingConfig:
 
 
 @dataclass(frozen=True)
+class ReportAddresses:
+    """One reports address per route of the code; a report sent to a route's own address is for its holder only."""
+
+    algemeen: Email | None = None  # read first by the intake officer, who records and routes
+    vertrouwenspersoon: Email | None = None
+    directeur: Email | None = None
+    rvc: Email | None = None  # the RvC chair
+    klachten: Email | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone a reporter can turn to: name, what they do, how to reach them (all shown to reporters as written)."""
+
+    name: str
+    what: str = ""
+    how: str = ""
+
+
+def _meldpunt() -> Contact:
+    return Contact(
+        "Meldpunt Integriteit Woningcorporaties",
+        "extern meldpunt voor vermoedens van fraude of zelfverrijking bij woningcorporaties, bij de Autoriteit "
+        "woningcorporaties (Inspectie Leefomgeving en Transport)",
+        "via www.ilent.nl (Autoriteit woningcorporaties, 'melding doen')",
+    )
+
+
+def _klokkenluiders() -> Contact:
+    return Contact(
+        "Huis voor Klokkenluiders",
+        "onafhankelijk, vertrouwelijk en kosteloos advies over het melden van een misstand; ook extern melden en "
+        "onderzoek",
+        "www.huisvoorklokkenluiders.nl; advies: 088 - 133 10 30; melden: 088 - 133 10 00, "
+        "contact@huisvoorklokkenluiders.nl, Postbus 85860, 2508 CJ Den Haag",
+    )
+
+
+def _geschillen() -> Contact:
+    return Contact(
+        "de onafhankelijke regionale geschillencommissie",
+        "voor huurders, woningzoekenden en huurdersorganisaties die niet tevreden zijn over de behandeling van een "
+        "verzoek, vraag of klacht",
+        "",
+    )
+
+
+@dataclass(frozen=True)
 class ReportsConfig:
     max_attachment_mb: int = 20
     identity_retention_days: int = 365
     tenants_route: Literal["klachtencoordinator", "directeur"] = "klachtencoordinator"
     shared_mailbox: bool = False  # true: reports arrive in the shared inbox, not in a mailbox of their own
+    intake_officer: Email | None = None  # first reader of the general address; unset: organisation.integrity_officer
+    confidential_adviser: Email | None = None  # the confidential adviser's own address (route 'vertrouwenspersoon')
+    progress_weeks: int = 6  # after feedback: a progress reminder to the handler every so many weeks until closed
+    addresses: ReportAddresses = field(default_factory=ReportAddresses)
+    meldpunt: Contact = field(default_factory=_meldpunt)
+    klokkenluiders: Contact = field(default_factory=_klokkenluiders)
+    geschillencommissie: Contact = field(default_factory=_geschillen)
 
 
 @dataclass(frozen=True)
@@ -226,6 +281,7 @@ def load_config(path: Path) -> Config:
     config = dataclasses.replace(config, source=path.resolve())
     _check_paths(config)
     _check_onboarding(config)
+    _check_reports(config)
     return config
 
 
@@ -361,6 +417,14 @@ def _check_onboarding(config: Config) -> None:
         raise ConfigError(
             f"{config.source}: 'onboarding.agenda_month' moet een maand zijn (1 t/m 12), niet {config.onboarding.agenda_month}.",
             hint="bijvoorbeeld agenda_month = 9 voor september.",
+        )
+
+
+def _check_reports(config: Config) -> None:
+    if config.reports.progress_weeks < 1:
+        raise ConfigError(
+            f"{config.source}: 'reports.progress_weeks' moet minstens 1 zijn, niet {config.reports.progress_weeks}.",
+            hint="bijvoorbeeld progress_weeks = 6 (elke zes weken een voortgangsherinnering).",
         )
 
 

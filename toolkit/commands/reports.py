@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 import click
 
 from toolkit.cli import AppContext, pass_app
@@ -42,10 +45,27 @@ def show_command(app: AppContext, case: str, reveal: bool, as_json: bool) -> Non
 @click.argument("case", metavar="ZAAK")
 @click.option("--status", help="ontvangen, in behandeling, onderzoek, besluit of afgesloten.")
 @click.option("--note", metavar="TEKST", help="Notitie (versleuteld bewaard; het logboek zegt alleen 'note added').")
-@click.option("--serious", type=click.Choice(["ja", "nee", "onbekend"]), help="Ernstige inbreuk?")
-@click.option("--measure", "measures", multiple=True, metavar="MAATREGEL", help="Maatregel (herhaalbaar).")
+@click.option(
+    "--feedback",
+    metavar="TEKST",
+    help="Terugkoppeling over beoordeling en opvolging (alleen dit sluit de termijn van 3 maanden; versleuteld).",
+)
+@click.option(
+    "--serious", type=click.Choice(["ja", "nee", "onbekend"]), help="Ernstige inbreuk? (Stap 4: --role, --by)"
+)
+@click.option("--measure", "measures", multiple=True, metavar="MAATREGEL", help="Maatregel (herhaalbaar; Stap 4).")
+@click.option("--role", type=click.Choice(["directeur-bestuurder", "RvC"]), help="Wie besluit (Stap 4).")
+@click.option("--by", metavar="NAAM", help="Wie namens die rol besloot (Stap 4).")
 @click.option("--regulator", type=click.Choice(["ja", "nee"]), help="Gemeld aan de toezichthouder?")
-@click.option("--tell-reporter", metavar="SJABLOON", help="Bericht aan de melder, bijvoorbeeld melding_voortgang.")
+@click.option(
+    "--acknowledged-on", type=click.DateTime(["%Y-%m-%d", "%d-%m-%Y"]), help="Ontvangst buiten de toolkit bevestigd op."
+)
+@click.option("--how", metavar="TEKST", help="Hoe de ontvangst is bevestigd (bij --acknowledged-on).")
+@click.option(
+    "--tell-reporter",
+    is_flag=True,
+    help="Bericht aan de melder: de terugkoppeling (--feedback), de afsluiting (--status afgesloten) of de voortgang.",
+)
 @click.option("--send", is_flag=True, help="Verstuur het bericht aan de melder echt (anders alleen voorbeeld).")
 @JSON
 @pass_app
@@ -54,20 +74,36 @@ def update_command(
     case: str,
     status: str | None,
     note: str | None,
+    feedback: str | None,
     serious: str | None,
     measures: tuple[str, ...],
+    role: str | None,
+    by: str | None,
     regulator: str | None,
-    tell_reporter: str | None,
+    acknowledged_on: datetime | None,
+    how: str | None,
+    tell_reporter: bool,
     send: bool,
     as_json: bool,
 ) -> None:
-    """Leg een wijziging vast; met --tell-reporter en --send gaat er voortgang naar de melder (telt als terugkoppeling)."""
+    """Leg een wijziging vast; alleen --feedback telt als terugkoppeling (met --tell-reporter --send naar de melder)."""
     from toolkit.render import emit
-    from toolkit.reports.manage import CaseUpdate, update_case
+    from toolkit.reports.manage import CaseUpdate, reporter_template, update_case
 
     update = CaseUpdate(
-        status, note, serious, measures, None if regulator is None else regulator == "ja", tell_reporter
+        status,
+        note,
+        serious,
+        measures,
+        None if regulator is None else regulator == "ja",
+        feedback=feedback,
+        acknowledged_on=acknowledged_on.date() if acknowledged_on else None,
+        how=how,
+        role=role,
+        by=by,
     )
+    if tell_reporter:
+        update = replace(update, tell_reporter=reporter_template(update))
     emit(update_case(app.workspace(), case, update, send=send), as_json)
 
 

@@ -6,7 +6,6 @@ audit trail (who, when, which case). Notes are kept sealed in the case archive; 
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import InputError
 from toolkit.reports import notify
 from toolkit.reports.cases import Case, case_archive, case_vault, has_register, identity_vault, load_cases
-from toolkit.reports.schema import CLOSED, MEASURES, SERIOUS, STATUSES
+from toolkit.reports.deadlines import feedback_due
+from toolkit.reports.feedback import Decider, check_acknowledgement, check_decider, deciding_role_for, os_user
+from toolkit.reports.schema import CLOSED, DECIDED_BY_COLUMN, MEASURES, SERIOUS, STATUSES
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -42,7 +43,19 @@ class CaseUpdate:
     serious: str | None = None
     measures: tuple[str, ...] = ()
     regulator: bool | None = None
-    tell_reporter: str | None = None  # a reporter template, e.g. melding_voortgang
+    tell_reporter: str | None = None  # a reporter template, e.g. melding_voortgang (see `reporter_template`)
+    feedback: str | None = None  # substantive feedback on assessment and follow-up: clears the 3-month deadline
+    acknowledged_on: date | None = None  # an acknowledgement given outside the toolkit
+    how: str | None = None  # how that acknowledgement was given
+    role: str | None = None  # Stap 4: the deciding role
+    by: str | None = None  # Stap 4: who decided
+
+
+def reporter_template(update: CaseUpdate) -> str:
+    """The message a reporter gets with --tell-reporter: the feedback, the closing, or else progress."""
+    if update.status == CLOSED:
+        return notify.CLOSED
+    return notify.FEEDBACK if update.feedback else notify.PROGRESS
 
 
 @dataclass
@@ -78,6 +91,9 @@ def _check(update: CaseUpdate) -> None:
 
 def _cells(case: Case, update: CaseUpdate, today: date) -> dict[str, Any]:
     cells: dict[str, Any] = {}
+    if update.acknowledged_on is not None and case.acknowledged is None:
+        cells["Ontvangst bevestigd op"] = update.acknowledged_on
+        cells["Terugkoppeling uiterlijk"] = feedback_due(update.acknowledged_on)
     if update.status and update.status != case.status:
         cells["Status"] = update.status
         if update.status == CLOSED and case.closed is None:
@@ -95,34 +111,65 @@ def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = 
     """Record the change (register, sealed note, audit); with `tell_reporter`, build and (with send) send the message."""
     _check(update)
     case = find_case(ws, number)
+    check_acknowledgement(case.number, update.acknowledged_on, update.how, case.received, ws.today)
+    deciding = bool(update.serious and update.serious != "onbekend") or bool(update.measures)
+    expected = deciding_role_for(case.concerns, _concerns_director(ws, case))
+    decider = check_decider(case.number, deciding, update.role, update.by, expected)
     cells = _cells(case, update, ws.today)
+    if decider is not None:
+        cells[DECIDED_BY_COLUMN] = f"{decider.label} ({ws.today:%d-%m-%Y})"
     result = UpdateResult(case.number, cells)
     if update.tell_reporter:
-        result.message = _progress_mail(
-            ws, replace(case, status=cells.get("Status", case.status)), update.tell_reporter
-        )
-        result.send_command = f"integrity reports update {case.number} --tell-reporter {update.tell_reporter} --send"
+        shown = replace(case, status=cells.get("Status", case.status))
+        result.message = _progress_mail(ws, shown, update.tell_reporter, update.feedback)
+        result.send_command = _send_command(case.number, update)
     if update.tell_reporter and send and result.message is not None:
         report = ws.mailer().send_all([result.message])
         result.sent = report.ok
         if result.sent:
             ws.state.set(PROGRESS_COUNT.format(case=case.number), str(_progress_count(ws, case.number) + 1))
-            if case.feedback_given is None:
-                cells["Terugkoppeling gegeven op"] = ws.today
+    if update.feedback and (result.sent or not update.tell_reporter):
+        cells["Terugkoppeling gegeven op"] = ws.today  # only substantive feedback clears the 3-month deadline
     if cells:
         case_vault(ws).write({case.number: cells})
-    if update.note:
-        case_archive(ws).add_note(case.number, ws.today.isoformat(), ws.actor, update.note)
-        result.note_added = True
-    _audit(ws, case.number, cells, result)
+    notes = [n for n in (update.note, _feedback_note(update), _ack_note(update)) if n]
+    for note in notes:
+        case_archive(ws).add_note(case.number, ws.today.isoformat(), ws.actor, note)
+    result.note_added = bool(notes)
+    _audit(ws, case.number, cells, result, decider)
     return result
+
+
+def _concerns_director(ws: Workspace, case: Case) -> bool:
+    concerned = (case.concerned or "").strip().lower()
+    return bool(concerned) and concerned == ws.config.organisation.director
+
+
+def _feedback_note(update: CaseUpdate) -> str | None:
+    return f"Terugkoppeling aan de melder: {update.feedback}" if update.feedback else None
+
+
+def _ack_note(update: CaseUpdate) -> str | None:
+    if update.acknowledged_on is None:
+        return None
+    return f"Ontvangst bevestigd op {update.acknowledged_on:%d-%m-%Y}, buiten de toolkit: {update.how}"
+
+
+def _send_command(number: str, update: CaseUpdate) -> str:
+    parts = [f"integrity reports update {number}"]
+    if update.status:
+        parts.append(f"--status '{update.status}'")
+    if update.feedback:
+        parts.append("--feedback '...'")
+    parts.append("--tell-reporter --send")
+    return " ".join(parts)
 
 
 def _progress_count(ws: Workspace, number: str) -> int:
     return int(ws.state.get(PROGRESS_COUNT.format(case=number)) or 0)
 
 
-def _progress_mail(ws: Workspace, case: Case, kind: str) -> OutgoingMail | None:
+def _progress_mail(ws: Workspace, case: Case, kind: str, feedback: str | None = None) -> OutgoingMail | None:
     identity = identity_vault(ws).read().get(case.number) or {}
     address = identity.get("E-mail") or ""
     if not address:
@@ -132,17 +179,22 @@ def _progress_mail(ws: Workspace, case: Case, kind: str) -> OutgoingMail | None:
         )
     context = notify.reporter_context(ws, case.number, case.received, case.feedback_due)
     context["status"] = case.status
+    context["terugkoppeling"] = feedback or ""
     key = f"{kind}:{case.number}:{_progress_count(ws, case.number) + 1}"
     return notify.to_reporter(ws, kind, key, address, context, identity.get("Taal") or "nl")
 
 
-def _audit(ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResult) -> None:
+def _audit(
+    ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResult, decider: Decider | None = None
+) -> None:
     if not cells and not result.note_added and not result.sent:
         return
     ws.audit.record(
         "reports.updated",
-        actor=ws.actor,
+        actor=os_user(),
+        via=ws.actor,
         target=number,
+        decided_by=decider.label if decider else None,
         changed=", ".join(sorted(cells)) or None,
         status=cells.get("Status"),
         note="note added" if result.note_added else None,
@@ -192,7 +244,7 @@ def show_case(ws: Workspace, number: str, *, reveal: bool = False) -> CaseView:
     if not reveal:
         return CaseView(case, files, notes=notes)
     identity = identity_vault(ws).read().get(case.number) or {}
-    ws.audit.record("reports.revealed", actor=_os_user(), target=case.number, via=ws.actor)
+    ws.audit.record("reports.revealed", actor=os_user(), target=case.number, via=ws.actor)
     texts = tuple(
         archive.read(case.number, f.stored_as).decode("utf-8")
         for e in entries
@@ -207,13 +259,6 @@ def show_case(ws: Workspace, number: str, *, reveal: bool = False) -> CaseView:
     )
     shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal", "Gewist op")}
     return CaseView(case, files + attachments, shown, texts, notes)
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in this environment
-        return "onbekend"
 
 
 @dataclass(frozen=True)
