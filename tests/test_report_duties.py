@@ -1,0 +1,136 @@
+"""The Wbk's duties and Stap 4 through the real commands: acknowledgement outside the toolkit, who decided, channels."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.reports_helpers import (
+    IDENTITY_PW,
+    REPORTS_PW,
+    body_text,
+    deliver,
+    make_workspace,
+    outbox,
+    report_mail,
+    to_reporter,
+    workspace,
+)
+from toolkit.reports.cases import case_vault
+
+
+@pytest.fixture(autouse=True)
+def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
+    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
+
+
+@pytest.fixture
+def root(tmp_path: Path, run_cli) -> Path:
+    return make_workspace(tmp_path / "ws", run_cli)
+
+
+def cli(run_cli, root: Path, as_of: str, *args: str):
+    return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)
+
+
+def register(root: Path) -> dict:
+    ws = workspace(root, date(2026, 11, 26))
+    try:
+        return case_vault(ws).read()
+    finally:
+        ws.close()
+
+
+def audit(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / ".integrity" / "audit.jsonl").read_text().splitlines()]
+
+
+def test_acknowledgement_outside_the_toolkit_clears_the_alert(root: Path, run_cli) -> None:
+    """A report from a no-reply address gets no acknowledgement; --acknowledged-on --how records one, alert cleared."""
+    deliver(root, report_mail("Melding", "Tekst.", sender="noreply@formulier.example"))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    assert cli(run_cli, root, "2026-12-04", "reports", "deadlines").exit_code == 1  # day 8: late
+    done = cli(
+        run_cli, root, "2026-12-04", "reports", "update", "M-2026-0001", "--acknowledged-on", "2026-12-01",
+        "--how", "telefonisch",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output + done.stderr
+    row = register(root)["M-2026-0001"]
+    assert row["Ontvangst bevestigd op"] == date(2026, 12, 1) and row["Terugkoppeling uiterlijk"] == date(2027, 3, 1)
+    result = cli(run_cli, root, "2026-12-04", "reports", "deadlines", "--json")
+    assert result.exit_code == 0
+    assert [d["kind"] for d in json.loads(result.output)["deadlines"]] == ["terugkoppeling"]
+    assert "telefonisch" not in (root / ".integrity" / "audit.jsonl").read_text()  # how is kept sealed
+
+
+def test_acknowledgement_needs_how_and_a_plausible_date(root: Path, run_cli) -> None:
+    """--acknowledged-on without --how, or in the future, is refused in Dutch and nothing is written."""
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    before = (root / "registers" / "meldingen.xlsx").read_bytes()
+    update = ("reports", "update", "M-2026-0001", "--acknowledged-on")
+    no_how = cli(run_cli, root, "2026-11-27", *update, "2026-11-27")
+    future = cli(run_cli, root, "2026-11-27", *update, "2026-12-27", "--how", "brief")
+    assert no_how.exit_code != 0 and "hoe de ontvangst" in no_how.stderr
+    assert future.exit_code != 0 and "niet tussen ontvangst en vandaag" in future.stderr
+    assert (root / "registers" / "meldingen.xlsx").read_bytes() == before
+
+
+def test_measure_without_deciding_role_is_refused(root: Path, run_cli) -> None:
+    """A measure or serious-breach decision without --role is refused in Dutch; nothing is recorded."""
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    before = (root / "registers" / "meldingen.xlsx").read_bytes()
+    refused = cli(run_cli, root, "2026-12-01", "reports", "update", "M-2026-0001", "--measure", "schorsing")
+    assert refused.exit_code != 0 and "zonder besluitvormer" in refused.stderr and "Traceback" not in refused.stderr
+    assert (root / "registers" / "meldingen.xlsx").read_bytes() == before
+
+
+def test_report_about_director_is_decided_by_the_rvc_and_audit_names_os_user(root: Path, run_cli) -> None:
+    """About the director only --role RvC may decide; the register names role and person, the audit the OS user."""
+    import getpass
+
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    ws = workspace(root, date(2026, 11, 26))
+    case_vault(ws).write({"M-2026-0001": {"Betreft": "directeur-bestuurder"}})
+    ws.close()
+    update = ("reports", "update", "M-2026-0001", "--serious", "ja", "--by", "R. Commissaris")
+    wrong = cli(run_cli, root, "2026-12-01", *update, "--role", "directeur-bestuurder")
+    assert wrong.exit_code != 0 and "besluit RvC" in wrong.stderr
+    right = cli(run_cli, root, "2026-12-01", *update, "--role", "RvC")
+    assert right.exit_code == 0, right.output + right.stderr
+    assert register(root)["M-2026-0001"]["Besluit door"] == "RvC: R. Commissaris (01-12-2026)"
+    line = [e for e in audit(root) if e["action"] == "reports.updated"][-1]
+    assert line["actor"] == getpass.getuser() and line["details"]["decided_by"] == "RvC: R. Commissaris"
+
+
+def test_reporter_mails_name_meldpunt_and_huis_voor_klokkenluiders_with_contact_details(root: Path, run_cli) -> None:
+    """The acknowledgement names the Meldpunt, the Huis voor Klokkenluiders (with phone), the disputes committee and
+    the routes' own addresses, all from config."""
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    (ack,) = [m for m in outbox(root) if to_reporter(m)]
+    text = " ".join(body_text(ack).split())
+    assert "Meldpunt Integriteit Woningcorporaties" in text and "www.ilent.nl" in text
+    assert "Huis voor Klokkenluiders" in text and "088 - 133 10 30" in text and "huisvoorklokkenluiders.nl" in text
+    assert "geschillencommissie" in text
+    assert "vertrouwenspersoon@woonpartners.example" in text and "melding.rvc@woonpartners.example" in text
+    assert "alleen voor die persoon" in text
+
+
+def test_channels_come_from_config(root: Path, run_cli) -> None:
+    """Changing [reports.klokkenluiders] how in config.toml changes what the reporter reads."""
+    config = root / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^how = "www.huisvoorklokkenluiders.nl.*$', 'how = "telefoon 000-TEST"', text)
+    config.write_text(text, encoding="utf-8")
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    (ack,) = [m for m in outbox(root) if to_reporter(m)]
+    assert "000-TEST" in body_text(ack) and "088 - 133 10 30" not in body_text(ack)
