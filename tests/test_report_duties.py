@@ -134,3 +134,72 @@ def test_channels_come_from_config(root: Path, run_cli) -> None:
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
     (ack,) = [m for m in outbox(root) if to_reporter(m)]
     assert "000-TEST" in body_text(ack) and "088 - 133 10 30" not in body_text(ack)
+
+
+def _report_file(tmp_path: Path, text: str = "Karel neemt cadeaubonnen aan van aannemer Zwart.") -> str:
+    path = tmp_path / "melding.txt"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_oral_report_gets_its_clocks_from_the_conversation_date(root: Path, run_cli, tmp_path: Path) -> None:
+    """reports new --channel telefonisch: a case received on the conversation's date; day 8 without ack is late."""
+    made = cli(
+        run_cli, root, "2026-11-30", "reports", "new", "--channel", "telefonisch", "--date", "2026-11-27",
+        "--text-file", _report_file(tmp_path), "--name", "Piet Beller", "--phone", "0612345678", "--consent",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output + made.stderr
+    row = register(root)["M-2026-0001"]
+    assert row["Kanaal"] == "telefonisch" and row["Ontvangen op"] == date(2026, 11, 27)
+    day7 = json.loads(cli(run_cli, root, "2026-12-04", "reports", "deadlines", "--json").output)["deadlines"]
+    ack = next(d for d in day7 if d["kind"] == "ontvangstbevestiging")
+    assert ack["days_left"] == 0 and not ack["overdue"]
+    assert cli(run_cli, root, "2026-12-05", "reports", "deadlines").exit_code == 1
+    assert cli(
+        run_cli, root, "2026-12-05", "reports", "update", "M-2026-0001", "--acknowledged-on", "2026-11-27",
+        "--how", "in het telefoongesprek",
+    ).exit_code == 0  # fmt: skip
+    assert cli(run_cli, root, "2026-12-05", "reports", "deadlines").exit_code == 0
+    for secret in ("Piet Beller", "0612345678", "cadeaubonnen"):
+        assert secret not in (root / ".integrity" / "audit.jsonl").read_text()
+        assert secret not in made.output
+        assert all(secret not in str(m) for m in outbox(root))
+
+
+def test_oral_report_record_is_produced_for_signing_and_its_confirmation_recorded(
+    root: Path, run_cli, tmp_path: Path
+) -> None:
+    """The record of the conversation holds the report for the reporter to sign; --record-confirmed clears the duty."""
+    args = ("reports", "new", "--channel", "gesprek", "--text-file", _report_file(tmp_path), "--consent")
+    assert cli(run_cli, root, "2026-11-30", *args, "--name", "Piet Beller").exit_code == 0
+    shown = cli(run_cli, root, "2026-11-30", "reports", "record", "M-2026-0001")
+    assert shown.exit_code == 0 and "cadeaubonnen" in shown.output and "Handtekening" in shown.output
+    assert "reports.record_shown" in (root / ".integrity" / "audit.jsonl").read_text()
+    pending = json.loads(cli(run_cli, root, "2026-11-30", "reports", "deadlines", "--json").output)["deadlines"]
+    assert "verslag tekenen" in [d["kind"] for d in pending]
+    done = cli(run_cli, root, "2026-12-02", "reports", "update", "M-2026-0001", "--record-confirmed", "2026-12-01")
+    assert done.exit_code == 0, done.output + done.stderr
+    after = json.loads(cli(run_cli, root, "2026-12-02", "reports", "deadlines", "--json").output)["deadlines"]
+    assert "verslag tekenen" not in [d["kind"] for d in after]
+
+
+def test_oral_report_without_consent_or_anonymous_with_name_is_refused(root: Path, run_cli, tmp_path: Path) -> None:
+    """No consent for an oral record, or a name on an anonymous report: refused in Dutch, no register written."""
+    text = _report_file(tmp_path)
+    no_consent = cli(run_cli, root, "2026-11-30", "reports", "new", "--channel", "gesprek", "--text-file", text)
+    named = cli(
+        run_cli, root, "2026-11-30", "reports", "new", "--channel", "anoniem", "--text-file", text, "--name", "X"
+    )
+    assert no_consent.exit_code != 0 and "toestemming" in no_consent.stderr
+    assert named.exit_code != 0 and "anonieme melding" in named.stderr
+    assert not (root / "registers" / "meldingen.xlsx").exists()
+
+
+def test_anonymous_letter_keeps_no_identity(root: Path, run_cli, tmp_path: Path) -> None:
+    """An anonymous report opens a case marked 'anoniem' and writes nothing to the identity store."""
+    made = cli(
+        run_cli, root, "2026-11-30", "reports", "new", "--channel", "anoniem", "--text-file", _report_file(tmp_path)
+    )
+    assert made.exit_code == 0, made.output + made.stderr
+    assert register(root)["M-2026-0001"]["Melder is"] == "anoniem"
+    assert not (root / "registers" / "meldingen-identiteit.xlsx").exists()

@@ -1,9 +1,10 @@
-"""integrity reports list | show | update | deadlines | stats"""
+"""integrity reports list | show | new | record | update | deadlines | stats"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -62,6 +63,11 @@ def show_command(app: AppContext, case: str, reveal: bool, as_json: bool) -> Non
 )
 @click.option("--how", metavar="TEKST", help="Hoe de ontvangst is bevestigd (bij --acknowledged-on).")
 @click.option(
+    "--record-confirmed",
+    type=click.DateTime(["%Y-%m-%d", "%d-%m-%Y"]),
+    help="De melder heeft het verslag van het gesprek gecontroleerd en getekend op.",
+)
+@click.option(
     "--tell-reporter",
     is_flag=True,
     help="Bericht aan de melder: de terugkoppeling (--feedback), de afsluiting (--status afgesloten) of de voortgang.",
@@ -82,6 +88,7 @@ def update_command(
     regulator: str | None,
     acknowledged_on: datetime | None,
     how: str | None,
+    record_confirmed: datetime | None,
     tell_reporter: bool,
     send: bool,
     as_json: bool,
@@ -101,10 +108,58 @@ def update_command(
         how=how,
         role=role,
         by=by,
+        record_confirmed=record_confirmed.date() if record_confirmed else None,
     )
     if tell_reporter:
         update = replace(update, tell_reporter=reporter_template(update))
     emit(update_case(app.workspace(), case, update, send=send), as_json)
+
+
+@reports_group.command("new")
+@click.option("--channel", required=True, type=click.Choice(["telefonisch", "gesprek", "brief", "anoniem"]))
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d", "%d-%m-%Y"]), help="Datum van gesprek of brief.")
+@click.option("--text-file", required=True, type=click.File("r", encoding="utf-8"), help="De melding (- = invoer).")
+@click.option("--name", help="Naam van de melder (versleuteld bewaard; niet bij anoniem).")
+@click.option("--email", help="E-mailadres van de melder (versleuteld bewaard; niet bij anoniem).")
+@click.option("--phone", help="Telefoonnummer van de melder (versleuteld bewaard; niet bij anoniem).")
+@click.option("--reporter-kind", help="Melder is: medewerker, huurder, ... (zie meldingen.xlsx).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", help="Taal van berichten aan de melder.")
+@click.option("--consent", is_flag=True, help="De melder gaf toestemming het gesprek vast te leggen (mondeling).")
+@JSON
+@pass_app
+def new_command(
+    app: AppContext,
+    channel: str,
+    on: datetime | None,
+    text_file: Any,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    reporter_kind: str | None,
+    lang: str,
+    consent: bool,
+    as_json: bool,
+) -> None:
+    """Leg een melding vast die niet per e-mail kwam (telefoon, gesprek, brief, anoniem); de termijnen lopen."""
+    from toolkit.render import emit
+    from toolkit.reports.oral import OralReport, record_new
+
+    ws = app.workspace()
+    report = OralReport(
+        channel, on.date() if on else ws.today, text_file.read(), name, email, phone, reporter_kind, lang, consent
+    )
+    emit(record_new(ws, report), as_json)
+
+
+@reports_group.command("record")
+@click.argument("case", metavar="ZAAK")
+@pass_app
+def record_command(app: AppContext, case: str) -> None:
+    """Toon het verslag van een mondelinge melding, om te laten controleren en tekenen (wordt gelogd)."""
+    from toolkit.render import emit
+    from toolkit.reports.oral import show_record
+
+    emit(show_record(app.workspace(), case))
 
 
 @reports_group.command("deadlines")

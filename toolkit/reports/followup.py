@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from toolkit.reports import notify
 from toolkit.reports.assign import decide_case, organisation
 from toolkit.reports.cases import Case, case_vault, handler_address, has_register, load_cases
-from toolkit.reports.deadlines import ACKNOWLEDGEMENT, OVERDUE_STAGE, PROGRESS, deadline_states, reminders_due
+from toolkit.reports.deadlines import (
+    ACKNOWLEDGEMENT,
+    OVERDUE_STAGE,
+    PROGRESS,
+    acknowledgement_due,
+    deadline_states,
+    reminders_due,
+)
 from toolkit.reports.routing import Entry, Organisation
 
 if TYPE_CHECKING:
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
+RECORD_TO_SIGN = "verslag tekenen"
 WHAT = {
     ACKNOWLEDGEMENT: "de ontvangstbevestiging",
     "terugkoppeling": "de terugkoppeling over beoordeling en opvolging aan de melder",
@@ -73,7 +81,19 @@ def overview(ws: Workspace) -> DeadlineOverview:
                     case.handler or "nog niet toegewezen",
                 )
             )
+        found += _record_to_sign(ws, case)
     return DeadlineOverview(ws.today, tuple(sorted(found, key=lambda d: (d.due, d.case))))
+
+
+def _record_to_sign(ws: Workspace, case: Case) -> list[OpenDeadline]:
+    """An oral report's record the reporter has not confirmed yet: shown (never overdue: a duty, not a term)."""
+    from toolkit.reports.oral import ORAL, record_confirmed
+
+    if case.channel not in ORAL or case.is_closed or case.received is None or record_confirmed(ws, case.number):
+        return []
+    due = acknowledgement_due(case.received)
+    handler = case.handler or "nog niet toegewezen"
+    return [OpenDeadline(case.number, RECORD_TO_SIGN, due, (due - ws.today).days, False, handler)]
 
 
 def _addresses(ws: Workspace, case: Case, org: Organisation, row: dict[str, Any]) -> tuple[str | None, str | None]:

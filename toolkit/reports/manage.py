@@ -49,6 +49,7 @@ class CaseUpdate:
     how: str | None = None  # how that acknowledgement was given
     role: str | None = None  # Stap 4: the deciding role
     by: str | None = None  # Stap 4: who decided
+    record_confirmed: date | None = None  # the reporter checked and signed the record of an oral report
 
 
 def reporter_template(update: CaseUpdate) -> str:
@@ -66,6 +67,7 @@ class UpdateResult:
     message: OutgoingMail | None = None  # the progress message (preview unless sent)
     sent: bool = False
     send_command: str = ""
+    record_confirmed: date | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,6 +132,9 @@ def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = 
             ws.state.set(PROGRESS_COUNT.format(case=case.number), str(_progress_count(ws, case.number) + 1))
     if update.feedback and (result.sent or not update.tell_reporter):
         cells["Terugkoppeling gegeven op"] = ws.today  # only substantive feedback clears the 3-month deadline
+    if update.record_confirmed is not None:
+        _confirm_record(ws, case, update.record_confirmed)
+        result.record_confirmed = update.record_confirmed
     if cells:
         case_vault(ws).write({case.number: cells})
     notes = [n for n in (update.note, _feedback_note(update), _ack_note(update)) if n]
@@ -138,6 +143,17 @@ def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = 
     result.note_added = bool(notes)
     _audit(ws, case.number, cells, result, decider)
     return result
+
+
+def _confirm_record(ws: Workspace, case: Case, on: date) -> None:
+    from toolkit.reports.oral import ORAL, confirm_record
+
+    if case.channel not in ORAL:
+        raise InputError(
+            f"zaak {case.number} is geen mondelinge melding; er is geen verslag te bevestigen.",
+            hint="--record-confirmed hoort bij meldingen met kanaal telefonisch of gesprek.",
+        )
+    confirm_record(ws, case.number, on)
 
 
 def _concerns_director(ws: Workspace, case: Case) -> bool:
@@ -187,7 +203,7 @@ def _progress_mail(ws: Workspace, case: Case, kind: str, feedback: str | None = 
 def _audit(
     ws: Workspace, number: str, cells: dict[str, Any], result: UpdateResult, decider: Decider | None = None
 ) -> None:
-    if not cells and not result.note_added and not result.sent:
+    if not cells and not result.note_added and not result.sent and result.record_confirmed is None:
         return
     ws.audit.record(
         "reports.updated",
@@ -195,6 +211,7 @@ def _audit(
         via=ws.actor,
         target=number,
         decided_by=decider.label if decider else None,
+        record_confirmed=result.record_confirmed.isoformat() if result.record_confirmed else None,
         changed=", ".join(sorted(cells)) or None,
         status=cells.get("Status"),
         note="note added" if result.note_added else None,
