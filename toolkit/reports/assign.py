@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
 from toolkit.reports.cases import Case, case_vault, has_register, identity_vault, load_cases
-from toolkit.reports.routing import Concerns, Decision, Entry, Organisation, Person, ReporterKind, decide
+from toolkit.reports.routing import (
+    Concerns,
+    Decision,
+    Entry,
+    Organisation,
+    Person,
+    ReporterKind,
+    decide,
+    entry_for,
+    entry_holders,
+)
 from toolkit.reports.schema import ENTRY_COLUMN, EXTERNAL_HANDLER, REPORTER_MANAGER_COLUMN
 
 if TYPE_CHECKING:
@@ -61,6 +71,44 @@ def _staff_or(staff: tuple[Person, ...], email: str, name: str, role: str) -> Pe
     """The staff-list entry for this address (so their manager is known), else a person with only that role."""
     found = next((p for p in staff if p.email and p.email.strip().lower() == email), None)
     return Person(found.name, email, role, found.manager_email) if found else Person(name, email, role)
+
+
+def addresses_by_entry(ws: Workspace) -> dict[Entry, str | None]:
+    """[reports.addresses] keyed by route."""
+    configured = ws.config.reports.addresses
+    return {entry: getattr(configured, entry.value) for entry in Entry}
+
+
+def entry_of(ws: Workspace, mail: Any) -> Entry:
+    """Which route's address a message was sent to (To, Cc, Delivered-To, X-Original-To)."""
+    from email.utils import getaddresses
+
+    headers = getattr(mail, "headers", None) or {}
+    extra = (
+        [str(headers.get(h) or "") for h in ("Cc", "Delivered-To", "X-Original-To")] if hasattr(headers, "get") else []
+    )
+    recipients = [address for _, address in getaddresses([*(mail.to or ()), *extra])]
+    return entry_for(recipients, addresses_by_entry(ws))
+
+
+def first_reader_address(ws: Workspace, entry: Entry) -> str:
+    """Who is told of a new case at this address: the general address's first reader, else the route's holder."""
+    return entry_holders(entry, organisation(ws))[0].email
+
+
+def staff_contact(ws: Workspace, case: Case) -> str | None:
+    """Whom to tell that a case has news: its receiver, else its first reader, never someone the code keeps out."""
+    from toolkit.reports.cases import handler_address
+
+    decision = decide_case(case, case_vault(ws).read().get(case.number, {}), organisation(ws))
+    never = {p.email.strip().lower() for p in decision.never_told}
+    handler = handler_address(case)
+    if handler and handler not in never:
+        return handler
+    for person in (decision.first_reader, decision.handler):
+        if person is not None:
+            return person.email
+    return None
 
 
 def concerned_email(text: str | None, org: Organisation) -> str | None:

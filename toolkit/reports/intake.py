@@ -29,13 +29,12 @@ from toolkit.reports.cases import (
     case_from_row,
     case_vault,
     digest,
-    handler_address,
     identity_vault,
     new_pseudonym,
     next_case_number,
 )
 from toolkit.reports.deadlines import feedback_due
-from toolkit.reports.schema import CLOSED, NEW_SUBJECT
+from toolkit.reports.schema import CLOSED, ENTRY_COLUMN, NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
@@ -174,14 +173,16 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     lang = _language(mail, ws.config.organisation.language)
     identity = identity_vault(ws)
     identity.write({number: _identity_row(pseudonym, mail, lang, identity.read().get(number))})
+    from toolkit.reports.assign import entry_of, first_reader_address
+
+    entry = entry_of(ws, mail)  # a route's own address: the case is for that route's holder only
     if existing is None:
-        case_vault(ws).write({number: _new_row(pseudonym, received)})
+        case_vault(ws).write({number: {**_new_row(pseudonym, received), ENTRY_COLUMN: entry.value}})
     _archive(ws, number, inbound, received)
     case = existing or case_from_row({"Zaaknummer": number, "Ontvangen op": received, "Melder": pseudonym})
     _queue_acknowledgement(run, case, mail.from_address or "", lang)
-    run.send(
-        notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", ws.config.organisation.integrity_officer, case)
-    )
+    reader = first_reader_address(ws, entry)
+    run.send(notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", reader, case))
     return Handled(NEW_CASE, note=number, confidential=True)
 
 
@@ -282,8 +283,10 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     current = identity.read().get(case.number) or {}
     identity.write({case.number: _identity_row(case.pseudonym, inbound.mail, current.get("Taal") or "nl", current)})
     number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
-    address = handler_address(case) or ws.config.organisation.integrity_officer
-    if case.status != CLOSED:
+    from toolkit.reports.assign import staff_contact
+
+    address = staff_contact(ws, case)  # never the intake officer once the case is recorded as about them
+    if case.status != CLOSED and address:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
     return Handled(ADDED, note=case.number, confidential=True)

@@ -25,6 +25,7 @@ The rules, as the code states them and as carried out here (the README has the s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -230,6 +231,25 @@ def entry_holders(entry: Entry, org: Organisation) -> tuple[Person, ...]:
     if holder is None:
         holder = org.director
     return (holder,)
+
+
+_ENTRY_ORDER = (Entry.CONFIDENTIAL, Entry.BOARD, Entry.DIRECTOR, Entry.COMPLAINTS)
+
+
+def entry_for(recipients: Iterable[str], addresses: Mapping[Entry, str | None]) -> Entry:
+    """The route a message was sent to: a route's own address only when the general address was not among them.
+
+    A message that also went to the general address reached its first reader anyway, so it is a general report.
+    """
+    sent_to = {r.strip().casefold() for r in recipients if r and r.strip()}
+    general = addresses.get(Entry.GENERAL)
+    if general and general.casefold() in sent_to:
+        return Entry.GENERAL
+    for entry in _ENTRY_ORDER:
+        address = addresses.get(entry)
+        if address and address.casefold() in sent_to:
+            return entry
+    return Entry.GENERAL
 
 
 def _chain(entry: Entry, start: list[Person], concerns: Concerns, org: Organisation) -> list[Person | None]:
