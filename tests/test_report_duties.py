@@ -203,3 +203,39 @@ def test_anonymous_letter_keeps_no_identity(root: Path, run_cli, tmp_path: Path)
     assert made.exit_code == 0, made.output + made.stderr
     assert register(root)["M-2026-0001"]["Melder is"] == "anoniem"
     assert not (root / "registers" / "meldingen-identiteit.xlsx").exists()
+
+
+def test_reporter_is_told_of_the_closing(root: Path, run_cli) -> None:
+    """Closing without telling the reporter says what is owed; --tell-reporter --send then sends the closing mail."""
+    deliver(root, report_mail("Melding", "Tekst."))
+    assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
+    closed = cli(run_cli, root, "2027-01-10", "reports", "update", "M-2026-0001", "--status", "afgesloten")
+    assert closed.exit_code == 0 and "--tell-reporter --send" in closed.output
+    told = cli(
+        run_cli, root, "2027-01-10", "reports", "update", "M-2026-0001", "--status", "afgesloten",
+        "--tell-reporter", "--send",
+    )  # fmt: skip
+    assert told.exit_code == 0, told.output + told.stderr
+    closing = [m for m in outbox(root) if to_reporter(m) and "afgesloten" in str(m["Subject"])]
+    assert len(closing) == 1 and "Huis voor Klokkenluiders" in body_text(closing[0])
+    assert register(root)["M-2026-0001"]["Terugkoppeling gegeven op"] is None  # closing is no feedback
+
+
+def test_progress_weeks_below_one_is_refused(root: Path, run_cli) -> None:
+    """[reports] progress_weeks = 0 is a configuration error naming the key; no traceback."""
+    config = root / "config.toml"
+    config.write_text(re.sub(r"(?m)^progress_weeks = .*$", "progress_weeks = 0", config.read_text()), encoding="utf-8")
+    result = cli(run_cli, root, "2026-11-26", "reports", "deadlines")
+    assert result.exit_code != 0 and "reports.progress_weeks" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_config_without_the_new_report_sections_still_loads(root: Path, run_cli) -> None:
+    """An older config.toml without [reports.addresses] and the channel sections loads with the built-in contacts."""
+    from toolkit.config import load_config
+
+    config = root / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text[: text.index("[reports.addresses]")] + text[text.index("[scheduler]") :]
+    config.write_text(text, encoding="utf-8")
+    loaded = load_config(config)
+    assert loaded.reports.addresses.rvc is None and "088 - 133 10 30" in loaded.reports.klokkenluiders.how

@@ -172,32 +172,24 @@ class Contact:
     how: str = ""
 
 
-def _meldpunt() -> Contact:
-    return Contact(
-        "Meldpunt Integriteit Woningcorporaties",
-        "extern meldpunt voor vermoedens van fraude of zelfverrijking bij woningcorporaties, bij de Autoriteit "
-        "woningcorporaties (Inspectie Leefomgeving en Transport)",
-        "via www.ilent.nl (Autoriteit woningcorporaties, 'melding doen')",
-    )
-
-
-def _klokkenluiders() -> Contact:
-    return Contact(
-        "Huis voor Klokkenluiders",
-        "onafhankelijk, vertrouwelijk en kosteloos advies over het melden van een misstand; ook extern melden en "
-        "onderzoek",
-        "www.huisvoorklokkenluiders.nl; advies: 088 - 133 10 30; melden: 088 - 133 10 00, "
-        "contact@huisvoorklokkenluiders.nl, Postbus 85860, 2508 CJ Den Haag",
-    )
-
-
-def _geschillen() -> Contact:
-    return Contact(
-        "de onafhankelijke regionale geschillencommissie",
-        "voor huurders, woningzoekenden en huurdersorganisaties die niet tevreden zijn over de behandeling van een "
-        "verzoek, vraag of klacht",
-        "",
-    )
+# Defaults for a config.toml without these sections; the shipped config.toml says the same.
+MELDPUNT = Contact(
+    "Meldpunt Integriteit Woningcorporaties",
+    "extern meldpunt voor vermoedens van fraude of zelfverrijking bij woningcorporaties, bij de Autoriteit "
+    "woningcorporaties (Inspectie Leefomgeving en Transport)",
+    "via www.ilent.nl (Autoriteit woningcorporaties, 'melding doen')",
+)
+KLOKKENLUIDERS = Contact(
+    "Huis voor Klokkenluiders",
+    "onafhankelijk, vertrouwelijk en kosteloos advies over het melden van een misstand; ook extern melden en onderzoek",
+    "www.huisvoorklokkenluiders.nl; advies: 088 - 133 10 30; melden: 088 - 133 10 00, "
+    "contact@huisvoorklokkenluiders.nl, Postbus 85860, 2508 CJ Den Haag",
+)
+GESCHILLEN = Contact(
+    "de onafhankelijke regionale geschillencommissie",
+    "voor huurders, woningzoekenden en huurdersorganisaties die niet tevreden zijn over de behandeling van een "
+    "verzoek, vraag of klacht",
+)
 
 
 @dataclass(frozen=True)
@@ -210,9 +202,9 @@ class ReportsConfig:
     confidential_adviser: Email | None = None  # the confidential adviser's own address (route 'vertrouwenspersoon')
     progress_weeks: int = 6  # after feedback: a progress reminder to the handler every so many weeks until closed
     addresses: ReportAddresses = field(default_factory=ReportAddresses)
-    meldpunt: Contact = field(default_factory=_meldpunt)
-    klokkenluiders: Contact = field(default_factory=_klokkenluiders)
-    geschillencommissie: Contact = field(default_factory=_geschillen)
+    meldpunt: Contact = MELDPUNT
+    klokkenluiders: Contact = KLOKKENLUIDERS
+    geschillencommissie: Contact = GESCHILLEN
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ def _(result: UpdateResult) -> list[str]:
     ]
     if result.note_added:
         lines.append("  Notitie versleuteld bewaard.")
+    if result.hint:
+        lines.append(f"  {WAIT} {result.hint}")
     if result.record_confirmed:
         lines.append(f"  {OK} Verslag door de melder bevestigd op {result.record_confirmed:%d-%m-%Y}.")
     if result.message is not None and result.sent:

@@ -68,6 +68,7 @@ class UpdateResult:
     sent: bool = False
     send_command: str = ""
     record_confirmed: date | None = None
+    hint: str = ""  # what is still owed to the reporter (Dutch)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +133,11 @@ def update_case(ws: Workspace, number: str, update: CaseUpdate, *, send: bool = 
             ws.state.set(PROGRESS_COUNT.format(case=case.number), str(_progress_count(ws, case.number) + 1))
     if update.feedback and (result.sent or not update.tell_reporter):
         cells["Terugkoppeling gegeven op"] = ws.today  # only substantive feedback clears the 3-month deadline
+    if cells.get("Status") == CLOSED and not update.tell_reporter and case.channel != "anoniem":
+        result.hint = (
+            "De melder hoort dat de zaak is afgesloten (Stap 3): "
+            f"integrity reports update {case.number} --status afgesloten --tell-reporter --send"
+        )
     if update.record_confirmed is not None:
         _confirm_record(ws, case, update.record_confirmed)
         result.record_confirmed = update.record_confirmed
@@ -328,8 +334,11 @@ def stats(ws: Workspace, period: str) -> Stats:
     ack, feedback = Counter(), Counter()
     for case in cases:
         ack[_met(case.acknowledged, acknowledgement_due(case.received), ws.today)] += 1
-        given = case.feedback_given or (case.closed if case.closed else None)
-        feedback[_met(given, feedback_due_for(case.received, case.acknowledged), ws.today)] += 1
+        due = feedback_due_for(case.received, case.acknowledged)
+        closed_without = case.feedback_given is None and case.closed is not None  # closing is no feedback
+        feedback[
+            "afgesloten zonder terugkoppeling" if closed_without else _met(case.feedback_given, due, ws.today)
+        ] += 1
     return Stats(
         period,
         len(cases),
