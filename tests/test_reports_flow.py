@@ -80,22 +80,22 @@ def open_case(run_cli, root: Path, as_of: str = "2026-11-26") -> None:
 
 
 ROUTES = [
-    # (Melder is, Betreft, Betrokkene, handler address or None for the Meldpunt, informed)
-    ("medewerker", "medewerker", "karel@woonpartners.example", PETRA, DIRECTOR),
-    ("medewerker", "medewerker", "Karel Medewerker", PETRA, DIRECTOR),
-    ("medewerker", "leidinggevende", PETRA, DIRECTOR, None),
-    ("huurder", "directeur-bestuurder", "", CHAIR, None),  # the chair handles; the director is not told
-    ("huurder", "onbekend", "", COORDINATOR, DIRECTOR),
-    ("huurder", "onbekend", COORDINATOR, DIRECTOR, None),  # named person: the coordinator is concerned -> one up
-    ("medewerker", "medewerker", "petra@woonpartners.example", DIRECTOR, None),  # Petra's own manager is the director
+    # (Melder is, Betreft, Betrokkene, Leidinggevende melder, receiver address, informed)
+    ("medewerker", "medewerker", "karel@woonpartners.example", PETRA, PETRA, DIRECTOR),
+    ("medewerker", "medewerker", "Karel Medewerker", "Petra Leiding", PETRA, DIRECTOR),
+    ("medewerker", "leidinggevende", PETRA, PETRA, DIRECTOR, None),  # about the reporter's own manager
+    ("medewerker", "medewerker", "karel@woonpartners.example", "", DIRECTOR, None),  # reporter's manager not recorded
+    ("huurder", "directeur-bestuurder", "", "", CHAIR, None),  # the chair receives; the director is not told
+    ("huurder", "onbekend", "", "", COORDINATOR, DIRECTOR),
+    ("huurder", "onbekend", COORDINATOR, "", DIRECTOR, None),  # named person: the coordinator is concerned -> one up
 ]
 
 
-@pytest.mark.parametrize(("kind", "concerns", "concerned", "handler", "informed"), ROUTES)
-def test_routing_follows_the_code(root: Path, run_cli, kind, concerns, concerned, handler, informed) -> None:
-    """The nightly routing assigns the handler per the code and the staff register, and informs director or chair."""
+@pytest.mark.parametrize(("kind", "concerns", "concerned", "manager", "handler", "informed"), ROUTES)
+def test_routing_follows_the_code(root: Path, run_cli, kind, concerns, concerned, manager, handler, informed) -> None:
+    """The nightly routing assigns the receiver per the code (the reporter's own manager first), informs the director."""
     open_case(run_cli, root)
-    fill(root, "M-2026-0001", Melder_is=kind, Betreft=concerns, Betrokkene=concerned)
+    fill(root, "M-2026-0001", Melder_is=kind, Betreft=concerns, Betrokkene=concerned, Leidinggevende_melder=manager)
     assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
     row = register(root)["M-2026-0001"]
     assert row["Behandelaar"].endswith(f"({handler})")
@@ -114,7 +114,7 @@ def test_report_about_rvc_member_goes_to_the_meldpunt(root: Path, run_cli) -> No
     assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
     assert register(root)["M-2026-0001"]["Behandelaar"].startswith("extern")
     assert sent_to_reporter(root)[1:] == []  # the nightly holds no key that opens the reporter's address
-    tell = ("reports", "update", "M-2026-0001", "--tell-reporter", "melding_meldpunt", "--send", *with_key(OFFICER))
+    tell = ("reports", "update", "M-2026-0001", "--tell-reporter", "--send", *with_key(OFFICER))
     assert cli(run_cli, root, "2026-11-27", *tell).exit_code == 0
     told = [m for m in sent_to_reporter(root) if to_reporter(m) and "extern" in str(m["Subject"])]
     assert len(told) == 1 and "Meldpunt Integriteit Woningcorporaties" in body_text(told[0])
@@ -139,7 +139,14 @@ def test_acknowledgement_deadline_day_7_on_time_day_8_late(root: Path, run_cli) 
 def test_reminders_go_once_at_14_and_3_days_and_escalate_once(root: Path, run_cli) -> None:
     """Feedback reminders reach the handler 14 and 3 days before, once each; overdue goes to the director once."""
     open_case(run_cli, root)
-    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene="karel@woonpartners.example")
+    fill(
+        root,
+        "M-2026-0001",
+        Melder_is="medewerker",
+        Betreft="medewerker",
+        Betrokkene="karel@woonpartners.example",
+        Leidinggevende_melder=PETRA,
+    )
     for day in ("2026-11-27", "2027-02-12", "2027-02-12", "2027-02-23", "2027-02-24", "2027-02-27", "2027-02-28"):
         assert cli(run_cli, root, day, "nightly").exit_code == 0
     reminders = [m for m in outbox(root) if "Herinnering" in str(m["Subject"])]
@@ -149,41 +156,30 @@ def test_reminders_go_once_at_14_and_3_days_and_escalate_once(root: Path, run_cl
 
 
 def test_update_previews_then_sends_progress_and_records_feedback(root: Path, run_cli) -> None:
-    """--tell-reporter previews without --send; with --send the reporter gets it and the feedback date is recorded."""
+    """--tell-reporter previews without --send; a progress mail is no feedback; --feedback sent is, and clears it."""
     open_case(run_cli, root)
-    preview = cli(
-        run_cli,
-        root,
-        "2026-12-10",
-        "reports",
-        "update",
-        "M-2026-0001",
-        "--status",
-        "onderzoek",
-        "--tell-reporter",
-        "melding_voortgang",
-        *with_key(ADVISER),
-    )
+    update = ("reports", "update", "M-2026-0001")
+    adviser = with_key(ADVISER)
+    preview = cli(run_cli, root, "2026-12-10", *update, "--status", "onderzoek", "--tell-reporter", *adviser)
     assert preview.exit_code == 0, preview.output
     assert "--send" in preview.output and REPORTER_ADDRESS not in preview.output
     assert len(sent_to_reporter(root)) == 1  # only the acknowledgement
-    sent = cli(
-        run_cli,
-        root,
-        "2026-12-10",
-        "reports",
-        "update",
-        "M-2026-0001",
-        "--tell-reporter",
-        "melding_voortgang",
-        "--send",
-        *with_key(ADVISER),
-    )
+    sent = cli(run_cli, root, "2026-12-10", *update, "--tell-reporter", "--send", *adviser)
     assert sent.exit_code == 0, sent.output
     progress = [m for m in sent_to_reporter(root) if to_reporter(m) and "Voortgang" in str(m["Subject"])]
     assert len(progress) == 1 and "onderzoek" in body_text(progress[0])
     row = register(root)["M-2026-0001"]
-    assert row["Status"] == "onderzoek" and row["Terugkoppeling gegeven op"] == date(2026, 12, 10)
+    assert row["Status"] == "onderzoek" and row["Terugkoppeling gegeven op"] is None  # a status is no feedback
+    still = json.loads(cli(run_cli, root, "2026-12-10", "reports", "deadlines", "--json").output)["deadlines"]
+    assert [d["kind"] for d in still] == ["terugkoppeling"]
+    text = "Uw melding is onderzocht en besproken; er volgen afspraken."
+    fed = cli(run_cli, root, "2027-01-15", *update, "--feedback", text, "--tell-reporter", "--send", *adviser)
+    assert fed.exit_code == 0, fed.output
+    told = [m for m in sent_to_reporter(root) if "Terugkoppeling" in str(m["Subject"])]
+    assert len(told) == 1 and text in body_text(told[0])
+    assert register(root)["M-2026-0001"]["Terugkoppeling gegeven op"] == date(2027, 1, 15)
+    after = json.loads(cli(run_cli, root, "2027-01-16", "reports", "deadlines", "--json").output)["deadlines"]
+    assert [d["kind"] for d in after] == ["voortgang"]
 
 
 def test_list_and_show_never_show_identity_reveal_is_logged(root: Path, run_cli) -> None:
@@ -258,7 +254,14 @@ def test_confidentiality_across_a_whole_case(root: Path, run_cli) -> None:
         ),
     )
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
-    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene="karel@woonpartners.example")
+    fill(
+        root,
+        "M-2026-0001",
+        Melder_is="medewerker",
+        Betreft="medewerker",
+        Betrokkene="karel@woonpartners.example",
+        Leidinggevende_melder=PETRA,
+    )
     assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
     resealed = cli(run_cli, root, "2026-11-27", "reports", "reseal", *with_key(OFFICER))
     assert resealed.exit_code == 0 and "M-2026-0001" in resealed.output, resealed.output
@@ -271,10 +274,11 @@ def test_confidentiality_across_a_whole_case(root: Path, run_cli) -> None:
     assert cli(run_cli, root, "2027-02-28", "nightly").exit_code == 0
     note = ("reports", "update", "M-2026-0001", "--note", "Gesprek met Bouwbedrijf Zwart gehad", *with_key(PETRA))
     assert cli(run_cli, root, "2027-03-01", *note).exit_code == 0
-    progress = ("reports", "update", "M-2026-0001", "--tell-reporter", "melding_voortgang", "--send")
+    progress = ("reports", "update", "M-2026-0001", "--tell-reporter", "--send")
     assert cli(run_cli, root, "2027-03-01", *progress, *with_key(ADVISER)).exit_code == 0
     close = ("reports", "update", "M-2026-0001", "--status", "afgesloten", "--serious", "ja")
-    assert cli(run_cli, root, "2027-03-01", *close, "--measure", "schriftelijke waarschuwing").exit_code == 0
+    decided = ("--measure", "schriftelijke waarschuwing", "--role", "directeur-bestuurder", "--by", "D. Directeur")
+    assert cli(run_cli, root, "2027-03-01", *close, *decided).exit_code == 0
     handler_view = cli(run_cli, root, "2027-03-02", "reports", "show", "M-2026-0001", *with_key(PETRA))
     assert "Bouwbedrijf Zwart" in handler_view.output and REPORTER_ADDRESS not in handler_view.output
     assert (

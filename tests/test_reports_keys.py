@@ -82,12 +82,14 @@ def one_sentence(result) -> str:
 
 
 def two_cases_routed(run_cli, root: Path) -> None:
-    """M-2026-0001 about Karel (handled by his manager Petra), M-2026-0002 about Petra (handled by the director)."""
+    """M-2026-0001 about Karel (received by the reporter's own manager Petra), M-2026-0002 about Petra (the route
+    goes above her: the director receives); resealed to the routing decision's key holders."""
     deliver(root, report_mail("Melding", "Karel vervalst offertes van Bouwvast."))
     deliver(root, report_mail("Melding 2", "Petra kijkt weg bij Bouwvast.", message_id="<melding-2@thuis.example>"))
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
-    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene=KAREL)
-    fill(root, "M-2026-0002", Melder_is="medewerker", Betreft="leidinggevende", Betrokkene=PETRA)
+    manager = {"Leidinggevende_melder": PETRA}
+    fill(root, "M-2026-0001", Melder_is="medewerker", Betreft="medewerker", Betrokkene=KAREL, **manager)
+    fill(root, "M-2026-0002", Melder_is="medewerker", Betreft="leidinggevende", Betrokkene=PETRA, **manager)
     assert cli(run_cli, root, "2026-11-27", "nightly").exit_code == 0
     resealed = cli(run_cli, root, "2026-11-27", "reports", "reseal", *with_key(OFFICER))
     assert resealed.exit_code == 0, resealed.output
@@ -342,11 +344,12 @@ def test_keep_originals_days_zero_keeps_them(tmp_path: Path, run_cli) -> None:
 
 
 def test_a_report_to_a_route_address_is_sealed_only_to_that_route(root: Path, run_cli) -> None:
-    """Mailed to the confidential adviser's reports address: the adviser (and chair) open it, the officer does not."""
+    """Mailed to the confidential adviser's own address ([reports.addresses]): the adviser (and the RvC chair, the
+    second key holder) open it, the officer does not."""
     chair = "voorzitter.rvc@woonpartners.example"
     give_keys(root, chair)
     raw = report_mail("Vertrouwelijk", "Het gaat over de integriteitsfunctionaris zelf.")
-    raw = raw.replace(b"To: meldpunt@woonpartners.example", b"To: vertrouwenspersoon-meldingen@woonpartners.example")
+    raw = raw.replace(b"To: meldpunt@woonpartners.example", b"To: vertrouwenspersoon@woonpartners.example")
     deliver(root, raw)
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
     adviser = cli(run_cli, root, "2026-11-26", "reports", "show", "M-2026-0001", "--reveal", *with_key(ADVISER))
@@ -368,8 +371,9 @@ def test_check_wants_two_holders_with_a_key(tmp_path: Path, run_cli) -> None:
     root = make_workspace(tmp_path / "ws", run_cli, keys=(OFFICER, "voorzitter.rvc@woonpartners.example"))
     result = cli(run_cli, root, "2026-11-26", "check")
     assert result.exit_code == 1
-    assert f"{ADVISER} ([reports] identity_holders) heeft geen publieke sleutel" in result.output
-    assert "[reports] identity_holders: minder dan 2 mensen met een sleutel" in result.output
+    general = "meldingen aan meldpunt@woonpartners.example (algemeen)"
+    assert f"{ADVISER} ({general}) heeft geen publieke sleutel" in result.output
+    assert f"{general}: minder dan 2 mensen met een sleutel" in result.output
 
 
 def test_a_replaced_key_is_refused_and_reseal_gives_the_new_one_access(root: Path, run_cli, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_whole_case_on_exchange_leaves_the_reporter_only_in_the_original(case_on
     body = f"Karel neemt cadeaubonnen van aannemer Bouwbedrijf Zwart aan.\n\nGroet,\n{REPORTER_NAME}\n"
     server.store.deliver(REPORTS, report_mail("Melding", body))
     cli(run_cli, root, "2026-11-26", "nightly")
-    progress = ("reports", "update", "M-2026-0001", "--tell-reporter", "melding_voortgang", "--send")
+    progress = ("reports", "update", "M-2026-0001", "--tell-reporter", "--send")
     cli(run_cli, root, "2026-12-10", *progress, "--key", str(key_file(ADVISER)))
     cli(run_cli, root, "2026-12-11", "reports", "update", "M-2026-0001", "--status", "afgesloten")
     cli(run_cli, root, "2026-12-11", "nightly")

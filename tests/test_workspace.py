@@ -105,7 +105,8 @@ def test_check_passes_on_a_clean_workspace(tmp_path: Path, run_cli) -> None:
     before = run_cli("--config", str(root / "config.toml"), "check")
     assert before.exit_code == 1 and "heeft geen publieke sleutel" in before.output  # reports can't be taken in yet
     give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
-    give_keys(root, "voorzitter.rvc@woonpartners.example")
+    give_keys(root, "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
+    give_keys(root, "klachten@woonpartners.example")  # each route address's holder has a key
     result = run_cli("--config", str(root / "config.toml"), "check")
     assert result.exit_code == 0, result.output
     assert "Alles in orde" in result.output
@@ -191,7 +192,8 @@ def test_repository_is_a_ready_workspace(tmp_path: Path, run_cli) -> None:
     before = run_cli("--config", str(root / "config.toml"), "check")
     assert before.exit_code == 1 and before.output.count("✗") == 1 and "✗ Meldingen (sleutels)" in before.output
     give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
-    give_keys(root, "voorzitter.rvc@woonpartners.example")
+    give_keys(root, "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
+    give_keys(root, "klachten@woonpartners.example")  # each route address's holder has a key
     result = run_cli("--config", str(root / "config.toml"), "check")
     assert result.exit_code == 0, result.output + result.stderr
     for register in REGISTERS.values():

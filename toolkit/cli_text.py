@@ -152,6 +152,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reports deadlines": ("integrity reports deadlines",),
     "reports intake": ("integrity reports intake", "integrity reports intake --json"),
     "reports list": ("integrity reports list", "integrity reports list --key integriteit.key"),
+    "reports new": (
+        "integrity reports new --channel telefonisch --date 27-11-2026 --text-file melding.txt --name 'P. Beller' --consent",
+        "integrity reports new --channel anoniem --text-file brief.txt",
+    ),
+    "reports record": ("integrity reports record M-2026-0001 --key integriteit.key",),
     "reports migrate": ("integrity reports migrate", "integrity reports migrate --write"),
     "reports reseal": (
         "integrity reports reseal --key integriteit.key",
@@ -164,6 +169,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "reports stats": ("integrity reports stats --period 2026",),
     "reports update": (
         "integrity reports update M-2026-0001 --status 'in behandeling' --note 'gesprek gepland' --key behandelaar.key",
+        "integrity reports update M-2026-0001 --feedback 'onderzocht; er volgen afspraken' --tell-reporter "
+        "--key integriteit.key --send",
     ),
     "scheduler": ("integrity --config /srv/integriteit/config.toml scheduler",),
     "sidejobs publish": ("integrity sidejobs publish --out nevenfuncties-bestuur.html",),

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from toolkit.reports.followup import DeadlineOverview
     from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
     from toolkit.reports.migrate import MigrationResult
+    from toolkit.reports.oral import NewCaseResult, RecordView
     from toolkit.reports.reseal import ResealResult
 
 
@@ -95,6 +96,10 @@ def _(result: UpdateResult) -> list[str]:
         )
     if result.note_added:
         lines.append("  Notitie versleuteld bewaard.")
+    if result.hint:
+        lines.append(f"  {WAIT} {result.hint}")
+    if result.record_confirmed:
+        lines.append(f"  {OK} Verslag door de melder bevestigd op {result.record_confirmed:%d-%m-%Y}.")
     if result.message is not None and result.sent:
         lines.append(f"  {OK} Bericht '{result.message.purpose}' aan de melder verstuurd.")
     elif result.message is not None:
@@ -102,6 +107,30 @@ def _(result: UpdateResult) -> list[str]:
         lines += result.message.text.splitlines()
         lines += ["", f"Echt versturen: {result.send_command}"]
     return lines
+
+
+@renders("toolkit.reports.oral.NewCaseResult")
+def _(result: NewCaseResult) -> list[str]:
+    lines = [
+        f"{OK} Zaak {result.case} vastgelegd ({result.channel}, ontvangen {result.received:%d-%m-%Y}, {result.pseudonym})."
+    ]
+    lines.append("  Identiteit versleuteld bewaard." if result.identity_kept else "  Geen identiteit (anoniem).")
+    if result.record:
+        lines += [
+            f"  Verslag van het gesprek gemaakt: laat het controleren en tekenen (integrity reports record {result.case}),",
+            f"  en leg de bevestiging vast: integrity reports update {result.case} --record-confirmed DATUM.",
+        ]
+    lines += [
+        f"  Ontvangst bevestigd in het gesprek of per brief? integrity reports update {result.case} "
+        "--acknowledged-on DATUM --how '...'",
+        "  Vul in meldingen.xlsx 'Melder is', 'Betreft', 'Betrokkene' en 'Leidinggevende melder' in.",
+    ]
+    return lines
+
+
+@renders("toolkit.reports.oral.RecordView")
+def _(result: RecordView) -> list[str]:
+    return result.text.splitlines()
 
 
 @renders("toolkit.reports.followup.DeadlineOverview")

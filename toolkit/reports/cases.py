@@ -32,7 +32,6 @@ ARCHIVED_KEY = "reports.archived.{digest}"  # message digest -> 'case:NN' once s
 ARCHIVED_ON_KEY = "reports.archived_on.{digest}"  # the day the message was sealed (for the purge of originals)
 COUNT_KEY = "reports.messages.{case}"  # how many messages the case's archive holds
 HOLDERS_KEY = "reports.holders.{case}"  # what the case's files are sealed to: circles and the public keys used
-ROUTE_KEY = "reports.route.{case}"  # the reports address(es) the first message came in through
 
 
 @dataclass(frozen=True)
@@ -128,31 +127,16 @@ def case_archive(ws: Workspace) -> CaseArchive:
     return CaseArchive(root, public_keys(ws))
 
 
-def wanted_holders(ws: Workspace, case: Case) -> Holders:
-    """Who should hold the case now: its route's identity holders, plus the handler; never the person concerned."""
-    import json
+def wanted_holders(ws: Workspace, case: Case, row: dict[str, Any] | None = None) -> Holders:
+    """Who should hold the case now (`holders.holders_for`): the holders of the address it came in through, plus,
+    once `Betreft` or `Betrokkene` is recorded, the routing decision's key holders; never whom the decision keeps out."""
+    from toolkit.reports.assign import case_entry, decide_case, organisation
 
-    route = json.loads(ws.state.get(ROUTE_KEY.format(case=case.number)) or "[]")
-    handler = addresses(case.handler)
-    return holders_for(ws.config, came_in_through=route, handlers=handler, concerned=concerned_addresses(ws, case))
-
-
-def concerned_addresses(ws: Workspace, case: Case) -> list[str]:
-    """The person concerned as addresses: written as an address, or a name looked up in the staff register."""
-    found = addresses(case.concerned)
-    name = (case.concerned or "").strip().lower()
-    if found or not name:
-        return found
-    from toolkit.registers.reader import read_register
-    from toolkit.registers.schema import STAFF
-
-    path = ws.register_path(STAFF)
-    if not path.exists():
-        return []
-    for row in read_register(path, STAFF).rows:
-        if str(row.values.get("Naam") or "").strip().lower() == name and row.values.get("E-mail"):
-            found.append(str(row.values["E-mail"]).lower())
-    return found
+    org = organisation(ws)
+    if row is None:  # the register's row (the migration passes the one it decrypted)
+        row = case_vault(ws).read().get(case.number, {})
+    decision = decide_case(case, row, org) if (case.concerns or case.concerned) else None
+    return holders_for(org, case_entry(row), decision, handlers=addresses(case.handler))
 
 
 def sealed_holders(ws: Workspace, number: str) -> Holders | None:

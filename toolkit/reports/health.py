@@ -17,7 +17,8 @@ def check_reports(ws: Workspace) -> CheckSection:
     """Holders without a usable public key, circles of fewer than two, cases to reseal, missing stores."""
     from toolkit.checks import CheckSection
     from toolkit.keys import public_keys
-    from toolkit.reports.holders import default_identity_holders, route_table
+    from toolkit.reports.assign import addresses_by_entry, organisation
+    from toolkit.reports.holders import identity_holders
     from toolkit.reports.migrate import needs_migration
 
     section = CheckSection("Meldingen (sleutels)")
@@ -27,8 +28,12 @@ def check_reports(ws: Workspace) -> CheckSection:
             "de meldingen staan nog in de oude opzet met wachtwoorden: zet ze om met 'integrity reports migrate --write'"
         )
         return section
-    circles = {"[reports] identity_holders": default_identity_holders(ws.config)}
-    circles.update({f"[reports] routes ({address})": people for address, people in route_table(ws.config).items()})
+    org = organisation(ws)
+    circles = {
+        f"meldingen aan {address or entry.value} ({entry.value})": identity_holders(org, entry)
+        for entry, address in addresses_by_entry(ws).items()
+        if address or entry.value == "algemeen"
+    }
     for where, people in circles.items():
         missing = [p for p in people if p not in keys]
         section.problems += [

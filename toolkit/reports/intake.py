@@ -46,7 +46,6 @@ from toolkit.reports.cases import (
     COUNT_KEY,
     MESSAGE_KEY,
     OUR_MESSAGE_KEY,
-    ROUTE_KEY,
     Case,
     case_archive,
     case_from_row,
@@ -59,14 +58,15 @@ from toolkit.reports.cases import (
     sealed_holders,
 )
 from toolkit.reports.deadlines import feedback_due
-from toolkit.reports.holders import Holders, addresses, holders_for
-from toolkit.reports.schema import CLOSED, NEW_SUBJECT
+from toolkit.reports.holders import Holders
+from toolkit.reports.schema import CLOSED, ENTRY_COLUMN, NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.classify import ReportDecision
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
+    from toolkit.reports.routing import Entry
     from toolkit.workspace import Workspace
 
 MAILBOX = "reports"
@@ -160,7 +160,7 @@ def _reports_not_ready(run: InboxRun) -> str:
             vault = case_vault(run.ws)
             vault.check()
             case_archive(run.ws)
-            _check_keys(run.ws)
+            check_keys(run.ws)
             if vault.path.exists():
                 check_writable(vault.path)
             _run_cases(run)
@@ -279,7 +279,6 @@ def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str 
 
 def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Case]) -> Handled:
     """Write the case (register, sealed archive) and queue the acknowledgement and the intake notice."""
-    import json
 
     from toolkit.inbox.pipeline import Handled
 
@@ -288,46 +287,34 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     existing = cases.get(number)
     pseudonym = existing.pseudonym if existing else new_pseudonym({c.pseudonym for c in cases.values()})
     lang = _language(mail, ws.config.organisation.language)
-    route_key = ROUTE_KEY.format(case=number)
-    if not ws.state.get(route_key):
-        ws.state.set(route_key, json.dumps(came_in_through(inbound)))
-    holders = _holders(ws, number)
+    from toolkit.reports.assign import entry_of, first_reader_address
+
+    entry = entry_of(ws, mail)  # a route's own address: the case is for that route's holder only
+    holders = _holders(ws, number, entry)
     _archive(ws, number, inbound, received, holders, _identity(pseudonym, mail, lang))
     if existing is None:
-        row = _new_row(pseudonym, received)
+        row = {**_new_row(pseudonym, received), ENTRY_COLUMN: entry.value}
         case_vault(ws).write({number: row})
         cases[number] = case_from_row({"Zaaknummer": number, **row})
     case = existing or cases[number]
     _queue_acknowledgement(run, case, _acknowledge_to(inbound), lang, holders)
-    run.send(
-        notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", ws.config.organisation.integrity_officer, case)
-    )
+    reader = first_reader_address(ws, entry)
+    run.send(notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", reader, case))
     return Handled(NEW_CASE, note=number, confidential=True)
 
 
-def came_in_through(inbound: Inbound) -> list[str]:
-    """The reports addresses a message was sent to (Delivered-To, X-Original-To, To, Cc), lower case."""
-    headers = getattr(inbound.mail, "headers", None) or {}
-    found: list[str] = []
-    for name in ("delivered-to", "x-original-to", "to", "cc"):
-        value = headers.get(name, "") if hasattr(headers, "get") else ""
-        found += [a for a in addresses(str(value or "")) if a not in found]
-    for address in getattr(inbound.mail, "to", ()) or ():
-        found += [a for a in addresses(str(address)) if a not in found]
-    return found
-
-
-def _holders(ws: Workspace, number: str) -> Holders:
+def _holders(ws: Workspace, number: str, entry: Entry | None = None) -> Holders:
     """What this case is sealed to: as recorded, or at first the holders of the address it came in through."""
-    import json
-
     from toolkit.keys import public_keys
+    from toolkit.reports.assign import case_entry, organisation
+    from toolkit.reports.holders import holders_at_entry
 
     current = sealed_holders(ws, number)
     if current is not None:
         return current
-    route = json.loads(ws.state.get(ROUTE_KEY.format(case=number)) or "[]")
-    holders = holders_for(ws.config, came_in_through=route)
+    if entry is None:
+        entry = case_entry(case_vault(ws).read().get(number, {}))
+    holders = holders_at_entry(organisation(ws), entry)
     record_holders(ws, number, holders, public_keys(ws))
     return holders
 
@@ -460,8 +447,10 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     lang = _language(inbound.mail, ws.config.organisation.language)
     identity = _identity(case.pseudonym, inbound.mail, lang)
     number = _archive(ws, case.number, inbound, _received(inbound, ws.today), _holders(ws, case.number), identity)
-    address = handler_address(case) or ws.config.organisation.integrity_officer
-    if case.status != CLOSED:
+    from toolkit.reports.assign import staff_contact
+
+    address = staff_contact(ws, case)  # never the intake officer once the case is recorded as about them
+    if case.status != CLOSED and address:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
     return Handled(ADDED, note=case.number, confidential=True)
@@ -492,7 +481,7 @@ def run_intake(ws: Workspace) -> IntakeSummary:
         return replace(empty, notes=housekeeping)
     register.check()  # a register gone while cases exist stops here: nothing written, every message stays
     case_archive(ws)  # the same for the archive
-    _check_keys(ws)
+    check_keys(ws)
     try:
         if register.path.exists():
             check_writable(register.path)
@@ -530,16 +519,20 @@ def _apply_queued(register: Any) -> str:
     return f"; {done} wachtende wijziging(en) in meldingen.xlsx verwerkt" if done else ""
 
 
-def _check_keys(ws: Workspace) -> None:
+def check_keys(ws: Workspace) -> None:
     """Every reports address must have someone with a public key: else nothing is taken in (messages stay)."""
     from toolkit.errors import ConfigError
     from toolkit.keys import public_keys
+    from toolkit.reports.assign import organisation
+    from toolkit.reports.holders import holders_at_entry
+    from toolkit.reports.routing import Entry
 
     keys = public_keys(ws)
-    holders = holders_for(ws.config)
+    holders = holders_at_entry(organisation(ws), Entry.GENERAL)
     if not any(h in keys for h in holders.identity):
         raise ConfigError(
             f"geen publieke sleutel voor {', '.join(holders.identity)}: meldingen kunnen niet versleuteld worden "
             "bewaard; er is niets binnengehaald.",
-            hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' (zie [reports] identity_holders).",
+            hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' (zie [reports] intake_officer en "
+            "confidential_adviser).",
         )

@@ -147,7 +147,7 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
     archive = _new_archive(ws, keys)
     for number, data in plan["cases"].items():
         case = case_from_row(rows.get(number) or {"Zaaknummer": number})
-        holders = wanted_holders(ws, case)
+        holders = wanted_holders(ws, case, rows.get(number) or {})
         for person in (holders.identity, holders.content):
             if not any(p in keys for p in person):
                 raise ConfigError(

@@ -9,7 +9,7 @@ Who reported is never here: it is sealed per case in the archive (`archive.py`),
 from __future__ import annotations
 
 from toolkit.registers.schema import Column, Kind, Register
-from toolkit.reports.routing import Concerns, ReporterKind
+from toolkit.reports.routing import Concerns, Entry, ReporterKind
 
 CASE = "Zaaknummer"
 STATUSES = ("ontvangen", "in behandeling", "onderzoek", "besluit", "afgesloten")
@@ -27,6 +27,9 @@ MEASURES = (
 )
 NEW_SUBJECT = "Nieuwe melding via e-mail"
 EXTERNAL_HANDLER = "extern: Meldpunt Integriteit Woningcorporaties"
+REPORTER_MANAGER_COLUMN = "Leidinggevende melder"
+ENTRY_COLUMN = "Meldingsadres"
+DECIDED_BY_COLUMN = "Besluit door"
 
 CASES = Register(
     key="reports",
@@ -75,5 +78,21 @@ CASES = Register(
         Column("Maatregelen", Kind.TEXT, "Genomen maatregelen (uit de lijst van de code).", owned=True, width=30),
         Column("Afgesloten op", Kind.DATE, "Datum van afsluiten.", owned=True),
         Column("Melding toezichthouder", Kind.YESNO, "Ja als de zaak aan de toezichthouder is gemeld.", owned=True),
+        Column(
+            REPORTER_MANAGER_COLUMN,
+            Kind.TEXT,
+            "E-mailadres of naam van de eigen leidinggevende van de melder (medewerker): volgens de code de "
+            "ontvanger. Leeg: de directeur-bestuurder.",
+            width=26,
+        ),
+        Column(
+            ENTRY_COLUMN,
+            Kind.CHOICE,
+            "Op welk meldingenadres de melding binnenkwam; een route-adres is alleen voor de houder van die route.",
+            owned=True,
+            choices=tuple(e.value for e in Entry),
+            width=16,
+        ),
+        Column(DECIDED_BY_COLUMN, Kind.TEXT, "Wie besloot (Stap 4): rol en naam.", owned=True, width=30),
     ),
 )
