@@ -339,10 +339,12 @@ def report_mails() -> list[bytes]:
 
 
 DEMO_PASSPHRASE = "demo-sleutel-fictief"  # printed by `make demo`; only for the demo's fictitious keys
-DEMO_KEY_HOLDERS = (
+DEMO_KEY_HOLDERS = (  # the holders of the general address and of each route's own address ([reports.addresses])
     "integriteit@woonpartners.example",
     "vertrouwenspersoon@woonpartners.example",
     "voorzitter.rvc@woonpartners.example",
+    "directeur@woonpartners.example",
+    "klachten@woonpartners.example",
 )
 
 
