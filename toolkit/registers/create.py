@@ -18,6 +18,7 @@ HEADER_FILL = "4472C4"
 OWNED_NOTE = "Door de toolkit bijgehouden; niet wijzigen."
 REQUIRED_NOTE = "Verplicht: zonder deze kolom kan de toolkit de rij niet beoordelen."
 REQUIRED_MARK = "verplicht"
+UITLEG_WIDTHS = (30, 16, 14, 70, 40)
 PICKER = "Medewerker"  # the column that offers the names of medewerkers.xlsx
 
 
@@ -139,6 +140,9 @@ def _format_columns(sheet: Any, register: Register, last_row: int) -> None:
                 cell.fill = grey
             if wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = template.wrapped_lines(str(cell.value or ""), column.width)
+                if lines > 1:
+                    sheet.row_dimensions[row].height = template.HEADER_LINE_HEIGHT * lines
 
 
 def _add_table(sheet: Any, register: Register, last_row: int) -> None:
@@ -248,7 +252,7 @@ def _write_explanation(sheet: Any, register: Register) -> None:
             for column in (1, 3):
                 sheet.cell(offset, column).fill = PatternFill("solid", fgColor=fill)
                 sheet.cell(offset, column).font = Font(bold=column == 1, color=font)
-    for letter, width in zip("ABCDE", (30, 16, 14, 70, 40), strict=True):
+    for letter, width in zip("ABCDE", UITLEG_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
 
 
@@ -263,6 +267,9 @@ def _table(sheet: Any, top: int, headers: Sequence[str], rows: Sequence[Sequence
         for index, value in enumerate(values, start=1):
             set_cell(sheet.cell(offset, index), value, Kind.TEXT)
             sheet.cell(offset, index).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(template.wrapped_lines(v, w) for v, w in zip(values, UITLEG_WIDTHS, strict=False))
+        if lines > 1:  # programs that don't fit rows on opening (LibreOffice) still show the whole text
+            sheet.row_dimensions[offset].height = template.HEADER_LINE_HEIGHT * lines
     return top + len(rows) + 1
 
 

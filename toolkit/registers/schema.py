@@ -207,7 +207,7 @@ SIDEJOBS = Register(
             "Vastgelegd in personeelsdossier op",
             Kind.DATE,
             "Datum waarop het besluit in het personeelsdossier is vastgelegd.",
-            width=16,
+            width=19,
             filled_by=HR,
         ),
         Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30, filled_by=HR),

@@ -104,7 +104,7 @@ def legend(register: Register) -> list[LegendRow]:
 
         for code, (meaning, weights) in CODES.items():
             colour = RED if IN_BREACH in weights else AMBER
-            shown = "; ".join(f"{w} (als '{code} ({w}):')" if w != IN_BREACH else w for w in weights)
+            shown = "; ".join(weights)
             rows.append(LegendRow(code, meaning, shown, colour))
     else:
         from toolkit.sidejobs.rules import CODES as SIDE_CODES
