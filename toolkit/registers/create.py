@@ -127,7 +127,7 @@ def _format_columns(sheet: Any, register: Register, last_row: int) -> None:
     grey = PatternFill("solid", fgColor=OWNED_FILL)
     for index, column in enumerate(register.columns, start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
+        sheet.column_dimensions[letter].width = template.column_width(column)
         number_format = {Kind.DATE: DATE_FORMAT, Kind.AMOUNT: AMOUNT_FORMAT}.get(column.kind)
         wrap = column.header == template.VERDICT
         if wrap:
@@ -140,7 +140,7 @@ def _format_columns(sheet: Any, register: Register, last_row: int) -> None:
                 cell.fill = grey
             if wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-                lines = template.wrapped_lines(str(cell.value or ""), column.width)
+                lines = template.wrapped_lines(str(cell.value or ""), template.column_width(column))
                 if lines > 1:
                     sheet.row_dimensions[row].height = template.HEADER_LINE_HEIGHT * lines
 

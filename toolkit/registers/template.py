@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.registers.schema import GIFTS, SIDEJOBS, Register
+from toolkit.registers.schema import GIFTS, SIDEJOBS, Column, Register
 
 VERDICT = "Beoordeling"
 GREEN, RED, AMBER = "groen", "rood", "oranje"
@@ -173,7 +173,13 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
+def column_width(column: Column) -> float:
+    """The column's width, widened so the longest word of its (bold) header is never broken in two."""
+    longest = max((len(word) for word in column.header.split()), default=0)
+    return max(float(column.width), math.ceil(longest / 0.9) + 1.0)
+
+
 def header_height(register: Register) -> float:
     """A header row height that shows every wrapped header whole."""
-    lines = max((wrapped_lines(c.header, c.width) for c in register.columns), default=1)
+    lines = max((wrapped_lines(c.header, column_width(c)) for c in register.columns), default=1)
     return HEADER_LINE_HEIGHT * lines + 3
