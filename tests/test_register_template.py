@@ -172,6 +172,7 @@ def test_dropdowns_accept_what_the_reader_accepts(workspaces: dict[str, Path], k
             continue
         validation = by_column[_letter(register, column.header)]
         assert validation.type == "list"
+        assert validation.showErrorMessage and validation.showInputMessage  # else Excel shows neither
         items = validation.formula1.strip('"').split(",")
         for item in items:
             parse_cell(item, column)  # raises if the reader would refuse a value the dropdown offers
@@ -197,6 +198,7 @@ def test_medewerker_picker_lists_the_staff_register(workspaces: dict[str, Path])
         ]
         assert [p.formula1 for p in pickers] == [f"{template.LIST_SHEET}!$A$2:$A${len(names) + 1}"]
         assert pickers[0].errorStyle == "warning"  # a visitor or new colleague can still be typed
+        assert pickers[0].showErrorMessage  # but Excel does say the name is not in medewerkers.xlsx
         used = {row.get("Medewerker") for row in read_register(workspaces["demo"] / register.filename, register).rows}
         assert used <= set(names)
 

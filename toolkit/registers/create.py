@@ -171,6 +171,7 @@ def _add_dropdowns(sheet: Any, register: Register) -> None:
         validation.prompt = _prompt(column)
         validation.promptTitle = column.header
         validation.showErrorMessage = not column.owned
+        validation.showInputMessage = True
         sheet.add_data_validation(validation)
         validation.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
 
@@ -201,6 +202,8 @@ def _add_picker(book: Any, sheet: Any, register: Register, names: Sequence[str])
     validation.errorTitle = PICKER
     validation.prompt = _prompt(column)
     validation.promptTitle = PICKER
+    validation.showErrorMessage = True
+    validation.showInputMessage = True
     sheet.add_data_validation(validation)
     validation.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
 
