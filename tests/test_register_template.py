@@ -317,3 +317,22 @@ def test_libreoffice_prints_the_demo_gifts_register_one_page_wide(workspaces: di
     assert 1 <= pages <= 3
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
     assert box and float(box.group(1)) > float(box.group(2))  # landscape
+
+
+def test_verdict_written_in_a_row_staff_added_later_wraps(tmp_path: Path) -> None:
+    """A `Beoordeling` cell the writer adds in a new row takes the column's wrap style, as Excel would."""
+    from toolkit.registers.writer import CellUpdate, write_updates
+
+    path = tmp_path / GIFTS.filename
+    create_register(path, GIFTS, [{"Nr": 1, "Medewerker": "Anna", "Gever": "Loodgieter Snel"}])
+    book = openpyxl.load_workbook(path)
+    sheet = book[GIFTS.sheet]
+    sheet["A3"], sheet["C3"], sheet["D3"] = 2, "Bram", "Ventilatie Frisse Lucht"  # typed by staff
+    book.save(path)
+    result = write_updates(
+        path, GIFTS, [CellUpdate("Beoordeling", "G2: waarde te hoog", nr=2)], backups_dir=tmp_path / "backups"
+    )
+    assert result.written
+    cell = openpyxl.load_workbook(path)[GIFTS.sheet][f"{_letter(GIFTS, 'Beoordeling')}3"]
+    assert cell.value == "G2: waarde te hoog"
+    assert cell.alignment.wrap_text
