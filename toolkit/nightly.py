@@ -51,12 +51,12 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
-    ("integriteit op de agenda", "toolkit.onboarding.steps:agenda_reminder_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
     ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
     ("RvC-rapportage", "toolkit.board.service:board_step"),
     ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
+    ("periodieke taken", "toolkit.periodic:periodic_step"),
 ]
 
 Step = Callable[["Workspace"], StepResult]
