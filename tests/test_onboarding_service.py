@@ -300,12 +300,14 @@ def test_agenda_reminder_once_per_year(root: Path, open_ws) -> None:
     assert {str(m["To"]) for m in mails} == {f"{ws.config.organisation.hr}, {ws.config.organisation.director}"}
 
 
-def test_agenda_reminder_is_a_nightly_step(root: Path, run_cli) -> None:
-    """The nightly job sends the reminder in September and says so; a second night sends nothing."""
+def test_agenda_reminder_runs_from_the_nightly_job(root: Path, run_cli) -> None:
+    """The nightly job after the 1 September 07:00 slot sends the reminder and says so; a later night sends nothing."""
     config = str(root / "config.toml")
-    first = run_cli("--config", config, "--as-of", "2026-09-01", "nightly")
-    assert "integriteit op de agenda: herinnering 2026 verstuurd" in first.output
-    run_cli("--config", config, "--as-of", "2026-09-02", "nightly")
+    before = run_cli("--config", config, "--as-of", "2026-09-01", "nightly")  # 02:00: the slot is still ahead
+    assert "uitgevoerd" not in before.output.split("periodieke taken:")[1].split("\n")[0] and not outbox(root)
+    first = run_cli("--config", config, "--as-of", "2026-09-02", "nightly")
+    assert "periodieke taken: uitgevoerd: integriteit op de agenda" in first.output
+    run_cli("--config", config, "--as-of", "2026-09-03", "nightly")
     assert len(outbox(root)) == 1
 
 
