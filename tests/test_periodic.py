@@ -27,8 +27,9 @@ from toolkit.state import StateStore
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=AMS)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    """An aware Amsterdam datetime."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=AMS)
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def ws(tmp_path: Path, run_cli) -> Path:
 
 def outbox(root: Path) -> list[email.message.EmailMessage]:
     return [
-        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
         for p in sorted((root / "mail" / "outbox").glob("*.eml"))
     ]
 
