@@ -143,3 +143,29 @@ def test_the_samples_of_every_welcome_render_in_check(root: Path, run_cli) -> No
         assert result.exit_code == 0 and "Subject" not in result.stderr, result.output + result.stderr
     check = run_cli("--config", str(root / "config.toml"), "check")
     assert "Sjablonen" in check.output and "welkom" not in check.output.split("Sjablonen")[1].split("\n")[0]
+
+
+def test_a_staff_register_without_the_private_column_still_reads_and_sends(root: Path, run_cli) -> None:
+    """'Privé e-mail' is optional: a workbook made before it existed is read and the welcome goes on the start day."""
+    from dataclasses import replace
+
+    older = replace(STAFF, columns=tuple(c for c in STAFF.columns if c.header != "Privé e-mail"))
+    path = root / "registers" / STAFF.filename
+    path.unlink()
+    create_register(
+        path,
+        older,
+        [
+            {
+                "Nr": 1,
+                "Personeelsnummer": "P0100",
+                "Naam": "Sanne Vos",
+                "E-mail": BUSINESS,
+                "Rol": "medewerker",
+                "In dienst per": START,
+            }
+        ],
+    )
+    assert read_register(path, STAFF).rows[0].get("Privé e-mail") is None
+    send_on(run_cli, root, START)
+    assert [str(m["To"]) for m in welcomes(root)] == [BUSINESS]
