@@ -169,3 +169,14 @@ def test_a_staff_register_without_the_private_column_still_reads_and_sends(root:
     assert read_register(path, STAFF).rows[0].get("Privé e-mail") is None
     send_on(run_cli, root, START)
     assert [str(m["To"]) for m in welcomes(root)] == [BUSINESS]
+
+
+def test_the_nightly_job_sends_the_welcome_on_the_first_working_day(root: Path, run_cli) -> None:
+    """cron running only `nightly`: nothing the day before the start, the welcome on the start day, not again after."""
+    staff(root)
+    config = str(root / "config.toml")
+    for day in (START - timedelta(days=1), START, START + timedelta(days=1)):
+        result = run_cli("--config", config, "--as-of", day.isoformat(), "nightly")
+        assert "nieuwe medewerkers: welkomstmail" in result.output
+        assert len(welcomes(root)) == (0 if day < START else 1)
+    assert str(welcomes(root)[0]["To"]) == BUSINESS

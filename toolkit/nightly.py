@@ -51,6 +51,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
+    ("nieuwe medewerkers: welkomstmail", "toolkit.onboarding.steps:welcome_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
     ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
     ("RvC-rapportage", "toolkit.board.service:board_step"),
