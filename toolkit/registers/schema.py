@@ -38,6 +38,7 @@ class Column:
     choices: tuple[str, ...] = ()
     width: int = 16
     filled_by: str = ""  # who fills it in (one of FILLERS); empty: the register's default; owned: the toolkit
+    optional: bool = False  # a workbook without this column is read as if it were empty (added later)
 
     @property
     def dropdown(self) -> tuple[str, ...]:
@@ -278,6 +279,14 @@ STAFF = Register(
         Column("Personeelsnummer", Kind.TEXT, "Personeelsnummer uit de salarisadministratie.", required=True, width=12),
         Column("Naam", Kind.TEXT, "Volledige naam.", required=True, width=24),
         Column("E-mail", Kind.EMAIL, "Zakelijk e-mailadres.", width=30),
+        Column(
+            "Privé e-mail",
+            Kind.EMAIL,
+            "Privé-e-mailadres (HR, niet verplicht): dan gaat de welkomstmail met de integriteitscode al vóór de "
+            "eerste werkdag hierheen; anders op de eerste werkdag naar het zakelijke adres.",
+            optional=True,
+            width=30,
+        ),
         Column("Afdeling", Kind.TEXT, "Afdeling.", width=18),
         Column("Functie", Kind.TEXT, "Functie.", width=20),
         Column(
