@@ -81,9 +81,12 @@ def test_sigkill_mid_batch_never_duplicates_or_loses(kind: str, trial: int, tmp_
         assert 0 < kill.delivered_before < count, result
     assert len(result.undelivered_before_final) == count - delivered
     assert list(result.final_sent) == list(result.undelivered_before_final), result
-    last_recovered = 1 if result.kill_points[-1].where == "after_send" else 0
-    assert len(result.final_recovered) == last_recovered, result
-    assert result.recovered == sum(kill.where == "after_send" for kill in result.kill_points), result
+    # the ledger marks 'sent' per group (toolkit/mail/sender.py), so a kill leaves every message of the group that
+    # went out in 'sending': the last run finds each of those at the backend and does not send it again
+    assert set(result.final_recovered).isdisjoint(result.undelivered_before_final), result
+    if result.kill_points[-1].where == "after_send":
+        assert result.final_recovered, result
+    assert result.recovered >= sum(kill.where == "after_send" for kill in result.kill_points), result
     assert result.duplicates == 0 and result.missing == 0, result
     assert result.ledger_not_sent == 0, result
     assert result.audit_sent_twice == 0 and result.audit_missing == 0, result

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from toolkit.onboarding.rules import Employee, behind, due_for_welcome, employed_on
+from toolkit.onboarding.rules import Employee, behind, due_for_welcome, employed_on, welcome_address, welcome_kind
 
 TODAY = date(2025, 6, 2)
 
@@ -31,17 +31,49 @@ def employee(**changes) -> Employee:
 
 @pytest.mark.parametrize(
     ("days_until_start", "due"),
-    [(15, False), (14, True), (13, True), (0, True), (-30, True)],
+    [(15, False), (14, False), (1, False), (0, True), (-30, True)],
 )
-def test_welcome_window_opens_14_days_before_start(days_until_start, due):
-    """The code goes out from 14 days before the first working day (14: due, 15: not yet) and after it."""
+def test_business_address_only_from_the_first_working_day(days_until_start, due):
+    """Without a private address the code goes to the business address on the first working day, not before."""
     assert due_for_welcome(employee(start=TODAY + timedelta(days=days_until_start)), TODAY) is due
 
 
+@pytest.mark.parametrize(
+    ("days_until_start", "address"),
+    [(15, None), (14, "fatima@example.org"), (1, "fatima@example.org"), (0, "fatima@woonpartners.nl")],
+)
+def test_private_address_from_14_days_ahead_business_address_from_the_start(days_until_start, address):
+    """With a private address: 15 days ahead nothing, 14 days ahead to the private address, on the first day to work."""
+    person = employee(start=TODAY + timedelta(days=days_until_start), private_email="fatima@example.org")
+    assert welcome_address(person, TODAY) == address
+    assert due_for_welcome(person, TODAY) is (address is not None)
+
+
+def test_private_only_still_goes_after_the_start():
+    """Someone with only a private address gets the code there after the first working day too."""
+    person = employee(start=TODAY - timedelta(days=3), email=None, private_email="fatima@example.org")
+    assert welcome_address(person, TODAY) == "fatima@example.org"
+
+
 def test_welcome_window_follows_days_ahead():
-    """A configured window of 7 days leaves a start 10 days ahead for later."""
-    assert not due_for_welcome(NEW, TODAY, days_ahead=7)
-    assert due_for_welcome(NEW, TODAY, days_ahead=10)
+    """A configured window of 7 days leaves a start 10 days ahead for later, even with a private address."""
+    person = employee(private_email="fatima@example.org")
+    assert not due_for_welcome(person, TODAY, days_ahead=7)
+    assert due_for_welcome(person, TODAY, days_ahead=10)
+
+
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [
+        ("medewerker", "welkom"),
+        ("leidinggevende", "welkom"),
+        ("directeur-bestuurder", "welkom_directeur"),
+        ("RvC-lid", "welkom_rvc"),
+    ],
+)
+def test_each_role_gets_its_own_welcome(role, kind):
+    """Staff and managers get 'welkom', the director 'welkom_directeur', an RvC member 'welkom_rvc'."""
+    assert welcome_kind(employee(role=role)) == kind
 
 
 def test_no_welcome_for_leaver():
@@ -57,8 +89,8 @@ def test_no_welcome_when_already_sent():
 
 @pytest.mark.parametrize("email", [None, "", "   "])
 def test_no_welcome_without_email(email):
-    """Without an e-mail address there is nothing to send to."""
-    assert not due_for_welcome(employee(email=email), TODAY)
+    """Without an e-mail address (business or private) there is nothing to send to, also after the start."""
+    assert not due_for_welcome(employee(email=email, start=TODAY - timedelta(days=1)), TODAY)
 
 
 def test_no_welcome_without_start_date():

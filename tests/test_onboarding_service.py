@@ -100,6 +100,16 @@ def address(n: int) -> str:
     return person(n, None)["E-mail"]
 
 
+def private(n: int) -> str:
+    """The private address of person n (optional column 'Privé e-mail')."""
+    return NAMES[n - 1].lower().replace(" ", ".") + "@thuis.example"
+
+
+def ahead(n: int, days: int, **changes: Any) -> dict[str, Any]:
+    """Person n starting `days` from TODAY, with a private address (so the welcome can go before the start)."""
+    return person(n, TODAY + timedelta(days=days), **{"Privé e-mail": private(n)}, **changes)
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -114,21 +124,22 @@ def test_init_writes_a_send_from_thirty_days_back(root: Path) -> None:
 
 
 def test_window_boundaries_through_the_register(root: Path, open_ws) -> None:
-    """Start in 14 days, today or after send_from: sent; in 15 days or before send_from: not."""
+    """Private address 14 days ahead, start today or send_from: sent; 15 days ahead, business only ahead, earlier: not."""
     staff(
         root,
         [
-            person(1, TODAY + timedelta(days=14)),
-            person(2, TODAY + timedelta(days=15)),
+            ahead(1, 14),  # to the private address
+            ahead(2, 15),
             person(3, TODAY),
             person(4, TODAY - timedelta(days=30)),  # exactly send_from
             person(5, TODAY - timedelta(days=31)),  # joined before the toolkit
             person(6, None),
+            person(7, TODAY + timedelta(days=1)),  # business address only: not before the first working day
         ],
     )
     result = send(open_ws())
     assert result.welcomes == 3
-    assert welcomes_to(root) == {address(1), address(3), address(4)}
+    assert welcomes_to(root) == {private(1), address(3), address(4)}
 
 
 def test_leavers_people_already_sent_and_without_email(root: Path, open_ws) -> None:
@@ -139,7 +150,7 @@ def test_leavers_people_already_sent_and_without_email(root: Path, open_ws) -> N
             person(1, TODAY - timedelta(days=10), **{"Uit dienst per": TODAY - timedelta(days=1)}),
             person(2, TODAY - timedelta(days=10), **{"Uit dienst per": TODAY}),
             person(3, TODAY + timedelta(days=3), **{"Code verzonden op": TODAY - timedelta(days=2)}),
-            person(4, TODAY + timedelta(days=3), **{"E-mail": None}),
+            person(4, TODAY - timedelta(days=1), **{"E-mail": None}),  # started, no address at all
         ],
     )
     ws = open_ws()
@@ -152,7 +163,7 @@ def test_leavers_people_already_sent_and_without_email(root: Path, open_ws) -> N
 
 def test_code_sent_on_is_filled_only_for_those_welcomed(root: Path, open_ws) -> None:
     """After sending, 'Code verzonden op' holds today for the welcomed rows and stays empty for the others."""
-    path = staff(root, [person(1, TODAY + timedelta(days=5)), person(2, TODAY + timedelta(days=40))])
+    path = staff(root, [ahead(1, 5), ahead(2, 40)])
     result = send(open_ws())
     assert result.recorded == 1
     sent_on = {row.get("Personeelsnummer"): row.get("Code verzonden op") for row in read_register(path, STAFF).rows}
@@ -161,7 +172,7 @@ def test_code_sent_on_is_filled_only_for_those_welcomed(root: Path, open_ws) -> 
 
 def test_rerun_sends_nothing_new(root: Path, open_ws) -> None:
     """A second run (same day or later) adds nothing to the outbox and leaves the register untouched."""
-    path = staff(root, [person(1, TODAY + timedelta(days=5)), person(2, TODAY - timedelta(days=2))])
+    path = staff(root, [ahead(1, 5), person(2, TODAY - timedelta(days=2))])
     send(open_ws())
     count, digest_before = len(outbox(root)), sha(path)
     assert count == 3  # two welcomes and one digest
@@ -177,9 +188,9 @@ def test_digest_lists_exactly_the_new_people(root: Path, open_ws) -> None:
     staff(
         root,
         [
-            person(1, TODAY + timedelta(days=5)),
+            ahead(1, 5),
             person(2, TODAY - timedelta(days=3)),
-            person(3, TODAY + timedelta(days=30)),  # not yet
+            ahead(3, 30),  # not yet
             person(4, TODAY - timedelta(days=3), **{"Code verzonden op": TODAY - timedelta(days=20)}),
             person(5, date(2019, 1, 1)),  # long employed
         ],
@@ -192,8 +203,8 @@ def test_digest_lists_exactly_the_new_people(root: Path, open_ws) -> None:
     named = {name for name in NAMES if name in body}
     assert named == {NAMES[0], NAMES[1]}
     staff_later = [
-        person(1, TODAY + timedelta(days=5), **{"Code verzonden op": TODAY}),
-        person(3, TODAY + timedelta(days=30)),
+        ahead(1, 5, **{"Code verzonden op": TODAY}),
+        ahead(3, 30),
     ]
     staff(root, staff_later)
     send(open_ws(TODAY + timedelta(days=20)))  # person 3 now within 14 days
@@ -236,7 +247,7 @@ def test_welcome_carries_code_and_handout(root: Path, open_ws) -> None:
         ),
         encoding="utf-8",
     )
-    staff(root, [person(1, TODAY + timedelta(days=5))])
+    staff(root, [person(1, TODAY)])
     send(open_ws())
     [welcome] = [m for m in outbox(root) if m["Subject"].startswith("Welkom")]
     assert str(welcome["To"]) == address(1)
@@ -250,7 +261,7 @@ def test_locked_register_waits_and_a_later_run_neither_resends_nor_repeats_the_d
     """With medewerkers.xlsx open in Excel the mails go once; the date waits; the next day sends nothing again."""
     from toolkit.registers.pending import apply_pending
 
-    path = staff(root, [person(1, TODAY + timedelta(days=5))])
+    path = staff(root, [ahead(1, 5)])
     lock = path.with_name("~$" + path.name)
     lock.write_bytes(b"owner")
     first = send(open_ws())
@@ -275,7 +286,7 @@ def test_status_lists_who_is_behind(root: Path, open_ws) -> None:
             person(4, TODAY - timedelta(days=20), **{"Code verzonden op": TODAY - timedelta(days=14)}),  # on time
             person(5, date(2019, 1, 1)),  # long employed, before the toolkit: not new
             person(6, TODAY - timedelta(days=60), **{**sent, "Uit dienst per": TODAY - timedelta(days=1)}),  # left
-            person(7, TODAY + timedelta(days=3)),  # not yet sent
+            ahead(7, 3),  # not yet sent, due now at the private address
         ],
     )
     status = onboarding_status(open_ws())
@@ -300,18 +311,21 @@ def test_agenda_reminder_once_per_year(root: Path, open_ws) -> None:
     assert {str(m["To"]) for m in mails} == {f"{ws.config.organisation.hr}, {ws.config.organisation.director}"}
 
 
-def test_agenda_reminder_is_a_nightly_step(root: Path, run_cli) -> None:
-    """The nightly job sends the reminder in September and says so; a second night sends nothing."""
+def test_agenda_reminder_runs_from_the_nightly_job(root: Path, run_cli) -> None:
+    """The nightly job after the 1 September 07:00 slot sends the reminder and says so; a later night sends nothing."""
     config = str(root / "config.toml")
-    first = run_cli("--config", config, "--as-of", "2026-09-01", "nightly")
-    assert "integriteit op de agenda: herinnering 2026 verstuurd" in first.output
-    run_cli("--config", config, "--as-of", "2026-09-02", "nightly")
-    assert len(outbox(root)) == 1
+    before = run_cli("--config", config, "--as-of", "2026-09-01", "nightly")  # 02:00: the slot is still ahead
+    assert "uitgevoerd" not in before.output.split("periodieke taken:")[1].split("\n")[0] and not outbox(root)
+    first = run_cli("--config", config, "--as-of", "2026-09-02", "nightly")
+    assert "integriteit op de agenda" in first.output.split("periodieke taken: uitgevoerd:")[1].split("\n")[0]
+    run_cli("--config", config, "--as-of", "2026-09-03", "nightly")
+    agenda = [m for m in outbox(root) if str(m["Subject"]).startswith("Jaarlijks: integriteit op de agenda")]
+    assert len(agenda) == 1
 
 
 def test_cli_preview_sends_nothing_and_ends_with_the_command(root: Path, run_cli) -> None:
     """`onboarding send` shows the count, the first message and the digest, sends nothing, and names --send."""
-    path = staff(root, [person(1, TODAY + timedelta(days=5)), person(2, TODAY)])
+    path = staff(root, [ahead(1, 5), person(2, TODAY)])
     before = sha(path)
     config = str(root / "config.toml")
     result = run_cli("--config", config, "--as-of", TODAY.isoformat(), "onboarding", "send")
@@ -326,7 +340,7 @@ def test_cli_preview_sends_nothing_and_ends_with_the_command(root: Path, run_cli
 
 def test_cli_send_then_status_json(root: Path, run_cli) -> None:
     """`onboarding send --send` sends and reports; `onboarding status --json` is machine-readable."""
-    staff(root, [person(1, TODAY + timedelta(days=5)), person(2, TODAY - timedelta(days=3))])
+    staff(root, [ahead(1, 5), person(2, TODAY - timedelta(days=3))])
     config = str(root / "config.toml")
     sent = run_cli("--config", config, "--as-of", TODAY.isoformat(), "onboarding", "send", "--send")
     assert sent.exit_code == 0, sent.stderr

@@ -127,7 +127,7 @@ def test_gifts_check_keeps_judging_a_formula_value(tmp_path: Path, run_cli) -> N
     path = root / "registers" / "geschenken.xlsx"
     shutil.copyfile(FIXTURES / "gifts-libreoffice.xlsx", path)
     for _ in range(2):
-        result = run_cli("--config", str(root / "config.toml"), "--as-of", "2026-11-26", "gifts", "check")
+        result = run_cli("--config", str(root / "config.toml"), "--as-of", "2026-11-26", "gifts", "check", "--write")
         assert result.exit_code in (0, 1), result.output + result.stderr
         verdict = read_register(path, GIFTS).by_nr()[2].get("Beoordeling")
         assert verdict.startswith("G2"), verdict

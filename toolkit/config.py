@@ -228,6 +228,7 @@ class SchedulerConfig:
     nightly_at: LocalTime = LocalTime("02:00")
     monthly_day: int = 1
     monthly_at: LocalTime = LocalTime("07:00")
+    first_start_grace_days: int = 7  # a periodic job that never ran runs on first start only if due within this
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,8 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):
             row.setdefault("Nr", number)
-        create_register(folder / register.filename, register, register_rows)
+        names = [str(row.get("Naam") or "") for row in staff]  # the `Medewerker` picker's list
+        create_register(folder / register.filename, register, register_rows, staff_names=names)
     create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
 
 

@@ -52,61 +52,66 @@ def nightly_job(context: JobContext) -> str:
     return f"{len(report.steps)} stappen in orde"
 
 
-def monthly_job(context: JobContext) -> str:
+def monthly_body(ws: Workspace) -> str:
+    """The monthly HR digest, mailed once per month."""
     from toolkit.monthly import build_digest, send_digest
 
-    ws = open_workspace(context, "planner")
-    try:
-        digest = build_digest(ws)
-        report = send_digest(ws, digest, send=True)
-    finally:
-        ws.close()
+    digest = build_digest(ws)
+    report = send_digest(ws, digest, send=True)
     if report is not None and not report.ok:
         raise JobFailed("maandoverzicht HR kon niet worden verstuurd")
     return f"maandoverzicht: {digest.count} punt(en)"
 
 
-def agenda_job(context: JobContext) -> str:
+def agenda_body(ws: Workspace) -> str:
+    """The yearly reminder that integrity is on the agenda (in [onboarding] agenda_month)."""
     from toolkit.onboarding.service import agenda_reminder
 
-    ws = open_workspace(context, "planner")
-    try:
-        result = agenda_reminder(ws, send=True)
-    finally:
-        ws.close()
-    return str(getattr(result, "summary", "herinnering integriteit op de agenda"))
+    result = agenda_reminder(ws, send=True)
+    if result.sent:
+        return f"herinnering {result.year} verstuurd aan HR en de directeur-bestuurder"
+    return f"herinnering {result.year} was al verstuurd" if result.already_sent else "niets te doen"
 
 
-def biennial_job(context: JobContext) -> str:
+def biennial_body(ws: Workspace) -> str:
     """A new supplier cycle: start the mailing, or remind purchasing to start it (config suppliers.cycle_start)."""
     from toolkit.suppliers import cycle_start
 
-    ws = open_workspace(context, "planner")
-    try:
-        return cycle_start.start_cycle(ws)
-    finally:
-        ws.close()
+    return cycle_start.start_cycle(ws)
 
 
-def job_specs(context: JobContext) -> list[JobSpec]:
+Body = Callable[["Workspace"], str]
+
+
+def _in_own_workspace(context: JobContext, body: Body) -> Callable[[], object]:
+    """A job for the scheduler: opens the workspace afresh for each run."""
+
+    def run() -> str:
+        ws = open_workspace(context, "planner")
+        try:
+            return body(ws)
+        finally:
+            ws.close()
+
+    return run
+
+
+def periodic_specs(config: Config, bind: Callable[[Body], Callable[[], object]]) -> list[JobSpec]:
+    """The monthly, yearly and biennial jobs, their bodies bound by `bind` (to a workspace of their own, or
+    to the nightly run's workspace). The scheduler and `integrity nightly` both run exactly these."""
     from toolkit.scheduler import JobSpec
 
-    config = context.config
     settings = config.scheduler
-    nightly_at = time.fromisoformat(settings.nightly_at)
     monthly_at = time.fromisoformat(settings.monthly_at)
     return [
-        JobSpec(name="nightly", period="daily", at=nightly_at, run=lambda: nightly_job(context)),
-        JobSpec(
-            name="monthly", period="monthly", at=monthly_at, day=settings.monthly_day, run=lambda: monthly_job(context)
-        ),
+        JobSpec(name="monthly", period="monthly", at=monthly_at, day=settings.monthly_day, run=bind(monthly_body)),
         JobSpec(
             name="yearly-agenda",
             period="yearly",
             at=monthly_at,
             day=1,
             month=config.onboarding.agenda_month,
-            run=lambda: agenda_job(context),
+            run=bind(agenda_body),
         ),
         JobSpec(
             name="biennial-suppliers",
@@ -115,8 +120,20 @@ def job_specs(context: JobContext) -> list[JobSpec]:
             day=settings.monthly_day,
             month=1,
             first_year=config.suppliers.first_year,
-            run=lambda: biennial_job(context),
+            run=bind(biennial_body),
         ),
+    ]
+
+
+def job_specs(context: JobContext) -> list[JobSpec]:
+    """Everything the scheduler runs: the nightly job (which also runs the periodic jobs that are due; the run
+    log keeps each one to once per slot) and the periodic jobs at their own times."""
+    from toolkit.scheduler import JobSpec
+
+    nightly_at = time.fromisoformat(context.config.scheduler.nightly_at)
+    return [
+        JobSpec(name="nightly", period="daily", at=nightly_at, run=lambda: nightly_job(context)),
+        *periodic_specs(context.config, lambda body: _in_own_workspace(context, body)),
     ]
 
 

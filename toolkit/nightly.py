@@ -47,16 +47,20 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
     ("post verwerken", "toolkit.inbox.shared:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    (
+        "nieuwe medewerkers: welkomstmail",
+        "toolkit.onboarding.steps:welcome_step",
+    ),  # before the judging steps that read medewerkers.xlsx
     ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
-    ("integriteit op de agenda", "toolkit.onboarding.steps:agenda_reminder_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
     ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
     ("RvC-rapportage", "toolkit.board.service:board_step"),
     ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
+    ("periodieke taken", "toolkit.periodic:periodic_step"),
 ]
 
 Step = Callable[["Workspace"], StepResult]

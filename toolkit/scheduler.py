@@ -11,7 +11,11 @@ log, never by the `schedule` library:
   recent slot is at or before now and its last success is before that slot. After downtime, however many
   slots were missed, the job runs once: only the most recent slot counts.
 - A job that has never succeeded is due at once for its most recent slot (catch-up on first start); a
-  biennial job has no slot before its `first_year`, so it waits for that.
+  biennial job has no slot before its `first_year`, so it waits for that. With a `first_start_grace`
+  (config `[scheduler] first_start_grace_days`), a job that has *no run at all* in the log runs on first
+  start only when its most recent slot lies within the grace window; an older slot is skipped, logged and
+  recorded in the run log as handled ("overgeslagen"), so last month's digest or September's yearly task
+  does not fire on the day the toolkit comes into use. The next slot runs as usual.
 - DST: a wall-clock time that does not exist (02:30 on the last Sunday of March) means the first valid
   moment after the gap (03:00); a time that happens twice (02:30 on the last Sunday of October) means the
   first occurrence. Either way the job runs once that day.
@@ -29,7 +33,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -91,6 +95,8 @@ class RunLog(Protocol):
     """Where the scheduler reads the last success of a job and records every run (aware UTC datetimes)."""
 
     def last_success(self, job: str) -> datetime | None: ...
+
+    def job_runs(self, job: str) -> Sequence[object]: ...
 
     def record_run(self, job: str, started: datetime, finished: datetime, ok: bool, summary: str) -> None: ...
 
@@ -197,6 +203,7 @@ class Scheduler:
         on_error: ErrorReporter | None = None,
         logger: logging.Logger | None = None,
         run_lock: Callable[[str], AbstractContextManager[object]] | None = None,
+        first_start_grace: timedelta | None = None,
     ) -> None:
         self.jobs = tuple(jobs)
         names = [job.name for job in self.jobs]
@@ -210,6 +217,8 @@ class Scheduler:
         self._log = logger or logging.getLogger(__name__)
         self._run_lock = run_lock
         self._attempted: dict[str, datetime] = {}
+        self._grace = first_start_grace
+        self.skipped: list[str] = []  # names skipped on first start (slot outside the grace window)
 
     def due_slot(self, spec: JobSpec) -> datetime | None:
         """The slot `spec` is due for now, or None when it is not due."""
@@ -229,9 +238,30 @@ class Scheduler:
             if stop is not None and stop.is_set():
                 break
             slot = self.due_slot(spec)
-            if slot is not None and self._run_one(spec, slot):
+            if slot is None:
+                continue
+            if self._beyond_first_start_grace(spec, slot):
+                self._skip_first_start(spec, slot)
+            elif self._run_one(spec, slot):
                 ran.append(spec.name)
         return ran
+
+    def _beyond_first_start_grace(self, spec: JobSpec, slot: datetime) -> bool:
+        """True when `spec` never ran at all and its due slot is older than the first-start grace window."""
+        if self._grace is None or self._clock() - slot <= self._grace:
+            return False
+        return not self._runlog.job_runs(spec.name)
+
+    def _skip_first_start(self, spec: JobSpec, slot: datetime) -> None:
+        """Record the old slot as handled without running it, and say so in the log."""
+        planned = slot.astimezone(self._zone).strftime("%d-%m-%Y %H:%M")
+        days = self._grace.days if self._grace is not None else 0
+        summary = f"overgeslagen bij eerste start: gepland op {planned}, meer dan {days} dagen geleden"
+        self._log.warning("Taak %s %s; de volgende keer volgens planning.", spec.name, summary)
+        self._attempted[spec.name] = slot
+        self.skipped.append(spec.name)
+        now = self._clock()
+        self._record(spec.name, now, True, summary)
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 30) -> None:
         """Run due jobs now and then every `poll_seconds`, until `stop` is set (a running job finishes first)."""

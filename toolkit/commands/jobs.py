@@ -43,18 +43,20 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     """
     import threading
     from contextlib import AbstractContextManager
-    from datetime import datetime
+    from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from toolkit.jobs import JobContext, error_mailer, job_specs
     from toolkit.runlock import SCHEDULER_LOCK_NAME, RunLock, workspace_lock
-    from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log
+    from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log, utc_now
 
     ws = app.workspace(actor="planner")
     config = ws.config
     zone = ZoneInfo(config.organisation.timezone)
     stop = threading.Event()
     context = JobContext(config, lambda: app.as_of or datetime.now(zone).date(), stop)
+    # With --as-of the clock runs on from that day (same time of day), so due-ness follows the date given.
+    shift = app.as_of - datetime.now(zone).date() if app.as_of else timedelta(0)
 
     def run_lock(job: str) -> AbstractContextManager[RunLock]:
         """The same lock every writing command takes: a job and a manual run never overlap."""
@@ -63,7 +65,14 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     with RunLock(config.state_dir / SCHEDULER_LOCK_NAME, command="integrity scheduler", what="scheduler"):
         logger = setup_log(ws.logs_dir, app.verbose)
         scheduler = Scheduler(
-            job_specs(context), ws.state, zone, on_error=error_mailer(context), logger=logger, run_lock=run_lock
+            job_specs(context),
+            ws.state,
+            zone,
+            clock=lambda: utc_now() + shift,
+            on_error=error_mailer(context),
+            logger=logger,
+            run_lock=run_lock,
+            first_start_grace=timedelta(days=config.scheduler.first_start_grace_days),
         )
         install_signal_handlers(stop, logger)
         scheduler.run_forever(stop, poll_seconds=poll_seconds)

@@ -167,7 +167,15 @@ def migrate_command(app: AppContext, write: bool, as_json: bool) -> None:
 @pass_app
 @writes()
 def intake_command(app: AppContext, as_json: bool) -> None:
-    """Haal de meldingenpostbus binnen (zoals de nachtelijke taak): aantallen per uitkomst, die optellen."""
+    """Haal de meldingenpostbus binnen (zoals de nachtelijke taak): aantallen per uitkomst, die optellen.
+
+    Elk bericht eindigt in één uitkomst: een nieuwe zaak, een aanvulling op een zaak, een niet bezorgde
+    ontvangstbevestiging, of geen melding (met de reden, in een eigen map).
+
+    \b
+    Voorbeeld:
+      integrity reports intake --json
+    """
     from toolkit.cli import exit_with
     from toolkit.errors import ExitCode
     from toolkit.render import emit

@@ -79,6 +79,32 @@ IN_BREACH = "in strijd"
 FOR_REVIEW = "ter beoordeling"
 UNJUDGEABLE = "niet te beoordelen"
 
+# Every rule code this module writes, its meaning in Dutch and the weights it can carry (the Uitleg sheet's legend).
+CODES: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "G1": ("Geld of een cadeaubon is aangenomen (niet geweigerd of teruggestuurd).", (IN_BREACH,)),
+        "G2": (
+            "Waarde gelijk aan of boven de grens (ook opgeteld per gever binnen de termijn), niet geweigerd of "
+            "teruggestuurd. Ter beoordeling: duur kerstgeschenk centraal ingeleverd. Niet te beoordelen: de "
+            "waarde ontbreekt.",
+            (IN_BREACH, FOR_REVIEW, UNJUDGEABLE),
+        ),
+        "G3": ("Bezorgd op een privéadres en niet geweigerd of teruggestuurd.", (IN_BREACH,)),
+        "G4": ("Klein geschenk persoonlijk aangenomen in plaats van ter beschikking van de organisatie.", (IN_BREACH,)),
+        "G5": (
+            "Van een relatie in onderhandeling of onder toezicht, of van een actieve leverancier, en niet geweigerd "
+            "of teruggestuurd. Ter beoordeling: klein geschenk ter beschikking gesteld of kerstgeschenk ingeleverd.",
+            (IN_BREACH, FOR_REVIEW),
+        ),
+        "G6": ("Kerstgeschenk niet centraal ingeleverd (en niet geweigerd of teruggestuurd).", (IN_BREACH,)),
+        "G7": (
+            "Uitnodiging zonder overleg met de leidinggevende, of reis zonder diens toestemming, niet geweigerd of "
+            "teruggestuurd.",
+            (IN_BREACH,),
+        ),
+    }
+)
+
 _NOT_VOUCHER_CARDS = (
     "kerst|wens|ansicht|felicitatie|toegangs|visite|post|verjaardags|condoleance|bedank|uitnodigings|speel|"
     "land|menu|wijn|plaats|zee|kaas"

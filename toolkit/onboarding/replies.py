@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from toolkit.onboarding.service import CONFIRMED_COLUMN, SENT_COLUMN
+from toolkit.onboarding.service import CONFIRMED_COLUMN, PRIVATE_COLUMN, SENT_COLUMN
 from toolkit.registers.schema import STAFF
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ def awaiting_confirmation(table: Table, sender: str) -> list[Row]:
     return [
         row
         for row in table.rows
-        if str(row.get("E-mail") or "").strip().casefold() == address
-        and row.get(SENT_COLUMN) is not None
-        and row.get(CONFIRMED_COLUMN) is None
+        if address in _addresses(row) and row.get(SENT_COLUMN) is not None and row.get(CONFIRMED_COLUMN) is None
     ]
 
 
@@ -82,8 +80,15 @@ def _awaiting(run: InboxRun, sender: str) -> list[Row]:
     address = sender.strip().casefold()
     if not address:
         return []
-    index = run.index(STAFF, "address", lambda row: str(row.get("E-mail") or "").strip().casefold())
-    return [r for r in index.get(address, []) if r.get(SENT_COLUMN) is not None and r.get(CONFIRMED_COLUMN) is None]
+    business = run.index(STAFF, "address", lambda row: str(row.get("E-mail") or "").strip().casefold())
+    private = run.index(STAFF, "private address", lambda row: str(row.get(PRIVATE_COLUMN) or "").strip().casefold())
+    rows = {id(r): r for r in [*business.get(address, []), *private.get(address, [])]}.values()
+    return [r for r in rows if r.get(SENT_COLUMN) is not None and r.get(CONFIRMED_COLUMN) is None]
+
+
+def _addresses(row: Row) -> set[str]:
+    """The business and private address of a staff row (the welcome may have gone to either)."""
+    return {str(row.get(column) or "").strip().casefold() for column in ("E-mail", PRIVATE_COLUMN)} - {""}
 
 
 def _where(row: Row) -> str:

@@ -2,10 +2,13 @@
 
 Rules, as pure functions of one staff-register row and a date:
 
-- The code is sent from `days_ahead` (14) days before the first working day: a start exactly 14 days ahead
-  is due, 15 days ahead is not yet. A start that has passed is due too, unless the caller passes
-  `joined_since` and the start lies before it (staff who joined before the toolkit came into use).
-  Never to someone who has left, who already received it, or who has no e-mail address.
+- The code goes to the business address on the first working day (before that the mailbox is not in use),
+  or, when the register has a private address, to that from `days_ahead` (14) days before the first working
+  day: a start exactly 14 days ahead is due, 15 days ahead is not yet. A start that has passed is due too,
+  unless the caller passes `joined_since` and the start lies before it (staff who joined before the toolkit
+  came into use). Never to someone who has left, who already received it, or who has no usable address.
+- Each role gets its own welcome: staff and managers (`welkom`), the director (`welkom_directeur`) and RvC
+  members (`welkom_rvc`), who have no first working day and no conversation with M&O.
 - Behind: no conversation with M&O more than `conversation_weeks` (6) weeks after the start (day 42 is on
   time, day 43 is behind); receipt not confirmed more than `confirm_days` (14) days after the code was sent;
   no e-mail address once started, so the code can't be sent.
@@ -33,6 +36,15 @@ class Employee:
     conversation_on: date | None  # 'Gesprek M&O op'
     code_sent_on: date | None  # 'Code verzonden op'
     confirmed_on: date | None  # 'Ontvangst bevestigd op'
+    private_email: str | None = None  # 'Privé e-mail' (optional column)
+
+
+WELCOME_KINDS = {"directeur-bestuurder": "welkom_directeur", "RvC-lid": "welkom_rvc"}
+
+
+def welcome_kind(e: Employee) -> str:
+    """The welcome template for this person's role."""
+    return WELCOME_KINDS.get(e.role or "", "welkom")
 
 
 def has_left(e: Employee, today: date) -> bool:
@@ -45,13 +57,26 @@ def employed_on(e: Employee, day: date) -> bool:
     return (e.start is None or e.start <= day) and not has_left(e, day)
 
 
+def welcome_address(e: Employee, today: date, days_ahead: int = 14) -> str | None:
+    """Where the welcome can go today: the business address from the first working day, a private address
+    from `days_ahead` days before it; None when neither is usable yet."""
+    if e.start is None:
+        return None
+    business, private = (e.email or "").strip(), (e.private_email or "").strip()
+    if business and e.start <= today:
+        return business
+    if private and e.start <= today + timedelta(days=days_ahead):
+        return private
+    return None
+
+
 def due_for_welcome(e: Employee, today: date, days_ahead: int = 14, joined_since: date | None = None) -> bool:
     """True when the integrity code should be sent to this (future) employee today."""
-    if e.start is None or not (e.email or "").strip() or e.code_sent_on is not None or has_left(e, today):
+    if e.start is None or e.code_sent_on is not None or has_left(e, today):
         return False
     if joined_since is not None and e.start < joined_since:
         return False
-    return e.start <= today + timedelta(days=days_ahead)
+    return welcome_address(e, today, days_ahead) is not None
 
 
 def behind(e: Employee, today: date, conversation_weeks: int = 6, confirm_days: int = 14) -> list[str]:

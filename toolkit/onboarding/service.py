@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError
-from toolkit.onboarding.rules import Employee, behind, due_for_welcome, has_left
+from toolkit.onboarding.rules import Employee, behind, due_for_welcome, has_left, welcome_address, welcome_kind
 from toolkit.plan import CellChange
 from toolkit.registers.schema import STAFF
 
@@ -33,8 +33,9 @@ DIGEST = "welkom_overzicht"
 AGENDA = "integriteit_op_de_agenda"
 SENT_COLUMN = "Code verzonden op"
 CONFIRMED_COLUMN = "Ontvangst bevestigd op"
+PRIVATE_COLUMN = "Privé e-mail"
 # columns whose unreadable cells change who gets the code: shown as problems of the plan
-WELCOME_COLUMNS = ("Personeelsnummer", "E-mail", "In dienst per", "Uit dienst per", SENT_COLUMN)
+WELCOME_COLUMNS = ("Personeelsnummer", "E-mail", PRIVATE_COLUMN, "In dienst per", "Uit dienst per", SENT_COLUMN)
 STATUS_COLUMNS = ("In dienst per", "Uit dienst per", "Gesprek M&O op", SENT_COLUMN, CONFIRMED_COLUMN)
 
 
@@ -51,6 +52,8 @@ class Newcomer:
     department: str
     job_title: str
     already_sent: bool = False  # the ledger has the welcome as sent; only the register still needs filling in
+    kind: str = WELCOME  # the template for this person's role (welkom, welkom_directeur, welkom_rvc)
+    ahead: bool = False  # sent before the first working day, to the private address
 
     @property
     def key(self) -> str:
@@ -156,6 +159,7 @@ def employee_from_row(row: Row) -> Employee:
         conversation_on=values.get("Gesprek M&O op"),
         code_sent_on=values.get(SENT_COLUMN),
         confirmed_on=values.get(CONFIRMED_COLUMN),
+        private_email=values.get(PRIVATE_COLUMN),
     )
 
 
@@ -173,7 +177,8 @@ def _findings(table: Table, columns: tuple[str, ...]) -> list[str]:
 
 
 def plan_welcome(ws: Workspace, table: Table | None = None) -> WelcomePlan:
-    """Who gets the code today: start within [onboarding] days_ahead or passed, not gone, not sent, with e-mail."""
+    """Who gets the code today: from the first working day at the business address, or from [onboarding]
+    days_ahead before it at a private address; not gone, not sent."""
     table = table or read_staff(ws)
     config = ws.config.onboarding
     since = config.joined_since
@@ -188,7 +193,7 @@ def plan_welcome(ws: Workspace, table: Table | None = None) -> WelcomePlan:
             if problem:
                 problems.append(problem)
             else:
-                due.append(_newcomer(row, employee, welcomed))
+                due.append(_newcomer(row, employee, welcomed, ws.today, config.days_ahead))
         elif due_for_welcome(replace(employee, email="adres@ontbreekt.invalid"), ws.today, config.days_ahead, since):
             problems.append(
                 f"{table.path.name}, blad {table.sheet}, rij {row.excel_row}: {employee.name or 'naam onbekend'} "
@@ -211,18 +216,21 @@ def _number_problem(table: Table, row: Row, employee: Employee, counts: Counter[
     return ""
 
 
-def _newcomer(row: Row, employee: Employee, welcomed: set[str]) -> Newcomer:
-    assert employee.start is not None and employee.email  # due_for_welcome checked both
+def _newcomer(row: Row, employee: Employee, welcomed: set[str], today: date, days_ahead: int) -> Newcomer:
+    address = welcome_address(employee, today, days_ahead)
+    assert employee.start is not None and address  # due_for_welcome checked both
     return Newcomer(
         nr=row.nr,
         excel_row=row.excel_row,
         number=employee.number,
         name=employee.name,
-        email=employee.email.strip(),
+        email=address,
         start=employee.start,
         department=str(row.get("Afdeling") or ""),
         job_title=str(row.get("Functie") or ""),
         already_sent=f"welkom:{employee.number}" in welcomed,
+        kind=welcome_kind(employee),
+        ahead=employee.start > today,
     )
 
 
@@ -264,9 +272,11 @@ def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment,
         "naam": person.name,
         "organisatie": ws.config.organisation.name,
         "in_dienst_per": person.start,
+        "vooraf": person.ahead,
         "bijlagen": [a.filename for a in attachments],
+        "afzender": ws.config.mail.sender_name,  # it comes from the integrity mailbox: signed as that sender
     }
-    rendered = ws.templates.render(WELCOME, context, _language(ws))
+    rendered = ws.templates.render(person.kind, context, _language(ws))
     return OutgoingMail(
         key=person.key,
         purpose=WELCOME,

@@ -1,23 +1,27 @@
-"""Nightly step of onboarding: the yearly reminder that integrity is on the agenda of a staff meeting."""
+"""Nightly step of onboarding: the welcome with the integrity code, on the day it is due (see rules.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from toolkit.nightly import StepResult
-from toolkit.onboarding.service import agenda_reminder
+from toolkit.onboarding.service import plan_welcome, send_welcome
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
-NAME = "integriteit op de agenda"
+NAME = "nieuwe medewerkers: welkomstmail"
 
 
-def agenda_reminder_step(ws: Workspace) -> StepResult:
-    """Sends the reminder once in [onboarding] agenda_month; quiet on every other night."""
-    result = agenda_reminder(ws, send=True)
-    if result.sent:
-        return StepResult(NAME, True, f"herinnering {result.year} verstuurd aan HR en de directeur-bestuurder")
-    if result.already_sent and ws.today.month == result.month:
-        return StepResult(NAME, True, f"herinnering {result.year} was al verstuurd")
-    return StepResult(NAME, True, "niets te doen")
+def welcome_step(ws: Workspace) -> StepResult:
+    """Send each due welcome once (business address from the first working day, private address earlier)."""
+    plan = plan_welcome(ws)
+    if not plan.due:
+        return StepResult(NAME, True, "niemand aan de beurt", plan.problems)
+    result = send_welcome(ws, plan, send=True)
+    summary = f"{result.welcomes} welkomstbericht(en) verstuurd"
+    if result.waiting:
+        summary += "; 'Code verzonden op' wacht tot medewerkers.xlsx niet meer open is"
+    if not result.ok:
+        return StepResult(NAME, False, f"mislukt: {summary}", (*result.failed, *plan.problems))
+    return StepResult(NAME, True, summary, plan.problems)

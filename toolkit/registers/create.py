@@ -6,14 +6,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.registers import template
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
 from toolkit.registers.sheetxml import printable
-from toolkit.values import parse_cell
+from toolkit.values import NO, YES, parse_cell
 
 VALIDATION_ROWS = 5000
 OWNED_FILL = "EDEDED"
 OWNED_HEADER_FILL = "BFBFBF"
+HEADER_FILL = "4472C4"
 OWNED_NOTE = "Door de toolkit bijgehouden; niet wijzigen."
+REQUIRED_NOTE = "Verplicht: zonder deze kolom kan de toolkit de rij niet beoordelen."
+REQUIRED_MARK = "verplicht"
+UITLEG_WIDTHS = (30, 16, 14, 70, 40)
+PICKER = "Medewerker"  # the column that offers the names of medewerkers.xlsx
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -38,8 +44,18 @@ def set_cell(cell: Any, value: Any, kind: Kind) -> None:
         cell.number_format = DATE_FORMAT
 
 
-def create_register(path: Path, register: Register, rows: Sequence[Mapping[str, Any]] = ()) -> None:
-    """Write a new register workbook (the caller makes sure nothing is overwritten)."""
+def create_register(
+    path: Path,
+    register: Register,
+    rows: Sequence[Mapping[str, Any]] = (),
+    *,
+    staff_names: Sequence[str] | None = None,
+) -> None:
+    """Write a new register workbook (the caller makes sure nothing is overwritten).
+
+    `staff_names` (the names in medewerkers.xlsx) fill the hidden list sheet behind the `Medewerker` picker of
+    registers that have that column; None leaves the picker out.
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -53,22 +69,35 @@ def create_register(path: Path, register: Register, rows: Sequence[Mapping[str, 
     _format_columns(sheet, register, last_row)
     _add_table(sheet, register, last_row)
     _add_dropdowns(sheet, register)
+    if staff_names is not None and PICKER in register.headers and not register.column(PICKER).owned:
+        _add_picker(book, sheet, register, staff_names)
+    _colour_verdicts(sheet, register)
     sheet.freeze_panes = "A2"
-    _write_explanation(book.create_sheet("Uitleg"), register)
+    template.set_print(sheet)
+    explanation = book.create_sheet("Uitleg")
+    _write_explanation(explanation, register)
+    template.set_print(explanation, title_rows=None)
     book.save(path)
 
 
 def _write_header(sheet: Any, register: Register) -> None:
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     for index, column in enumerate(register.columns, start=1):
         cell = sheet.cell(1, index)
         set_cell(cell, column.header, Kind.TEXT)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         if column.owned:
             cell.fill = PatternFill("solid", fgColor=OWNED_HEADER_FILL)
             cell.font = Font(bold=True, italic=True, color="404040")
             cell.comment = Comment(OWNED_NOTE, "Integriteitstoolkit")
+        else:  # the table style's colours, spelled out for programs that ignore table styles (LibreOffice)
+            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            cell.font = Font(bold=True, color="FFFFFF", underline="single" if column.required else None)
+            if column.required:
+                cell.comment = Comment(REQUIRED_NOTE, "Integriteitstoolkit")
+    sheet.row_dimensions[1].height = template.header_height(register)
 
 
 def _write_value(cell: Any, value: Any, column: Column) -> None:
@@ -92,20 +121,28 @@ def _write_value(cell: Any, value: Any, column: Column) -> None:
 
 
 def _format_columns(sheet: Any, register: Register, last_row: int) -> None:
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     grey = PatternFill("solid", fgColor=OWNED_FILL)
     for index, column in enumerate(register.columns, start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
+        sheet.column_dimensions[letter].width = template.column_width(column)
         number_format = {Kind.DATE: DATE_FORMAT, Kind.AMOUNT: AMOUNT_FORMAT}.get(column.kind)
+        wrap = column.header == template.VERDICT
+        if wrap:
+            sheet.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
         for row in range(2, last_row + 1):
             cell = sheet.cell(row, index)
             if number_format and not isinstance(cell.value, str):
                 cell.number_format = number_format
             if column.owned:
                 cell.fill = grey
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = template.wrapped_lines(str(cell.value or ""), template.column_width(column))
+                if lines > 1:
+                    sheet.row_dimensions[row].height = template.HEADER_LINE_HEIGHT * lines
 
 
 def _add_table(sheet: Any, register: Register, last_row: int) -> None:
@@ -127,42 +164,123 @@ def _add_dropdowns(sheet: Any, register: Register) -> None:
             continue
         letter = get_column_letter(index)
         options = ",".join(column.dropdown)
-        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
-        validation.error = f"Kies uit: {', '.join(column.dropdown)}"
+        # A warning, not a stop: the reader also takes j, n, x, yes, no and any capitals ("Geschenk").
+        validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, errorStyle="warning")
+        validation.error = f"De toolkit verwacht: {_allowed(column)}. Toch doorgaan?"
         validation.errorTitle = column.header
-        validation.prompt = column.explanation
+        validation.prompt = _prompt(column)
         validation.promptTitle = column.header
         validation.showErrorMessage = not column.owned
+        validation.showInputMessage = True
         sheet.add_data_validation(validation)
         validation.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
 
 
+def _prompt(column: Column) -> str:
+    prompt = f"Verplicht. {column.explanation}" if column.required else column.explanation
+    return prompt[:255]  # Excel's limit for an input message
+
+
+def _add_picker(book: Any, sheet: Any, register: Register, names: Sequence[str]) -> None:
+    """The `Medewerker` column offers the names of medewerkers.xlsx, listed on a hidden sheet."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = book.create_sheet(template.LIST_SHEET)
+    set_cell(lists.cell(1, 1), "Naam (uit medewerkers.xlsx)", Kind.TEXT)
+    unique = sorted({" ".join(n.split()) for n in names if n and n.strip()}, key=str.casefold)
+    for row, name in enumerate(unique, start=2):
+        set_cell(lists.cell(row, 1), name, Kind.TEXT)
+    lists.sheet_state = "hidden"
+    last = max(len(unique) + 1, 2)
+    letter = get_column_letter(register.headers.index(PICKER) + 1)
+    column = register.column(PICKER)
+    validation = DataValidation(
+        type="list", formula1=f"{template.LIST_SHEET}!$A$2:$A${last}", allow_blank=True, errorStyle="warning"
+    )
+    validation.error = "Deze naam staat niet in medewerkers.xlsx. Toch doorgaan?"
+    validation.errorTitle = PICKER
+    validation.prompt = _prompt(column)
+    validation.promptTitle = PICKER
+    validation.showErrorMessage = True
+    validation.showInputMessage = True
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
+
+
+def _colour_verdicts(sheet: Any, register: Register) -> None:
+    from openpyxl.utils import get_column_letter
+
+    if template.VERDICT in register.headers:
+        letter = get_column_letter(register.headers.index(template.VERDICT) + 1)
+        template.add_verdict_colours(sheet, register, letter, VALIDATION_ROWS)
+
+
 def _write_explanation(sheet: Any, register: Register) -> None:
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     set_cell(sheet.cell(1, 1), register.title, Kind.TEXT)
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     set_cell(
         sheet.cell(2, 1),
-        "Grijze kolommen vult de toolkit; de andere kolommen vult u zelf. Kolommen toevoegen, sorteren en filteren mag.",
+        "Grijze kolommen vult de toolkit; de andere kolommen vult in wie in 'Wie vult in' staat. Onderstreepte "
+        "kolomkoppen zijn verplicht. Kolommen toevoegen, sorteren en filteren mag; kolomkoppen niet wijzigen.",
         Kind.TEXT,
     )
-    headers = ("Kolom", "Wie vult in", "Uitleg", "Toegestane waarden")
-    for index, title in enumerate(headers, start=1):
-        set_cell(sheet.cell(4, index), title, Kind.TEXT)
-        sheet.cell(4, index).font = Font(bold=True)
-    for offset, column in enumerate(register.columns, start=5):
-        values = (column.header, "Toolkit" if column.owned else "Medewerker", column.explanation, _allowed(column))
-        for index, value in enumerate(values, start=1):
-            set_cell(sheet.cell(offset, index), value, Kind.TEXT)
-            sheet.cell(offset, index).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCD", (30, 14, 70, 40), strict=True):
+    sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A2:E2")
+    sheet.row_dimensions[2].height = 32
+    row = _table(
+        sheet,
+        4,
+        ("Kolom", "Wie vult in", "Verplicht", "Uitleg", "Toegestane waarden"),
+        [
+            (c.header, register.filler(c), REQUIRED_MARK if c.required else "", c.explanation, _allowed(c))
+            for c in register.columns
+        ],
+    )
+    legend = template.legend(register)
+    if legend:
+        set_cell(sheet.cell(row + 1, 1), f"Wat de toolkit in '{template.VERDICT}' schrijft", Kind.TEXT)
+        sheet.cell(row + 1, 1).font = Font(bold=True, size=12)
+        start = row + 2
+        _table(
+            sheet,
+            start,
+            ("Code", "Gewicht", "Kleur", "Betekenis"),
+            [(r.code, r.weight, r.colour, r.meaning) for r in legend],
+        )
+        for offset, line in enumerate(legend, start=start + 1):
+            fill, font = template.FILLS[line.colour]
+            for column in (1, 3):
+                sheet.cell(offset, column).fill = PatternFill("solid", fgColor=fill)
+                sheet.cell(offset, column).font = Font(bold=column == 1, color=font)
+    for letter, width in zip("ABCDE", UITLEG_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
 
 
+def _table(sheet: Any, top: int, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """A small bold-headed table from row `top`; returns the row after it."""
+    from openpyxl.styles import Alignment, Font
+
+    for index, title in enumerate(headers, start=1):
+        set_cell(sheet.cell(top, index), title, Kind.TEXT)
+        sheet.cell(top, index).font = Font(bold=True)
+    for offset, values in enumerate(rows, start=top + 1):
+        for index, value in enumerate(values, start=1):
+            set_cell(sheet.cell(offset, index), value, Kind.TEXT)
+            sheet.cell(offset, index).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(template.wrapped_lines(v, w) for v, w in zip(values, UITLEG_WIDTHS, strict=False))
+        if lines > 1:  # programs that don't fit rows on opening (LibreOffice) still show the whole text
+            sheet.row_dimensions[offset].height = template.HEADER_LINE_HEIGHT * lines
+    return top + len(rows) + 1
+
+
 def _allowed(column: Column) -> str:
+    if column.kind is Kind.YESNO:
+        return f"ja ({', '.join(sorted(YES - {'ja'}))}) of nee ({', '.join(sorted(NO - {'nee'}))})"
     if column.dropdown:
-        return ", ".join(column.dropdown)
+        return ", ".join(column.dropdown) + " (hoofdletters maken niet uit)"
     return {
         Kind.DATE: "datum, bijvoorbeeld 1-12-2025",
         Kind.AMOUNT: "bedrag in euro, bijvoorbeeld 24,95",

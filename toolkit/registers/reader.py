@@ -162,7 +162,7 @@ def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str,
         index = found.get(normalise_header(column.header))
         if index is not None:
             positions[column.header] = index
-        elif not column.owned:
+        elif not column.owned and not column.optional:
             missing.append(column.header)
     if missing:
         raise InputError(

@@ -19,6 +19,9 @@ class Kind(str, Enum):
 
 
 YES_NO = ("ja", "nee")
+# Who fills a column in, as the Uitleg sheet says it ("Wie vult in").
+EMPLOYEE, MANAGER, HR, PURCHASING, TOOLKIT = "medewerker", "leidinggevende", "HR", "Inkoop", "toolkit"
+FILLERS = (EMPLOYEE, MANAGER, HR, PURCHASING, TOOLKIT)
 DATE_FORMAT = "dd-mm-yyyy"  # number formats of the cells the toolkit fills
 AMOUNT_FORMAT = '"€" #,##0.00'
 
@@ -34,6 +37,8 @@ class Column:
     required: bool = False  # a row without it can't be judged
     choices: tuple[str, ...] = ()
     width: int = 16
+    filled_by: str = ""  # who fills it in (one of FILLERS); empty: the register's default; owned: the toolkit
+    optional: bool = False  # a workbook without this column is read as if it were empty (added later)
 
     @property
     def dropdown(self) -> tuple[str, ...]:
@@ -53,6 +58,13 @@ class Register:
     title: str
     columns: tuple[Column, ...]
     extra_sheets: tuple[str, ...] = field(default=())
+    filled_by: str = EMPLOYEE  # who fills in the columns that don't say otherwise
+
+    def filler(self, column: Column) -> str:
+        """Who fills this column in: the toolkit for its own columns, else the column's or the register's default."""
+        if column.owned:
+            return TOOLKIT
+        return column.filled_by or self.filled_by
 
     def column(self, header: str) -> Column:
         """The column with this header."""
@@ -112,7 +124,7 @@ GIFTS = Register(
             "Relatie in onderhandeling of toezicht",
             Kind.YESNO,
             "Ja als u met de gever onderhandelt of toezicht houdt op zijn levering.",
-            width=14,
+            width=17,
         ),
         Column(
             "Besluit",
@@ -134,7 +146,7 @@ GIFTS = Register(
             Kind.TEXT,
             "Oordeel van de toolkit volgens de integriteitscode: OK, of de regel en de reden.",
             owned=True,
-            width=40,
+            width=60,
         ),
         Column("Beoordeeld op", Kind.DATE, "Datum van de laatste beoordeling door de toolkit.", owned=True, width=14),
     ),
@@ -158,6 +170,7 @@ SIDEJOBS = Register(
             required=True,
             choices=ROLES,
             width=18,
+            filled_by=HR,
         ),
         Column("Nevenfunctie", Kind.TEXT, "De functie, bijvoorbeeld 'penningmeester'.", required=True, width=24),
         Column("Organisatie", Kind.TEXT, "Waar de nevenfunctie wordt uitgeoefend.", required=True, width=26),
@@ -173,18 +186,33 @@ SIDEJOBS = Register(
             required=True,
             choices=SIDEJOB_STATUSES,
             width=20,
+            filled_by=MANAGER,
         ),
-        Column("Besluit door", Kind.TEXT, "Wie over het verzoek besliste.", width=20),
-        Column("Besluitdatum", Kind.DATE, "Datum van het besluit (binnen 14 dagen na het verzoek).", width=14),
-        Column("Risico belangenverstrengeling", Kind.CHOICE, "Geen, laag of hoog.", choices=RISK_LEVELS, width=14),
+        Column("Besluit door", Kind.TEXT, "Wie over het verzoek besliste.", width=20, filled_by=MANAGER),
+        Column(
+            "Besluitdatum",
+            Kind.DATE,
+            "Datum van het besluit (binnen 14 dagen na het verzoek).",
+            width=14,
+            filled_by=MANAGER,
+        ),
+        Column(
+            "Risico belangenverstrengeling",
+            Kind.CHOICE,
+            "Geen, laag of hoog.",
+            choices=RISK_LEVELS,
+            width=16,
+            filled_by=MANAGER,
+        ),
         Column(
             "Vastgelegd in personeelsdossier op",
             Kind.DATE,
             "Datum waarop het besluit in het personeelsdossier is vastgelegd.",
-            width=16,
+            width=19,
+            filled_by=HR,
         ),
-        Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30),
-        Column("Beoordeling", Kind.TEXT, "Oordeel van de toolkit: OK, of wat er moet gebeuren.", owned=True, width=40),
+        Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30, filled_by=HR),
+        Column("Beoordeling", Kind.TEXT, "Oordeel van de toolkit: OK, of wat er moet gebeuren.", owned=True, width=60),
         Column(
             "Herbevestigen voor",
             Kind.DATE,
@@ -203,6 +231,7 @@ SUPPLIERS = Register(
     filename="leveranciers.xlsx",
     sheet="Leveranciers",
     title="Register leveranciers en opdrachtnemers",
+    filled_by=PURCHASING,
     columns=(
         NR,
         Column("Leveranciersnummer", Kind.TEXT, "Nummer uit de crediteurenadministratie.", required=True, width=14),
@@ -244,11 +273,20 @@ STAFF = Register(
     filename="medewerkers.xlsx",
     sheet="Medewerkers",
     title="Register medewerkers",
+    filled_by=HR,
     columns=(
         NR,
         Column("Personeelsnummer", Kind.TEXT, "Personeelsnummer uit de salarisadministratie.", required=True, width=12),
         Column("Naam", Kind.TEXT, "Volledige naam.", required=True, width=24),
         Column("E-mail", Kind.EMAIL, "Zakelijk e-mailadres.", width=30),
+        Column(
+            "Privé e-mail",
+            Kind.EMAIL,
+            "Privé-e-mailadres (HR, niet verplicht): dan gaat de welkomstmail met de integriteitscode al vóór de "
+            "eerste werkdag hierheen; anders op de eerste werkdag naar het zakelijke adres.",
+            optional=True,
+            width=30,
+        ),
         Column("Afdeling", Kind.TEXT, "Afdeling.", width=18),
         Column("Functie", Kind.TEXT, "Functie.", width=20),
         Column(

@@ -82,6 +82,7 @@ class Sheet:
         self._row_end = b"</" + self.prefix + b"row>"
         self._found: dict[int, tuple[int, int, int] | None] = {}
         self._all: dict[int, tuple[int, int, int]] | None = None
+        self._col_styles: list[tuple[int, int, bytes]] | None = None
         start = re.search(b"<" + p + rb"sheetData\b[^>]*?(/?)>", data)  # near the top: found at once
         if start is not None and start.group(1):  # <sheetData/>: no rows at all
             self._all = {}
@@ -224,7 +225,7 @@ class Sheet:
         pieces: list[tuple[int, int, bytes]] = []
         if inner == end:  # <row .../>: becomes <row ...>cells</row>
             tag = self.data[start:inner]
-            body = b"".join(self.cell_xml(row, c, changes[c], None) for c in sorted(changes))
+            body = b"".join(self.cell_xml(row, c, changes[c], self.column_style(c)) for c in sorted(changes))
             opened = tag[:-2].rstrip() + b">"
             return [(start, end, self._fix_spans(opened, changes) + body + self._row_end)]
         inserts: dict[int, list[bytes]] = {}
@@ -237,7 +238,7 @@ class Sheet:
                 continue
             after = next((c for c in columns if c > column), None)
             at = existing[after][0] if after is not None else end - len(self._row_end)
-            inserts.setdefault(at, []).append(self.cell_xml(row, column, value, None))
+            inserts.setdefault(at, []).append(self.cell_xml(row, column, value, self.column_style(column)))
         pieces += [(at, at, b"".join(xml)) for at, xml in inserts.items()]
         new_tag = self._fix_spans(self.data[start:inner], changes)
         if new_tag != self.data[start:inner]:
@@ -248,7 +249,7 @@ class Sheet:
         pieces: list[tuple[int, int, bytes]] = []
         ordered = sorted(self.rows)
         for row in rows:
-            body = b"".join(self.cell_xml(row, c, by_row[row][c], None) for c in sorted(by_row[row]))
+            body = b"".join(self.cell_xml(row, c, by_row[row][c], self.column_style(c)) for c in sorted(by_row[row]))
             xml = b"<" + self.prefix + b'row r="' + str(row).encode() + b'">' + body + self._row_end
             after = next((r for r in ordered if r > row), None)
             at = self.rows[after][0] if after is not None else self._data_end
@@ -284,6 +285,19 @@ class Sheet:
             return data
         ref = f"{column_letter(box[0])}{box[1]}:{column_letter(box[2])}{box[3]}".encode()
         return data[: match.start(1)] + ref + data[match.end(match.lastindex or 1) :]
+
+    def column_style(self, column: int) -> bytes | None:
+        """The style a new cell in this column gets, as Excel gives it: the column's own (`<col style>`), if any."""
+        if self._col_styles is None:
+            self._col_styles = []
+            p = re.escape(self.prefix)
+            cols = re.search(b"<" + p + rb"cols>(.*?)</" + p + b"cols>", self.data[: self._data_start], re.S)
+            for tag in re.findall(b"<" + p + rb"col\b[^>]*>", cols.group(1) if cols else b""):
+                attrs = attributes(tag)
+                if attrs.get(b"style", b"0") != b"0" and attrs.get(b"min", b"").isdigit():
+                    low, high = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
+                    self._col_styles.append((low, high, attrs[b"style"]))
+        return next((style for low, high, style in self._col_styles if low <= column <= high), None)
 
     def cell_xml(self, row: int, column: int, value: NewValue, style: bytes | None) -> bytes:
         ref = f"{column_letter(column)}{row}".encode()

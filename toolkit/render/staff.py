@@ -21,7 +21,7 @@ def _mail_lines(mail: MailSummary) -> list[str]:
 @renders("toolkit.onboarding.service.WelcomeResult")
 def _(result: WelcomeResult) -> list[str]:
     plan = result.plan
-    window = f"in dienst tot en met {plan.window_end:%d-%m-%Y}" + (
+    window = f"in dienst tot en met {plan.today:%d-%m-%Y}, met privé-e-mail tot en met {plan.window_end:%d-%m-%Y}" + (
         f", vanaf {plan.send_from:%d-%m-%Y}" if plan.send_from else ""
     )
     lines = [f"{WAIT} {problem}" for problem in plan.problems]

@@ -50,6 +50,25 @@ BOARD_MEMBER = "RvC-lid"
 PUBLISHED_ROLES = (DIRECTOR, BOARD_MEMBER)
 HIGH = "hoog"
 
+# Every finding code this module writes and its meaning in Dutch (the Uitleg sheet's legend).
+CODES: dict[str, str] = {
+    "S1": "Onbetaalde nevenfunctie met hoog risico op belangenverstrengeling loopt nog.",
+    "S2": "Betaalde nevenfunctie of eigen bedrijf loopt zonder goedkeuring (of na een afwijzing).",
+    "AFGEWEZEN": "Afgewezen nevenfunctie loopt volgens het register nog.",
+    "BETAALD": "'Betaald' is leeg, dus S2 is niet te beoordelen.",
+    "BESLUIT-OPEN": "Verzoek wacht op een besluit; de termijn (14 dagen) loopt nog.",
+    "BESLUIT-TE-LAAT": "Verzoek heeft na de termijn (14 dagen) nog geen besluit.",
+    "GEMELD-OP": "'Gemeld op' is leeg, dus de beslistermijn is niet te bewaken.",
+    "STATUS": "Besluitdatum ingevuld terwijl de status nog open staat.",
+    "BESLUITDATUM": "Status goedgekeurd of afgewezen zonder besluitdatum.",
+    "DOSSIER": "Besluit niet vastgelegd in het personeelsdossier.",
+    "CONFLICT": "De organisatie is leverancier of opdrachtnemer: zet het risico op hoog of licht toe.",
+    "BESLUIT-DOOR": "Besluit over de nevenfunctie van bestuurder of RvC-lid niet (of door de verkeerde) vastgelegd.",
+    "HERBEVESTIGEN": "Jaarlijkse herbevestiging van een goedgekeurde nevenfunctie nodig.",
+}
+# The codes that are against the code itself (red in the register); the others ask for an action (amber).
+IN_BREACH_CODES = frozenset({"S1", "S2", "AFGEWEZEN", "BESLUIT-TE-LAAT"})
+
 
 @dataclass(frozen=True)
 class SideJob:
