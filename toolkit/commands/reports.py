@@ -171,10 +171,6 @@ def intake_command(app: AppContext, as_json: bool) -> None:
 
     Elk bericht eindigt in één uitkomst: een nieuwe zaak, een aanvulling op een zaak, een niet bezorgde
     ontvangstbevestiging, of geen melding (met de reden, in een eigen map).
-
-    \b
-    Voorbeeld:
-      integrity reports intake --json
     """
     from toolkit.cli import exit_with
     from toolkit.errors import ExitCode
