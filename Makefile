@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo
-# Fictitious passwords for the demo's encrypted reports registers; real ones come from the environment or keyring.
-DEMO_SECRETS := INTEGRITY_REPORTS_PASSWORD=demo-meldingen INTEGRITY_IDENTITY_PASSWORD=demo-identiteit
+# The demo's reports are sealed to fictitious keys (demo/demo-sleutels/*.key) with this printed passphrase;
+# the nightly itself needs no secret at all. Real keys: `integrity keys new EMAIL --out FILE`.
+DEMO_PASSPHRASE := demo-sleutel-fictief
 
 # Coverage floor: today's figure minus a hair; it only goes up (raise it when coverage rises, never lower it).
 COV_FLOOR := 93
@@ -24,9 +25,12 @@ demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	$(BIN)/integrity init $(DEMO_DIR) --demo
 	@echo
-	$(DEMO_SECRETS) $(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
+	$(BIN)/integrity --config $(DEMO_DIR)/config.toml nightly; status=$$?; \
 	echo; echo "Demo-werkmap: $(DEMO_DIR)/  (verzonden mail: $(DEMO_DIR)/mail/outbox/, registers: $(DEMO_DIR)/registers/)"; \
-	echo "Probeer: $(BIN)/integrity --config $(DEMO_DIR)/config.toml check"; exit $$status
+	echo "Probeer: $(BIN)/integrity --config $(DEMO_DIR)/config.toml check"; \
+	echo "Meldingen openen (fictieve sleutel, wachtzin $(DEMO_PASSPHRASE)):"; \
+	echo "  INTEGRITY_KEY_PASSPHRASE=$(DEMO_PASSPHRASE) $(BIN)/integrity --config $(DEMO_DIR)/config.toml reports show M-$$(date +%Y)-0001 --key $(DEMO_DIR)/demo-sleutels/integriteit.key --reveal"; \
+	exit $$status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -42,7 +46,7 @@ coverage: $(STAMP)
 
 # Build wheel and sdist, install the wheel in a fresh venv and run `init --demo` + `nightly` outside the checkout.
 smoke: $(STAMP)
-	$(DEMO_SECRETS) bash .ci/wheel-smoke $(BIN)/python
+	bash .ci/wheel-smoke $(BIN)/python
 
 # Rewrite the tracked empty registers at the top of the repository (after a change to the register layout).
 registers: $(STAMP)

@@ -1,12 +1,11 @@
 """Shared pieces for the board-report tests: a generated year of activity, direct register reads, output texts.
 
-The counts here are made straight from the workbooks with openpyxl (and msoffcrypto for the encrypted case
-register), never through toolkit.board, so a test compares two independent counts.
+The counts here are made straight from the workbooks with openpyxl (the case register is an ordinary workbook:
+it holds no identity and no report text), never through toolkit.board, so a test compares two independent counts.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import re
@@ -15,28 +14,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-REPORTS_PW = "board-meldingen-1"
-IDENTITY_PW = "board-identiteit-2"
 DEPARTMENTS = ("Wonen", "Vastgoed", "Financiën", "=SOM(1;1) <b>Klantcontact</b>")  # text from outside, never markup
 FIRST = ("Aafke", "Bouke", "Cor", "Dirkje", "Eelco", "Froukje", "Gerlof", "Hiske", "Ids", "Jitske")
 LAST = ("Zwaagstra", "Hoekstra", "Wierda", "Bergsma", "Postma", "Kuipers")
 
 
-def rows_of(path: Path, sheet: str, password: str | None = None) -> list[dict[str, Any]]:
-    """Every non-empty row of a sheet as header -> value, read with openpyxl (decrypted first when needed)."""
+def rows_of(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """Every non-empty row of a sheet as header -> value, read with openpyxl."""
     import openpyxl
 
-    data: Any = path
-    if password is not None:
-        import msoffcrypto
-
-        data = io.BytesIO()
-        with open(path, "rb") as handle:
-            office = msoffcrypto.OfficeFile(handle)
-            office.load_key(password=password)
-            office.decrypt(data)
-        data.seek(0)
-    book = openpyxl.load_workbook(data, read_only=True, data_only=True)
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     cells = list(book[sheet].iter_rows(values_only=True))
     book.close()
     headers = [str(h).strip() if h is not None else "" for h in cells[0]]

@@ -100,13 +100,13 @@ class DuplicateWitness:
         self.witness = witness
         self.name = inner.name
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
         if self.inner.was_sent(message_id):
             with open(self.witness, "a", encoding="utf-8") as handle:
                 handle.write(message_id + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
-        self.inner.send(raw, message_id, recipients)
+        self.inner.send(raw, message_id, recipients, save_copy=save_copy)
 
     def was_sent(self, message_id: str) -> bool:
         return self.inner.was_sent(message_id)
@@ -122,11 +122,11 @@ class PausingBackend:
         self.name = inner.name
         self.sends = 0
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
         self.sends += 1
         if self.sends == self.after and self.where == "before_send":
             self._pause()
-        self.inner.send(raw, message_id, recipients)
+        self.inner.send(raw, message_id, recipients, save_copy=save_copy)
         if self.sends == self.after and self.where == "after_send":
             self._pause()
 

@@ -1,25 +1,26 @@
-"""Shared pieces for the integrity-report tests: a real workspace with staff, real MIME reports, the stores."""
+"""Shared pieces for the integrity-report tests: a real workspace with staff and keys, real MIME reports, stores."""
 
 from __future__ import annotations
 
 import email
 import mailbox
 import re
+import tempfile
 from datetime import date
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from toolkit.config import load_config
 from toolkit.registers.create import create_register
 from toolkit.registers.schema import STAFF
 from toolkit.workspace import Workspace
 
-REPORTS_PW = "rapport-wachtwoord-1"
-IDENTITY_PW = "identiteit-wachtwoord-2"
+PASSPHRASE = "test-wachtzin-lang-genoeg"
+OFFICER = "integriteit@woonpartners.example"
+ADVISER = "vertrouwenspersoon@woonpartners.example"
+HOLDERS = (OFFICER, ADVISER)
 REPORTER_NAME = "Janneke Zonnebloem"
 REPORTER_ADDRESS = "j.zonnebloem@thuis.example"
 REPORTER = f"{REPORTER_NAME} <{REPORTER_ADDRESS}>"
@@ -35,15 +36,36 @@ STAFF_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def reports_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both report passwords in the environment (use with pytest.mark.usefixtures)."""
-    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
-    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
+_KEY_DIR: Path | None = None
+_KEYS: dict[str, tuple[Path, str]] = {}
 
 
-def make_workspace(root: Path, run_cli: Any, **reports: Any) -> Path:
-    """A fresh workspace (init at 26-11-2026) with three staff members; [reports] keys overridden as given."""
+def key_file(email_address: str) -> Path:
+    """A private key file for this person (made once per test session: age's scrypt takes a second)."""
+    from toolkit.keys import make_key_pair
+
+    global _KEY_DIR
+    if email_address not in _KEYS:
+        if _KEY_DIR is None:
+            _KEY_DIR = Path(tempfile.mkdtemp(prefix="integrity-test-keys-"))
+        path = _KEY_DIR / f"{email_address}.key"
+        _KEYS[email_address] = (path, make_key_pair(email_address, path, PASSPHRASE))
+    return _KEYS[email_address][0]
+
+
+def give_keys(root: Path, *people: str) -> dict[str, Path]:
+    """Put these people's public keys into the workspace's keys/ folder; returns email -> private key file."""
+    from toolkit.keys import write_public_key
+
+    files = {}
+    for person in people:
+        files[person] = key_file(person)
+        write_public_key(root / "keys" / f"{person}.pub", person, _KEYS[person][1])
+    return files
+
+
+def make_workspace(root: Path, run_cli: Any, *, keys: tuple[str, ...] = HOLDERS, **reports: Any) -> Path:
+    """A fresh workspace (init at 26-11-2026), three staff members, public keys for `keys`; [reports] overridden."""
     result = run_cli("--as-of", "2026-11-26", "init", str(root))
     assert result.exit_code == 0, result.output + result.stderr
     create_register(root / "registers" / STAFF.filename, STAFF, [dict(r) for r in STAFF_ROWS])
@@ -54,6 +76,7 @@ def make_workspace(root: Path, run_cli: Any, **reports: Any) -> Path:
         text = re.sub(rf"(?m)^{key} = .*$", "", text)
         text = text.replace("[reports]\n", f"[reports]\n{key} = {rendered}\n", 1)
     config.write_text(text, encoding="utf-8")
+    give_keys(root, *keys)
     return root
 
 
@@ -116,3 +139,21 @@ def body_text(message: EmailMessage) -> str:
 
 def to_reporter(message: EmailMessage) -> bool:
     return REPORTER_ADDRESS in str(message["To"])
+
+
+def sent_to_reporter(root: Path, today: date = date(2026, 11, 26)) -> list[EmailMessage]:
+    """The mails sent to reporters, from their sealed copies in the case archive (opened with the officer's key)."""
+    from toolkit.keys import load_private_key
+    from toolkit.reports.cases import case_archive
+
+    ws = workspace(root, today)
+    try:
+        key = load_private_key(key_file(OFFICER), PASSPHRASE)
+        archive = case_archive(ws)
+        return [
+            email.message_from_bytes(raw, policy=default)
+            for case in archive.cases()
+            for raw in archive.sent_copies(case, key)
+        ]
+    finally:
+        ws.close()

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports_helpers import reports_passwords  # noqa: F401 - the fixture
+from tests.reports_helpers import HOLDERS, give_keys
 from toolkit.registers.create import create_register
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import SUPPLIERS
 
-pytestmark = pytest.mark.usefixtures("reports_passwords")
 TODAY = "2027-01-05"
 US = "integriteit@woonpartners.example"
 REGISTERED = {101: "info@kozijn.example", 102: "verkoop@dakwerk.example", 103: "info@schilder.example"}
@@ -31,6 +30,7 @@ def root(tmp_path: Path, run_cli) -> Path:
     """A workspace whose supplier register has three suppliers, each sent the code on 2 January 2027."""
     root = tmp_path / "ws"
     assert run_cli("--as-of", TODAY, "init", str(root)).exit_code == 0
+    give_keys(root, *HOLDERS)  # reports that reach the shared mailbox are sealed to these public keys
     rows = [
         {"Nr": nr, "Leveranciersnummer": f"L{nr}", "Naam": f"Leverancier {nr}", "E-mail": address, "Taal": "nl",
          "Actief": True, "Contracteigenaar": f"inkoper{nr}@woonpartners.example", "Cyclus": "2027",

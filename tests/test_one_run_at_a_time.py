@@ -91,6 +91,9 @@ def summary(raws: list[bytes]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
     for raw in raws:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         ids[str(message["Message-ID"])] += 1
+        if message["X-Integrity-No-Copy"]:  # a mail to a reporter: only a stub, one per Message-ID
+            purposes[("zonder kopie", str(message["Message-ID"]))] += 1
+            continue
         purposes[(str(message["To"]), " ".join(str(message["Subject"]).split()))] += 1
     return ids, purposes
 

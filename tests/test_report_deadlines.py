@@ -9,11 +9,13 @@ import pytest
 from toolkit.reports.deadlines import (
     ACKNOWLEDGEMENT,
     FEEDBACK,
+    PROGRESS,
     acknowledgement_due,
     add_months,
     deadline_states,
     feedback_due,
     feedback_due_for,
+    progress_due,
     reminders_due,
 )
 
@@ -84,10 +86,47 @@ def test_acknowledged_report_only_has_the_feedback_deadline():
     assert states[0].due == date(2025, 6, 5)
 
 
-def test_feedback_given_or_closed_leaves_no_open_deadline():
-    """A report with feedback given, or closed, has no open deadlines."""
-    assert deadline_states(date(2025, 3, 3), date(2025, 3, 5), date(2025, 4, 1), None, date(2025, 8, 1)) == []
+def test_feedback_given_leaves_only_the_next_progress_update_and_closing_leaves_nothing():
+    """After substantive feedback only the next progress update is open (never overdue); a closed case has none."""
+    states = deadline_states(date(2025, 3, 3), date(2025, 3, 5), date(2025, 4, 1), None, date(2025, 8, 1))
+    assert [(s.kind, s.due, s.overdue) for s in states] == [(PROGRESS, date(2025, 8, 5), False)]
     assert deadline_states(date(2025, 3, 3), None, None, date(2025, 3, 4), date(2025, 8, 1)) == []
+    assert (
+        deadline_states(date(2025, 3, 3), date(2025, 3, 5), date(2025, 4, 1), date(2025, 5, 1), date(2025, 8, 1)) == []
+    )
+
+
+def test_progress_reminders_every_six_weeks_after_feedback_until_closed():
+    """Progress reminders come 6, 12, 18 weeks after the feedback, once each, and stop when the case is closed."""
+    received, acknowledged, feedback = date(2026, 11, 26), date(2026, 11, 27), date(2027, 1, 15)
+    sent: list[tuple[str, date]] = []
+    for offset in range(0, 140):
+        today = feedback + timedelta(days=offset)
+        closed = date(2027, 5, 1) if today >= date(2027, 5, 1) else None
+        for reminder in reminders_due("M-1", received, acknowledged, feedback, closed, today):
+            if reminder.key not in [key for key, _ in sent]:
+                sent.append((reminder.key, today))
+    assert [r.split(":")[1] for r, _ in sent] == [PROGRESS, PROGRESS]
+    assert [day for _, day in sent] == [feedback + timedelta(weeks=6), feedback + timedelta(weeks=12)]
+
+
+def test_progress_weeks_is_configurable():
+    """With progress_weeks=2 the first progress reminder comes 14 days after the feedback, not 13."""
+    feedback = date(2027, 1, 15)
+    args = ("M-1", date(2026, 11, 26), date(2026, 11, 27), feedback, None)
+    assert reminders_due(*args, feedback + timedelta(days=13), progress_weeks=2) == []
+    assert [r.kind for r in reminders_due(*args, feedback + timedelta(days=14), progress_weeks=2)] == [PROGRESS]
+    assert progress_due(feedback, None, feedback + timedelta(days=14), 2) == (1, feedback + timedelta(days=14))
+    assert progress_due(feedback, None, feedback + timedelta(days=15), 2) == (2, feedback + timedelta(days=28))
+
+
+def test_status_only_leaves_the_feedback_deadline_open():
+    """Without recorded feedback (a status change records none) the 3-month feedback deadline stays open and turns late."""
+    received, acknowledged = date(2026, 11, 30), date(2026, 11, 30)
+    day10 = deadline_states(received, acknowledged, None, None, date(2026, 12, 10))
+    assert _state(day10, FEEDBACK).due == date(2027, 2, 28)
+    after = deadline_states(received, acknowledged, None, None, date(2027, 3, 1))
+    assert _state(after, FEEDBACK).overdue
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,8 @@
-"""Intake of integrity reports from the reports mailbox: cases, archive, acknowledgement, idempotency, passwords."""
+"""Intake of integrity reports from the reports mailbox: cases, sealed archive, acknowledgement, idempotency, keys."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import date
 from pathlib import Path
 
@@ -11,28 +10,36 @@ import openpyxl
 import pytest
 
 from tests.reports_helpers import (
-    IDENTITY_PW,
+    OFFICER,
+    PASSPHRASE,
     REPORTER_ADDRESS,
     REPORTER_NAME,
-    REPORTS_PW,
     body_text,
     deliver,
+    key_file,
     make_workspace,
     outbox,
     report_mail,
+    sent_to_reporter,
     to_reporter,
     waiting,
     workspace,
 )
-from toolkit.reports.cases import case_archive, case_vault, identity_vault
-from toolkit.reports.crypto import decrypt_workbook
+from toolkit.keys import PrivateKey, load_private_key
+from toolkit.reports.cases import case_archive, case_vault
 from toolkit.reports.schema import NEW_SUBJECT
 
 
 @pytest.fixture(autouse=True)
-def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", REPORTS_PW)
-    monkeypatch.setenv("INTEGRITY_IDENTITY_PASSWORD", IDENTITY_PW)
+def no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Intake runs with no secret at all: no password, no passphrase, no keyring."""
+    for name in ("INTEGRITY_REPORTS_PASSWORD", "INTEGRITY_IDENTITY_PASSWORD", "INTEGRITY_KEY_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def officer() -> PrivateKey:
+    return load_private_key(key_file(OFFICER), PASSPHRASE)
 
 
 @pytest.fixture
@@ -63,8 +70,10 @@ def test_plain_text_report_opens_a_case_and_is_acknowledged(root: Path, run_cli)
     assert row["Ontvangen op"] == date(2026, 11, 26)
     assert row["Ontvangst bevestigd op"] == date(2026, 11, 26)
     assert row["Terugkoppeling uiterlijk"] == date(2027, 2, 26)
-    ack = [m for m in outbox(root) if to_reporter(m)]
-    assert len(ack) == 1 and "M-2026-0001" in ack[0]["Subject"]
+    ack = sent_to_reporter(root)
+    assert len(ack) == 1 and to_reporter(ack[0]) and "M-2026-0001" in ack[0]["Subject"]
+    stubs = [m for m in outbox(root) if m["Message-ID"] == ack[0]["Message-ID"]]
+    assert len(stubs) == 1 and stubs[0]["To"] is None and REPORTER_ADDRESS not in body_text(stubs[0])
     text = body_text(ack[0])
     assert "vertrouwenspersoon" in text and "Meldpunt Integriteit Woningcorporaties" in text
     assert "26 februari 2027" in text
@@ -77,9 +86,9 @@ def test_html_only_report_keeps_its_text(root: Path, run_cli) -> None:
     assert nightly(run_cli, root).exit_code == 0
     ws = workspace(root, date(2026, 11, 26))
     archive = case_archive(ws)
-    entry = archive.log("M-2026-0001")[0]
+    entry = archive.log("M-2026-0001", officer())[0]
     text_file = next(f for f in entry.files if f.role == "tekst")
-    assert "offertes worden vervalst" in archive.read("M-2026-0001", text_file.stored_as).decode().replace(
+    assert "offertes worden vervalst" in archive.read("M-2026-0001", text_file.stored_as, officer()).decode().replace(
         "Er worden offertes", "offertes worden"
     )
     ws.close()
@@ -98,10 +107,10 @@ def test_attachments_are_sanitised_sealed_and_limited(root: Path, run_cli) -> No
     assert nightly(run_cli, root).exit_code == 0
     ws = workspace(root, date(2026, 11, 26))
     archive = case_archive(ws)
-    files = {f.name: f for f in archive.log("M-2026-0001")[0].files if f.role == "bijlage"}
+    files = {f.name: f for f in archive.log("M-2026-0001", officer())[0].files if f.role == "bijlage"}
     assert set(files) == {"evil.sh", "_CON.txt", "groot.bin"}
     assert files["evil.sh"].sha256 == hashlib.sha256(evil).hexdigest()
-    assert archive.read("M-2026-0001", files["evil.sh"].stored_as) == evil
+    assert archive.read("M-2026-0001", files["evil.sh"].stored_as, officer()) == evil
     assert files["groot.bin"].stored_as == "" and "niet bewaard" in files["groot.bin"].note
     assert files["groot.bin"].sha256 == hashlib.sha256(big).hexdigest()
     assert not list(root.rglob("evil.sh")) and not (root.parent / "evil.sh").exists()
@@ -114,7 +123,9 @@ def test_non_utf8_report_is_read_correctly(root: Path, run_cli) -> None:
     """A report in ISO-8859-1 keeps its accents in the archived text."""
     deliver(root, report_mail("Melding", "Één collega krijgt vaak privé-cadeaus.", charset="iso-8859-1"))
     assert nightly(run_cli, root).exit_code == 0
-    result = run_cli("--config", str(root / "config.toml"), "reports", "show", "M-2026-0001", "--reveal")
+    key = str(key_file(OFFICER))
+    show = ("--config", str(root / "config.toml"), "reports", "show", "M-2026-0001", "--reveal", "--key", key)
+    result = run_cli(*show, env={"INTEGRITY_KEY_PASSPHRASE": PASSPHRASE})
     assert result.exit_code == 0, result.output
     assert "Één collega krijgt vaak privé-cadeaus." in result.output
 
@@ -123,8 +134,7 @@ def test_formula_subject_never_reaches_the_register(root: Path, run_cli) -> None
     """A formula-looking subject is not copied: the register holds the neutral subject and no cell is a formula."""
     deliver(root, report_mail('=HYPERLINK("http://evil.example","klik")', "Tekst."))
     assert nightly(run_cli, root).exit_code == 0
-    plain = decrypt_workbook((root / "registers" / "meldingen.xlsx").read_bytes(), REPORTS_PW, Path("x"), "X")
-    sheet = openpyxl.load_workbook(io.BytesIO(plain))["Meldingen"]
+    sheet = openpyxl.load_workbook(root / "registers" / "meldingen.xlsx")["Meldingen"]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert not any(isinstance(v, str) and "HYPERLINK" in v for v in values)
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
@@ -145,7 +155,7 @@ def test_reply_with_case_number_joins_the_case(root: Path, run_cli) -> None:
     assert nightly(run_cli, root).exit_code == 0
     assert list(cases(root)) == ["M-2026-0001"]
     ws = workspace(root, date(2026, 11, 26))
-    assert len(case_archive(ws).log("M-2026-0001")) == 2
+    assert len(case_archive(ws).log("M-2026-0001", officer())) == 2
     ws.close()
     notices = [m for m in outbox(root) if "Nieuwe informatie" in str(m["Subject"])]
     assert len(notices) == 1 and "500 euro" not in body_text(notices[0])
@@ -155,7 +165,7 @@ def test_reply_by_in_reply_to_joins_the_case(root: Path, run_cli) -> None:
     """A reply whose In-Reply-To is our acknowledgement's Message-ID joins the case even without the number."""
     deliver(root, report_mail("Melding", "Eerste bericht."))
     assert nightly(run_cli, root).exit_code == 0
-    ack = next(m for m in outbox(root) if to_reporter(m))
+    ack = sent_to_reporter(root)[0]
     deliver(
         root,
         report_mail(
@@ -190,6 +200,7 @@ def test_no_acknowledgement_to_a_no_reply_sender(root: Path, run_cli) -> None:
     row = cases(root)["M-2026-0001"]
     assert row["Ontvangst bevestigd op"] is None
     assert not any("formulier.example" in str(m["To"]) for m in outbox(root))
+    assert sent_to_reporter(root) == []
 
 
 def test_intake_twice_and_after_a_kill_keeps_one_case(root: Path, run_cli) -> None:
@@ -205,58 +216,53 @@ def test_intake_twice_and_after_a_kill_keeps_one_case(root: Path, run_cli) -> No
     deliver(root, raw)
     assert nightly(run_cli, root).exit_code == 0
     assert list(cases(root)) == ["M-2026-0001"]
-    assert len([m for m in outbox(root) if to_reporter(m)]) == 1
+    assert len(sent_to_reporter(root)) == 1
+    assert len([m for m in outbox(root) if m["X-Integrity-No-Copy"]]) == 1
     assert waiting(root) == []
 
 
-def test_wrong_password_changes_nothing_and_keeps_the_mail(
-    root: Path, run_cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a wrong register password the step fails clearly, the register's bytes are equal and the mail waits."""
+def test_intake_needs_no_secret_at_all(root: Path, run_cli) -> None:
+    """With no password, passphrase or keyring in the environment intake opens, seals and acknowledges the case."""
+    import os
+
+    assert not any(k.startswith("INTEGRITY_") and k != "INTEGRITY_ANCHOR_DIR" for k in os.environ)  # no secret
+    deliver(root, report_mail("Melding", "Er verdwijnt geld uit de kas."))
+    result = nightly(run_cli, root)
+    assert result.exit_code == 0, result.output
+    assert list(cases(root)) == ["M-2026-0001"] and waiting(root) == []
+    ws = workspace(root, date(2026, 11, 26))
+    assert case_archive(ws).identity("M-2026-0001", officer())["E-mail"] == REPORTER_ADDRESS
+    ws.close()
+
+
+def test_without_any_public_key_nothing_is_taken_in(tmp_path: Path, run_cli) -> None:
+    """No holder has a public key: the step fails with a Dutch sentence, nothing is written and the mail waits."""
+    root = make_workspace(tmp_path / "ws", run_cli, keys=())
     deliver(root, report_mail("Melding", "Eerste."))
-    assert nightly(run_cli, root).exit_code == 0
-    path = root / "registers" / "meldingen.xlsx"
-    before = path.read_bytes()
-    deliver(root, report_mail("Melding", "Tweede.", message_id="<melding-9@thuis.example>"))
-    monkeypatch.setenv("INTEGRITY_REPORTS_PASSWORD", "fout")
     result = nightly(run_cli, root)
     assert result.exit_code == 1
-    assert "INTEGRITY_REPORTS_PASSWORD klopt niet" in result.output
-    assert path.read_bytes() == before
-    assert len(waiting(root)) == 1
-
-
-def test_missing_identity_password_writes_nothing(root: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without INTEGRITY_IDENTITY_PASSWORD no store is created and the report stays in the mailbox."""
-    monkeypatch.delenv("INTEGRITY_IDENTITY_PASSWORD")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    deliver(root, report_mail("Melding", "Tekst."))
-    result = nightly(run_cli, root)
-    assert result.exit_code == 1 and "INTEGRITY_IDENTITY_PASSWORD" in result.output
+    assert "geen publieke sleutel" in result.output and "integrity keys new" in result.output
     assert not (root / "registers" / "meldingen.xlsx").exists()
-    assert not (root / "registers" / "meldingen-identiteit.xlsx").exists()
+    assert not (root / ".integrity" / "meldingen").exists()
     assert len(waiting(root)) == 1
 
 
-def test_registers_cannot_be_read_without_their_passwords(root: Path, run_cli) -> None:
-    """Both stores are encrypted: openpyxl and calamine fail, each password opens only its own file."""
-    from python_calamine import CalamineWorkbook
-
-    from toolkit.errors import ConfigError
-
-    deliver(root, report_mail("Melding", "Tekst."))
+def test_register_holds_no_identity_and_no_words(root: Path, run_cli) -> None:
+    """meldingen.xlsx is an ordinary workbook without the reporter or the report's words; the archive is sealed."""
+    deliver(root, report_mail("Melding over Karel", "Karel vervalst offertes van Bouwvast."))
     assert nightly(run_cli, root).exit_code == 0
-    for name in ("meldingen.xlsx", "meldingen-identiteit.xlsx"):
-        path = root / "registers" / name
-        with pytest.raises(Exception):  # noqa: B017, PT011 - any failure to open is the point
-            openpyxl.load_workbook(path)
-        with pytest.raises(Exception):  # noqa: B017, PT011
-            CalamineWorkbook.from_path(str(path))
-        assert REPORTER_ADDRESS.encode() not in path.read_bytes()
-    with pytest.raises(ConfigError):
-        decrypt_workbook((root / "registers" / "meldingen-identiteit.xlsx").read_bytes(), REPORTS_PW, Path("x"), "X")
+    register = root / "registers" / "meldingen.xlsx"
+    sheet = openpyxl.load_workbook(register)["Meldingen"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    for secret in (REPORTER_NAME, REPORTER_ADDRESS, "Bouwvast", "Karel"):
+        assert secret not in text
+    for path in (root / ".integrity" / "meldingen").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert data.startswith(b"age-encryption.org/v1")
+            assert b"Bouwvast" not in data and REPORTER_NAME.encode() not in data
     ws = workspace(root, date(2026, 11, 26))
-    identity = identity_vault(ws).read()["M-2026-0001"]
+    identity = case_archive(ws).identity("M-2026-0001", officer())
     assert identity["Naam"] == REPORTER_NAME and identity["E-mail"] == REPORTER_ADDRESS
     ws.close()
 

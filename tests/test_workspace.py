@@ -15,8 +15,8 @@ import pytest
 
 from toolkit.registers.schema import GIFTS, REGISTERS, STAFF
 
-# the demo's reports mailbox holds two reports: intake needs the two passwords of the confidential stores
-REPORT_SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "demo-meldingen", "INTEGRITY_IDENTITY_PASSWORD": "demo-identiteit"}
+# the demo's reports mailbox holds two reports: intake needs no secret (they are sealed to the demo's public keys)
+REPORT_SECRETS: dict[str, str] = {}
 REPO = Path(__file__).resolve().parent.parent
 REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx"]
 
@@ -98,8 +98,15 @@ def test_check_lists_unreadable_cells_of_the_demo(demo: Path, run_cli) -> None:
 
 def test_check_passes_on_a_clean_workspace(tmp_path: Path, run_cli) -> None:
     """check on a fresh, empty workspace reports all is well (exit 0)."""
+    from tests.reports_helpers import give_keys
+
     root = tmp_path / "ws"
     run_cli("init", str(root))
+    before = run_cli("--config", str(root / "config.toml"), "check")
+    assert before.exit_code == 1 and "heeft geen publieke sleutel" in before.output  # reports can't be taken in yet
+    give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
+    give_keys(root, "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
+    give_keys(root, "klachten@woonpartners.example")  # each route address's holder has a key
     result = run_cli("--config", str(root / "config.toml"), "check")
     assert result.exit_code == 0, result.output
     assert "Alles in orde" in result.output
@@ -172,13 +179,21 @@ def test_utf8_console_keeps_its_symbols(demo: Path) -> None:
 
 
 def test_repository_is_a_ready_workspace(tmp_path: Path, run_cli) -> None:
-    """The tracked workspace at the repository root (config.toml, registers/, templates/, mail/) passes check."""
+    """The tracked workspace at the repository root (config.toml, registers/, templates/, mail/) passes check once
+    the reports' keys are made (a repository holds no keys: check says which to make, and nothing else)."""
+    from tests.reports_helpers import give_keys
+
     root = tmp_path / "clone"
     root.mkdir()
     shutil.copyfile(REPO / "config.toml", root / "config.toml")
     for folder in ("registers", "templates", "mail"):
         shutil.copytree(REPO / folder, root / folder)
     assert sorted(p.name for p in (root / "registers").glob("*.xlsx")) == sorted(REGISTER_FILES)
+    before = run_cli("--config", str(root / "config.toml"), "check")
+    assert before.exit_code == 1 and before.output.count("✗") == 1 and "✗ Meldingen (sleutels)" in before.output
+    give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
+    give_keys(root, "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
+    give_keys(root, "klachten@woonpartners.example")  # each route address's holder has a key
     result = run_cli("--config", str(root / "config.toml"), "check")
     assert result.exit_code == 0, result.output + result.stderr
     for register in REGISTERS.values():

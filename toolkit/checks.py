@@ -36,6 +36,9 @@ def run_checks(ws: Workspace) -> CheckReport:
     report.sections.append(check_registers(ws))
     report.sections.append(check_templates(ws))
     report.sections.append(check_mail(ws))
+    from toolkit.reports.health import check_reports
+
+    report.sections.append(check_reports(ws))
     return report
 
 

@@ -42,6 +42,7 @@ COMMANDS = {
     "monthly": "toolkit.commands.jobs:monthly_command",
     "scheduler": "toolkit.commands.jobs:scheduler_command",
     "reports": "toolkit.commands.reports:reports_group",
+    "keys": "toolkit.commands.keys:keys_group",
     "inbox": "toolkit.commands.inbox:inbox_group",
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
     "gifts": "toolkit.commands.gifts:gifts_group",

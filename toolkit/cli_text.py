@@ -148,11 +148,30 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "raffle draw": ("integrity raffle draw --year 2026", "integrity raffle draw --year 2026 --send"),
     "raffle notify": ("integrity raffle notify --year 2026 --send",),
     "raffle verify": ("integrity raffle verify --year 2026",),
+    "keys new": ("integrity keys new integriteit@woonpartners.nl --out D:\\sleutels\\integriteit.key",),
     "reports deadlines": ("integrity reports deadlines",),
-    "reports list": ("integrity reports list",),
-    "reports show": ("integrity reports show M-2026-0001",),
+    "reports intake": ("integrity reports intake", "integrity reports intake --json"),
+    "reports list": ("integrity reports list", "integrity reports list --key integriteit.key"),
+    "reports new": (
+        "integrity reports new --channel telefonisch --date 27-11-2026 --text-file melding.txt --name 'P. Beller' --consent",
+        "integrity reports new --channel anoniem --text-file brief.txt",
+    ),
+    "reports record": ("integrity reports record M-2026-0001 --key integriteit.key",),
+    "reports migrate": ("integrity reports migrate", "integrity reports migrate --write"),
+    "reports reseal": (
+        "integrity reports reseal --key integriteit.key",
+        "integrity reports reseal M-2026-0001 --key integriteit.key",
+    ),
+    "reports show": (
+        "integrity reports show M-2026-0001 --key integriteit.key",
+        "integrity reports show M-2026-0001 --key integriteit.key --reveal",
+    ),
     "reports stats": ("integrity reports stats --period 2026",),
-    "reports update": ("integrity reports update M-2026-0001 --status 'in behandeling' --note 'gesprek gepland'",),
+    "reports update": (
+        "integrity reports update M-2026-0001 --status 'in behandeling' --note 'gesprek gepland' --key behandelaar.key",
+        "integrity reports update M-2026-0001 --feedback 'onderzocht; er volgen afspraken' --tell-reporter "
+        "--key integriteit.key --send",
+    ),
     "scheduler": ("integrity --config /srv/integriteit/config.toml scheduler",),
     "sidejobs publish": ("integrity sidejobs publish --out nevenfuncties-bestuur.html",),
     "sidejobs review": ("integrity sidejobs review", "integrity sidejobs review --notify --send"),

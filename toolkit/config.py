@@ -155,12 +155,60 @@ class OnboardingConfig:
 
 
 @dataclass(frozen=True)
+class ReportAddresses:
+    """A route's own reports address (beside the general `[reports] address`, read first by the intake officer);
+    a report sent to a route's own address is for its holder only."""
+
+    vertrouwenspersoon: Email | None = None
+    directeur: Email | None = None
+    rvc: Email | None = None  # the RvC chair
+    klachten: Email | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone a reporter can turn to: name, what they do, how to reach them (all shown to reporters as written)."""
+
+    name: str
+    what: str = ""
+    how: str = ""
+
+
+# Defaults for a config.toml without these sections; the shipped config.toml says the same.
+MELDPUNT = Contact(
+    "Meldpunt Integriteit Woningcorporaties",
+    "extern meldpunt voor vermoedens van fraude of zelfverrijking bij woningcorporaties, bij de Autoriteit "
+    "woningcorporaties (Inspectie Leefomgeving en Transport)",
+    "via www.ilent.nl (Autoriteit woningcorporaties, 'melding doen')",
+)
+KLOKKENLUIDERS = Contact(
+    "Huis voor Klokkenluiders",
+    "onafhankelijk, vertrouwelijk en kosteloos advies over het melden van een misstand; ook extern melden en onderzoek",
+    "www.huisvoorklokkenluiders.nl; advies: 088 - 133 10 30; melden: 088 - 133 10 00, "
+    "contact@huisvoorklokkenluiders.nl, Postbus 85860, 2508 CJ Den Haag",
+)
+GESCHILLEN = Contact(
+    "de onafhankelijke regionale geschillencommissie",
+    "voor huurders, woningzoekenden en huurdersorganisaties die niet tevreden zijn over de behandeling van een "
+    "verzoek, vraag of klacht",
+)
+
+
+@dataclass(frozen=True)
 class ReportsConfig:
     max_attachment_mb: int = 20
     identity_retention_days: int = 365
     tenants_route: Literal["klachtencoordinator", "directeur"] = "klachtencoordinator"
     shared_mailbox: bool = False  # true: reports arrive in the shared inbox, not in a mailbox of their own
-    address: Email | None = None  # the reports address (its own mailbox), told to reporters; not the shared sender
+    address: Email | None = None  # the general reports address (its own mailbox), told to reporters
+    intake_officer: Email | None = None  # first reader of the general address; unset: organisation.integrity_officer
+    confidential_adviser: Email | None = None  # the confidential adviser's own address (route 'vertrouwenspersoon')
+    progress_weeks: int = 6  # after feedback: a progress reminder to the handler every so many weeks until closed
+    addresses: ReportAddresses = field(default_factory=ReportAddresses)
+    meldpunt: Contact = MELDPUNT
+    klokkenluiders: Contact = KLOKKENLUIDERS
+    geschillencommissie: Contact = GESCHILLEN
+    keep_originals_days: int = 30  # processed originals in the reports mailbox deleted after this; 0 = keep
 
 
 @dataclass(frozen=True)
@@ -250,6 +298,7 @@ def load_config(path: Path) -> Config:
     _check_paths(config)
     _check_onboarding(config)
     _check_board(config)
+    _check_reports(config)
     return config
 
 
@@ -403,6 +452,14 @@ def _check_board(config: Config) -> None:
             f"{config.source}: 'board.min_cell' moet minstens 2 zijn en 'board.days_ahead' niet negatief "
             f"(nu {board.min_cell} en {board.days_ahead}).",
             hint="bijvoorbeeld min_cell = 3 en days_ahead = 10.",
+        )
+
+
+def _check_reports(config: Config) -> None:
+    if config.reports.progress_weeks < 1:
+        raise ConfigError(
+            f"{config.source}: 'reports.progress_weeks' moet minstens 1 zijn, niet {config.reports.progress_weeks}.",
+            hint="bijvoorbeeld progress_weeks = 6 (elke zes weken een voortgangsherinnering).",
         )
 
 

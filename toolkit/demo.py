@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 from typing import Any
 
 FIRST = [
@@ -335,3 +336,34 @@ def report_mails() -> list[bytes]:
             "Een leverancier lijkt steeds opdrachten te krijgen zonder offerteaanvraag.\n",
         ),
     ]
+
+
+DEMO_PASSPHRASE = "demo-sleutel-fictief"  # printed by `make demo`; only for the demo's fictitious keys
+DEMO_KEY_HOLDERS = (  # the holders of the general address and of each route's own address ([reports.addresses])
+    "integriteit@woonpartners.example",
+    "vertrouwenspersoon@woonpartners.example",
+    "voorzitter.rvc@woonpartners.example",
+    "directeur@woonpartners.example",
+    "klachten@woonpartners.example",
+)
+
+
+_MADE: dict[str, tuple[bytes, str]] = {}  # one process makes each demo key once (age's scrypt takes a second)
+
+
+def demo_keys(root: Path) -> list[Path]:
+    """Fictitious keys for the demo's identity holders: private keys in demo-sleutels/, public keys in keys/."""
+    from toolkit.keys import make_key_pair, write_public_key
+    from toolkit.reports.crypto import write_private
+
+    made = []
+    for person in DEMO_KEY_HOLDERS:
+        private = root / "demo-sleutels" / f"{person.split('@')[0]}.key"
+        if person in _MADE:
+            write_private(private, _MADE[person][0])
+        else:
+            _MADE[person] = (b"", make_key_pair(person, private, DEMO_PASSPHRASE))
+            _MADE[person] = (private.read_bytes(), _MADE[person][1])
+        write_public_key(root / "keys" / f"{person}.pub", person, _MADE[person][1])
+        made.append(private)
+    return made

@@ -62,6 +62,10 @@ def create_workspace(root: Path, *, demo: bool = False, today: date | None = Non
     result.created.append("registers/")
     if demo:
         _demo_mail(root)
+        from toolkit.demo import demo_keys
+
+        demo_keys(root)
+        result.created += ["keys/", "demo-sleutels/"]
     return result
 
 

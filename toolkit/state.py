@@ -357,6 +357,13 @@ class StateStore:
         row = self._db.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def items(self, prefix: str) -> list[tuple[str, str]]:
+        """Every (key, value) whose key starts with `prefix`, in key order."""
+        rows = self._db.execute(
+            "SELECT key, value FROM kv WHERE substr(key, 1, ?) = ? ORDER BY key", (len(prefix), prefix)
+        ).fetchall()
+        return [(str(k), str(v)) for k, v in rows]
+
     def set(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute(

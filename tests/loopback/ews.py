@@ -347,6 +347,21 @@ class Ews:
             replies.append(reply)
         return replies
 
+    def delete_item(self, body: ET.Element, acting: str) -> list[ET.Element]:
+        """DeleteItem with DeleteType HardDelete removes the message from the store (the only delete we allow)."""
+        if body.get("DeleteType") != "HardDelete":
+            raise EwsFault("ErrorInvalidRequest", "This loopback deletes only with DeleteType HardDelete")
+        replies = []
+        for id_elem in kids(body, "ItemIds"):
+            try:
+                ref, key = self.item_from(id_elem)
+                self.store.delete(ref.mailbox, ref.name, key)
+                replies.append(message("DeleteItem"))
+            except (EwsFault, KeyError) as fault:
+                error = fault if isinstance(fault, EwsFault) else EwsFault("ErrorItemNotFound", "not found")
+                replies.append(error_message("DeleteItem", error))
+        return replies
+
     def create_item(self, body: ET.Element, acting: str) -> list[ET.Element]:
         disposition = body.get("MessageDisposition", "SaveOnly")
         saved = body.find(m("SavedItemFolderId"))
@@ -414,6 +429,7 @@ class Ews:
             "FindItem": self.find_item,
             "GetItem": self.get_item,
             "MoveItem": self.move_item,
+            "DeleteItem": self.delete_item,
             "CreateItem": self.create_item,
             "SyncFolderItems": self.sync_folder_items,
             "ConvertId": self.convert_id,

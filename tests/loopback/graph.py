@@ -617,11 +617,16 @@ class GraphServer:
             target = self._resolve_folder(address, str(_json_body(body).get("destinationId") or ""))
             new_key = self.store.move(address, key, folder, target)
             return _json(201, self._message_json(address, target, new_key, None))
+        if method == "POST" and tail == ["permanentDelete"]:
+            self.store.delete(address, folder, key)
+            return Reply(204)
         raise GraphError(400, "BadRequest", "Unsupported messages path.")
 
     # sending
 
     def _send_mail(self, address: str, headers: Any, body: bytes) -> Reply:
+        if (headers.get("Content-Type") or "").startswith("application/json"):
+            return self._send_json_mail(address, _json_body(body))
         if not (headers.get("Content-Type") or "").startswith("text/plain"):
             raise GraphError(400, "ErrorInvalidRequest", "This test server only accepts MIME (text/plain) sendMail.")
         if len(body) > SENDMAIL_LIMIT:
@@ -645,6 +650,34 @@ class GraphServer:
             else:
                 with self._lock:
                     self.relayed.append((recipient, delivered))
+        return Reply(202)
+
+    def _send_json_mail(self, address: str, request: dict[str, Any]) -> Reply:
+        """The JSON form of sendMail: built into MIME like Exchange does; `saveToSentItems: false` keeps no copy."""
+        from email.message import EmailMessage
+
+        data = request.get("message") or {}
+        recipients = [r["emailAddress"]["address"] for r in data.get("toRecipients") or []]
+        if not recipients:
+            raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
+        msg = EmailMessage()
+        msg["From"] = address
+        msg["To"] = ", ".join(recipients)
+        msg["Subject"] = data.get("subject") or ""
+        msg["Message-ID"] = data.get("internetMessageId") or f"<{len(self.relayed)}@loopback>"
+        body = data.get("body") or {}
+        subtype = "html" if str(body.get("contentType", "")).lower() == "html" else "plain"
+        msg.set_content(body.get("content") or "", subtype=subtype)
+        raw = msg.as_bytes()
+        if request.get("saveToSentItems", True):
+            self.store.deliver(address, raw, SENT)
+        for recipient in recipients:
+            if self._is_local(address, recipient):
+                self.add_mailbox(recipient)
+                self.store.deliver(recipient, raw, INBOX)
+            else:
+                with self._lock:
+                    self.relayed.append((recipient, raw))
         return Reply(202)
 
     def _is_local(self, sender: str, recipient: str) -> bool:

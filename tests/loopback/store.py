@@ -70,6 +70,13 @@ class MailStore:
             src.discard(key)
             return new_key
 
+    def delete(self, address: str, folder: str, key: str) -> None:
+        """Remove a message for good (a hard delete); KeyError when it is not there."""
+        with self._lock:
+            box = self._maildir(address, folder)
+            box.get_bytes(key)
+            box.discard(key)
+
     def find_message_id(self, address: str, folder: str, message_id: str) -> str | None:
         """The key of the message carrying this Message-ID header, if any."""
         for key in self.keys(address, folder):

@@ -35,6 +35,7 @@ class IntakeSummary:
     waiting: int  # kept in the mailbox for the next run
     skipped: str = ""  # why the mailbox was not read at all
     failed: tuple[str, ...] = ()
+    notes: str = ""  # housekeeping of the same run: queued register changes applied, originals purged
 
     @property
     def accounted(self) -> int:
@@ -66,9 +67,9 @@ def intake_summary(report: InboxReport) -> IntakeSummary:
 def intake_line(summary: IntakeSummary) -> str:
     """'12 bericht(en): 3 nieuwe zaak, 1 aanvulling, …, 8 geen melding (5 afleverbericht, …)' — adds up."""
     if summary.skipped:
-        return summary.skipped
+        return summary.skipped + summary.notes
     if not summary.read:
-        return "geen nieuwe berichten"
+        return "geen nieuwe berichten" + summary.notes
     machine = sum(summary.not_a_report.values())
     why = ", ".join(f"{n} {reason}" for reason, n in summary.not_a_report.items())
     parts = [
@@ -81,4 +82,4 @@ def intake_line(summary: IntakeSummary) -> str:
         parts.append(f"{summary.already_processed} al verwerkt")
     if summary.waiting:
         parts.append(f"{summary.waiting} wacht")
-    return f"{summary.read} bericht(en): " + ", ".join(parts)
+    return f"{summary.read} bericht(en): " + ", ".join(parts) + summary.notes

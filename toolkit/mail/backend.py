@@ -19,8 +19,9 @@ class MailBackend(Protocol):
 
     name: str
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
-        """Send one RFC 5322 message (already carrying Message-ID and Date), keeping a copy in Sent Items."""
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
+        """Send one RFC 5322 message (already carrying Message-ID and Date), keeping a copy in Sent Items
+        unless `save_copy` is False (mail to a reporter: no copy anywhere in the mailbox)."""
 
     def was_sent(self, message_id: str) -> bool:
         """True when a message with this Message-ID is in Sent Items (or the outbox): used after a crash."""

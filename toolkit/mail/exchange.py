@@ -113,13 +113,16 @@ class ExchangeBackend:
 
     # ------------------------------------------------------------ MailBackend
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
         def run() -> None:
             from exchangelib import Mailbox, Message
 
             account = self._account("inbox")
             to = [Mailbox(email_address=address) for address in recipients]
-            Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to).send_and_save()
+            if save_copy:
+                Message(account=account, folder=account.sent, mime_content=raw, to_recipients=to).send_and_save()
+            else:  # SendOnly: nothing of a mail to a reporter stays in the shared mailbox's Sent Items
+                Message(account=account, mime_content=raw, to_recipients=to).send(save_copy=False)
 
         self._guarded(run)
 
@@ -161,6 +164,29 @@ class ExchangeBackend:
                     raise result
             if self._state is not None:
                 self._forget_pending(ref)
+
+        self._guarded(run)
+
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+
+        def run() -> list[InboundRef]:
+            folder = self._processed_folder(mailbox)
+            return [InboundRef(mailbox, item.id) for item in folder.all().only("datetime_received")]
+
+        return self._guarded(run)
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return self.fetch_raw(ref)
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good (HardDelete): only for issue 12's purge of report originals."""
+
+        def run() -> None:
+            account = self._account(ref.mailbox)
+            for result in account.bulk_delete(ids=[(ref.backend_id, None)], delete_type="HardDelete"):
+                if isinstance(result, Exception):
+                    raise result
 
         self._guarded(run)
 

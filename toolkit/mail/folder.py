@@ -21,6 +21,19 @@ def outbox_name(message_id: str) -> str:
     return hashlib.sha256(message_id.strip().encode("utf-8")).hexdigest()[:32] + ".eml"
 
 
+def _stub(raw: bytes, message_id: str) -> bytes:
+    """What the outbox keeps of a mail sent without a copy: that it went, never to whom or what it said."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    original = message_from_bytes(raw, policy=default)
+    return (
+        f"Message-ID: {message_id}\r\nDate: {original.get('Date', '')}\r\nX-Integrity-No-Copy: ja\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Verstuurd zonder kopie; een versleutelde kopie staat in het archief van de zaak.\r\n"
+    ).encode()
+
+
 class FolderBackend:
     """Mail as files: what a test, a demo or an air-gapped trial needs, with the same guarantees as Exchange."""
 
@@ -41,11 +54,15 @@ class FolderBackend:
         """Maildir++ sub-folder of the inbox, e.g. mail/inbox/.Verwerkt (or .Geen melding for `folder`)"""
         return self._inbox(mailbox) / f".{folder or self.processed_folder}"
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
-        self.outbox.mkdir(parents=True, exist_ok=True)
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
+        """Write the message to the outbox; without `save_copy` only a stub (no recipient, no body) is kept."""
+        self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.outbox / outbox_name(message_id)
         temp = target.with_suffix(".tmp")
-        temp.write_bytes(raw)  # write then rename: a killed process leaves no half message in the outbox
+        data = raw if save_copy else _stub(raw, message_id)
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "wb") as handle:
+            handle.write(data)  # write then rename: a killed process leaves no half message in the outbox
         os.replace(temp, target)
 
     def was_sent(self, message_id: str) -> bool:
@@ -66,6 +83,19 @@ class FolderBackend:
         target_dir = self.processed_dir(ref.mailbox, folder)
         ensure_maildir(target_dir)
         os.replace(source, target_dir / "cur" / source.name)
+
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+        folder = self.processed_dir(mailbox)
+        files = sorted(p for part in ("new", "cur") for p in (folder / part).glob("*") if p.is_file())
+        return [InboundRef(mailbox, f"{p.parent.name}/{p.name}") for p in files]
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return (self.processed_dir(ref.mailbox) / ref.backend_id).read_bytes()
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good: only for issue 12's purge of report originals."""
+        (self.processed_dir(ref.mailbox) / ref.backend_id).unlink()
 
     def check(self) -> str:
         for mailbox, path in self.inboxes.items():

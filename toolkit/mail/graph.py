@@ -375,8 +375,17 @@ class GraphBackend:
 
     # sending
 
-    def send(self, raw: bytes, message_id: str, recipients: list[str]) -> None:
-        """Send raw MIME through sendMail; Exchange keeps the copy (with our Message-ID) in Sent Items."""
+    def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
+        """Send raw MIME through sendMail; Exchange keeps the copy (with our Message-ID) in Sent Items.
+
+        Without `save_copy` the JSON form of sendMail is used with `saveToSentItems: false` (the MIME form can't
+        say so): nothing of a mail to a reporter stays in the shared mailbox.
+        """
+        if not save_copy:
+            url = f"{self._user_url(self.settings.mailbox)}/sendMail"
+            payload = {"message": _json_message(raw, message_id, recipients), "saveToSentItems": False}
+            self._http.request("POST", url, f"het verzenden van {message_id}", ok=(202,), json=payload)
+            return
         raw = _with_all_recipients(raw, message_id, recipients)
         body = base64.b64encode(raw)
         if len(body) > SENDMAIL_LIMIT:
@@ -428,6 +437,26 @@ class GraphBackend:
         pending = self._load_pending(address)
         if pending.pop(ref.backend_id, None) is not None:
             self._state.set(self._pending_key(address), json.dumps(pending))
+
+    def list_processed(self, mailbox: str) -> list[InboundRef]:
+        """Messages in the processed folder (only the reports' purge of originals uses this)."""
+        address = self._address(mailbox)
+        url = f"{self._user_url(address)}/mailFolders/{quote(self._processed_folder_id(address), safe='')}/messages"
+        params: dict[str, str] | None = {"$select": "id", "$top": "100"}
+        refs = []
+        while url:
+            data = self._http.request("GET", url, "het lezen van de map Verwerkt", params=params).json()
+            refs += [InboundRef(mailbox, str(m["id"])) for m in data.get("value") or []]
+            url, params = data.get("@odata.nextLink") or "", None
+        return refs
+
+    def fetch_processed(self, ref: InboundRef) -> bytes:
+        return self.fetch_raw(ref)
+
+    def delete_processed(self, ref: InboundRef) -> None:
+        """Delete a processed original for good (permanentDelete): only for issue 12's purge of report originals."""
+        url = f"{self._user_url(self._address(ref.mailbox))}/messages/{quote(ref.backend_id, safe='')}/permanentDelete"
+        self._http.request("POST", url, "het definitief verwijderen van een origineel", ok=(200, 204))
 
     def check(self) -> str:
         """Get a token and read the Inbox of each configured mailbox; MailError naming the setting if not."""
@@ -527,6 +556,32 @@ class GraphBackend:
 _DELTA_OK = (200, 400, 404, 410, 501)
 
 
+def _json_message(raw: bytes, message_id: str, recipients: list[str]) -> dict[str, object]:
+    """The Graph message resource for a MIME message: subject, HTML (or text) body, recipients, attachments."""
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    html = parsed.get_body(("html",)) if hasattr(parsed, "get_body") else None
+    text = parsed.get_body(("plain",)) if hasattr(parsed, "get_body") else None
+    chosen = html or text
+    attachments = [
+        {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "name": part.get_filename(),
+            "contentBytes": base64.b64encode(_payload(part)).decode("ascii"),
+        }
+        for part in parsed.iter_attachments()
+    ]
+    return {
+        "subject": str(parsed.get("Subject", "")),
+        "body": {
+            "contentType": "HTML" if html is not None else "Text",
+            "content": chosen.get_content() if chosen is not None else "",
+        },
+        "toRecipients": [{"emailAddress": {"address": r}} for r in recipients],
+        "internetMessageId": message_id.strip(),
+        "attachments": attachments,
+    }
+
+
 def _with_all_recipients(raw: bytes, message_id: str, recipients: list[str]) -> bytes:
     """Graph takes the recipients from the MIME headers: add a Bcc header for any recipient not named there."""
     headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
@@ -541,3 +596,9 @@ def _with_all_recipients(raw: bytes, message_id: str, recipients: list[str]) -> 
         return raw
     newline = b"\r\n" if b"\r\n" in raw[: raw.find(b"\n") + 1] else b"\n"
     return b"Bcc: " + ", ".join(missing).encode("utf-8") + newline + raw
+
+
+def _payload(part: Any) -> bytes:
+    """The decoded bytes of a MIME part (empty when it has none)."""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""

@@ -56,6 +56,7 @@ class OutgoingMail:
     headers: tuple[tuple[str, str], ...] = field(default=())
     audit_ref: str = ""  # non-identifying reference for the audit trail: a register row or case number
     covers: tuple[str, ...] = ()  # the items this message is about (a digest covers several); see the ledger
+    save_copy: bool = True  # False: no copy in Sent Items / the outbox (mail to a reporter; its copy is sealed)
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -7,7 +7,9 @@ For each message, in this order:
 4. the ledger records *sent*.
 
 A message found in *sending* on a later run may or may not have gone out (the process died somewhere in 2–4), so
-it is looked up in Sent Items by its Message-ID (which follows from its key) before it is sent again: found means
+it is looked up in Sent Items by its Message-ID (which follows from its key) before it is sent again (a mail sent
+without a copy, `save_copy=False`, such as one to a reporter, can't be looked up there: the folder backend keeps a
+redacted stub; Exchange and Graph send it again with the same Message-ID, so the receiver sees one): found means
 the ledger is completed and the audit trail gets `mail.recovered`; not found means it is sent now. So a killed
 process causes neither a duplicate nor a loss, and no delivered message is missing from the audit trail: a kill
 between 3 and 4 leaves both `mail.sent` and `mail.recovered` for that Message-ID, a kill between 2 and 3 only
@@ -176,7 +178,10 @@ class Mailer:
             self.state.mark_sending(mail.key, message_id, mail.purpose, mail.items)
         raw = build_message(mail, self.sender, self.sender_name).as_bytes()
         self._pace()
-        self.backend.send(raw, message_id, list(mail.to))
+        if mail.save_copy:
+            self.backend.send(raw, message_id, list(mail.to))
+        else:  # no copy in Sent Items: after a crash such a mail is sent again, with the same Message-ID
+            self.backend.send(raw, message_id, list(mail.to), save_copy=False)
         self._audit(mail, message_id, "mail.sent")
         if not batched:
             self.state.mark_sent(mail.key)

@@ -7,8 +7,12 @@ from typing import TYPE_CHECKING
 from toolkit.render import BAD, OK, WAIT, renders
 
 if TYPE_CHECKING:
+    from toolkit.keys import NewKey
     from toolkit.reports.followup import DeadlineOverview
     from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+    from toolkit.reports.migrate import MigrationResult
+    from toolkit.reports.oral import NewCaseResult, RecordView
+    from toolkit.reports.reseal import ResealResult
 
 
 # -- integrity reports (meldingen): never a reporter's identity unless --reveal -------------------------------
@@ -16,8 +20,9 @@ if TYPE_CHECKING:
 
 @renders("toolkit.reports.manage.CaseList")
 def _(result: CaseList) -> list[str]:
+    waiting = [f"  {WAIT} wacht op de volgende run (meldingen.xlsx is open): {p}" for p in result.pending]
     if not result.cases:
-        return ["Geen meldingen in het register."]
+        return ["Geen meldingen in het register.", *waiting]
     lines = [f"{len(result.cases)} melding(en):"]
     for case in result.cases:
         received = case.received.strftime("%d-%m-%Y") if case.received else "?"
@@ -26,7 +31,7 @@ def _(result: CaseList) -> list[str]:
             f"  {case.number}  {received}  {case.status:<15} {case.pseudonym:<7} terugkoppeling uiterlijk {due}"
         )
         lines.append(f"      {case.subject} | behandelaar: {case.handler or 'nog niet toegewezen'}")
-    return lines
+    return lines + waiting
 
 
 @renders("toolkit.reports.manage.CaseView")
@@ -41,11 +46,41 @@ def _(result: CaseView) -> list[str]:
     ]
     lines += ["  Archief:"] + [f"    {f}" for f in result.files]
     lines += ["  Notities:"] + [f"    {n}" for n in result.notes] if result.notes else []
+    for number, body in enumerate(result.messages, start=1):
+        lines += [f"  --- bericht {number} ---", *[f"    {line}" for line in body.splitlines()]]
     if result.identity is not None:
         lines += ["", "  VERTROUWELIJK (ingezien; vastgelegd in het logboek):"]
         lines += [f"    {k}: {v or '-'}" for k, v in result.identity.items()]
-        for number, body in enumerate(result.messages, start=1):
-            lines += [f"  --- bericht {number} ---", *[f"    {line}" for line in body.splitlines()]]
+    return lines
+
+
+@renders("toolkit.keys.NewKey")
+def _(result: NewKey) -> list[str]:
+    return [
+        f"{OK} Sleutel gemaakt voor {result.email}.",
+        f"  Geheime sleutel (met wachtzin): {result.private_file}  -- bewaar hem zelf, deel hem met niemand.",
+        f"  Publieke sleutel: {result.public_file}",
+        *(
+            ["  Vervangen: draai 'integrity reports reseal --key …' om de zaken opnieuw te versleutelen."]
+            if result.replaced
+            else []
+        ),
+    ]
+
+
+@renders("toolkit.reports.reseal.ResealResult")
+def _(result: ResealResult) -> list[str]:
+    lines = [f"{len(result.resealed)} zaak/zaken opnieuw versleuteld ({result.files} bestanden)."]
+    lines += [f"  {OK} {n}" for n in result.resealed]
+    lines += [f"  {BAD} {s}" for s in result.skipped]
+    return lines
+
+
+@renders("toolkit.reports.migrate.MigrationResult")
+def _(result: MigrationResult) -> list[str]:
+    head = "Omgezet" if result.written else "Voorbeeld (er is niets gewijzigd; schrijf met --write)"
+    lines = [f"{head}: {result.cases} zaak/zaken, {result.files} archiefbestanden, {result.identities} identiteiten."]
+    lines += [f"  {line}" for line in result.notes]
     return lines
 
 
@@ -55,8 +90,16 @@ def _(result: UpdateResult) -> list[str]:
         f"Zaak {result.case}: "
         + (", ".join(f"{k} = {v}" for k, v in result.changed.items()) or "geen registerwijziging")
     ]
+    if result.waiting:
+        lines.append(
+            f"  {WAIT} meldingen.xlsx is open: de wijziging staat klaar en wordt bij de volgende run geschreven."
+        )
     if result.note_added:
         lines.append("  Notitie versleuteld bewaard.")
+    if result.hint:
+        lines.append(f"  {WAIT} {result.hint}")
+    if result.record_confirmed:
+        lines.append(f"  {OK} Verslag door de melder bevestigd op {result.record_confirmed:%d-%m-%Y}.")
     if result.message is not None and result.sent:
         lines.append(f"  {OK} Bericht '{result.message.purpose}' aan de melder verstuurd.")
     elif result.message is not None:
@@ -64,6 +107,30 @@ def _(result: UpdateResult) -> list[str]:
         lines += result.message.text.splitlines()
         lines += ["", f"Echt versturen: {result.send_command}"]
     return lines
+
+
+@renders("toolkit.reports.oral.NewCaseResult")
+def _(result: NewCaseResult) -> list[str]:
+    lines = [
+        f"{OK} Zaak {result.case} vastgelegd ({result.channel}, ontvangen {result.received:%d-%m-%Y}, {result.pseudonym})."
+    ]
+    lines.append("  Identiteit versleuteld bewaard." if result.identity_kept else "  Geen identiteit (anoniem).")
+    if result.record:
+        lines += [
+            f"  Verslag van het gesprek gemaakt: laat het controleren en tekenen (integrity reports record {result.case}),",
+            f"  en leg de bevestiging vast: integrity reports update {result.case} --record-confirmed DATUM.",
+        ]
+    lines += [
+        f"  Ontvangst bevestigd in het gesprek of per brief? integrity reports update {result.case} "
+        "--acknowledged-on DATUM --how '...'",
+        "  Vul in meldingen.xlsx 'Melder is', 'Betreft', 'Betrokkene' en 'Leidinggevende melder' in.",
+    ]
+    return lines
+
+
+@renders("toolkit.reports.oral.RecordView")
+def _(result: RecordView) -> list[str]:
+    return result.text.splitlines()
 
 
 @renders("toolkit.reports.followup.DeadlineOverview")

@@ -1,7 +1,11 @@
-"""The case archive: every message of a case, its attachments and a message log, sealed at rest.
+"""The case archive: every message of a case, its attachments, notes and the mails sent to the reporter, sealed.
 
-Layout under `.integrity/meldingen/`: `salt` (for the key), and per case a folder `M-2026-0001/` holding
-`NN-bericht.eml.enc`, `NN-tekst.txt.enc`, `NN-bijlage-K.enc` and `log.json.enc`. File names on disk are neutral;
+Layout under `.integrity/meldingen/` (folders 0700, files 0600): per case a folder `M-2026-0001/` holding, per
+message NN, `NN-bericht.eml.age` and `NN-identiteit.json.age` (sealed to the identity holders), `NN-tekst.txt.age`,
+`NN-bijlage-K.age` and `NN-log.json.age` (sealed to the content holders); `notitie-NNN.json.age` (content) and
+`verzonden-HASH.eml.age` (copies of what was sent to the reporter, identity holders). Every file is written once and
+never read back by the unattended job, so intake needs no key; `reseal` (with an identity holder's key) seals a case
+again to its current holders. File names on disk are neutral;
 the sender's attachment names (sanitised: no folders, no `..`, no reserved Windows names, no control characters)
 live only inside the sealed log with each file's size and SHA-256. Attachments are never opened or executed.
 An attachment over the size limit is kept out with a note; so is an original message over the limit (its text is
@@ -14,16 +18,22 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.reports.crypto import seal, unseal, write_atomically
+from toolkit.errors import ConfigError
+from toolkit.reports.crypto import private_dir, seal, unseal, write_private
+from toolkit.reports.holders import Holders
+
+if TYPE_CHECKING:
+    from toolkit.keys import PrivateKey
 
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
-LOG = "log.json.enc"
-NOTES = "notities.json.enc"
+SUFFIX = ".age"
+_CASE = re.compile(r"M-\d{4}-\d{4,}")
 
 
 def safe_filename(name: str | None, fallback: str = "bijlage") -> str:
@@ -61,81 +71,161 @@ class LoggedMessage:
 
 
 class CaseArchive:
-    """Sealed files per case; `key` comes from `crypto.archive_key`."""
+    """Sealed files per case. `public_keys` (email -> age public key) is all that sealing needs."""
 
-    def __init__(self, root: Path, key: bytes) -> None:
+    def __init__(self, root: Path, public_keys: Mapping[str, str]) -> None:
         self.root = root
-        self.key = key
+        self.public_keys = dict(public_keys)
 
     def folder(self, case: str) -> Path:
-        if not re.fullmatch(r"M-\d{4}-\d{4,}", case):
+        if not _CASE.fullmatch(case):
             raise ValueError(f"not a case number: {case!r}")
         return self.root / case
 
-    def log(self, case: str) -> list[LoggedMessage]:
-        path = self.folder(case) / LOG
-        if not path.exists():
+    def cases(self) -> list[str]:
+        if not self.root.is_dir():
             return []
-        entries = json.loads(unseal(path.read_bytes(), self.key, f"{case}/{LOG}", path))
-        return [_entry(e) for e in entries]
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _CASE.fullmatch(p.name))
+
+    def files(self, case: str) -> list[Path]:
+        folder = self.folder(case)
+        return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
+
+    def recipients(self, people: tuple[str, ...], label: str) -> list[str]:
+        keys = [self.public_keys[p] for p in people if p in self.public_keys]
+        if not keys:
+            raise ConfigError(
+                f"{label}: niemand van {', '.join(people) or '(niemand)'} heeft een publieke sleutel; er is niets geschreven.",
+                hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' (zie 'integrity check').",
+            )
+        return keys
+
+    # -- writing (no key needed) ------------------------------------------------------------------------------
 
     def add_message(
         self,
         case: str,
-        digest: str,
+        number: int,
+        holders: Holders,
         received: str,
         raw: bytes,
         text: str,
         attachments: list[tuple[str | None, bytes]],
         max_bytes: int,
+        identity: dict[str, Any],
     ) -> LoggedMessage:
-        """Archive one message (idempotent by digest): raw .eml, its text and each attachment, then the log."""
-        entries = self.log(case)
-        for entry in entries:
-            if entry.digest == digest:
-                return entry
-        number = len(entries) + 1
-        folder = self.folder(case)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Seal one message as message NN of the case (a redo after a kill writes the same files again)."""
+        private_dir(self.folder(case))
         files = [
-            self._store(case, f"{number:02d}-bericht.eml.enc", "bericht", "bericht.eml", raw, max_bytes),
-            self._store(case, f"{number:02d}-tekst.txt.enc", "tekst", "tekst.txt", text.encode("utf-8"), max_bytes * 4),
+            self._store(case, f"{number:02d}-bericht.eml{SUFFIX}", "bericht", "bericht.eml", raw, max_bytes, holders),
+            self._store(
+                case,
+                f"{number:02d}-tekst.txt{SUFFIX}",
+                "tekst",
+                "tekst.txt",
+                text.encode("utf-8"),
+                max_bytes * 4,
+                holders,
+            ),
         ]
         for index, (name, payload) in enumerate(attachments, start=1):
-            stored = f"{number:02d}-bijlage-{index}.enc"
+            stored = f"{number:02d}-bijlage-{index}{SUFFIX}"
             files.append(
-                self._store(case, stored, "bijlage", safe_filename(name, f"bijlage-{index}"), payload, max_bytes)
+                self._store(
+                    case, stored, "bijlage", safe_filename(name, f"bijlage-{index}"), payload, max_bytes, holders
+                )
             )
-        entry = LoggedMessage(number, received, digest, tuple(files))
-        self._write_log(case, [*entries, entry])
+        self._seal_json(case, f"{number:02d}-identiteit.json{SUFFIX}", identity, holders.identity)
+        entry = LoggedMessage(number, received, "", tuple(files))
+        self._seal_json(case, f"{number:02d}-log.json{SUFFIX}", asdict(entry), holders.content)
         return entry
 
-    def read(self, case: str, stored_as: str) -> bytes:
-        path = self.folder(case) / safe_filename(stored_as)
-        return unseal(path.read_bytes(), self.key, f"{case}/{path.name}", path)
+    def add_sent_copy(self, case: str, key: str, raw: bytes, holders: Holders) -> Path:
+        """The sealed copy of a mail to the reporter (identity holders only), named after the mail's ledger key."""
+        name = f"verzonden-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.eml{SUFFIX}"
+        path = self.folder(case) / name
+        private_dir(path.parent)
+        write_private(path, seal(raw, self.recipients(holders.identity, case), f"{case}/{name}"))
+        return path
 
-    def notes(self, case: str) -> list[str]:
-        """The handler's notes, oldest first, as 'date, who: text'."""
-        path = self.folder(case) / NOTES
-        if not path.exists():
-            return []
-        return json.loads(unseal(path.read_bytes(), self.key, f"{case}/{NOTES}", path))
-
-    def add_note(self, case: str, day: str, actor: str, text: str) -> None:
-        notes = [*self.notes(case), f"{day}, {actor}: {text}"]
-        self.folder(case).mkdir(parents=True, exist_ok=True)
-        data = json.dumps(notes, ensure_ascii=False).encode("utf-8")
-        write_atomically(self.folder(case) / NOTES, seal(data, self.key, f"{case}/{NOTES}"))
+    def add_note(self, case: str, holders: Holders, day: str, actor: str, text: str) -> None:
+        existing = sorted(self.folder(case).glob(f"notitie-*.json{SUFFIX}")) if self.folder(case).is_dir() else []
+        name = f"notitie-{len(existing) + 1:03d}.json{SUFFIX}"
+        self._seal_json(case, name, {"date": day, "by": actor, "text": text}, holders.content)
 
     def erase_originals(self, case: str) -> int:
-        """Delete the sealed original messages (they hold the sender); texts and attachments stay. Returns count."""
+        """Delete the sealed originals, identities and sent copies (they hold the reporter). Returns the count."""
         erased = 0
-        for path in self.folder(case).glob("*-bericht.eml.enc"):
-            path.unlink()
-            erased += 1
+        for path in self.files(case):
+            if role_of(path.name) in ("bericht", "identiteit", "verzonden"):
+                path.unlink()
+                erased += 1
         return erased
 
-    def _store(self, case: str, stored_as: str, role: str, name: str, payload: bytes, max_bytes: int) -> ArchivedFile:
+    # -- reading (a private key) ------------------------------------------------------------------------------
+
+    def open_file(self, case: str, name: str, key: PrivateKey) -> bytes:
+        path = self.folder(case) / safe_filename(name)
+        if not path.is_file():
+            raise ConfigError(
+                f"{path} ontbreekt in het archief van zaak {case}.", hint="zet het terug uit een back-up."
+            )
+        return unseal(path.read_bytes(), key, f"{case}/{path.name}", path)
+
+    def log(self, case: str, key: PrivateKey) -> list[LoggedMessage]:
+        return [
+            _entry(json.loads(self.open_file(case, p.name, key)))
+            for p in self.files(case)
+            if p.name.endswith(f"-log.json{SUFFIX}")
+        ]
+
+    def identity(self, case: str, key: PrivateKey) -> dict[str, Any]:
+        """The reporter as the messages of the case give them: first name/address/language, every Message-ID."""
+        merged: dict[str, Any] = {}
+        ids: list[str] = []
+        for path in self.files(case):
+            if role_of(path.name) == "identiteit":
+                data = json.loads(self.open_file(case, path.name, key))
+                for field in ("Naam", "E-mail", "Taal"):
+                    merged.setdefault(field, data.get(field) or None)
+                    merged[field] = merged[field] or data.get(field) or None
+                ids += [m for m in (data.get("Berichten") or "").split() if m not in ids]
+        if merged:
+            merged["Berichten"] = " ".join(ids)
+        return merged
+
+    def read(self, case: str, stored_as: str, key: PrivateKey) -> bytes:
+        return self.open_file(case, stored_as, key)
+
+    def notes(self, case: str, key: PrivateKey) -> list[str]:
+        """The handlers' notes, oldest first, as 'date, who: text'."""
+        notes = []
+        for path in self.files(case):
+            if path.name.startswith("notitie-"):
+                data = json.loads(self.open_file(case, path.name, key))
+                notes.append(f"{data['date']}, {data['by']}: {data['text']}")
+        return notes
+
+    def sent_copies(self, case: str, key: PrivateKey) -> list[bytes]:
+        return [self.open_file(case, p.name, key) for p in self.files(case) if role_of(p.name) == "verzonden"]
+
+    def reseal(self, case: str, key: PrivateKey, holders: Holders) -> int:
+        """Open every file with `key` and seal it again to the current holders; first all opened, then all written."""
+        opened = [(p, self.open_file(case, p.name, key)) for p in self.files(case)]
+        for path, data in opened:
+            people = holders.for_role(role_of(path.name))
+            write_private(path, seal(data, self.recipients(people, case), f"{case}/{path.name}"))
+        return len(opened)
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+
+    def _seal_json(self, case: str, name: str, data: Any, people: tuple[str, ...]) -> None:
+        payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        write_private(self.folder(case) / name, seal(payload, self.recipients(people, case), f"{case}/{name}"))
+
+    def _store(
+        self, case: str, stored_as: str, role: str, name: str, payload: bytes, max_bytes: int, holders: Holders
+    ) -> ArchivedFile:
         digest = hashlib.sha256(payload).hexdigest()
         if len(payload) > max_bytes:
             limit = max_bytes // (1024 * 1024)
@@ -143,15 +233,22 @@ class CaseArchive:
                 f"groter dan {limit} MB: niet bewaard (het origineel staat in de map Verwerkt van de meldingenpostbus)"
             )
             return ArchivedFile(role, name, "", len(payload), digest, note)
+        people = holders.for_role(role)
         path = self.folder(case) / stored_as
-        write_atomically(path, seal(payload, self.key, f"{case}/{stored_as}"))
+        write_private(path, seal(payload, self.recipients(people, case), f"{case}/{stored_as}"))
         return ArchivedFile(role, name, stored_as, len(payload), digest)
 
-    def _write_log(self, case: str, entries: list[LoggedMessage]) -> None:
-        data = json.dumps([asdict(e) for e in entries], ensure_ascii=False).encode("utf-8")
-        write_atomically(self.folder(case) / LOG, seal(data, self.key, f"{case}/{LOG}"))
+
+def role_of(name: str) -> str:
+    """The role of an archive file from its neutral name."""
+    if name.startswith("verzonden-"):
+        return "verzonden"
+    if name.startswith("notitie-"):
+        return "notitie"
+    match = re.match(r"\d+-(bericht|identiteit|tekst|bijlage|log)", name)
+    return match.group(1) if match else "onbekend"
 
 
 def _entry(data: dict[str, Any]) -> LoggedMessage:
     files = tuple(ArchivedFile(**f) for f in data["files"])
-    return LoggedMessage(data["number"], data["received"], data["digest"], files)
+    return LoggedMessage(data["number"], data["received"], data.get("digest", ""), files)

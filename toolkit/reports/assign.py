@@ -1,19 +1,31 @@
-"""Nightly routing: once the intake officer has filled `Betreft`, assign the handler and notify per the code.
+"""Nightly routing: once the intake officer has filled `Betreft`, assign the receiver and inform per the code.
 
-The organisation (director, RvC chair, complaints coordinator) comes from config.toml; staff and their managers
-from medewerkers.xlsx. `Betrokkene` may hold an e-mail address or a name from the staff register. The handler and
-whoever is informed get only the case number, the register's subject and the deadlines. About an RvC member the
-case goes to the external Meldpunt: the intake officer is asked to prepare the referral and the reporter is told.
+The organisation (director, RvC chair, complaints coordinator, intake officer, confidential adviser) comes from
+config.toml; staff and their managers from medewerkers.xlsx. `Betrokkene` and `Leidinggevende melder` may hold an
+e-mail address or a name from the staff register. The receiver and whoever is informed get only the case number,
+the register's subject and the deadlines. About the RvC the case goes to the external Meldpunt: the first reader is
+asked to prepare the referral, an identity holder tells the reporter with their key (the nightly holds none), and
+nobody in the management chain hears of it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_vault, has_register, identity_vault, load_cases
-from toolkit.reports.routing import Concerns, Organisation, Person, ReporterKind, Route, route_report
-from toolkit.reports.schema import EXTERNAL_HANDLER
+from toolkit.reports.cases import Case, case_vault, has_register, load_cases
+from toolkit.reports.routing import (
+    Concerns,
+    Decision,
+    Entry,
+    Organisation,
+    Person,
+    ReporterKind,
+    decide,
+    entry_for,
+    entry_holders,
+)
+from toolkit.reports.schema import ENTRY_COLUMN, EXTERNAL_HANDLER, REPORTER_MANAGER_COLUMN
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -41,14 +53,67 @@ def organisation(ws: Workspace) -> Organisation:
         if org.complaints_coordinator
         else None
     )
+    reports = ws.config.reports
+    intake = reports.intake_officer or org.integrity_officer
+    adviser = reports.confidential_adviser
     return Organisation(
         director=Person(org.director_name, org.director, "directeur-bestuurder"),
         board_chair=Person(org.rvc_chair_name, org.rvc_chair, "voorzitter RvC"),
         complaints_coordinator=coordinator,
-        external_meldpunt=org.meldpunt,
+        external_meldpunt=reports.meldpunt.name,
         staff=staff,
-        tenants_route=ws.config.reports.tenants_route,
+        tenants_route=reports.tenants_route,
+        intake_officer=_staff_or(staff, intake, "de intake-functionaris", "intake-functionaris"),
+        confidential_adviser=Person("de vertrouwenspersoon", adviser, "vertrouwenspersoon") if adviser else None,
     )
+
+
+def _staff_or(staff: tuple[Person, ...], email: str, name: str, role: str) -> Person:
+    """The staff-list entry for this address (so their manager is known), else a person with only that role."""
+    found = next((p for p in staff if p.email and p.email.strip().lower() == email), None)
+    return Person(found.name, email, role, found.manager_email) if found else Person(name, email, role)
+
+
+def addresses_by_entry(ws: Workspace) -> dict[Entry, str | None]:
+    """The general `[reports] address` and each route's own address from [reports.addresses], keyed by route."""
+    configured = ws.config.reports.addresses
+    found: dict[Entry, str | None] = {Entry.GENERAL: ws.config.reports.address}
+    for entry in Entry:
+        if entry is not Entry.GENERAL:
+            found[entry] = getattr(configured, entry.value, None)
+    return found
+
+
+def entry_of(ws: Workspace, mail: Any) -> Entry:
+    """Which route's address a message was sent to (To, Cc, Delivered-To, X-Original-To)."""
+    from email.utils import getaddresses
+
+    headers = getattr(mail, "headers", None) or {}
+    extra = (
+        [str(headers.get(h) or "") for h in ("Cc", "Delivered-To", "X-Original-To")] if hasattr(headers, "get") else []
+    )
+    recipients = [address for _, address in getaddresses([*(mail.to or ()), *extra])]
+    return entry_for(recipients, addresses_by_entry(ws))
+
+
+def first_reader_address(ws: Workspace, entry: Entry) -> str:
+    """Who is told of a new case at this address: the general address's first reader, else the route's holder."""
+    return entry_holders(entry, organisation(ws))[0].email
+
+
+def staff_contact(ws: Workspace, case: Case) -> str | None:
+    """Whom to tell that a case has news: its receiver, else its first reader, never someone the code keeps out."""
+    from toolkit.reports.cases import handler_address
+
+    decision = decide_case(case, case_vault(ws).read().get(case.number, {}), organisation(ws))
+    never = {p.email.strip().lower() for p in decision.never_told}
+    handler = handler_address(case)
+    if handler and handler not in never:
+        return handler
+    for person in (decision.first_reader, decision.handler):
+        if person is not None:
+            return person.email
+    return None
 
 
 def concerned_email(text: str | None, org: Organisation) -> str | None:
@@ -65,48 +130,58 @@ def concerned_email(text: str | None, org: Organisation) -> str | None:
     return None
 
 
-def route_case(case: Case, org: Organisation) -> Route:
-    concerns = Concerns(case.concerns) if case.concerns else Concerns.UNKNOWN
-    kind = ReporterKind(case.reporter_kind) if case.reporter_kind else ReporterKind.UNKNOWN
-    return route_report(concerns, concerned_email(case.concerned, org), kind, org)
+def case_entry(row: dict[str, Any]) -> Entry:
+    """The address a case came in through, as recorded in the register (`Meldingsadres`); the general one if unknown."""
+    value = row.get(ENTRY_COLUMN) or Entry.GENERAL.value
+    return Entry(value) if value in set(Entry) else Entry.GENERAL
 
 
-def handler_label(route: Route) -> str:
-    if route.handler is None:
+def decide_case(case: Case, row: dict[str, Any], org: Organisation) -> Decision:
+    """The code's decision for one case, from what the intake officer recorded in the register."""
+    concerns = Concerns(case.concerns) if case.concerns in set(Concerns) else Concerns.UNKNOWN
+    kind = ReporterKind(case.reporter_kind) if case.reporter_kind in set(ReporterKind) else ReporterKind.UNKNOWN
+    entry = case_entry(row)
+    return decide(
+        kind,
+        concerns,
+        org,
+        concerned_email=concerned_email(case.concerned, org),
+        reporter_manager=concerned_email(row.get(REPORTER_MANAGER_COLUMN), org),
+        entry=entry,
+    )
+
+
+def handler_label(decision: Decision) -> str:
+    if decision.handler is None:
         return EXTERNAL_HANDLER
-    return f"{route.handler.name} ({route.handler.email})"
+    return f"{decision.handler.name} ({decision.handler.email})"
 
 
-def route_mails(ws: Workspace, case: Case, route: Route) -> list[OutgoingMail]:
-    """The handler's notice and the informing mails; for the Meldpunt route, the intake officer's task."""
+def route_mails(ws: Workspace, case: Case, decision: Decision) -> list[OutgoingMail]:
+    """The receiver's notice and the informing mails; for the Meldpunt route, the first reader's referral task."""
     mails = []
-    label = handler_label(route)
-    if route.handler is not None:
-        key = f"{notify.HANDLER}:{case.number}:{route.handler.email}"
-        mails.append(
-            notify.to_staff(ws, notify.HANDLER, key, route.handler.email, case, behandelaar_naam=route.handler.name)
-        )
-    else:
-        key = f"{notify.INFORM}:{case.number}:{ws.config.organisation.integrity_officer}"
-        mails.append(
-            notify.to_staff(ws, notify.INFORM, key, ws.config.organisation.integrity_officer, case, behandelaar=label)
-        )
-    for person in route.informed:
+    label = handler_label(decision)
+    for receiver in decision.receivers:
+        key = f"{notify.HANDLER}:{case.number}:{receiver.email}"
+        mails.append(notify.to_staff(ws, notify.HANDLER, key, receiver.email, case, behandelaar_naam=receiver.name))
+    if decision.external and decision.first_reader is not None:
+        address = decision.first_reader.email
+        key = f"{notify.INFORM}:{case.number}:{address}"
+        mails.append(notify.to_staff(ws, notify.INFORM, key, address, case, behandelaar=label))
+    for person in decision.informed:
         key = f"{notify.INFORM}:{case.number}:{person.email}"
         mails.append(notify.to_staff(ws, notify.INFORM, key, person.email, case, behandelaar=label))
     return mails
 
 
-def meldpunt_mail(ws: Workspace, case: Case) -> OutgoingMail | None:
-    """The reporter told of the external route (needs the identity store); None when there is no reply address."""
-    identity = identity_vault(ws).read().get(case.number) or {}
-    address = identity.get("E-mail") or ""
-    if notify.is_automated_address(address):
-        return None
+def meldpunt_referral(ws: Workspace, case: Case, address: str, lang: str) -> OutgoingMail:
+    """The reporter told of the external route: the Meldpunt, how to reach it, and that nobody inside is informed.
+
+    Never sent by the nightly (it holds no key that opens the reporter's address): an identity holder sends it with
+    `integrity reports update CASE --tell-reporter --key … --send` (see manage.reporter_template)."""
     context = notify.reporter_context(ws, case.number, case.received, case.feedback_due)
-    return notify.to_reporter(
-        ws, notify.MELDPUNT, f"{notify.MELDPUNT}:{case.number}", address, context, identity.get("Taal") or "nl"
-    )
+    key = f"{notify.MELDPUNT}:{case.number}"
+    return notify.to_reporter(ws, notify.MELDPUNT, key, address, context, lang, remember=False)
 
 
 def routing_step(ws: Workspace) -> StepResult:
@@ -116,19 +191,23 @@ def routing_step(ws: Workspace) -> StepResult:
     name = "meldingen toewijzen"
     if not has_register(ws):
         return StepResult(name, True, "nog geen meldingen")
+    rows = case_vault(ws).read()
     waiting = [c for c in load_cases(ws) if c.concerns and not c.handler and not c.is_closed]
     if not waiting:
         return StepResult(name, True, "niets toe te wijzen")
     org = organisation(ws)
     mails, changes, details = [], {}, []
     for case in waiting:
-        route = route_case(case, org)
-        mails += route_mails(ws, case, route)
-        if route.external:
-            extra = meldpunt_mail(ws, case)
-            mails += [extra] if extra else []
-        changes[case.number] = {"Behandelaar": handler_label(route)}
-        details.append(f"{case.number}: {route.handler.role if route.handler else 'extern (Meldpunt)'}")
+        decision = decide_case(case, rows.get(case.number, {}), org)
+        mails += route_mails(ws, case, decision)
+        changes[case.number] = {"Behandelaar": handler_label(decision)}
+        if decision.external:
+            details.append(
+                f"{case.number}: extern (Meldpunt); melder informeren: integrity reports update {case.number} "
+                "--tell-reporter --key … --send"
+            )
+        else:
+            details.append(f"{case.number}: {decision.receivers[0].role}")
     report = ws.mailer().send_all(mails)
     sent_all = report.ok
     if sent_all:

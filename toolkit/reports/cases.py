@@ -1,7 +1,7 @@
-"""Cases as the toolkit sees them, and the stores they live in (register, identity store, archive).
+"""Cases as the toolkit sees them, and the stores they live in (the plain case register, the sealed archive).
 
-The passwords are asked for only by the code that needs them: listing, routing and reminders open the register
-alone; only intake, `--tell-reporter`, `--reveal` and retention open the identity store.
+Nothing here needs a secret: the register holds no identity and no report text, and the archive is written by
+sealing to public keys. Reading the archive needs a private key (`toolkit.keys`), given by the person who asks.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.config import secret
+from toolkit.errors import ConfigError
 from toolkit.reports.archive import CaseArchive
-from toolkit.reports.crypto import archive_key
-from toolkit.reports.schema import CASES, CLOSED, IDENTITY, NEW_SUBJECT
+from toolkit.reports.holders import Holders, addresses, holders_for
+from toolkit.reports.schema import CASES, CLOSED, NEW_SUBJECT
+from toolkit.reports.vault import WRITTEN_KEY as REGISTER_WRITTEN
 from toolkit.reports.vault import Vault
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read alo
 SEQUENCE_KEY = "reports.sequence.{year}"
 MESSAGE_KEY = "reports.message.{digest}"
 OUR_MESSAGE_KEY = "reports.ours.{digest}"
+ARCHIVED_KEY = "reports.archived.{digest}"  # message digest -> 'case:NN' once sealed into the archive
+ARCHIVED_ON_KEY = "reports.archived_on.{digest}"  # the day the message was sealed (for the purge of originals)
+COUNT_KEY = "reports.messages.{case}"  # how many messages the case's archive holds
+HOLDERS_KEY = "reports.holders.{case}"  # what the case's files are sealed to: circles and the public keys used
 
 
 @dataclass(frozen=True)
@@ -83,39 +88,82 @@ def reports_dir(ws: Workspace) -> Path:
 
 
 def has_register(ws: Workspace) -> bool:
-    """False until the first report opened the register: steps then have nothing to do and need no password."""
-    return (ws.config.registers_dir / CASES.filename).exists()
+    """False until the first report opened the register (or while it is missing and no case is known)."""
+    return (ws.config.registers_dir / CASES.filename).exists() or knows_cases(ws)
+
+
+def knows_cases(ws: Workspace) -> bool:
+    """True once the register was written: it must then exist (a missing one is refused, never made anew)."""
+    return bool(ws.state.get(REGISTER_WRITTEN))
+
+
+def archived_cases(ws: Workspace) -> list[str]:
+    """Cases with at least one sealed message: the archive must then exist."""
+    return [k.rsplit(".", 1)[1] for k, v in ws.state.items("reports.messages.") if int(v or 0) > 0]
 
 
 def case_vault(ws: Workspace) -> Vault:
-    """The case register; needs INTEGRITY_REPORTS_PASSWORD."""
-    password = secret("reports") or ""
+    """The case register: an ordinary workbook (no identity, no text); a locked one queues the change."""
     return Vault(
         ws.config.registers_dir / CASES.filename,
         CASES,
-        password,
-        "INTEGRITY_REPORTS_PASSWORD",
         ws.backups_dir,
+        ws.state,
         ws.config.registers.backups_keep,
-    )
-
-
-def identity_vault(ws: Workspace) -> Vault:
-    """The identity store; needs INTEGRITY_IDENTITY_PASSWORD (a different password)."""
-    password = secret("identity") or ""
-    return Vault(
-        ws.config.registers_dir / IDENTITY.filename,
-        IDENTITY,
-        password,
-        "INTEGRITY_IDENTITY_PASSWORD",
-        ws.backups_dir,
-        ws.config.registers.backups_keep,
+        known_cases=knows_cases(ws),
     )
 
 
 def case_archive(ws: Workspace) -> CaseArchive:
+    """The sealed archive; sealing needs only the public keys of the workspace."""
+    from toolkit.keys import public_keys
+
     root = reports_dir(ws)
-    return CaseArchive(root, archive_key(secret("reports") or "", root / "salt"))
+    if archived_cases(ws) and not root.is_dir():
+        raise ConfigError(
+            f"het archief van de meldingen ({root}) ontbreekt, maar de toolkit kent al meldingen.",
+            hint="zet de map terug uit een back-up; hij wordt niet leeg opnieuw aangemaakt (er is niets gewijzigd).",
+        )
+    return CaseArchive(root, public_keys(ws))
+
+
+def wanted_holders(ws: Workspace, case: Case, row: dict[str, Any] | None = None) -> Holders:
+    """Who should hold the case now (`holders.holders_for`): the holders of the address it came in through, plus,
+    once `Betreft` or `Betrokkene` is recorded, the routing decision's key holders; never whom the decision keeps out."""
+    from toolkit.reports.assign import case_entry, decide_case, organisation
+
+    org = organisation(ws)
+    if row is None:  # the register's row (the migration passes the one it decrypted)
+        row = case_vault(ws).read().get(case.number, {})
+    decision = decide_case(case, row, org) if (case.concerns or case.concerned) else None
+    return holders_for(org, case_entry(row), decision, handlers=addresses(case.handler))
+
+
+def sealed_holders(ws: Workspace, number: str) -> Holders | None:
+    """What the case's files are sealed to now (None for a case sealed before this was recorded)."""
+    import json
+
+    raw = ws.state.get(HOLDERS_KEY.format(case=number))
+    if not raw:
+        return None
+    data = json.loads(raw)
+    return Holders(tuple(data["identity"]), tuple(data["content"]))
+
+
+def sealed_keys(ws: Workspace, number: str) -> dict[str, str]:
+    import json
+
+    raw = ws.state.get(HOLDERS_KEY.format(case=number))
+    return dict(json.loads(raw).get("keys", {})) if raw else {}
+
+
+def record_holders(ws: Workspace, number: str, holders: Holders, keys: dict[str, str]) -> None:
+    import json
+
+    people = set(holders.identity) | set(holders.content)
+    used = {p: keys[p] for p in sorted(people) if p in keys}
+    data = {"identity": list(holders.identity), "content": list(holders.content), "keys": used}
+    ws.state.set(HOLDERS_KEY.format(case=number), json.dumps(data))
 
 
 def load_cases(ws: Workspace) -> list[Case]:

@@ -1,33 +1,112 @@
-"""Encryption at rest for everything about a report: password-protected workbooks and sealed archive files.
+"""Encryption at rest for everything about a report: sealed to PUBLIC keys (age), opened with a personal key.
 
-- Workbooks (`meldingen.xlsx`, `meldingen-identiteit.xlsx`) use Office's own agile encryption through
-  msoffcrypto-tool, so Excel opens them after asking for the password. They are built and read in memory;
-  plaintext workbook bytes never touch the disk.
-- Archive files (the original .eml, attachments, the message log) are sealed with AES-256-GCM. The key is derived
-  from the reports password with scrypt and a random salt kept beside the archive (`.integrity/meldingen/salt`);
-  the salt is not secret. A wrong password makes opening fail (GCM authenticates), it never yields garbage.
+- `seal(data, recipients, label)` encrypts with age (X25519) to the public keys of the people entitled to the file;
+  the unattended job only ever seals, so it holds nothing that opens a report. The file's role (`label`, e.g.
+  `M-2026-0001/01-tekst`) is sealed inside with the data and checked on opening, so sealed files can't be swapped.
+- `unseal(blob, key, label, where)` opens a file with one person's private key (`toolkit.keys`); a key that is not
+  among the file's recipients, or a damaged file, is one Dutch sentence and changes nothing.
+- Files with report data are created 0600, their folders 0700 (POSIX).
+
+Below the line: the password-based formats of earlier versions (Office-encrypted workbooks, AES-GCM archive files
+keyed by scrypt(password, salt)), kept only so `integrity reports migrate` can convert such a workspace once.
 """
 
 from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, InputError, RefusedError
+
+if TYPE_CHECKING:
+    from toolkit.keys import PrivateKey
+
+AGE_MAGIC = b"age-encryption.org/v1"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def seal(data: bytes, recipients: Iterable[str], label: str) -> bytes:
+    """age-encrypted bytes for the given public keys (`age1…`), the label sealed inside with the data."""
+    import pyrage
+    from pyrage import x25519
+
+    keys = [x25519.Recipient.from_str(r) for r in sorted(set(recipients))]
+    if not keys:
+        raise ConfigError(
+            f"{label}: er is geen publieke sleutel om mee te versleutelen; er is niets geschreven.",
+            hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' voor wie meldingen mag lezen.",
+        )
+    return pyrage.encrypt(label.encode("utf-8") + b"\n" + data, keys)
+
+
+def unseal(blob: bytes, key: PrivateKey, label: str, where: Path) -> bytes:
+    """The plaintext of a sealed file, if `key` is one of its recipients; otherwise one Dutch sentence."""
+    import pyrage
+
+    if not blob.startswith(AGE_MAGIC):
+        raise ConfigError(f"{where} is geen versleuteld bestand van de toolkit.", hint="zet het terug uit een back-up.")
+    try:
+        plain = pyrage.decrypt(blob, [key.identity])
+    except pyrage.DecryptError as exc:
+        if "No matching keys" in str(exc):
+            raise RefusedError(
+                f"de sleutel van {key.email} mag {where.name} van {where.parent.name} niet openen.",
+                hint="alleen wie de zaak behandelt of de identiteit beheert, kan dit lezen; er is niets gewijzigd.",
+            ) from exc
+        raise InputError(
+            f"{where} is beschadigd of onvolledig en kan niet worden geopend.",
+            hint="zet het bestand terug uit een back-up; er is niets gewijzigd.",
+        ) from exc
+    found, _, data = plain.partition(b"\n")
+    if found.decode("utf-8", "replace") != label:
+        raise ConfigError(
+            f"{where} hoort niet op deze plek (het is {found.decode('utf-8', 'replace')}).",
+            hint="zet het juiste bestand terug uit een back-up; er is niets gewijzigd.",
+        )
+    return data
+
+
+def may_open(blob: bytes, key: PrivateKey) -> bool:
+    """True when `key` opens the sealed bytes (used to choose what to show; nothing is returned)."""
+    import pyrage
+
+    try:
+        pyrage.decrypt(blob, [key.identity])
+    except pyrage.DecryptError:
+        return False
+    return True
+
+
+def private_dir(path: Path) -> Path:
+    """Create the folder and any missing parents 0700; the folder itself is tightened to 0700 when it exists."""
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(path, DIR_MODE)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Atomic write, the file 0600 from its first byte (its folder made 0700 when missing)."""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    write_atomically(path, data)
+
+
+# -- earlier, password-based formats: read only, for `integrity reports migrate` ------------------------------
 
 NONCE_BYTES = 12
 SALT_BYTES = 16
-SEAL_MAGIC = b"WPM1"  # marks a sealed file and the format version
-
-
-def encrypt_workbook(plain: bytes, password: str) -> bytes:
-    """Office-encrypted bytes (an OLE container Excel opens with the password) for a plain .xlsx."""
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    encrypted = io.BytesIO()
-    OOXMLFile(io.BytesIO(plain)).encrypt(password, encrypted)
-    return encrypted.getvalue()
+SEAL_MAGIC = b"WPM1"  # marked a sealed file of the earlier, password-based format
 
 
 def decrypt_workbook(data: bytes, password: str, where: Path, secret_name: str) -> bytes:
@@ -58,27 +137,21 @@ def decrypt_workbook(data: bytes, password: str, where: Path, secret_name: str) 
     return plain.getvalue()
 
 
-def archive_key(password: str, salt_file: Path) -> bytes:
-    """The 32-byte archive key: scrypt(password, salt); the salt is made once and kept beside the archive."""
+def legacy_archive_key(password: str, salt_file: Path) -> bytes:
+    """The 32-byte key of an earlier archive: scrypt(password, salt); a missing salt is refused, never made."""
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
     if not salt_file.exists():
-        salt_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(salt_file, os.urandom(SALT_BYTES))
+        raise ConfigError(
+            f"{salt_file} ontbreekt: de oude archiefbestanden zijn zonder dit bestand niet te openen.",
+            hint="zet het terug uit een back-up; er is niets gewijzigd.",
+        )
     salt = salt_file.read_bytes()
     return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(password.encode("utf-8"))
 
 
-def seal(data: bytes, key: bytes, label: str) -> bytes:
-    """AES-256-GCM: magic + nonce + ciphertext; `label` (the file's role) is authenticated, so files can't be swapped."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    nonce = os.urandom(NONCE_BYTES)
-    return SEAL_MAGIC + nonce + AESGCM(key).encrypt(nonce, data, label.encode("utf-8"))
-
-
-def unseal(blob: bytes, key: bytes, label: str, where: Path) -> bytes:
-    """The plaintext of a sealed file; a wrong key or a damaged file is a ConfigError (nothing is changed)."""
+def legacy_unseal(blob: bytes, key: bytes, label: str, where: Path) -> bytes:
+    """The plaintext of an earlier sealed file; a wrong key or a damaged file is a ConfigError (nothing is changed)."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -97,10 +170,11 @@ def unseal(blob: bytes, key: bytes, label: str, where: Path) -> bytes:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, replace: a reader sees the old bytes or the new, never half."""
+    """Temp file (0600) in the same folder, fsync, replace: a reader sees the old bytes or the new, never half."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temp, "wb") as handle:
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with open(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

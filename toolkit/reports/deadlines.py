@@ -1,9 +1,12 @@
 """Legal deadlines for an integrity report (Wet bescherming klokkenluiders), as pure functions of dates.
 
 - Receipt is acknowledged within 7 days: received on day 0, day 7 is on time, day 8 is late.
-- Feedback on the follow-up is given within 3 calendar months of the acknowledgement; when no
+- Feedback on the assessment and the follow-up is given within 3 calendar months of the acknowledgement; when no
   acknowledgement was sent, within 3 months after the 7-day period ended (the law's fallback).
   Months are calendar months and end-of-month safe: 31 January + 3 months = 30 April.
+  Only substantive feedback (`reports update --feedback`) clears it; a status change never does.
+- After the feedback the reporter is kept informed of progress (Stap 3): the handler is reminded every
+  `progress_weeks` weeks after the feedback until the case is closed.
 
 Reminders go to the handler 14 days and 3 days before a deadline and once more, as an escalation, the
 day after it passed. Each reminder has a stable key, so the caller can record it and send it once.
@@ -21,6 +24,8 @@ REMIND_DAYS_BEFORE = (14, 3)
 
 ACKNOWLEDGEMENT = "ontvangstbevestiging"
 FEEDBACK = "terugkoppeling"
+PROGRESS = "voortgang"
+PROGRESS_WEEKS = 6
 OVERDUE_STAGE = "verlopen"
 
 
@@ -77,12 +82,34 @@ def _open_deadlines(
     return deadlines
 
 
+def progress_due(feedback_given: date | None, closed: date | None, today: date, weeks: int) -> tuple[int, date] | None:
+    """(number, day) of the next progress update after the feedback, or None before feedback and once closed.
+
+    Update n is due `n * weeks` weeks after the feedback: with 6 weeks, day 42, 84, ...
+    """
+    if feedback_given is None or closed is not None:
+        return None
+    period_days = 7 * weeks
+    number = max(1, -(-(today - feedback_given).days // period_days))  # the first update due on or after today
+    return number, feedback_given + timedelta(days=number * period_days)
+
+
 def deadline_states(
-    received: date, acknowledged: date | None, feedback_given: date | None, closed: date | None, today: date
+    received: date,
+    acknowledged: date | None,
+    feedback_given: date | None,
+    closed: date | None,
+    today: date,
+    progress_weeks: int = PROGRESS_WEEKS,
 ) -> list[DeadlineState]:
-    """The open deadlines on `today`: acknowledgement while none is recorded, feedback until given or closed."""
+    """The open deadlines on `today`: acknowledgement while none is recorded, feedback until given or closed, and
+    after the feedback the next progress update until closed (never overdue: a reminder, not a legal term)."""
     deadlines = _open_deadlines(received, acknowledged, feedback_given, closed)
-    return [_state(kind, due, today) for kind, _, due in deadlines]
+    states = [_state(kind, due, today) for kind, _, due in deadlines]
+    progress = progress_due(feedback_given, closed, today, progress_weeks)
+    if progress is not None:
+        states.append(DeadlineState(PROGRESS, progress[1], (progress[1] - today).days, False, False))
+    return states
 
 
 @dataclass(frozen=True)
@@ -121,8 +148,10 @@ def reminders_due(
     feedback_given: date | None,
     closed: date | None,
     today: date,
+    progress_weeks: int = PROGRESS_WEEKS,
 ) -> list[Reminder]:
-    """The reminders to send on `today`: per open deadline, the latest stage reached (14 days, 3 days, overdue).
+    """The reminders to send on `today`: per open deadline, the latest stage reached (14 days, 3 days, overdue);
+    after the feedback, a progress reminder each `progress_weeks` weeks until the case is closed.
 
     A run that missed the exact day still sends the stage it missed, but only the latest one; the caller keeps
     the keys it sent and skips a key it has seen, so each reminder goes out once.
@@ -135,4 +164,11 @@ def reminders_due(
         stage = reached[-1]
         key = f"{case}:{kind}:{stage}:{due.isoformat()}"
         reminders.append(Reminder(case, kind, stage, due, key, _reminder_text(case, kind, stage, due, today)))
+    if feedback_given is not None and closed is None:
+        number = (today - feedback_given) // timedelta(weeks=progress_weeks)
+        if number >= 1:
+            day = feedback_given + number * timedelta(weeks=progress_weeks)
+            text = f"Melding {case}: houd de melder op de hoogte van de voortgang (sinds {feedback_given:%d-%m-%Y})."
+            key = f"{case}:{PROGRESS}:{number}:{feedback_given.isoformat()}"
+            reminders.append(Reminder(case, PROGRESS, f"{number * progress_weeks}-weken", day, key, text))
     return reminders

@@ -1,27 +1,43 @@
 """Deadlines of open cases: the overview (`integrity reports deadlines`) and the nightly reminders and escalations.
 
-The acknowledgement is the intake officer's task, so its reminders go to them; feedback reminders go to the
-handler (the intake officer while there is none, or when the case went to the external Meldpunt). An overdue
-deadline is escalated once to the director, or to the RvC chair when the director handles or is concerned.
-Each reminder goes once: its mail key is the stable key from `reminders_due`.
+The acknowledgement is the first reader's task (the intake officer), so its reminders go to them; feedback and
+progress reminders go to the receiver (the first reader while there is none, or when the case went to the external
+Meldpunt). An overdue deadline is escalated once to whoever the code informs: the director, or the RvC chair when it
+concerns the director; a case about the RvC is escalated to nobody in the management chain (only the first reader).
+Nobody the decision says is never told receives a reminder. Each reminder goes once: its key comes from
+`reminders_due`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, handler_address, has_register, load_cases
-from toolkit.reports.deadlines import ACKNOWLEDGEMENT, OVERDUE_STAGE, deadline_states, reminders_due
+from toolkit.reports.assign import decide_case, organisation
+from toolkit.reports.cases import Case, case_vault, handler_address, has_register, load_cases
+from toolkit.reports.deadlines import (
+    ACKNOWLEDGEMENT,
+    OVERDUE_STAGE,
+    PROGRESS,
+    acknowledgement_due,
+    deadline_states,
+    reminders_due,
+)
+from toolkit.reports.routing import Entry, Organisation
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
-WHAT = {ACKNOWLEDGEMENT: "de ontvangstbevestiging", "terugkoppeling": "de terugkoppeling aan de melder"}
+RECORD_TO_SIGN = "verslag tekenen"
+WHAT = {
+    ACKNOWLEDGEMENT: "de ontvangstbevestiging",
+    "terugkoppeling": "de terugkoppeling over beoordeling en opvolging aan de melder",
+    PROGRESS: "een voortgangsbericht aan de melder",
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,9 @@ def overview(ws: Workspace) -> DeadlineOverview:
     for case in load_cases(ws):
         if case.received is None:
             continue
-        for state in deadline_states(case.received, case.acknowledged, case.feedback_given, case.closed, ws.today):
+        weeks = ws.config.reports.progress_weeks
+        states = deadline_states(case.received, case.acknowledged, case.feedback_given, case.closed, ws.today, weeks)
+        for state in states:
             found.append(
                 OpenDeadline(
                     case.number,
@@ -63,34 +81,60 @@ def overview(ws: Workspace) -> DeadlineOverview:
                     case.handler or "nog niet toegewezen",
                 )
             )
+        found += _record_to_sign(ws, case)
     return DeadlineOverview(ws.today, tuple(sorted(found, key=lambda d: (d.due, d.case))))
 
 
-def _escalation_address(ws: Workspace, case: Case) -> str:
-    org = ws.config.organisation
-    director_involved = case.concerns == "directeur-bestuurder" or org.director in (case.handler or "").lower()
-    director_involved = director_involved or (case.concerned or "").strip().lower() == org.director
-    return org.rvc_chair if director_involved else org.director
+def _record_to_sign(ws: Workspace, case: Case) -> list[OpenDeadline]:
+    """An oral report's record the reporter has not confirmed yet: shown (never overdue: a duty, not a term)."""
+    from toolkit.reports.oral import ORAL, record_confirmed
+
+    if case.channel not in ORAL or case.is_closed or case.received is None or record_confirmed(ws, case.number):
+        return []
+    due = acknowledgement_due(case.received)
+    handler = case.handler or "nog niet toegewezen"
+    return [OpenDeadline(case.number, RECORD_TO_SIGN, due, (due - ws.today).days, False, handler)]
 
 
-def reminder_mails(ws: Workspace, case: Case) -> list[OutgoingMail]:
+def _addresses(ws: Workspace, case: Case, org: Organisation, row: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(first reader, escalation) for this case per the code's decision; None where nobody may be told."""
+    decision = decide_case(case, row, org)
+    first = decision.first_reader.email if decision.first_reader else None
+    never = {p.email for p in decision.never_told}
+    if not case.handler and decision.entry is Entry.GENERAL:  # not routed yet: the director, as the code informs him
+        escalate = next((p.email for p in (org.director, org.board_chair) if p.email not in never), first)
+        return first, escalate
+    escalate = decision.informed[0].email if decision.informed else None
+    if escalate is None and decision.receivers and decision.entry is Entry.GENERAL:
+        # the receiver is already the one the code informs (director, or chair about the director): above them
+        escalate = org.board_chair.email if decision.receivers[0] is org.director else None
+    return first, escalate or first
+
+
+def reminder_mails(
+    ws: Workspace, case: Case, org: Organisation | None = None, row: dict[str, Any] | None = None
+) -> list[OutgoingMail]:
     if case.received is None:
         return []
+    org = org or organisation(ws)
+    first, escalation = _addresses(ws, case, org, row or {})
+    handler = handler_address(case) or first
     mails = []
-    intake = ws.config.organisation.integrity_officer
+    weeks = ws.config.reports.progress_weeks
     for reminder in reminders_due(
-        case.number, case.received, case.acknowledged, case.feedback_given, case.closed, ws.today
+        case.number, case.received, case.acknowledged, case.feedback_given, case.closed, ws.today, weeks
     ):
         what = WHAT.get(reminder.kind, reminder.kind)
         if reminder.stage == OVERDUE_STAGE:
+            if escalation is None:
+                continue
             late = (ws.today - reminder.due).days
-            address = _escalation_address(ws, case)
             mails.append(
                 notify.to_staff(
                     ws,
                     notify.ESCALATION,
                     f"{notify.ESCALATION}:{reminder.key}",
-                    address,
+                    escalation,
                     case,
                     termijn=what,
                     uiterlijk=reminder.due,
@@ -99,12 +143,15 @@ def reminder_mails(ws: Workspace, case: Case) -> list[OutgoingMail]:
                 )
             )
             continue
-        address = intake if reminder.kind == ACKNOWLEDGEMENT else (handler_address(case) or intake)
+        address = (first or handler) if reminder.kind == ACKNOWLEDGEMENT else handler
+        if address is None:
+            continue
+        kind = notify.PROGRESS_REMINDER if reminder.kind == PROGRESS else notify.REMINDER
         mails.append(
             notify.to_staff(
                 ws,
-                notify.REMINDER,
-                f"{notify.REMINDER}:{reminder.key}",
+                kind,
+                f"{kind}:{reminder.key}",
                 address,
                 case,
                 termijn=what,
@@ -124,7 +171,9 @@ def reminders_step(ws: Workspace) -> StepResult:
     if not has_register(ws):
         return StepResult(name, True, "nog geen meldingen")
     mailer = ws.mailer()
-    mails = unsent(mailer, [m for case in load_cases(ws) for m in reminder_mails(ws, case)])
+    org, rows = organisation(ws), case_vault(ws).read()
+    cases = [c for c in load_cases(ws) if not c.is_closed]
+    mails = unsent(mailer, [m for case in cases for m in reminder_mails(ws, case, org, rows.get(case.number))])
     if not mails:
         return StepResult(name, True, "geen herinneringen nodig")
     report = mailer.send_all(mails)

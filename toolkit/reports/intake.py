@@ -11,8 +11,10 @@ the cases it needs), one outcome per message (labels and counts: toolkit/inbox/r
   information, never what it says;
 - anything else: a new case `M-YYYY-NNNN` with the received date, channel 'e-mail', a fresh pseudonym and the
   neutral subject 'Nieuwe melding via e-mail' (the mail's own subject is never copied: it may name people; the
-  intake officer writes a neutral one in the register). The original and its attachments go into the sealed
-  archive, the sender into the identity store, and the reporter gets an acknowledgement (never a machine address).
+  intake officer writes a neutral one in the register). The original, the sender and the attachments are sealed
+  into the case archive to the PUBLIC keys of the holders of the address the report came in through (see
+  `holders.py`), so intake needs no secret; the reporter gets an acknowledgement (never a machine address), sent
+  without a copy in Sent Items, its copy sealed like the identity.
 
 Idempotent: the case is keyed on the SHA-256 of the message's Message-ID with its content (two different
 messages under one Message-ID are two cases, the same message delivered twice is one), stored (with the case number only)
@@ -39,6 +41,9 @@ from toolkit.inbox.reports_mailbox import (
 )
 from toolkit.reports import notify
 from toolkit.reports.cases import (
+    ARCHIVED_KEY,
+    ARCHIVED_ON_KEY,
+    COUNT_KEY,
     MESSAGE_KEY,
     OUR_MESSAGE_KEY,
     Case,
@@ -47,17 +52,21 @@ from toolkit.reports.cases import (
     case_vault,
     digest,
     handler_address,
-    identity_vault,
     new_pseudonym,
     next_case_number,
+    record_holders,
+    sealed_holders,
 )
 from toolkit.reports.deadlines import feedback_due
-from toolkit.reports.schema import CLOSED, NEW_SUBJECT
+from toolkit.reports.holders import Holders
+from toolkit.reports.schema import CLOSED, ENTRY_COLUMN, NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.classify import ReportDecision
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
+    from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
+    from toolkit.reports.routing import Entry
     from toolkit.workspace import Workspace
 
 MAILBOX = "reports"
@@ -140,23 +149,23 @@ def shared_inbox_report_handler(run: InboxRun, inbound: Inbound) -> Handled | No
 
 
 def _reports_not_ready(run: InboxRun) -> str:
-    """Why the cases cannot be read and written in this pass ('' when they can): passwords, a register open in
-    Excel. Checked once per pass, before anything is written."""
+    """Why the cases cannot be read and written in this pass ('' when they can): a register or archive missing,
+    no public key, a register open in Excel. Checked once per pass, before anything is written."""
     from toolkit.errors import ConfigError, WorkbookLocked
     from toolkit.registers.safety import check_writable
 
     if "reports.not_ready" not in run.cache:
         reason = ""
         try:
-            for vault in (case_vault(run.ws), identity_vault(run.ws)):
-                if not getattr(vault, "password", True):
-                    raise ConfigError(f"{vault.secret_name} ontbreekt")
-                vault.check()
-                if vault.path.exists():
-                    check_writable(vault.path)
+            vault = case_vault(run.ws)
+            vault.check()
+            case_archive(run.ws)
+            check_keys(run.ws)
+            if vault.path.exists():
+                check_writable(vault.path)
             _run_cases(run)
         except ConfigError:
-            reason = "wacht op de wachtwoorden van de meldingen"
+            reason = "wacht op het meldingenregister of de sleutels"
         except WorkbookLocked as exc:
             reason = f"wacht: {exc.message}"
         run.cache["reports.not_ready"] = reason
@@ -183,7 +192,7 @@ def _our_mail_case(run: InboxRun, inbound: Inbound) -> str | None:
     if item.case_number and not item.referenced_ids:  # a text-only NDR that returned no headers: its subject
         try:
             return item.case_number if item.case_number in _run_cases(run) else None
-        except ConfigError:  # without the passwords the bounce is only a delivery report
+        except ConfigError:  # without the case register the bounce is only a delivery report
             return None
     return None
 
@@ -202,7 +211,9 @@ def _ack_undelivered(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     from toolkit.inbox.pipeline import Handled
 
     ws = run.ws
-    number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
+    lang = _language(inbound.mail, ws.config.organisation.language)
+    identity = _identity(case.pseudonym, inbound.mail, lang)
+    number = _archive(ws, case.number, inbound, _received(inbound, ws.today), _holders(ws, case.number), identity)
     ws.state.set(ACK_UNDELIVERED_KEY.format(case=case.number), ws.today.isoformat())
     address = handler_address(case) or ws.config.organisation.integrity_officer
     key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
@@ -267,7 +278,8 @@ def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str 
 
 
 def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Case]) -> Handled:
-    """Write the case (register, identity, archive) and queue the acknowledgement and the intake notice."""
+    """Write the case (register, sealed archive) and queue the acknowledgement and the intake notice."""
+
     from toolkit.inbox.pipeline import Handled
 
     ws, mail = run.ws, inbound.mail
@@ -275,19 +287,36 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     existing = cases.get(number)
     pseudonym = existing.pseudonym if existing else new_pseudonym({c.pseudonym for c in cases.values()})
     lang = _language(mail, ws.config.organisation.language)
-    identity = identity_vault(ws)
-    identity.write({number: _identity_row(pseudonym, mail, lang, identity.read().get(number))})
+    from toolkit.reports.assign import entry_of, first_reader_address
+
+    entry = entry_of(ws, mail)  # a route's own address: the case is for that route's holder only
+    holders = _holders(ws, number, entry)
+    _archive(ws, number, inbound, received, holders, _identity(pseudonym, mail, lang))
     if existing is None:
-        row = _new_row(pseudonym, received)
+        row = {**_new_row(pseudonym, received), ENTRY_COLUMN: entry.value}
         case_vault(ws).write({number: row})
         cases[number] = case_from_row({"Zaaknummer": number, **row})
-    _archive(ws, number, inbound, received)
     case = existing or cases[number]
-    _queue_acknowledgement(run, case, _acknowledge_to(inbound), lang)
-    run.send(
-        notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", ws.config.organisation.integrity_officer, case)
-    )
+    _queue_acknowledgement(run, case, _acknowledge_to(inbound), lang, holders)
+    reader = first_reader_address(ws, entry)
+    run.send(notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", reader, case))
     return Handled(NEW_CASE, note=number, confidential=True)
+
+
+def _holders(ws: Workspace, number: str, entry: Entry | None = None) -> Holders:
+    """What this case is sealed to: as recorded, or at first the holders of the address it came in through."""
+    from toolkit.keys import public_keys
+    from toolkit.reports.assign import case_entry, organisation
+    from toolkit.reports.holders import holders_at_entry
+
+    current = sealed_holders(ws, number)
+    if current is not None:
+        return current
+    if entry is None:
+        entry = case_entry(case_vault(ws).read().get(number, {}))
+    holders = holders_at_entry(organisation(ws), entry)
+    record_holders(ws, number, holders, public_keys(ws))
+    return holders
 
 
 def _new_row(pseudonym: str, received: date) -> dict[str, Any]:
@@ -301,16 +330,14 @@ def _new_row(pseudonym: str, received: date) -> dict[str, Any]:
     }
 
 
-def _identity_row(pseudonym: str, mail: Any, lang: str, current: dict[str, Any] | None) -> dict[str, Any]:
-    messages = [m for m in ((current or {}).get("Berichten") or "").split() if m]
-    if mail.message_id and mail.message_id.strip() not in messages:
-        messages.append(mail.message_id.strip())
+def _identity(pseudonym: str, mail: Any, lang: str) -> dict[str, Any]:
+    """Who sent this message: sealed to the identity holders only, never in the register."""
     return {
         "Melder": pseudonym,
-        "Naam": (current or {}).get("Naam") or mail.from_name or "",
-        "E-mail": (current or {}).get("E-mail") or mail.from_address or "",
+        "Naam": mail.from_name or "",
+        "E-mail": mail.from_address or "",
         "Taal": lang,
-        "Berichten": " ".join(messages),
+        "Berichten": (mail.message_id or "").strip(),
     }
 
 
@@ -320,15 +347,26 @@ def _language(mail: Any, default: str) -> str:
     return "en" if str(value).lower().startswith("en") else default
 
 
-def _archive(ws: Workspace, number: str, inbound: Inbound, received: date) -> int:
+def _archive(
+    ws: Workspace, number: str, inbound: Inbound, received: date, holders: Holders, identity: dict[str, Any]
+) -> int:
+    """Seal the message into the case archive once (the message digest in the state says where it went)."""
     mail = inbound.mail
+    message = _message_digest(inbound)
+    done = ws.state.get(ARCHIVED_KEY.format(digest=message))
+    if done and done.startswith(f"{number}:"):
+        return int(done.rsplit(":", 1)[1])
+    count = int(ws.state.get(COUNT_KEY.format(case=number)) or 0) + 1
     text = mail.text or _html_to_text(mail.html or "")
     attachments: list[tuple[str | None, bytes]] = [(a.filename, a.payload) for a in mail.attachments]
     max_bytes = ws.config.reports.max_attachment_mb * 1024 * 1024
-    entry = case_archive(ws).add_message(
-        number, _message_digest(inbound), received.isoformat(), inbound.raw, text, attachments, max_bytes
+    case_archive(ws).add_message(
+        number, count, holders, received.isoformat(), inbound.raw, text, attachments, max_bytes, identity
     )
-    return entry.number
+    ws.state.set(COUNT_KEY.format(case=number), str(count))
+    ws.state.set(ARCHIVED_KEY.format(digest=message), f"{number}:{count}")
+    ws.state.set(ARCHIVED_ON_KEY.format(digest=message), ws.today.isoformat())
+    return count
 
 
 def _html_to_text(html: str) -> str:
@@ -345,14 +383,18 @@ def _acknowledge_to(inbound: Inbound) -> str:
     return acknowledge_to(inbound.item) or ""
 
 
-def _queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str) -> None:
+def _queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str, holders: Holders) -> None:
     ws = run.ws
     if not address or notify.is_automated_address(address) or case.acknowledged is not None:
         return
     context = notify.reporter_context(ws, case.number, case.received, None)
     context["terugkoppeling_uiterlijk"] = feedback_due(ws.today)
     key = f"{notify.ACKNOWLEDGEMENT}:{case.number}"
-    run.send(notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang))
+    run.send(
+        sealed_copy(
+            ws, case.number, notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang), holders
+        )
+    )
     if not any(getattr(step, "reports_acknowledgements", False) for step in run.after):
         step = _AckRecorder(ws)
         run.after.append(step)
@@ -385,49 +427,69 @@ def record_acknowledgements(ws: Workspace) -> int:
     return len(changes)
 
 
+def sealed_copy(ws: Workspace, number: str, mail: OutgoingMail, holders: Holders | None = None) -> OutgoingMail:
+    """A mail to a reporter: its copy sealed to the identity holders in the case archive, none in Sent Items."""
+    from dataclasses import replace
+
+    from toolkit.mail.message import build_message
+
+    private = replace(mail, save_copy=False)
+    raw = build_message(private, ws.config.mail.sender, ws.config.mail.sender_name).as_bytes()
+    case_archive(ws).add_sent_copy(number, mail.key, raw, holders or _holders(ws, number))
+    return private
+
+
 def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
-    """New information for a case: archived, the sender's message id kept with the identity, the handler told."""
+    """New information for a case: sealed into its archive (with the sender, identity holders only), handler told."""
     from toolkit.inbox.pipeline import Handled
 
     ws = run.ws
-    identity = identity_vault(ws)
-    current = identity.read().get(case.number) or {}
-    identity.write({case.number: _identity_row(case.pseudonym, inbound.mail, current.get("Taal") or "nl", current)})
-    number = _archive(ws, case.number, inbound, _received(inbound, ws.today))
-    address = handler_address(case) or ws.config.organisation.integrity_officer
-    if case.status != CLOSED:
+    lang = _language(inbound.mail, ws.config.organisation.language)
+    identity = _identity(case.pseudonym, inbound.mail, lang)
+    number = _archive(ws, case.number, inbound, _received(inbound, ws.today), _holders(ws, case.number), identity)
+    from toolkit.reports.assign import staff_contact
+
+    address = staff_contact(ws, case)  # never the intake officer once the case is recorded as about them
+    if case.status != CLOSED and address:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
     return Handled(ADDED, note=case.number, confidential=True)
 
 
 def run_intake(ws: Workspace) -> IntakeSummary:
-    """Take in the reports mailbox (`integrity reports intake` and the nightly step). Passwords checked first."""
+    """Take in the reports mailbox (`integrity reports intake` and the nightly step). Needs no secret: everything
+    is sealed to public keys. Queued register changes are applied and old originals purged first."""
     from toolkit.errors import WorkbookLocked
     from toolkit.inbox.pipeline import process_mailbox
     from toolkit.registers.safety import check_writable
 
+    register = case_vault(ws)
+    housekeeping = _apply_queued(register)
     empty = IntakeSummary(0, 0, 0, 0, {}, 0, 0)
     if ws.config.reports.shared_mailbox:
-        return replace(empty, skipped="gedeelde postbus: meldingen worden bij de gewone post verwerkt")
+        housekeeping += _purged(ws, "inbox")
+        return replace(
+            empty, skipped="gedeelde postbus: meldingen worden bij de gewone post verwerkt", notes=housekeeping
+        )
     backend = ws.config.mail.backend
     server = getattr(ws.config.mail, backend) if backend in ("exchange", "graph") else None
     if server is not None and server.reports_mailbox is None:
-        return replace(empty, skipped=f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)")
+        skipped = f"geen meldingenpostbus ingesteld ([mail.{backend}] reports_mailbox)"
+        return replace(empty, skipped=skipped, notes=housekeeping)
+    housekeeping += _purged(ws, MAILBOX)
     if not ws.backend.list_new(MAILBOX):
-        return empty
-    registers = case_vault(ws), identity_vault(ws)
-    for vault in registers:
-        vault.check()  # a wrong or missing password stops here: nothing written, every message stays
+        return replace(empty, notes=housekeeping)
+    register.check()  # a register gone while cases exist stops here: nothing written, every message stays
+    case_archive(ws)  # the same for the archive
+    check_keys(ws)
     try:
-        for vault in registers:
-            if vault.path.exists():
-                check_writable(vault.path)
+        if register.path.exists():
+            check_writable(register.path)
     except WorkbookLocked as exc:
         return replace(empty, skipped=f"wacht: {exc.message}")
     report = process_mailbox(ws, MAILBOX, [report_handler], show_subjects=False)
     record_acknowledgements(ws)  # also catches an acknowledgement sent in a run that was killed before recording it
-    return intake_summary(report)
+    return replace(intake_summary(report), notes=housekeeping)
 
 
 def intake_step(ws: Workspace) -> StepResult:
@@ -437,3 +499,40 @@ def intake_step(ws: Workspace) -> StepResult:
     summary = run_intake(ws)
     details = tuple(f"mislukt: {item}" for item in summary.failed)
     return StepResult("meldingen binnenhalen", summary.ok, intake_line(summary), details)
+
+
+def _purged(ws: Workspace, mailbox: str) -> str:
+    from toolkit.reports.purge import purge_originals
+
+    count = purge_originals(ws, mailbox)
+    return f"; {count} origineel/originelen na {ws.config.reports.keep_originals_days} dagen gewist" if count else ""
+
+
+def _apply_queued(register: Any) -> str:
+    """Changes to the register that waited for Excel to close: written now, or still waiting."""
+    from toolkit.errors import WorkbookLocked
+
+    try:
+        done = register.apply_pending()
+    except WorkbookLocked:
+        return f"; {len(register.pending())} wijziging(en) in meldingen.xlsx wachten nog (werkmap is open)"
+    return f"; {done} wachtende wijziging(en) in meldingen.xlsx verwerkt" if done else ""
+
+
+def check_keys(ws: Workspace) -> None:
+    """Every reports address must have someone with a public key: else nothing is taken in (messages stay)."""
+    from toolkit.errors import ConfigError
+    from toolkit.keys import public_keys
+    from toolkit.reports.assign import organisation
+    from toolkit.reports.holders import holders_at_entry
+    from toolkit.reports.routing import Entry
+
+    keys = public_keys(ws)
+    holders = holders_at_entry(organisation(ws), Entry.GENERAL)
+    if not any(h in keys for h in holders.identity):
+        raise ConfigError(
+            f"geen publieke sleutel voor {', '.join(holders.identity)}: meldingen kunnen niet versleuteld worden "
+            "bewaard; er is niets binnengehaald.",
+            hint="maak sleutels met 'integrity keys new ADRES --out BESTAND' (zie [reports] intake_officer en "
+            "confidential_adviser).",
+        )

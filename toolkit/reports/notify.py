@@ -28,7 +28,10 @@ REMINDER = "melding_herinnering"
 ESCALATION = "melding_escalatie"
 NEW_INFORMATION = "melding_aanvulling"
 PROGRESS = "melding_voortgang"
-REPORTER_TEMPLATES = (ACKNOWLEDGEMENT, MELDPUNT, PROGRESS)
+PROGRESS_REMINDER = "melding_voortgangsherinnering"
+FEEDBACK = "melding_terugkoppeling"
+CLOSED = "melding_afgesloten"
+REPORTER_TEMPLATES = (ACKNOWLEDGEMENT, MELDPUNT, PROGRESS, FEEDBACK, CLOSED)
 
 
 def staff_context(case: Case, **extra: Any) -> dict[str, Any]:
@@ -48,15 +51,41 @@ def reporter_context(
 ) -> dict[str, Any]:
     """What the reporter reads: their case number, dates and where else they can go."""
     org = ws.config.organisation
+    reports = ws.config.reports
     return {
         "zaaknummer": case_number,
         "ontvangen_op": received,
         "terugkoppeling_uiterlijk": feedback_due,
         "organisatie": org.name,
         "vertrouwenspersoon": org.confidential_adviser,
-        "meldpunt": org.meldpunt,
+        "meldpunt": reports.meldpunt.name,
         "afzender": ws.config.mail.sender,
+        "kanalen": [_contact(reports.meldpunt), _contact(reports.klokkenluiders)],
+        "geschillencommissie": _contact(reports.geschillencommissie),
+        "adressen": route_addresses(ws),
     }
+
+
+def _contact(contact: Any) -> dict[str, str]:
+    return {"naam": contact.name, "wat": contact.what, "hoe": contact.how}
+
+
+ROUTE_NAMES = {
+    "vertrouwenspersoon": "de vertrouwenspersoon",
+    "directeur": "de directeur-bestuurder",
+    "rvc": "de voorzitter van de Raad van Commissarissen",
+    "klachten": "de klachtencoördinator",
+}
+
+
+def route_addresses(ws: Workspace) -> list[dict[str, str]]:
+    """The routes' own reports addresses ([reports.addresses]), for reporters who want to bypass the first reader."""
+    addresses = ws.config.reports.addresses
+    return [
+        {"route": name, "adres": getattr(addresses, key)}
+        for key, name in ROUTE_NAMES.items()
+        if getattr(addresses, key)
+    ]
 
 
 def to_staff(ws: Workspace, kind: str, key: str, address: str, case: Case, **extra: Any) -> OutgoingMail:
@@ -65,16 +94,25 @@ def to_staff(ws: Workspace, kind: str, key: str, address: str, case: Case, **ext
     return OutgoingMail(key, kind, (address,), rendered.subject, rendered.text, rendered.html, audit_ref=case.number)
 
 
-def to_reporter(ws: Workspace, kind: str, key: str, address: str, context: dict[str, Any], lang: str) -> OutgoingMail:
-    """A mail to the reporter; its Message-ID is remembered (as a digest) so a reply finds its case."""
+def to_reporter(
+    ws: Workspace, kind: str, key: str, address: str, context: dict[str, Any], lang: str, *, remember: bool = True
+) -> OutgoingMail:
+    """A mail to the reporter; its Message-ID is remembered (as a digest) so a reply finds its case. A preview
+    passes `remember=False` (it writes nothing) and `remember_ours` is called once the mail is really sent."""
     rendered = ws.templates.render(kind, context, lang)
     mail = OutgoingMail(
         key, kind, (address,), rendered.subject, rendered.text, rendered.html, audit_ref=context["zaaknummer"]
     )
-    ws.state.set(
-        OUR_MESSAGE_KEY.format(digest=digest(mail.message_id(domain_of(ws.config.mail.sender)))), context["zaaknummer"]
-    )
+    if remember:
+        remember_ours(ws, mail)
     return mail
+
+
+def remember_ours(ws: Workspace, mail: OutgoingMail) -> None:
+    """Remember a mail to a reporter by the digest of its Message-ID, so a reply to it finds its case."""
+    ws.state.set(
+        OUR_MESSAGE_KEY.format(digest=digest(mail.message_id(domain_of(ws.config.mail.sender)))), mail.audit_ref
+    )
 
 
 AUTOMATED_LOCAL_PARTS = (

@@ -1,15 +1,15 @@
-"""The two confidential workbooks: the case register (`meldingen.xlsx`) and the identity store (`meldingen-identiteit.xlsx`).
+"""The case register (`meldingen.xlsx`): an ordinary workbook without reporter identity or report text.
 
 Headers are a contract, like the other registers. `owned` columns are written by the toolkit (at intake, by the
 routing step or by `integrity reports update`); the intake officer fills `Melder is`, `Betreft`, `Betrokkene` and
 may rewrite `Onderwerp`: the toolkit writes `Onderwerp` only when it opens the case, and never touches the others.
-The identity store is the only place that holds who reported; it is keyed by case number and pseudonym.
+Who reported is never here: it is sealed per case in the archive (`archive.py`), for the identity holders only.
 """
 
 from __future__ import annotations
 
 from toolkit.registers.schema import Column, Kind, Register
-from toolkit.reports.routing import Concerns, ReporterKind
+from toolkit.reports.routing import Concerns, Entry, ReporterKind
 
 CASE = "Zaaknummer"
 STATUSES = ("ontvangen", "in behandeling", "onderzoek", "besluit", "afgesloten")
@@ -27,6 +27,9 @@ MEASURES = (
 )
 NEW_SUBJECT = "Nieuwe melding via e-mail"
 EXTERNAL_HANDLER = "extern: Meldpunt Integriteit Woningcorporaties"
+REPORTER_MANAGER_COLUMN = "Leidinggevende melder"
+ENTRY_COLUMN = "Meldingsadres"
+DECIDED_BY_COLUMN = "Besluit door"
 
 CASES = Register(
     key="reports",
@@ -75,21 +78,21 @@ CASES = Register(
         Column("Maatregelen", Kind.TEXT, "Genomen maatregelen (uit de lijst van de code).", owned=True, width=30),
         Column("Afgesloten op", Kind.DATE, "Datum van afsluiten.", owned=True),
         Column("Melding toezichthouder", Kind.YESNO, "Ja als de zaak aan de toezichthouder is gemeld.", owned=True),
-    ),
-)
-
-IDENTITY = Register(
-    key="reports-identity",
-    filename="meldingen-identiteit.xlsx",
-    sheet="Identiteit",
-    title="Identiteit van melders (strikt vertrouwelijk, apart wachtwoord)",
-    columns=(
-        Column(CASE, Kind.TEXT, "Zaaknummer.", owned=True, width=14),
-        Column("Melder", Kind.TEXT, "Schuilnaam zoals in het meldingenregister.", owned=True),
-        Column("Naam", Kind.TEXT, "Naam van de melder zoals in de e-mail.", owned=True, width=24),
-        Column("E-mail", Kind.TEXT, "Antwoordadres van de melder.", owned=True, width=30),
-        Column("Taal", Kind.CHOICE, "nl of en.", owned=True, choices=("nl", "en"), width=7),
-        Column("Berichten", Kind.TEXT, "Message-ID's van de berichten van de melder.", owned=True, width=40),
-        Column("Gewist op", Kind.DATE, "Datum waarop de identiteit is gewist (bewaartermijn).", owned=True),
+        Column(
+            REPORTER_MANAGER_COLUMN,
+            Kind.TEXT,
+            "E-mailadres of naam van de eigen leidinggevende van de melder (medewerker): volgens de code de "
+            "ontvanger. Leeg: de directeur-bestuurder.",
+            width=26,
+        ),
+        Column(
+            ENTRY_COLUMN,
+            Kind.CHOICE,
+            "Op welk meldingenadres de melding binnenkwam; een route-adres is alleen voor de houder van die route.",
+            owned=True,
+            choices=tuple(e.value for e in Entry),
+            width=16,
+        ),
+        Column(DECIDED_BY_COLUMN, Kind.TEXT, "Wie besloot (Stap 4): rol en naam.", owned=True, width=30),
     ),
 )

@@ -1,46 +1,57 @@
-"""A password-encrypted workbook keyed by case number: read and merged in memory, written atomically with a backup.
+"""The case register (`meldingen.xlsx`), keyed by case number: an ordinary workbook, read and merged in place.
 
-Reading decrypts into memory and parses each column by its kind (a cell that can't be read is None). Writing
-loads the current workbook, changes only the cells it is given (rows found by `Zaaknummer`, new rows appended),
-so every cell and column people added stays; nothing changed means nothing written. The new bytes are encrypted
-before they reach the disk; the previous (encrypted) file is copied to the backups folder first.
+It holds no reporter identity and no report text (those are sealed in the case archive), so it needs no password:
+staff open it in Excel like any other register. Writing loads the current workbook, changes only the cells it is
+given (rows found by `Zaaknummer`, new rows appended), so every cell and column people added stays; nothing changed
+means nothing written; the previous file is copied to the backups folder first and the new one written atomically.
+
+A change that can't be written now (the workbook is open in Excel) is queued in the state store and applied by
+the next run (`apply_pending`); `reports list` shows it as pending. A register that is gone while the state knows
+of cases is refused, never recreated empty.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import WorkbookRefused
+from toolkit.errors import ConfigError, WorkbookLocked, WorkbookRefused
 from toolkit.registers.reader import normalise_header
 from toolkit.registers.schema import Register
-from toolkit.reports.crypto import decrypt_workbook, encrypt_workbook, write_atomically
+from toolkit.reports.crypto import write_private
 from toolkit.reports.schema import CASE
 from toolkit.values import parse_cell
 
+if TYPE_CHECKING:
+    from toolkit.state import StateStore
+
 Rows = dict[str, dict[str, Any]]
+PENDING_KEY = "reports.register.pending"
+WRITTEN_KEY = "reports.register.written"  # the register exists from now on: a missing one is refused
 
 
 @dataclass(frozen=True)
 class Vault:
-    """One encrypted workbook: where it is, what it holds, and the secret that opens it."""
+    """The case register: where it is, what it holds, where its backups and queued changes go."""
 
     path: Path
     register: Register
-    password: str
-    secret_name: str  # the environment variable, named in error messages
     backups_dir: Path
+    state: StateStore
     keep_backups: int = 10
+    known_cases: bool = False  # the state knows of cases: a missing file is then refused, never made anew
 
     def read(self) -> Rows:
         """Case number -> header -> value (parsed by column kind); an absent file is an empty store."""
         if not self.path.exists():
+            self._refuse_missing()
             return {}
         book = self._load()
         try:
@@ -49,19 +60,49 @@ class Vault:
             book.close()
 
     def check(self) -> None:
-        """Raise ConfigError when the password does not open the file (reads, changes nothing)."""
-        if self.path.exists():
-            self._plain()
+        """Raise ConfigError when the register is missing while cases exist, or can't be read (changes nothing)."""
+        self.read()
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Queued changes, oldest first: {'case', 'cells', 'reason'} with the cells as they will be written."""
+        return [_decode(item) for item in json.loads(self.state.get(PENDING_KEY) or "[]")]
 
     def write(self, changes: Mapping[str, Mapping[str, Any]]) -> bool:
-        """Set the given cells (case -> header -> value) for existing or new rows; False when nothing differed."""
+        """Set the given cells (case -> header -> value); a locked workbook queues them (WorkbookLocked is raised)."""
+        from toolkit.registers.safety import check_writable
+
+        if not changes:
+            return False
+        try:
+            if self.path.exists():
+                check_writable(self.path)
+            else:
+                self._refuse_missing()
+        except WorkbookLocked as exc:
+            self._queue(changes, exc.message)
+            raise
+        return self._write(changes)
+
+    def apply_pending(self) -> int:
+        """Write the queued changes (oldest first, a later value for a cell wins); 0 when none or still locked."""
+        queued = self.pending()
+        if not queued:
+            return 0
         from toolkit.registers.safety import check_writable
 
         if self.path.exists():
-            check_writable(self.path)
-            book = self._load(read_only=False)
+            check_writable(self.path)  # still open: WorkbookLocked, the queue stays
         else:
-            book = _new_book(self.register)
+            self._refuse_missing()  # gone while cases exist: refused, the queue stays
+        merged: dict[str, dict[str, Any]] = {}
+        for item in queued:
+            merged.setdefault(item["case"], {}).update(item["cells"])
+        self._write(merged)
+        self.state.set(PENDING_KEY, "[]")
+        return len(queued)
+
+    def _write(self, changes: Mapping[str, Mapping[str, Any]]) -> bool:
+        book = self._load(read_only=False) if self.path.exists() else _new_book(self.register)
         sheet = book[self.register.sheet]
         changed = _apply(sheet, self.register, changes)
         if not changed:
@@ -69,21 +110,35 @@ class Vault:
         sheet.auto_filter.ref = sheet.dimensions
         plain = io.BytesIO()
         book.save(plain)
-        self._store(encrypt_workbook(plain.getvalue(), self.password))
+        self._store(plain.getvalue())
         return True
 
-    def _plain(self) -> bytes:
-        return decrypt_workbook(self.path.read_bytes(), self.password, self.path, self.secret_name)
+    def _queue(self, changes: Mapping[str, Mapping[str, Any]], reason: str) -> None:
+        items = json.loads(self.state.get(PENDING_KEY) or "[]")
+        items += [_encode(case, cells, reason) for case, cells in changes.items()]
+        self.state.set(PENDING_KEY, json.dumps(items, ensure_ascii=False))
+
+    def _refuse_missing(self) -> None:
+        if self.known_cases:
+            raise ConfigError(
+                f"{self.path} ontbreekt, maar de toolkit kent al meldingen; het wordt niet leeg opnieuw aangemaakt.",
+                hint=f"zet het terug uit {self.backups_dir} (het nieuwste {self.path.stem}.*.xlsx); er is niets gewijzigd.",
+            )
 
     def _load(self, read_only: bool = True) -> Any:
         import openpyxl
 
-        plain = self._plain()
+        plain = self.path.read_bytes()
+        if plain.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ConfigError(
+                f"{self.path.name} is nog met een wachtwoord versleuteld (oude opzet).",
+                hint="zet de werkmap om met 'integrity reports migrate --key BESTAND'; er is niets gewijzigd.",
+            )
         if not read_only:
             _refuse_unkeepable(plain, self.path)
         return openpyxl.load_workbook(io.BytesIO(plain), read_only=read_only, data_only=read_only)
 
-    def _store(self, encrypted: bytes) -> None:
+    def _store(self, data: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             self.backups_dir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +147,26 @@ class Vault:
             old = sorted(self.backups_dir.glob(f"{self.path.stem}.*{self.path.suffix}"))
             for stale in old[: max(0, len(old) - self.keep_backups)]:
                 stale.unlink()
-        write_atomically(self.path, encrypted)
+        write_private(self.path, data)
+        self.state.set(WRITTEN_KEY, "1")
+
+
+def _encode(case: str, cells: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    def one(value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return {"date": value.isoformat()[:10]}
+        return value
+
+    return {"case": case, "cells": {k: one(v) for k, v in cells.items()}, "reason": reason}
+
+
+def _decode(item: dict[str, Any]) -> dict[str, Any]:
+    def one(value: Any) -> Any:
+        if isinstance(value, dict) and "date" in value:
+            return date.fromisoformat(value["date"])
+        return value
+
+    return {"case": item["case"], "cells": {k: one(v) for k, v in item["cells"].items()}, "reason": item["reason"]}
 
 
 def _refuse_unkeepable(plain: bytes, path: Path) -> None:
