@@ -16,6 +16,7 @@ class CheckSection:
     title: str
     ok_line: str = ""
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, but nothing is lost or stuck because of it
 
     @property
     def ok(self) -> bool:

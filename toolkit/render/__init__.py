@@ -168,12 +168,17 @@ def _(result: InitResult) -> list[str]:
 def _(result: CheckReport) -> list[str]:
     lines = []
     for section in result.sections:
-        mark = OK if section.ok else BAD
+        mark = (WAIT if section.notes else OK) if section.ok else BAD
         lines.append(f"{mark} {section.title}" + (f": {section.ok_line}" if section.ok and section.ok_line else ""))
         lines += [f"    - {problem}" for problem in section.problems]
+        lines += [f"    - {note}" for note in section.notes]
     problems = sum(len(s.problems) for s in result.sections)
     lines.append("")
-    lines.append("Alles in orde." if result.ok else f"{problems} punt(en) om op te lossen.")
+    noted = any(s.notes for s in result.sections)
+    if result.ok:
+        lines.append("Alles in orde (zie de opmerking hierboven)." if noted else "Alles in orde.")
+    else:
+        lines.append(f"{problems} punt(en) om op te lossen.")
     return lines
 
 

@@ -29,6 +29,8 @@ def check_reports(ws: Workspace) -> CheckSection:
         )
         return section
     org = organisation(ws)
+    if not keys and not _has_cases(ws):
+        return _not_set_up(ws, section)
     circles = {
         f"meldingen aan {address or entry.value} ({entry.value})": identity_holders(org, entry)
         for entry, address in addresses_by_entry(ws).items()
@@ -46,6 +48,33 @@ def check_reports(ws: Workspace) -> CheckSection:
     cases = _case_problems(ws, keys, section.problems)
     section.ok_line = (
         f"{len(keys)} publieke sleutel(s); {cases} zaak/zaken, elk met minstens {MIN_HOLDERS} sleutelhouders"
+    )
+    return section
+
+
+def _has_cases(ws: Workspace) -> bool:
+    from toolkit.reports.cases import load_cases
+
+    try:
+        return bool(load_cases(ws))
+    except ToolkitError:
+        return True  # a register the state knows of but that is missing: the detailed check says so
+
+
+def _not_set_up(ws: Workspace, section: CheckSection) -> CheckSection:
+    """A workspace whose report channel is not set up yet: nothing can be lost (intake takes nothing in without a
+    key; the messages stay in the reports mailbox), so it is a note with the next step, not a problem."""
+    from toolkit.reports.assign import addresses_by_entry, organisation
+    from toolkit.reports.holders import identity_holders
+
+    org = organisation(ws)
+    people = sorted({p for entry in addresses_by_entry(ws) for p in identity_holders(org, entry)})
+    section.ok_line = (
+        "nog niet ingericht: er zijn geen sleutels, dus meldingen blijven ongelezen in de meldingenpostbus"
+    )
+    section.notes.append(
+        f"maak voor elke sleutelhouder een sleutel ({', '.join(people)}): 'integrity keys new ADRES --out BESTAND'; "
+        "zie de README, 'Meldingen: sleutels'"
     )
     return section
 
