@@ -10,7 +10,7 @@ DEMO_DIR ?= demo
 DEMO_PASSPHRASE := demo-sleutel-fictief
 
 # Coverage floor: today's figure minus a hair; it only goes up (raise it when coverage rises, never lower it).
-COV_FLOOR := 93
+COV_FLOOR := 94
 
 .PHONY: print-coverage-args install demo test check lint typecheck coverage smoke registers bench clean
 
