@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TypeVar
 
+from toolkit.gifts.vouchers import money_word
 from toolkit.names import normalise_org_name
 from toolkit.values import format_amount_nl
 
@@ -103,23 +103,6 @@ CODES: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
             (IN_BREACH,),
         ),
     }
-)
-
-_NOT_VOUCHER_CARDS = (
-    "kerst|wens|ansicht|felicitatie|toegangs|visite|post|verjaardags|condoleance|bedank|uitnodigings|speel|"
-    "land|menu|wijn|plaats|zee|kaas"
-)
-_MONEY_WORDS = re.compile(
-    r"\b(?:"
-    r"geld|\w+geld|geldbedrag\w*|geldbiljet\w*|geldenvelop\w*"
-    r"|fooi\w*|contant\w*|cash"
-    r"|(?:cadeau|waarde|tegoed|boeken|diner|geschenk|bioscoop|vvv|kado)[- ]?(?:bon|bonnen|kaart|kaarten|cheque)"
-    r"|[\w.]+-(?:bon|bonnen|kaart|kaarten)"
-    r"|(?!(?:bonbon|ribbon|carbon|bourbon|lisbon|gibbon|jambon)\b)\w*bon(?:nen)?"
-    rf"|(?!(?:{_NOT_VOUCHER_CARDS})kaart)\w+kaart(?:en)?"
-    r"|\w*cheques?|gift ?cards?|giftcards?|cadeaucards?|gift ?vouchers?|vouchers?|\w*tegoed\w*"
-    r"|(?:cadeau|kado|gift|waarde)codes?|vvv|fashioncheque|paysafecard"
-    r")\b"
 )
 
 
@@ -241,16 +224,6 @@ def _fate(gift: Gift) -> str:
     if gift.decision:
         return f"{what} is niet geweigerd of teruggestuurd (besluit '{gift.decision}')"
     return "er is niet ingevuld dat het geweigerd of teruggestuurd is"
-
-
-def money_word(description: str | None) -> str | None:
-    """The first word in a description that names money or a voucher (lower case, no accents), or None."""
-    if not description:
-        return None
-    folded = unicodedata.normalize("NFKD", description.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    match = _MONEY_WORDS.search(folded)
-    return match.group(0) if match else None
 
 
 def _g1(gift: Gift, policy: GiftPolicy) -> Violation | None:
