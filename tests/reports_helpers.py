@@ -157,3 +157,8 @@ def sent_to_reporter(root: Path, today: date = date(2026, 11, 26)) -> list[Email
         ]
     finally:
         ws.close()
+
+
+def cli(run_cli: Any, root: Path, as_of: str, *args: str) -> Any:
+    """`integrity --config ROOT/config.toml --as-of AS_OF ARGS…` in-process."""
+    return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)

@@ -13,6 +13,7 @@ from tests.reports_helpers import (
     OFFICER,
     PASSPHRASE,
     body_text,
+    cli,
     deliver,
     key_file,
     make_workspace,
@@ -35,10 +36,6 @@ def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def root(tmp_path: Path, run_cli) -> Path:
     return make_workspace(tmp_path / "ws", run_cli)
-
-
-def cli(run_cli, root: Path, as_of: str, *args: str):
-    return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)
 
 
 def register(root: Path) -> dict:

@@ -16,6 +16,7 @@ from tests.reports_helpers import (
     REPORTER_ADDRESS,
     REPORTER_NAME,
     body_text,
+    cli,
     deliver,
     give_keys,
     key_file,
@@ -45,10 +46,6 @@ def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def root(tmp_path: Path, run_cli) -> Path:
     return make_workspace(tmp_path / "ws", run_cli)
-
-
-def cli(run_cli, root: Path, as_of: str, *args: str):
-    return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)
 
 
 def with_key(person: str) -> tuple[str, str]:
