@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import Result
 
 from tests.scheduler_helpers import FakeClock
 from toolkit.config import load_config
@@ -51,7 +52,7 @@ def test_first_start_runs_only_what_is_due_within_the_grace_window_and_logs_the_
     yearly = JobSpec(name="yearly", period="yearly", at=wall(7), day=1, month=9, run=lambda: calls.append("yearly"))
     clock = FakeClock(local(2026, 11, 8, 7, 0).astimezone(UTC))  # monthly slot exactly 7 days ago
     grace = timedelta(days=7)
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         scheduler = Scheduler([monthly("monthly", calls), yearly], runlog, AMS, clock=clock, first_start_grace=grace)
         assert scheduler.run_pending() == ["monthly"]
     assert calls == ["monthly"] and scheduler.skipped == ["yearly"]
@@ -107,15 +108,22 @@ def runs(root: Path) -> list[tuple[str, int, str]]:
         return db.execute("SELECT job, ok, summary FROM job_runs ORDER BY id").fetchall()
 
 
-def nightly(run_cli, root: Path, day: date) -> None:
+def nightly(run_cli, root: Path, day: date) -> Result:
     result = run_cli("--config", str(root / "config.toml"), "--as-of", day.isoformat(), "nightly")
     assert "periodieke taken" in result.output, result.output
+    return result
 
 
 def test_nightly_on_a_workspace_that_never_ran_them_skips_old_slots_then_runs_the_next(ws: Path, run_cli) -> None:
-    """First nightly on 1 Dec (02:00): November's digest and September's reminder are skipped; 2 Dec sends December's."""
-    nightly(run_cli, ws, date(2026, 12, 1))
+    """First nightly on 1 Dec (02:00): November's digest and September's reminder are skipped, and the output says so
+    once (one line, nothing on stderr); 2 Dec sends December's."""
+    first = nightly(run_cli, ws, date(2026, 12, 1))
     assert digest_months(ws) == []
+    shown = first.output + first.stderr
+    assert shown.count("overgeslagen") == 1 and shown.count("integriteit op de agenda") == 1, shown
+    assert (
+        "overgeslagen bij eerste start (te lang geleden gepland): maandoverzicht HR, integriteit op de agenda" in shown
+    )
     assert {(job, summary.split(":")[0]) for job, _, summary in runs(ws) if job != "nightly"} == {
         ("monthly", "overgeslagen bij eerste start"),
         ("yearly-agenda", "overgeslagen bij eerste start"),

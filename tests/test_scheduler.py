@@ -19,7 +19,7 @@ import pytest
 
 from tests.scheduler_helpers import FakeClock
 from toolkit.errors import ConfigError
-from toolkit.scheduler import JobSpec, Scheduler, is_due, period_start, setup_log
+from toolkit.scheduler import JobSpec, Scheduler, is_due, next_slot, period_start, setup_log
 from toolkit.state import StateStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -257,8 +257,12 @@ def broken_register() -> None:
     raise ValueError("register kapot")
 
 
-def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: StateStore, toolkit_log: Path) -> None:
-    """A raising job: traceback in the log file and to on_error, recorded as failed; others run; next day again."""
+def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(
+    runlog: StateStore, toolkit_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A raising job: its cause in Dutch on the console and in the log file, the traceback only in the file under it
+    and to on_error, recorded as failed; others run; next day again."""
+    setup_log(toolkit_log.parent, 0)  # its console handler writes to the stderr capsys captures
     reports: list[tuple[str, BaseException, str]] = []
     clock = FakeClock(local(2026, 6, 1, 2, 0).astimezone(UTC))
     jobs = [daily("broken", 2, run=broken_register), daily("nightly", 2)]
@@ -273,10 +277,70 @@ def test_a_failing_job_is_logged_reported_and_does_not_stop_the_others(runlog: S
     assert [(name, type(exc)) for name, exc, _ in reports] == [("broken", ValueError)] * 2
     assert "in broken_register" in reports[0][2] and "ValueError: register kapot" in reports[0][2]
     text = toolkit_log.read_text(encoding="utf-8")
-    assert "Taak broken mislukt" in text
-    assert "Traceback (most recent call last)" in text and "ValueError: register kapot" in text
-    assert [(r.ok, r.summary) for r in runlog.job_runs("broken")][1:] == [(False, "ValueError: register kapot")] * 2
+    cause = "Taak broken mislukt: interne fout in de toolkit (ValueError: register kapot)."
+    assert cause in text and "Oplossing:" in text and "Volgende run 02-06-2026 02:00." in text
+    assert text.index("Traceback (most recent call last)") > text.index(cause)  # under it
+    console = capsys.readouterr().err
+    assert cause in console and "Oplossing:" in console and "Traceback" not in console
+    summaries = [(r.ok, r.summary) for r in runlog.job_runs("broken")][1:]
+    assert summaries == [(False, "interne fout in de toolkit (ValueError: register kapot).")] * 2
     assert [r.ok for r in runlog.job_runs("nightly")][1:] == [True, True]
+
+
+def test_the_default_verbosity_logs_start_next_runs_each_result_and_stop(
+    runlog: StateStore, toolkit_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without -v the console (journalctl) and the log file show start, each job's next run, each run with its result
+    and next run, and stop; the clock is the test's, and the loop ends because the job sets stop."""
+    setup_log(toolkit_log.parent, 0)
+    stop = threading.Event()
+    clock = FakeClock(local(2026, 12, 1, 9, 0).astimezone(UTC))
+
+    def nightly() -> str:
+        stop.set()
+        return "14 stappen in orde"
+
+    monthly = JobSpec(name="monthly", period="monthly", at=wall(7), day=1, run=noop)
+    yearly = JobSpec(name="yearly", period="biennial", at=wall(7), day=1, month=1, first_year=2027, run=noop)
+    seed(runlog, [monthly], local(2026, 12, 1, 7, 0))
+    Scheduler([daily("nightly", 2, run=nightly), monthly, yearly], runlog, AMS, clock=clock).run_forever(stop, 0.01)
+
+    expected = [
+        "Planner gestart met 3 taken (tijdzone Europe/Amsterdam)",
+        "Taak nightly: volgende run nu (gepland 01-12-2026 02:00).",
+        "Taak monthly: volgende run 01-01-2027 07:00.",
+        "Taak yearly: volgende run 01-01-2027 07:00.",
+        "Taak nightly gestart (gepland 01-12-2026 02:00).",
+        "Taak nightly klaar: 14 stappen in orde. Volgende run 02-12-2026 02:00.",
+        "Planner gestopt.",
+    ]
+    for shown in (capsys.readouterr().err, toolkit_log.read_text(encoding="utf-8")):
+        positions = [shown.find(line) for line in expected]
+        assert -1 not in positions and positions == sorted(positions), shown
+
+
+@pytest.mark.parametrize(
+    ("spec", "now", "expected"),
+    [
+        (daily("n", 2), local(2026, 3, 29, 1, 0), local(2026, 3, 29, 3, 0)),  # 02:00 does not exist that night
+        (daily("n", 2), local(2026, 12, 1, 2, 0), local(2026, 12, 2, 2, 0)),  # at the slot: the next one
+        (
+            JobSpec(name="m", period="monthly", at=wall(7), day=31, run=noop),
+            local(2027, 1, 31, 8),
+            local(2027, 2, 28, 7),
+        ),
+        (JobSpec(name="m", period="monthly", at=wall(7), day=1, run=noop), local(2026, 12, 5), local(2027, 1, 1, 7)),
+        (JobSpec(name="y", period="yearly", at=wall(7), month=9, run=noop), local(2026, 9, 1, 8), local(2027, 9, 1, 7)),
+        (
+            JobSpec(name="b", period="biennial", at=wall(7), month=1, first_year=2027, run=noop),
+            local(2027, 1, 1, 8),
+            local(2029, 1, 1, 7),
+        ),
+    ],
+)
+def test_next_slot_is_the_first_slot_after_now(spec: JobSpec, now: datetime, expected: datetime) -> None:
+    """next_slot: the next scheduled moment, across a DST gap, a short month, a year and a biennial cycle."""
+    assert next_slot(spec, now.astimezone(UTC), AMS) == expected.astimezone(UTC)
 
 
 def test_a_failing_error_report_does_not_stop_the_scheduler(runlog: StateStore, toolkit_log: Path) -> None:

@@ -20,9 +20,12 @@ log, never by the `schedule` library:
   moment after the gap (03:00); a time that happens twice (02:30 on the last Sunday of October) means the
   first occurrence. Either way the job runs once that day.
 - Day 29-31 in a shorter month means the last day of that month.
-- A job that raises is logged with its traceback, recorded as failed and reported through `on_error`; the
-  other jobs still run. It is not retried for the same slot by this process (no failure storm every
-  poll); the next slot runs it again, and so does a restart of the scheduler.
+- A job that raises is logged with its cause and fix in Dutch (`failure_cause`; the traceback goes under it in
+  the log file only, never on the console or in the admin's mail), recorded as failed and reported through
+  `on_error`; the other jobs still run. It is not retried for the same slot by this process (no failure storm
+  every poll); the next slot runs it again, and so does a restart of the scheduler.
+- What it says at the default verbosity (INFO, so `journalctl -u integrity` shows it): start with the next run
+  of every job, each run with its result and the job's next run, first-start skips, and stop.
 """
 
 from __future__ import annotations
@@ -128,6 +131,53 @@ def is_due(spec: JobSpec, last_success: datetime | None, now: datetime, zone: Zo
         return True
     _require_aware(last_success, "last_success")
     return last_success < slot
+
+
+def next_slot(spec: JobSpec, now: datetime, zone: ZoneInfo) -> datetime:
+    """The first slot of `spec` after `now` (aware, UTC): when the job will next be due."""
+    _require_aware(now, "now")
+    today = now.astimezone(zone).date()
+    for slot_date in _upcoming_dates(spec, today):
+        slot = wall_time_instant(slot_date, spec.at, zone)
+        if slot > now:
+            return slot
+    raise AssertionError(f"no slot after {now} for {spec.name}")  # _upcoming_dates always reaches past now
+
+
+def _upcoming_dates(spec: JobSpec, today: date) -> Iterator[date]:
+    """Slot dates from the current period on, earliest first (enough of them to pass any moment of `today`)."""
+    if spec.period == "daily":
+        yield from (today + timedelta(days=n) for n in range(3))
+    elif spec.period == "monthly":
+        for n in range(3):
+            year, month = divmod(today.month - 1 + n, 12)
+            yield _clamped_date(today.year + year, month + 1, spec.day)
+    else:
+        step = 2 if spec.period == "biennial" else 1
+        first = spec.first_year if spec.first_year is not None else today.year
+        year = max(first, today.year - (today.year - first) % step)
+        yield from (_clamped_date(year + n * step, spec.month, spec.day) for n in range(3))
+
+
+def local_text(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as people read it: dd-mm-jjjj uu:mm in the configured zone."""
+    return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+
+
+def failure_cause(exc: BaseException) -> str:
+    """Why a job failed, in Dutch with the fix: the message of a ToolkitError (and its 'Oplossing'), a disk fault
+    as one sentence naming the file, and for a bug in the toolkit what it was and where its details are."""
+    if isinstance(exc, ToolkitError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        from toolkit.files import resource_error
+
+        return str(resource_error(Path(str(exc.filename)), exc))
+    return (
+        f"interne fout in de toolkit ({type(exc).__name__}: {exc}).\n  Oplossing: dit is geen fout in de invoer; "
+        "de volledige foutmelding (traceback) staat in het logbestand. Draai de taak opnieuw met 'integrity "
+        "--debug nightly' of meld het aan wie de toolkit onderhoudt, met dat logbestand."
+    )
 
 
 def wall_time_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -253,21 +303,38 @@ class Scheduler:
         return not self._runlog.job_runs(spec.name)
 
     def _skip_first_start(self, spec: JobSpec, slot: datetime) -> None:
-        """Record the old slot as handled without running it, and say so in the log."""
-        planned = slot.astimezone(self._zone).strftime("%d-%m-%Y %H:%M")
+        """Record the old slot as handled without running it, and say so in the log (once)."""
+        planned = local_text(slot, self._zone)
         days = self._grace.days if self._grace is not None else 0
         summary = f"overgeslagen bij eerste start: gepland op {planned}, meer dan {days} dagen geleden"
-        self._log.warning("Taak %s %s; de volgende keer volgens planning.", spec.name, summary)
+        self._log.info("Taak %s %s. %s", spec.name, summary, self._next_text(spec))
         self._attempted[spec.name] = slot
         self.skipped.append(spec.name)
         now = self._clock()
         self._record(spec.name, now, True, summary)
 
+    def _next_at(self, spec: JobSpec) -> str:
+        return local_text(next_slot(spec, self._clock(), self._zone), self._zone)
+
+    def _next_text(self, spec: JobSpec) -> str:
+        """'Volgende run dd-mm-jjjj uu:mm.' for the log."""
+        return f"Volgende run {self._next_at(spec)}."
+
+    def log_plan(self) -> None:
+        """One log line per job: when it runs next ('nu' when it is due now)."""
+        for spec in self.jobs:
+            slot = self.due_slot(spec)
+            when = f"nu (gepland {local_text(slot, self._zone)})" if slot is not None else self._next_at(spec)
+            self._log.info("Taak %s: volgende run %s.", spec.name, when)
+
     def run_forever(self, stop: threading.Event, poll_seconds: float = 30) -> None:
         """Run due jobs now and then every `poll_seconds`, until `stop` is set (a running job finishes first)."""
         timer = schedule.Scheduler()
         timer.every(poll_seconds).seconds.do(self._tick, stop)  # type: ignore[arg-type]  # schedule takes float seconds
-        self._log.info("Planner gestart met %d taken; controle elke %s s.", len(self.jobs), poll_seconds)
+        self._log.info(
+            "Planner gestart met %d taken (tijdzone %s); controle elke %s s.", len(self.jobs), self._zone, poll_seconds
+        )
+        self.log_plan()
         self._tick(stop)
         while not stop.wait(_wait_seconds(timer, poll_seconds)):
             idle = timer.idle_seconds
@@ -294,7 +361,7 @@ class Scheduler:
             return False
         except ToolkitError as exc:  # e.g. state or audit trail missing or read-only: the job can't start
             self._attempted[spec.name] = slot
-            self._fail(spec.name, self._clock(), exc, str(exc))
+            self._fail(spec, self._clock(), exc, str(exc))
             return True
         try:
             self._run_locked(spec, slot)
@@ -305,20 +372,22 @@ class Scheduler:
     def _run_locked(self, spec: JobSpec, slot: datetime) -> None:
         self._attempted[spec.name] = slot
         started = self._clock()
-        self._log.info("Taak %s gestart (gepland %s).", spec.name, slot.astimezone(self._zone).isoformat())
+        self._log.info("Taak %s gestart (gepland %s).", spec.name, local_text(slot, self._zone))
         try:
             result = spec.run()
         except Exception as exc:
-            self._fail(spec.name, started, exc, traceback.format_exc())
+            self._fail(spec, started, exc, traceback.format_exc())
             return
         summary = "" if result is None else str(result)
-        self._log.info("Taak %s klaar. %s", spec.name, summary)
+        self._log.info("Taak %s klaar%s. %s", spec.name, f": {summary}" if summary else "", self._next_text(spec))
         self._record(spec.name, started, True, summary)
 
-    def _fail(self, name: str, started: datetime, exc: BaseException, trace: str) -> None:
-        self._log.error("Taak %s mislukt:\n%s", name, trace.rstrip())
-        self._record(name, started, False, f"{type(exc).__name__}: {exc}")
-        self._report(name, exc, trace)
+    def _fail(self, spec: JobSpec, started: datetime, exc: BaseException, trace: str) -> None:
+        """Log the Dutch cause and fix (the traceback under it, in the log file only), record it, tell the admin."""
+        cause = failure_cause(exc)
+        self._log.error("Taak %s mislukt: %s\n%s", spec.name, cause, self._next_text(spec), exc_info=exc)
+        self._record(spec.name, started, False, cause.splitlines()[0])
+        self._report(spec.name, exc, trace)
 
     def _record(self, name: str, started: datetime, ok: bool, summary: str) -> None:
         try:
@@ -363,23 +432,38 @@ def install_signal_handlers(stop: threading.Event, logger: logging.Logger | None
         signal.signal(signum, handle)
 
 
-def setup_log(log_dir: Path, verbosity: int) -> logging.Logger:
-    """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr at a level set by -v."""
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_DATE_FORMAT = "%d-%m-%Y %H:%M:%S"
+
+
+class ConsoleFormatter(logging.Formatter):
+    """The log line without its traceback: on the console (journalctl) the Dutch cause and fix; the traceback
+    stays in the log file, under the same line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        plain = logging.makeLogRecord(record.__dict__)
+        plain.exc_info, plain.exc_text, plain.stack_info = None, None, None
+        return super().format(plain)
+
+
+def setup_log(log_dir: Path, verbosity: int, *, quiet: bool = False) -> logging.Logger:
+    """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr: INFO by default (start, each run
+    and its result, next runs, stop), DEBUG with -v, only warnings and errors with --quiet."""
     private_dir(log_dir)
     logger = logging.getLogger("toolkit")
     for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
         logger.removeHandler(handler)
         handler.close()
-    console_level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    console_level = logging.WARNING if quiet else (logging.INFO if verbosity == 0 else logging.DEBUG)
     file_handler = RotatingFileHandler(
         log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     file_handler.setLevel(min(logging.INFO, console_level))
+    file_handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    console.setFormatter(ConsoleFormatter(LOG_FORMAT, LOG_DATE_FORMAT))
     for handler in (file_handler, console):
-        handler.setFormatter(formatter)
         setattr(handler, _HANDLER_MARK, True)
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
