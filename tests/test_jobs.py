@@ -103,3 +103,58 @@ def test_scheduler_catches_up_refuses_a_second_instance_mails_failures_and_stops
     assert len(admin) == len(failed) and any("'nightly'" in subject for subject in admin)
     log = (ws / ".integrity" / "logs" / "integrity.log").read_text(encoding="utf-8")
     assert "Taak nightly mislukt" in log
+
+
+def test_a_job_failing_under_the_scheduler_mails_and_logs_the_dutch_cause_without_traceback(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The nightly job with an unreadable register, run by the scheduler: the admin's mail and the log name the cause
+    and the fix in Dutch; the mail and the console carry no traceback; the log file has it under the cause."""
+    import logging
+    import threading
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.scheduler_helpers import FakeClock
+    from toolkit.config import load_config
+    from toolkit.jobs import JobContext, error_mailer, job_specs
+    from toolkit.runlock import workspace_lock
+    from toolkit.scheduler import Scheduler, setup_log
+    from toolkit.state import StateStore
+
+    (ws / "registers" / "leveranciers.xlsx").write_bytes(b"kapot")
+    config = load_config(ws / "config.toml")
+    context = JobContext(config, lambda: date(2026, 11, 27), threading.Event())
+    clock = FakeClock(datetime(2026, 11, 27, 3, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC))
+    logger = setup_log(ws / ".integrity" / "logs", 0)
+    try:
+        with StateStore(config.state_dir / "state.sqlite") as runlog:
+            nightly = [spec for spec in job_specs(context) if spec.name == "nightly"]
+            scheduler = Scheduler(
+                nightly,
+                runlog,
+                ZoneInfo("Europe/Amsterdam"),
+                clock=clock,
+                on_error=error_mailer(context),
+                logger=logger,
+                run_lock=lambda job: workspace_lock(config, f"integrity scheduler ({job})"),
+            )
+            assert scheduler.run_pending() == ["nightly"]
+    finally:
+        for handler in list(logging.getLogger("toolkit").handlers):
+            logging.getLogger("toolkit").removeHandler(handler)
+            handler.close()
+
+    cause = "leveranciers.xlsx is geen leesbaar Excel-bestand"
+    admin = [m for m in outbox(ws) if m["To"] == "ict@woonpartners.example"]
+    assert len(admin) == 1 and "'nightly' mislukt op 27 november 2026" in str(admin[0]["Subject"])
+    body = admin[0].get_body(("plain",)).get_content()
+    assert "Mislukte stap(pen): post verwerken" in body and cause in body
+    assert "Oplossing: sla het op als Excel-werkmap (.xlsx)" in body
+    assert "Traceback" not in body and 'File "' not in body
+    console = capsys.readouterr().err
+    assert "Taak nightly mislukt: De nachtelijke taak liep" in console and cause in console
+    assert "Traceback" not in console
+    log = (ws / ".integrity" / "logs" / "integrity.log").read_text(encoding="utf-8")
+    failed_at = log.index("Taak nightly mislukt")
+    assert cause in log[failed_at:] and log.index("Traceback", failed_at) > log.index(cause, failed_at)

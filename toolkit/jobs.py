@@ -16,12 +16,17 @@ from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
     from toolkit.config import Config
+    from toolkit.nightly import JobReport
     from toolkit.scheduler import JobSpec
     from toolkit.workspace import Workspace
 
 
 class JobFailed(ToolkitError):
-    """A job ran, but one or more of its steps failed (named in the message)."""
+    """A job ran, but one or more of its steps failed (named in the message, each with its cause and fix)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, steps: tuple[str, ...] = ()) -> None:
+        super().__init__(message, hint=hint)
+        self.steps = steps
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,18 @@ def nightly_job(context: JobContext) -> str:
     finally:
         ws.close()
     if not report.ok:
-        raise JobFailed(f"nachtelijke taak: mislukte stap(pen): {', '.join(report.failed)}")
+        raise failed_steps(report)
     return f"{len(report.steps)} stappen in orde"
+
+
+def failed_steps(report: JobReport) -> JobFailed:
+    """The failed steps of a run, each with its cause and fix, as one error for the log and the admin's mail."""
+    failed = [step for step in report.steps if not step.ok]
+    lines = [f"De nachtelijke taak liep, maar {len(failed)} van de {len(report.steps)} stappen mislukte(n):"]
+    for step in failed:
+        lines.append(f"- {step.name}: {step.summary}")
+        lines += [f"  {detail}" for detail in step.details]
+    return JobFailed("\n".join(lines), steps=tuple(step.name for step in failed))
 
 
 def monthly_body(ws: Workspace) -> str:
@@ -138,10 +153,12 @@ def job_specs(context: JobContext) -> list[JobSpec]:
 
 
 def error_mailer(context: JobContext) -> Callable[[str, BaseException, str], None]:
-    """on_error for the scheduler: a short mail to the administrator (the traceback stays in the log file)."""
+    """on_error for the scheduler: a short mail to the administrator with the cause and fix in Dutch (the traceback
+    stays in the log file)."""
 
     def report(job: str, exc: BaseException, trace: str) -> None:
         from toolkit.mail.message import OutgoingMail
+        from toolkit.scheduler import failure_cause
 
         ws = open_workspace(context, "planner")
         try:
@@ -150,8 +167,8 @@ def error_mailer(context: JobContext) -> Callable[[str, BaseException, str], Non
                 {
                     "taak": job,
                     "datum": ws.today,
-                    "stappen": [job],
-                    "melding": str(exc),
+                    "stappen": list(exc.steps) if isinstance(exc, JobFailed) else [job],
+                    "melding": failure_cause(exc),  # the Dutch cause and fix; never the traceback (`trace`)
                     "logbestand": str(ws.logs_dir / "integrity.log"),
                 },
             )

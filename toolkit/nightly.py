@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
-log = logging.getLogger("integrity.nightly")
+log = logging.getLogger("toolkit.nightly")  # under "toolkit": in the scheduler's log file
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,16 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
         try:
             result = load_step(target)(ws)
         except ToolkitError as exc:
-            result = StepResult(name, False, f"mislukt: {exc.message}", (exc.hint,) if exc.hint else ())
+            result = StepResult(name, False, f"mislukt: {exc.message}", (f"Oplossing: {exc.hint}",) if exc.hint else ())
         except Exception as exc:  # noqa: BLE001 - isolation is the point: log it, report it, go on
-            log.error("stap %s mislukt\n%s", name, traceback.format_exc())
+            log.error("stap %s mislukt: interne fout %s: %s", name, type(exc).__name__, exc, exc_info=exc)
             result = StepResult(
-                name, False, f"interne fout: {type(exc).__name__}: {exc}", ("details in het logbestand",)
+                name,
+                False,
+                f"interne fout in de toolkit: {type(exc).__name__}: {exc}",
+                (
+                    "Oplossing: de traceback staat in het logbestand; meld het met dat logbestand aan wie de toolkit onderhoudt",
+                ),
             )
         report.steps.append(result)
     ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)

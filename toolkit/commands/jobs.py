@@ -39,7 +39,8 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
     """Draai de planner tot hij wordt gestopt: nachtelijke taak, maandoverzicht, jaarlijkse en tweejaarlijkse taken.
 
     Eén planner per werkmap. Stoppen met Ctrl-C of SIGTERM: de lopende stap wordt afgemaakt, exitcode 0.
-    Log: .integrity/logs/integrity.log (meer op het scherm met -v).
+    Op het scherm (en in journalctl): start, per taak de volgende run, elke run met zijn uitkomst, stop; met -v
+    meer, met -q alleen fouten. Log: .integrity/logs/integrity.log (bij een fout ook de traceback).
     """
     import threading
     from contextlib import AbstractContextManager
@@ -63,7 +64,7 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
         return workspace_lock(config, f"integrity scheduler ({job})")
 
     with RunLock(config.state_dir / SCHEDULER_LOCK_NAME, command="integrity scheduler", what="scheduler"):
-        logger = setup_log(ws.logs_dir, app.verbose)
+        logger = setup_log(ws.logs_dir, app.verbose, quiet=app.quiet)
         scheduler = Scheduler(
             job_specs(context),
             ws.state,
