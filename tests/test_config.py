@@ -62,7 +62,7 @@ def test_missing_required_key_is_named(bare_workspace: Path) -> None:
     """Leaving out a required key says which one and where to add it."""
     path = bare_workspace / "config.toml"
     edit(path, 'director = "directeur@woonpartners.example"', "")
-    with pytest.raises(ConfigError, match=r"organisation\.director' ontbreekt"):
+    with pytest.raises(ConfigError, match=r"regel 5, sleutel 'organisation\.director': ontbreekt"):
         load_config(path)
 
 
@@ -81,6 +81,67 @@ def test_missing_file_and_broken_toml_are_clear(tmp_path: Path) -> None:
     broken = write_config(tmp_path, "[organisation\nname = 1")
     with pytest.raises(ConfigError, match="geen geldige TOML"):
         load_config(broken)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        ("[organisation]", "[organisation", 5, "een sectienaam moet eindigen met ']'"),
+        (
+            'name = "Woonpartners"',
+            "name = Woonpartners",
+            6,
+            "ongeldige waarde (een tekst hoort tussen aanhalingstekens)",
+        ),
+        ("limit = 25.0 ", "limit = 25.0 euro ", None, "na de waarde mag op dezelfde regel niets meer staan"),
+        ("backups_keep = 10 ", "backups_keep = 10\nbackups_keep = 11 ", None, "deze sleutel heeft al een waarde"),
+    ],
+)
+def test_a_toml_syntax_error_is_dutch_with_its_line(
+    bare_workspace: Path, old: str, new: str, line: int | None, words: str
+) -> None:
+    """A TOML syntax error names the file and its line number and says what is wrong in Dutch (no tomllib English)."""
+    path = bare_workspace / "config.toml"
+    edit(path, old, new)
+    last = new.split("\n")[-1].strip()  # the error is on the line the edit ends with
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = line or next(n for n, text in enumerate(lines, start=1) if text.startswith(last))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert f"{path}, regel {expected}: geen geldige TOML: {words}" in message, message
+    assert "Expected" not in message and "Invalid" not in message and "Cannot" not in message
+
+
+def test_every_config_problem_is_told_at_once_with_file_line_and_key(bare_workspace: Path) -> None:
+    """Three mistakes in one config.toml come in one error: each with the file, its own line number and the key."""
+    path = bare_workspace / "config.toml"
+    edit(path, 'hr = "hr@woonpartners.example"', 'hr = "hr-at-woonpartners"')
+    edit(path, "limit = 25.0", 'limit = "veel"')
+    edit(path, "include_rvc = true", "include_rvc = true\ninclude_rvk = false")
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(start: str) -> int:
+        return next(n for n, text in enumerate(lines, start=1) if text.startswith(start))
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "3 problemen" in message
+    for start, key in (("hr =", "organisation.hr"), ("limit =", "gifts.limit"), ("include_rvk", "raffle.include_rvk")):
+        assert f"config.toml, regel {line_of(start)}, sleutel '{key}'" in message, message
+    assert "geen geldig e-mailadres" in message and "moet een getal zijn" in message and "onbekende sleutel" in message
+
+
+def test_key_lines_follow_tables_dotted_keys_and_multiline_values() -> None:
+    """The key-to-line scan knows tables, dotted and quoted keys, and skips multi-line strings and arrays."""
+    from toolkit.config.toml_lines import key_lines, line_of
+
+    text = '[a]\nx = 1\ny = """\nz = 2\n"""\nlist = [\n  "q",\n]\n[a.b]\n"quoted key" = 3\nc.d = 4\n'
+    lines = key_lines(text)
+    assert lines["a"] == 1 and lines["a.x"] == 2 and lines["a.y"] == 3 and "a.z" not in lines
+    assert lines["a.list"] == 6 and lines["a.b"] == 9 and lines["a.b.quoted key"] == 10 and lines["a.b.c.d"] == 11
+    assert line_of(lines, "a.b.missing") == 9 and line_of(lines, "elders.x") is None
 
 
 def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
