@@ -150,15 +150,17 @@ def test_as_of_refuses_other_forms(run_cli, given: str) -> None:
 
 
 def test_quiet_prints_nothing_when_all_is_well(run_cli, tmp_path: Path) -> None:
-    """`integrity -q check` on a clean workspace (with the reports' keys) prints nothing and exits 0; without -q it
-    prints its sections."""
+    """`integrity -q check` on a clean workspace (real addresses, the reports' keys) prints nothing and exits 0;
+    without -q it prints its sections."""
     from tests.reports_helpers import give_keys
 
     run_cli("init", str(tmp_path / "ws"))
-    give_keys(tmp_path / "ws", "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
-    give_keys(tmp_path / "ws", "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
-    give_keys(tmp_path / "ws", "klachten@woonpartners.example")  # each route address's holder has a key
-    config = str(tmp_path / "ws" / "config.toml")
+    path = tmp_path / "ws" / "config.toml"  # real addresses: the shipped example addresses are a finding
+    path.write_text(path.read_text(encoding="utf-8").replace("woonpartners.example", "woonpartners.nl"), "utf-8")
+    give_keys(tmp_path / "ws", "integriteit@woonpartners.nl", "vertrouwenspersoon@woonpartners.nl")
+    give_keys(tmp_path / "ws", "voorzitter.rvc@woonpartners.nl", "directeur@woonpartners.nl")
+    give_keys(tmp_path / "ws", "klachten@woonpartners.nl")  # each route address's holder has a key
+    config = str(path)
     quiet = run_cli("--quiet", "--config", config, "check")
     assert quiet.exit_code == 0 and quiet.output == ""
     assert "Alles in orde" in run_cli("--config", config, "check").output

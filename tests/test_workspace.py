@@ -97,18 +97,21 @@ def test_check_lists_unreadable_cells_of_the_demo(demo: Path, run_cli) -> None:
 
 
 def test_check_passes_on_a_clean_workspace(tmp_path: Path, run_cli) -> None:
-    """check on a fresh, empty workspace reports all is well (exit 0)."""
+    """check on a fresh, empty workspace with real addresses and every key reports all is well (exit 0)."""
     from tests.reports_helpers import give_keys
 
     root = tmp_path / "ws"
     run_cli("init", str(root))
+    config = root / "config.toml"  # the real addresses filled in (example addresses are a finding of their own)
+    config.write_text(config.read_text(encoding="utf-8").replace("woonpartners.example", "woonpartners.nl"), "utf-8")
     before = run_cli("--config", str(root / "config.toml"), "check")
     assert before.exit_code == 0 and "nog niet ingericht" in before.output  # reports wait in the mailbox, no loss
-    give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")
+    assert "Alles in orde" not in before.output
+    give_keys(root, "integriteit@woonpartners.nl", "vertrouwenspersoon@woonpartners.nl")
     half = run_cli("--config", str(root / "config.toml"), "check")
     assert half.exit_code == 1 and "heeft geen publieke sleutel" in half.output
-    give_keys(root, "voorzitter.rvc@woonpartners.example", "directeur@woonpartners.example")
-    give_keys(root, "klachten@woonpartners.example")  # each route address's holder has a key
+    give_keys(root, "voorzitter.rvc@woonpartners.nl", "directeur@woonpartners.nl")
+    give_keys(root, "klachten@woonpartners.nl")  # each route address's holder has a key
     result = run_cli("--config", str(root / "config.toml"), "check")
     assert result.exit_code == 0, result.output
     assert "Alles in orde" in result.output

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.audit_anchor import Anchor
@@ -24,28 +25,49 @@ MIN_FREE_BYTES = 1 << 20  # below 1 MiB free a run would fail halfway; refuse it
 
 def check_workspace_files(state_dir: Path) -> None:
     """Raise ResourceError when state or audit trail is missing (after earlier runs), read-only, or the disk is full."""
+    problems = workspace_file_problems(state_dir)
+    if problems:
+        raise problems[0]
+    state = state_dir / STATE_FILE
+    if not state.exists():
+        from toolkit.state import StateStore
+
+        StateStore(state).close()  # every writing run leaves a state, so a missing one later means it was lost
+
+
+def workspace_file_problems(state_dir: Path) -> list[ResourceError]:
+    """What would stop a writing run before it starts (the same tests as `check_workspace_files`), writing nothing:
+    for `integrity check`."""
     from toolkit.audit import missing_trail
 
     state, trail = state_dir / STATE_FILE, state_dir / AUDIT_FILE
     anchored_lines = _anchored_lines(Anchor(trail))
     used_before = anchored_lines > 0 or _size(trail) > 0
+    problems: list[ResourceError] = []
     if not state.exists() and used_before:
-        raise ResourceError(
-            f"De toestand {state} ontbreekt, terwijl deze werkmap al eerder draaide; zonder die toestand kan de "
-            "toolkit mail dubbel versturen, dus er is niets gedaan.",
-            hint=f"zet {STATE_FILE} terug uit de back-up. Is die er echt niet, maak dan bewust een leeg bestand op "
-            "die plek (de toolkit begint dan met een lege toestand).",
+        problems.append(
+            ResourceError(
+                f"De toestand {state} ontbreekt, terwijl deze werkmap al eerder draaide; zonder die toestand kan de "
+                "toolkit mail dubbel versturen, dus er is niets gedaan.",
+                hint=f"zet {STATE_FILE} terug uit de back-up. Is die er echt niet, maak dan bewust een leeg bestand "
+                "op die plek (de toolkit begint dan met een lege toestand).",
+            )
         )
     if not trail.exists() and anchored_lines > 0:
-        raise missing_trail(trail, anchored_lines)
+        problems.append(missing_trail(trail, anchored_lines))
     for path in (state_dir, state, state.with_name(STATE_FILE + "-wal"), trail):
         if path.exists():
-            _check_writable(path)
-    _check_free_space(state_dir)
-    if not state.exists():
-        from toolkit.state import StateStore
+            problems += _problem(_check_writable, path)
+    problems += _problem(_check_free_space, state_dir)
+    return problems
 
-        StateStore(state).close()  # every writing run leaves a state, so a missing one later means it was lost
+
+def _problem(check: Callable[[Path], None], path: Path) -> list[ResourceError]:
+    try:
+        check(path)
+    except ResourceError as exc:
+        return [exc]
+    return []
 
 
 def _anchored_lines(anchor: Anchor) -> int:

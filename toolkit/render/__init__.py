@@ -173,12 +173,15 @@ def _(result: CheckReport) -> list[str]:
         lines += [f"    - {problem}" for problem in section.problems]
         lines += [f"    - {note}" for note in section.notes]
     problems = sum(len(s.problems) for s in result.sections)
+    notes = sum(len(s.notes) for s in result.sections)
+    also = f", en {notes} opmerking(en)" if notes else ""
     lines.append("")
-    noted = any(s.notes for s in result.sections)
-    if result.ok:
-        lines.append("Alles in orde (zie de opmerking hierboven)." if noted else "Alles in orde.")
+    if not result.ok:
+        lines.append(f"{problems} punt(en) om op te lossen{also}.")
+    elif notes:  # nothing is lost or stuck, but the workspace is not ready for real use yet: not "all is well"
+        lines.append(f"Geen fouten, maar nog niet alles is klaar: {notes} opmerking(en) hierboven ({WAIT}).")
     else:
-        lines.append(f"{problems} punt(en) om op te lossen.")
+        lines.append("Alles in orde.")
     return lines
 
 
