@@ -35,7 +35,9 @@ class ConfigProblems(ConfigError):
     def __init__(self, path: Path, problems: list[str]) -> None:
         count = "1 probleem" if len(problems) == 1 else f"{len(problems)} problemen"
         lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"{path}: {count} in de configuratie (herstel ze en draai 'integrity check' opnieuw):\n{lines}")
+        super().__init__(
+            f"{path}: {count} in de configuratie (herstel ze en draai 'integrity check' opnieuw):\n{lines}"
+        )
         self.problems = problems
 
 
