@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -107,16 +108,23 @@ def test_every_help_is_dutch_uncut_and_has_an_example(run_cli) -> None:
 
 
 def test_examples_name_real_commands() -> None:
-    """Every example in cli_text.EXAMPLES belongs to a command that exists and starts with that command's words."""
+    """Every example in cli_text.EXAMPLES belongs to a command that exists, names its words, and uses only options
+    that command (or the top level) has."""
     from toolkit.cli_text import EXAMPLES
 
     ctx = click.Context(cli)
     leaves = {" ".join(path) for path in all_commands(cli, ctx)}
     assert set(EXAMPLES) <= leaves
     for path, lines in EXAMPLES.items():
+        command: click.Command = cli
+        for name in path.split():
+            command = command.get_command(ctx, name)  # type: ignore[attr-defined]
+        known = {opt for param in [*cli.params, *command.params] for opt in getattr(param, "opts", [])}
         for line in lines:
             words = [w for w in line.split()[1:] if not w.startswith("-")]
             assert " ".join(path.split()) in " ".join(words), (path, line)
+            unknown = [w for w in shlex.split(line, posix=False) if w.startswith("-") and w not in known | {"-h"}]
+            assert not unknown, f"example {line!r} uses options {path} does not have: {unknown}"
 
 
 def test_dutch_catalogue_matches_clicks_own_texts() -> None:

@@ -35,7 +35,11 @@ def outbox(root: Path) -> list:
 def test_monthly_digest_previews_then_mails_hr_once(ws: Path, run_cli) -> None:
     """monthly shows the digest without sending; --send mails HR once; a rerun the same month sends nothing new."""
     preview = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "monthly")
-    assert preview.exit_code == 0 and "Maandoverzicht 2026-12" in preview.output and "monthly --send" in preview.output
+    assert (
+        preview.exit_code == 0
+        and "Maandoverzicht december 2026" in preview.output
+        and "monthly --send" in preview.output
+    )
     assert outbox(ws) == []
     run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "monthly", "--send")
     run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "monthly", "--send")

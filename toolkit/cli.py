@@ -205,8 +205,9 @@ pass_app = click.make_pass_decorator(AppContext)
 AS_OF_FORM = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$")
 
 
-def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """JJJJ-MM-DD or DD-MM-JJJJ (the form the registers use); nothing else, so no date is read the wrong way round."""
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A date option: JJJJ-MM-DD or DD-MM-JJJJ (the form the registers use); nothing else, so no date is read the
+    wrong way round. Use as `callback=parse_day` with `metavar="DATUM"`."""
     if value is None:
         return None
     from toolkit.values import parse_date
@@ -238,7 +239,7 @@ def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option(
     "--as-of",
     metavar="DATUM",
-    callback=_parse_as_of,
+    callback=parse_day,
     help="Rekenen alsof het deze datum is (vooruitkijken): JJJJ-MM-DD of DD-MM-JJJJ.",
 )
 @click.option("--debug", is_flag=True, help="Toon bij een fout de volledige traceback.")

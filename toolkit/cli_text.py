@@ -136,7 +136,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit show": ("integrity audit show --since 2026-11-01",),
     "audit verify": ("integrity audit verify",),
     "check": ("integrity check", "integrity --as-of 15-01-2027 check --json"),
-    "gifts check": ("integrity gifts check --dry-run", "integrity gifts check --notify"),
+    "gifts check": ("integrity gifts check", "integrity gifts check --write", "integrity gifts check --notify --send"),
     "inbox process": ("integrity inbox process",),
     "inbox unmatched": ("integrity inbox unmatched --json",),
     "init": ("integrity init C:\\Integriteit --demo", "integrity init /srv/integriteit"),

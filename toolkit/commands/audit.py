@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli import AppContext, exit_with, pass_app
+from toolkit.cli import AppContext, exit_with, parse_day, pass_app
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 @click.group("audit")
@@ -27,20 +31,35 @@ def verify_command(app: AppContext) -> None:
 
 
 @audit_group.command("show")
-@click.option("--since", metavar="JJJJ-MM-DD", help="Alleen gebeurtenissen vanaf deze datum.")
-@click.option("--json", "as_json", is_flag=True, help="Eén JSON-object per regel.")
+@click.option(
+    "--since",
+    metavar="DATUM",
+    callback=parse_day,
+    help="Alleen gebeurtenissen vanaf deze datum (DD-MM-JJJJ of JJJJ-MM-DD).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Eén JSON-object per regel (tijden in ISO 8601).")
 @pass_app
-def show_command(app: AppContext, since: str | None, as_json: bool) -> None:
-    """Toon de gebeurtenissen in het logboek."""
-    try:
-        start = date.fromisoformat(since) if since else None
-    except ValueError:
-        raise click.BadParameter(f"'{since}' is geen datum; gebruik JJJJ-MM-DD.", param_hint="--since") from None
-    for event in app.workspace().audit.events(start):
+def show_command(app: AppContext, since: date | None, as_json: bool) -> None:
+    """Toon de gebeurtenissen in het logboek (tijden in de tijdzone van de organisatie)."""
+    from zoneinfo import ZoneInfo
+
+    ws = app.workspace()
+    zone = ZoneInfo(ws.config.organisation.timezone)
+    for event in ws.audit.events(since):
         if as_json:
             click.echo(json.dumps(event, ensure_ascii=False))
             continue
         details = " ".join(f"{k}={v}" for k, v in event.get("details", {}).items())
+        when = _local(event["ts"], zone)
         click.echo(
-            f"{event['seq']:>5} {event['ts']} {event['actor']:<10} {event['action']:<22} {event.get('target', '')} {details}".rstrip()
+            f"{event['seq']:>5} {when} {event['actor']:<10} {event['action']:<22} {event.get('target', '')} {details}".rstrip()
         )
+
+
+def _local(timestamp: str, zone: ZoneInfo) -> str:
+    """An ISO timestamp of the trail as people read it: dd-mm-jjjj uu:mm:ss in the organisation's zone."""
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%d-%m-%Y %H:%M:%S")

@@ -43,6 +43,26 @@ PLAIN = {
     "\u00a0": " ",
 }
 _PLAIN_ERRORS = "integrity-plain"
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")  # fmt: skip
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A date as people read it everywhere in the CLI: dd-mm-jjjj ('-' when there is none). JSON keeps ISO."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value:%d-%m-%Y}"
+
+
+def month(value: str) -> str:
+    """A month 'JJJJ-MM' written out: 'november 2026'."""
+    year, _, number = value.partition("-")
+    return f"{MONTHS[int(number) - 1]} {year}" if number.isdigit() and 1 <= int(number) <= 12 else value
 
 
 def emit(result: Any, as_json: bool = False) -> None:

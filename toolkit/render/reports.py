@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from toolkit.render import BAD, OK, WAIT, renders
+from toolkit.render import BAD, OK, WAIT, day, renders
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 if TYPE_CHECKING:
     from toolkit.keys import NewKey
@@ -42,9 +45,10 @@ def _(result: CaseView) -> list[str]:
         f"  Melder is: {case.reporter_kind or '-'}; betreft: {case.concerns or '-'}; behandelaar: {case.handler or '-'}"
     ]
     lines += [
-        f"  Ontvangen {case.received or '-'}; bevestigd {case.acknowledged or '-'}; terugkoppeling uiterlijk {case.feedback_due or '-'}"
+        f"  Ontvangen {day(case.received)}; bevestigd {day(case.acknowledged)}; "
+        f"terugkoppeling uiterlijk {day(case.feedback_due)}"
     ]
-    lines += ["  Archief:"] + [f"    {f}" for f in result.files]
+    lines += ["  Archief:"] + [f"    {ISO_DAY.sub(lambda m: day(m.group(0)), f)}" for f in result.files]
     lines += ["  Notities:"] + [f"    {n}" for n in result.notes] if result.notes else []
     for number, body in enumerate(result.messages, start=1):
         lines += [f"  --- bericht {number} ---", *[f"    {line}" for line in body.splitlines()]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
+from toolkit.render import BAD, OK, WAIT, mail_preview_lines, month, renders, text
 
 if TYPE_CHECKING:
     from toolkit.monthly import MonthlyResult
@@ -86,7 +86,7 @@ def _(result: OnboardingStatus) -> list[str]:
 @renders("toolkit.monthly.MonthlyResult")
 def _(result: MonthlyResult) -> list[str]:
     digest = result.digest
-    lines = [f"Maandoverzicht {digest.month}: {digest.count} punt(en)"]
+    lines = [f"Maandoverzicht {month(digest.month)}: {digest.count} punt(en)"]
     for section in digest.sections:
         lines.append(f"  {section.title}:")
         lines += [f"    - {line}" for line in section.lines] or ["    niets bijzonders"]
