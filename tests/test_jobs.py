@@ -162,3 +162,20 @@ def test_a_job_failing_under_the_scheduler_mails_and_logs_the_dutch_cause_withou
     log = (ws / ".integrity" / "logs" / "integrity.log").read_text(encoding="utf-8")
     failed_at = log.index("Taak nightly mislukt")
     assert cause in log[failed_at:] and log.index("Traceback", failed_at) > log.index(cause, failed_at)
+
+
+def test_nightly_from_cron_or_task_scheduler_logs_and_mails_the_cause_too(ws: Path, run_cli) -> None:
+    """`integrity nightly` (what cron and Windows Task Scheduler run) with an unreadable register: exit 1, the cause and
+    fix in integrity.log and in one mail to the admin (none on a rerun the same day), no traceback in that mail."""
+    (ws / "registers" / "leveranciers.xlsx").write_bytes(b"kapot")
+    args = ("--config", str(ws / "config.toml"), "--as-of", "2026-11-27", "nightly")
+    assert run_cli(*args).exit_code == 1
+    assert run_cli(*args).exit_code == 1
+    admin = [m for m in outbox(ws) if m["To"] == "ict@woonpartners.example"]
+    assert len(admin) == 1
+    body = admin[0].get_body(("plain",)).get_content()
+    assert "leveranciers.xlsx is geen leesbaar Excel-bestand" in body and "Oplossing:" in body
+    assert "Traceback" not in body
+    log = (ws / ".integrity" / "logs" / "integrity.log").read_text(encoding="utf-8")
+    assert "Taak nightly gestart (integrity nightly, datum 27-11-2026)" in log
+    assert "Taak nightly mislukt: De nachtelijke taak liep" in log and "leveranciers.xlsx" in log

@@ -157,33 +157,38 @@ def error_mailer(context: JobContext) -> Callable[[str, BaseException, str], Non
     stays in the log file)."""
 
     def report(job: str, exc: BaseException, trace: str) -> None:
-        from toolkit.mail.message import OutgoingMail
-        from toolkit.scheduler import failure_cause
-
         ws = open_workspace(context, "planner")
         try:
-            rendered = ws.templates.render(
-                "taakfout",
-                {
-                    "taak": job,
-                    "datum": ws.today,
-                    "stappen": list(exc.steps) if isinstance(exc, JobFailed) else [job],
-                    "melding": failure_cause(exc),  # the Dutch cause and fix; never the traceback (`trace`)
-                    "logbestand": str(ws.logs_dir / "integrity.log"),
-                },
-            )
-            mail = OutgoingMail(
-                key=f"taakfout:{job}:{ws.today.isoformat()}",
-                purpose="taakfout",
-                to=(ws.config.organisation.admin,),
-                subject=rendered.subject,
-                text=rendered.text,
-                audit_ref=job,
-            )
-            from toolkit.plan import Plan, apply_plan
-
-            apply_plan(ws, Plan(mails=(mail,)))
+            notify_admin(ws, job, exc)
         finally:
             ws.close()
 
     return report
+
+
+def notify_admin(ws: Workspace, job: str, exc: BaseException) -> None:
+    """Mail `[organisation] admin` that `job` failed: the Dutch cause and fix (`failure_cause`), never a traceback;
+    once per job per day (the outbound ledger), from the scheduler and from `integrity nightly` alike."""
+    from toolkit.mail.message import OutgoingMail
+    from toolkit.plan import Plan, apply_plan
+    from toolkit.scheduler import failure_cause
+
+    rendered = ws.templates.render(
+        "taakfout",
+        {
+            "taak": job,
+            "datum": ws.today,
+            "stappen": list(exc.steps) if isinstance(exc, JobFailed) else [job],
+            "melding": failure_cause(exc),
+            "logbestand": str(ws.logs_dir / "integrity.log"),
+        },
+    )
+    mail = OutgoingMail(
+        key=f"taakfout:{job}:{ws.today.isoformat()}",
+        purpose="taakfout",
+        to=(ws.config.organisation.admin,),
+        subject=rendered.subject,
+        text=rendered.text,
+        audit_ref=job,
+    )
+    apply_plan(ws, Plan(mails=(mail,)))

@@ -446,25 +446,35 @@ class ConsoleFormatter(logging.Formatter):
         return super().format(plain)
 
 
-def setup_log(log_dir: Path, verbosity: int, *, quiet: bool = False) -> logging.Logger:
+def setup_log(log_dir: Path, verbosity: int, *, quiet: bool = False, console: bool = True) -> logging.Logger:
     """Log the toolkit to a rotating `integrity.log` in `log_dir` and to stderr: INFO by default (start, each run
-    and its result, next runs, stop), DEBUG with -v, only warnings and errors with --quiet."""
+    and its result, next runs, stop), DEBUG with -v, only warnings and errors with --quiet; `console=False` (a
+    command that prints its own report) writes the file only, unless -v."""
     private_dir(log_dir)
     logger = logging.getLogger("toolkit")
-    for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
-        logger.removeHandler(handler)
-        handler.close()
+    close_log()
     console_level = logging.WARNING if quiet else (logging.INFO if verbosity == 0 else logging.DEBUG)
     file_handler = RotatingFileHandler(
         log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     file_handler.setLevel(min(logging.INFO, console_level))
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(console_level)
-    console.setFormatter(ConsoleFormatter(LOG_FORMAT, LOG_DATE_FORMAT))
-    for handler in (file_handler, console):
+    handlers: list[logging.Handler] = [file_handler]
+    if console or verbosity > 0:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setLevel(console_level)
+        stream.setFormatter(ConsoleFormatter(LOG_FORMAT, LOG_DATE_FORMAT))
+        handlers.append(stream)
+    for handler in handlers:
         setattr(handler, _HANDLER_MARK, True)
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     return logger
+
+
+def close_log() -> None:
+    """Remove and close the handlers `setup_log` added (a command that set them up ends)."""
+    logger = logging.getLogger("toolkit")
+    for handler in [h for h in logger.handlers if getattr(h, _HANDLER_MARK, False)]:
+        logger.removeHandler(handler)
+        handler.close()
