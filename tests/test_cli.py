@@ -90,6 +90,30 @@ def test_bad_as_of_missing_argument_and_help_are_dutch(run_cli) -> None:
     for result in (bad, missing, run_cli("--help"), run_cli("init", "--help"), run_cli("nightly", "--help")):
         assert_dutch_only(result.output + result.stderr)
     assert "Gebruik:" in run_cli("--help").output and "Toon deze hulp en stop." in run_cli("--help").output
+    assert "..." not in run_cli("--help").output.split("Opdrachten:")[-1]  # no listing line cut off
+
+
+def test_as_of_in_the_day_first_form_runs_check(run_cli, tmp_path: Path) -> None:
+    """`integrity --as-of 15-01-2027 check` runs the check on a workspace (exit 0, its sections shown)."""
+    run_cli("init", str(tmp_path / "ws"))
+    result = run_cli("--config", str(tmp_path / "ws" / "config.toml"), "--as-of", "15-01-2027", "check")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Registers" in result.output and "Fout" not in result.stderr
+
+
+def test_shell_completion_as_the_readme_documents_it() -> None:
+    """The README's `_INTEGRITY_COMPLETE=bash_source integrity` prints a bash completion script, and completing
+    'integrity rep' offers 'reports'."""
+    import os
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_INTEGRITY_COMPLETE=bash_source integrity)"' in readme
+    command = [sys.executable, "-c", "from toolkit.cli import main; main()"]
+    source = subprocess.run(command, env={**os.environ, "_INTEGRITY_COMPLETE": "bash_source"}, capture_output=True)
+    assert b"complete " in source.stdout and b"_integrity_completion" in source.stdout
+    env = {**os.environ, "_INTEGRITY_COMPLETE": "bash_complete", "COMP_WORDS": "integrity rep", "COMP_CWORD": "1"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert "plain,reports" in done.stdout.splitlines()
 
 
 def test_every_help_is_dutch_uncut_and_has_an_example(run_cli) -> None:
