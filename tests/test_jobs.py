@@ -123,7 +123,8 @@ def test_a_job_failing_under_the_scheduler_mails_and_logs_the_dutch_cause_withou
     from toolkit.config import load_config
     from toolkit.jobs import JobContext, error_mailer, job_specs
     from toolkit.runlock import workspace_lock
-    from toolkit.scheduler import Scheduler, setup_log
+    from toolkit.scheduler import Scheduler
+    from toolkit.service import setup_log
     from toolkit.state import StateStore
 
     (ws / "registers" / "leveranciers.xlsx").write_bytes(b"kapot")

@@ -19,7 +19,8 @@ import pytest
 
 from tests.scheduler_helpers import FakeClock
 from toolkit.errors import ConfigError
-from toolkit.scheduler import JobSpec, Scheduler, is_due, next_slot, period_start, setup_log
+from toolkit.scheduler import JobSpec, Scheduler, is_due, next_slot, period_start
+from toolkit.service import setup_log
 from toolkit.state import StateStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -410,7 +411,8 @@ SLOW_JOB_SCRIPT = textwrap.dedent(
     from datetime import time as wall
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from toolkit.scheduler import JobSpec, Scheduler, install_signal_handlers, setup_log
+    from toolkit.scheduler import JobSpec, Scheduler
+    from toolkit.service import install_signal_handlers, setup_log
     from toolkit.state import StateStore
 
     work = Path(sys.argv[1])

@@ -49,7 +49,8 @@ def scheduler_command(app: AppContext, poll_seconds: float) -> None:
 
     from toolkit.jobs import JobContext, error_mailer, job_specs
     from toolkit.runlock import SCHEDULER_LOCK_NAME, RunLock, workspace_lock
-    from toolkit.scheduler import Scheduler, install_signal_handlers, setup_log, utc_now
+    from toolkit.scheduler import Scheduler, utc_now
+    from toolkit.service import install_signal_handlers, setup_log
 
     ws = app.workspace(actor="planner")
     config = ws.config

@@ -20,7 +20,8 @@ def nightly_command(app: AppContext, as_json: bool) -> None:
     from toolkit.jobs import failed_steps, notify_admin
     from toolkit.nightly import NIGHTLY_STEPS, run_steps
     from toolkit.render import emit
-    from toolkit.scheduler import close_log, failure_cause, setup_log
+    from toolkit.scheduler import failure_cause
+    from toolkit.service import close_log, setup_log
 
     ws = app.workspace(actor="nightly")
     log = setup_log(ws.logs_dir, app.verbose, quiet=app.quiet, console=False)
