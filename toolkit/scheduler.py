@@ -378,7 +378,7 @@ class Scheduler:
         """Log the Dutch cause and fix (the traceback under it, in the log file only), record it, tell the admin."""
         cause = failure_cause(exc)
         self._log.error("Taak %s mislukt: %s\n%s", spec.name, cause, self._next_text(spec), exc_info=exc)
-        self._record(spec.name, started, False, cause.splitlines()[0])
+        self._record(spec.name, started, False, " ".join(cause.split())[:500])  # the run log: one line
         self._report(spec.name, exc, trace)
 
     def _record(self, name: str, started: datetime, ok: bool, summary: str) -> None:
