@@ -43,6 +43,19 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_DATE_FORMAT = "%d-%m-%Y %H:%M:%S"
 
 
+class LogFile(RotatingFileHandler):
+    """The rotating log file; a line that can't be written (disk full, no rights) costs one Dutch notice on stderr
+    instead of logging's own traceback, and the run goes on (its report and exit code still tell)."""
+
+    _told = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if not self._told:
+            self._told = True
+            error = sys.exc_info()[1]
+            sys.stderr.write(f"Let op: het logbestand {self.baseFilename} kan niet worden bijgeschreven ({error}).\n")
+
+
 class ConsoleFormatter(logging.Formatter):
     """The log line without its traceback: on the console (journalctl) the Dutch cause and fix; the traceback
     stays in the log file, under the same line."""
@@ -61,9 +74,7 @@ def setup_log(log_dir: Path, verbosity: int, *, quiet: bool = False, console: bo
     logger = logging.getLogger("toolkit")
     close_log()
     console_level = logging.WARNING if quiet else (logging.INFO if verbosity == 0 else logging.DEBUG)
-    file_handler = RotatingFileHandler(
-        log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
+    file_handler = LogFile(log_dir / LOG_FILENAME, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     file_handler.setLevel(min(logging.INFO, console_level))
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
     handlers: list[logging.Handler] = [file_handler]
