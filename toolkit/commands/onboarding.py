@@ -50,7 +50,7 @@ def send_hint(app: AppContext) -> str:
     if app.config_option:
         parts += ["--config", app.config_option]
     if app.as_of:
-        parts += ["--as-of", f"{app.as_of:%d-%m-%Y}"]
+        parts += ["--as-of", app.as_of.isoformat()]
     return shlex.join([*parts, "onboarding", "send", "--send"])
 
 

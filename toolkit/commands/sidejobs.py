@@ -74,5 +74,5 @@ def _send_command(app: AppContext) -> str:
     if app.config_option:
         parts += ["--config", app.config_option]
     if app.as_of:
-        parts += ["--as-of", f"{app.as_of:%d-%m-%Y}"]
+        parts += ["--as-of", app.as_of.isoformat()]
     return " ".join(parts + ["sidejobs", "review", "--notify", "--send"])
