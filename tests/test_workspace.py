@@ -195,8 +195,11 @@ def test_repository_is_a_ready_workspace(tmp_path: Path, run_cli) -> None:
     for folder in ("registers", "templates", "mail"):
         shutil.copytree(REPO / folder, root / folder)
     assert sorted(p.name for p in (root / "registers").glob("*.xlsx")) == sorted(REGISTER_FILES)
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
     fresh = run_cli("--config", str(root / "config.toml"), "check")
     assert fresh.exit_code == 0, fresh.output + fresh.stderr
+    after = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    assert after == before, "check wrote into the fresh clone"  # not even an empty state.sqlite
     assert "Meldingen (sleutels): nog niet ingericht" in fresh.output and "✗" not in fresh.output
     assert "klachten@woonpartners.example" in fresh.output and "integrity keys new" in fresh.output
     give_keys(root, "integriteit@woonpartners.example", "vertrouwenspersoon@woonpartners.example")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -61,7 +62,7 @@ class Workspace:
 
     @cached_property
     def backend(self) -> MailBackend:
-        return make_backend(self.config, self.state)
+        return make_backend(self.config, lambda: self.state)  # the folder backend never opens the state
 
     def mailer(self) -> Mailer:
         from toolkit.mail.sender import Mailer
@@ -83,8 +84,9 @@ class Workspace:
             self.state.close()
 
 
-def make_backend(config: Config, state: StateStore) -> MailBackend:
-    """The configured mail backend; exchangelib and msal are imported only when their backend is chosen."""
+def make_backend(config: Config, state: StateStore | Callable[[], StateStore]) -> MailBackend:
+    """The configured mail backend; exchangelib and msal are imported only when their backend is chosen.
+    `state` may be given as a function, so a backend that needs no state (folder) never creates the file."""
     mail = config.mail
     if mail.backend == "folder":
         from toolkit.mail.folder import FolderBackend
@@ -92,9 +94,9 @@ def make_backend(config: Config, state: StateStore) -> MailBackend:
         inboxes = {"inbox": config.path(mail.folder.inbox), "reports": config.path(mail.folder.reports_inbox)}
         return FolderBackend(config.path(mail.folder.outbox), inboxes, mail.folder.processed_folder)
     if mail.backend == "exchange":
-        return _exchange_backend(config, state)
+        return _exchange_backend(config, state() if callable(state) else state)
     if mail.backend == "graph":
-        return _graph_backend(config, state)
+        return _graph_backend(config, state() if callable(state) else state)
     raise ConfigError(
         f"{config.source}: onbekende mail.backend '{mail.backend}'.", hint="kies folder, exchange of graph."
     )
