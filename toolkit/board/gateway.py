@@ -100,7 +100,7 @@ def _director_keys(ws: Workspace, staff: Table | None) -> frozenset[str]:
 
 
 def _reports(ws: Workspace, director: frozenset[str]) -> ReportFacts:
-    from toolkit.reports.cases import case_vault, has_register
+    from toolkit.reports.cases import case_register, has_register
     from toolkit.reports.schema import CASES, EXTERNAL_HANDLER
 
     headers = set(CASES.headers)
@@ -111,7 +111,7 @@ def _reports(ws: Workspace, director: frozenset[str]) -> ReportFacts:
     if not has_register(ws):
         return ReportFacts((), frozenset(registered))
     cases = []
-    for values in case_vault(ws).read().values():
+    for values in case_register(ws).read().values():
         cases.append(_case(values, present, director, EXTERNAL_HANDLER))
     return ReportFacts(tuple(cases), frozenset(registered))
 

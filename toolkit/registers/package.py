@@ -183,6 +183,17 @@ def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> b
     return data[: columns.start()] + tag + data[columns.end() :]
 
 
+def lengthen_table(data: bytes, header_row: int, last_row: int) -> bytes | None:
+    """A table whose header is on `header_row` and that ends above `last_row` grows down to it (its own filter
+    too); None when the table starts elsewhere or already reaches that row."""
+    match = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', data)
+    if match is None or int(match.group(2)) != header_row or int(match.group(4)) >= last_row:
+        return None
+    old = b"%s%s:%s%s" % (match.group(1), match.group(2), match.group(3), match.group(4))
+    new = b"%s%s:%s%d" % (match.group(1), match.group(2), match.group(3), last_row)
+    return data.replace(b'ref="' + old + b'"', b'ref="' + new + b'"')
+
+
 def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
     """Copy the package part by part in the same order; replaced parts get their new bytes, the rest are copied
     as the compressed bytes they were (never decompressed and compressed again)."""

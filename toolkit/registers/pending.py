@@ -30,6 +30,17 @@ class SaveOutcome:
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
 
 
+def register_by_key(key: str) -> Register:
+    """Every register the gateway writes, by key: the staff registers and the case register (meldingen.xlsx)."""
+    if key in REGISTERS:
+        return REGISTERS[key]
+    from toolkit.reports.schema import CASES  # keyed by Zaaknummer; lives with the reports, written through here
+
+    if key == CASES.key:
+        return CASES
+    raise KeyError(key)
+
+
 HIGH_WATER = "registers.highest_nr.{key}"  # the highest Nr ever given per register: a number never comes back
 
 
@@ -106,13 +117,14 @@ def _with_row_keys(
     return [replace(u, row_key=keys.get(u.excel_row)) if u.excel_row in by_row else u for u in updates]
 
 
-def apply_pending(ws: Workspace) -> list[SaveOutcome]:
-    """Apply every change that waited on a locked workbook, oldest first (a later value for a cell wins)."""
+def apply_pending(ws: Workspace, only: str | None = None) -> list[SaveOutcome]:
+    """Apply every change that waited on a locked workbook, oldest first (a later value for a cell wins);
+    `only`: just this register's (a register key)."""
     from toolkit.registers.writer import write_updates
 
     outcomes = []
-    for key in sorted({change.workbook for change in ws.state.pending()}):
-        register = REGISTERS[key]
+    for key in sorted({change.workbook for change in ws.state.pending(only)}):
+        register = register_by_key(key)
         changes = ws.state.pending(key)
         updates = [decode_update(item) for change in changes for item in change.payload]
         try:
@@ -136,6 +148,11 @@ def apply_pending(ws: Workspace) -> list[SaveOutcome]:
     return outcomes
 
 
+def waiting_updates(ws: Workspace, register: Register) -> list[CellUpdate]:
+    """The changes to this register still waiting for the workbook to close, oldest first."""
+    return [decode_update(item) for change in ws.state.pending(register.key) for item in change.payload]
+
+
 def encode_update(update: CellUpdate) -> dict[str, Any]:
     value: Any = update.value
     kind = "text"
@@ -152,6 +169,7 @@ def encode_update(update: CellUpdate) -> dict[str, Any]:
         "nr": update.nr,
         "excel_row": update.excel_row,
         "row_key": update.row_key,
+        "key": update.key,
         "kind": kind,
         "value": value,
     }
@@ -169,5 +187,10 @@ def decode_update(item: dict[str, Any]) -> CellUpdate:
     if item["kind"] in decoders and value is not None:
         value = decoders[item["kind"]](value)
     return CellUpdate(
-        column=item["column"], value=value, nr=item["nr"], excel_row=item.get("excel_row"), row_key=item.get("row_key")
+        column=item["column"],
+        value=value,
+        nr=item["nr"],
+        excel_row=item.get("excel_row"),
+        row_key=item.get("row_key"),
+        key=item.get("key"),
     )

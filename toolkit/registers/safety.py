@@ -8,9 +8,8 @@ from pathlib import Path
 
 from toolkit.errors import WorkbookLocked, WorkbookRefused
 
-# Zip parts openpyxl drops or rewrites lossily. The register gateway no longer uses openpyxl to write (it
-# patches the sheet XML and keeps every part); only the encrypted case register (toolkit/reports/vault.py)
-# still saves through openpyxl and refuses these.
+# Zip parts openpyxl drops or rewrites lossily. The register gateway does not use openpyxl to write (it
+# patches the sheet XML and keeps every part); the list names what `check` reports about a workbook.
 UNSUPPORTED_PARTS = (
     ("xl/vbaProject.bin", "macro's (VBA)"),
     ("xl/drawings/", "een tekening (vorm, afbeelding, grafiek of tekstvak)"),

@@ -49,7 +49,7 @@ from toolkit.reports.cases import (
     Case,
     case_archive,
     case_from_row,
-    case_vault,
+    case_register,
     digest,
     handler_address,
     new_pseudonym,
@@ -157,12 +157,12 @@ def _reports_not_ready(run: InboxRun) -> str:
     if "reports.not_ready" not in run.cache:
         reason = ""
         try:
-            vault = case_vault(run.ws)
-            vault.check()
+            register = case_register(run.ws)
+            register.check()
             case_archive(run.ws)
             check_keys(run.ws)
-            if vault.path.exists():
-                check_writable(vault.path)
+            if register.path.exists():
+                check_writable(register.path)
             _run_cases(run)
         except ConfigError:
             reason = "wacht op het meldingenregister of de sleutels"
@@ -237,7 +237,7 @@ def _take_in(run: InboxRun, inbound: Inbound) -> Handled:
 
 
 def _cases(ws: Workspace) -> dict[str, Case]:
-    return {number: case_from_row(values) for number, values in case_vault(ws).read().items()}
+    return {number: case_from_row(values) for number, values in case_register(ws).read().items()}
 
 
 def _message_digest(inbound: Inbound) -> str:
@@ -294,7 +294,7 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
     _archive(ws, number, inbound, received, holders, _identity(pseudonym, mail, lang))
     if existing is None:
         row = {**_new_row(pseudonym, received), ENTRY_COLUMN: entry.value}
-        case_vault(ws).write({number: row})
+        case_register(ws).write({number: row})
         cases[number] = case_from_row({"Zaaknummer": number, **row})
     case = existing or cases[number]
     _queue_acknowledgement(run, case, _acknowledge_to(inbound), lang, holders)
@@ -313,7 +313,7 @@ def _holders(ws: Workspace, number: str, entry: Entry | None = None) -> Holders:
     if current is not None:
         return current
     if entry is None:
-        entry = case_entry(case_vault(ws).read().get(number, {}))
+        entry = case_entry(case_register(ws).read().get(number, {}))
     holders = holders_at_entry(organisation(ws), entry)
     record_holders(ws, number, holders, public_keys(ws))
     return holders
@@ -423,7 +423,7 @@ def record_acknowledgements(ws: Workspace) -> int:
                 "Terugkoppeling uiterlijk": feedback_due(ws.today),
             }
     if changes:
-        case_vault(ws).write(changes)
+        case_register(ws).write(changes)
     return len(changes)
 
 
@@ -463,8 +463,8 @@ def run_intake(ws: Workspace) -> IntakeSummary:
     from toolkit.inbox.pipeline import process_mailbox
     from toolkit.registers.safety import check_writable
 
-    register = case_vault(ws)
-    housekeeping = _apply_queued(register)
+    register = case_register(ws)
+    housekeeping = _apply_queued(ws)
     empty = IntakeSummary(0, 0, 0, 0, {}, 0, 0)
     if ws.config.reports.shared_mailbox:
         housekeeping += _purged(ws, "inbox")
@@ -508,15 +508,20 @@ def _purged(ws: Workspace, mailbox: str) -> str:
     return f"; {count} origineel/originelen na {ws.config.reports.keep_originals_days} dagen gewist" if count else ""
 
 
-def _apply_queued(register: Any) -> str:
-    """Changes to the register that waited for Excel to close: written now, or still waiting."""
-    from toolkit.errors import WorkbookLocked
+def _apply_queued(ws: Workspace) -> str:
+    """Changes to the register that waited for Excel to close (the gateway's queue): written now, or still waiting."""
+    from toolkit.registers.pending import apply_pending
+    from toolkit.reports.schema import CASES
 
-    try:
-        done = register.apply_pending()
-    except WorkbookLocked:
-        return f"; {len(register.pending())} wijziging(en) in meldingen.xlsx wachten nog (werkmap is open)"
-    return f"; {done} wachtende wijziging(en) in meldingen.xlsx verwerkt" if done else ""
+    if not ws.state.pending(CASES.key):
+        return ""
+    if not case_register(ws).path.exists():
+        case_register(ws).check()  # gone while cases exist: refused, the queue stays
+    waiting = len(ws.state.pending(CASES.key))
+    (outcome,) = apply_pending(ws, only=CASES.key)
+    if outcome.waiting:
+        return f"; {waiting} wijziging(en) in meldingen.xlsx wachten nog (werkmap is open)"
+    return f"; {waiting} wachtende wijziging(en) in meldingen.xlsx verwerkt"
 
 
 def check_keys(ws: Workspace) -> None:

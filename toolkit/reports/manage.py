@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import InputError, RefusedError, WorkbookLocked
+from toolkit.errors import InputError, RefusedError
 from toolkit.reports import notify
 from toolkit.reports.cases import (
     Case,
     case_archive,
-    case_vault,
+    case_register,
     has_register,
     load_cases,
     sealed_holders,
@@ -219,10 +219,7 @@ def update_case(
         _confirm_record(ws, case, update.record_confirmed)
         result.record_confirmed = update.record_confirmed
     if cells:
-        try:
-            case_vault(ws).write({case.number: cells})
-        except WorkbookLocked as exc:
-            result.waiting = exc.message
+        result.waiting = case_register(ws).write({case.number: cells}).waiting
     notes = [n for n in (update.note, _feedback_note(update), _ack_note(update)) if n]
     for note in notes:
         case_archive(ws).add_note(case.number, holders_of(ws, case), ws.today.isoformat(), ws.actor, note)
@@ -327,7 +324,7 @@ def list_cases(ws: Workspace, key: PrivateKey | None = None) -> CaseList:
     cases = load_cases(ws)
     if key is not None:
         cases = [c for c in cases if key.email in holders_of(ws, c).content]
-    pending = tuple(f"{item['case']}: {', '.join(item['cells'])}" for item in case_vault(ws).pending())
+    pending = tuple(f"{case}: {', '.join(columns)}" for case, columns in case_register(ws).pending())
     return CaseList(tuple(cases), pending)
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
-from toolkit.reports.cases import case_archive, case_vault, new_pseudonym, next_case_number, record_holders
+from toolkit.reports.cases import case_archive, case_register, new_pseudonym, next_case_number, record_holders
 from toolkit.reports.routing import Entry, ReporterKind
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def record_new(ws: Workspace, report: OralReport) -> NewCaseResult:
 
     check(report, ws.today)
     check_keys(ws)  # nobody with a key to seal to: refused before anything is written
-    cases = case_vault(ws).read()
+    cases = case_register(ws).read()
     number = next_case_number(ws, list(cases), report.on.year)
     pseudonym = new_pseudonym({str(v.get("Melder") or "") for v in cases.values()})
     identity = _identity(report, pseudonym)
@@ -142,7 +142,7 @@ def record_new(ws: Workspace, report: OralReport) -> NewCaseResult:
         number, 1, holders, report.on.isoformat(), text.encode("utf-8"), text, attachments, max_bytes, identity
     )
     ws.state.set(COUNT_KEY.format(case=number), "1")
-    case_vault(ws).write({number: _row(report, pseudonym)})
+    case_register(ws).write({number: _row(report, pseudonym)})
     ws.audit.record("reports.recorded", actor=_os_user(), via=ws.actor, target=number, channel=report.channel)
     return NewCaseResult(number, report.channel, report.on, pseudonym, oral, bool(identity))
 
