@@ -76,6 +76,9 @@ class Workspace:
             actor=self.actor,
             max_per_minute=mail.max_per_minute,
             max_consecutive_failures=mail.max_consecutive_failures,
+            witness_for=frozenset(
+                a.strip().lower() for a in (self.config.organisation.integrity_officer,) if a and a.strip()
+            ),
         )
 
     def close(self) -> None:
