@@ -186,11 +186,9 @@ def _gifts(table: Table | None, departments: dict[str, str]) -> tuple[GiftFact, 
 
 def _raffle_years(path: Path) -> frozenset[int]:
     """The years with a drawn raffle: kerstloting.xlsx has a sheet named after each year drawn."""
-    if not path.exists():
-        return frozenset()
-    from python_calamine import CalamineWorkbook
+    from toolkit.registers.sheets import sheet_names
 
-    return frozenset(int(name) for name in CalamineWorkbook.from_path(str(path)).sheet_names if name.isdigit())
+    return frozenset(int(name) for name in sheet_names(path) if name.isdigit())
 
 
 def _sidejobs(table: Table | None) -> tuple[Any, ...]:

@@ -129,6 +129,37 @@ class Styles:
         self._derived[key] = str(len(xfs))
         return self._derived[key]
 
+    def bold(self) -> str | None:
+        """A cell format like the default one (xf 0) with its font made bold (appended once); None without fonts."""
+        if ("bold", "") in self._derived:
+            return self._derived[("bold", "")]
+        p = re.escape(self.prefix)
+        fonts = re.search(b"<" + p + rb"fonts\b[^>]*>(.*?)</" + p + b"fonts>", self.data, re.S)
+        xfs = self._xfs()
+        if fonts is None or not xfs:
+            return None
+        font_re = re.compile(b"<" + p + rb"font\b[^>]*?(?:/>|>.*?</" + p + b"font>)", re.S)
+        existing = font_re.findall(fonts.group(1))
+        if not existing:
+            return None
+        first = existing[0]
+        opened = re.match(b"<" + p + rb"font\b[^>]*?(/?)>", first)
+        assert opened is not None
+        b = b"<" + self.prefix + b"b/>"
+        if opened.group(1):  # <font/>
+            clone = first[:-2].rstrip() + b">" + b + b"</" + self.prefix + b"font>"
+        else:
+            clone = first[: opened.end()] + b + first[opened.end() :]
+        self.data = self._append_to(self.data, b"fonts", clone)
+        xf = self._xfs()[0].group(0)
+        xf = re.sub(rb'\s(?:fontId|applyFont)="\w+"', b"", xf)
+        head = b"<" + self.prefix + b"xf"
+        xf = head + f' fontId="{len(existing)}" applyFont="1"'.encode() + xf[len(head) :]
+        self.data = self._append_to(self.data, b"cellXfs", xf)
+        self.changed = True
+        self._derived[("bold", "")] = str(len(xfs))
+        return self._derived[("bold", "")]
+
     def _add_number_format(self, code: str) -> int:
         new_id = max([163, *self._codes()]) + 1
         element = (
