@@ -119,9 +119,9 @@ def record_new(ws: Workspace, report: OralReport) -> NewCaseResult:
     """Write the case: sealed archive (text, identity unless anonymous, the record to sign if oral), register, audit."""
     from toolkit.keys import public_keys
     from toolkit.reports.assign import organisation
+    from toolkit.reports.casefile import check_keys
     from toolkit.reports.cases import COUNT_KEY
     from toolkit.reports.holders import holders_at_entry
-    from toolkit.reports.intake import check_keys
 
     check(report, ws.today)
     check_keys(ws)  # nobody with a key to seal to: refused before anything is written
@@ -186,7 +186,7 @@ class RecordView:
 def show_record(ws: Workspace, number: str, key: PrivateKey | None) -> RecordView:
     """The record of the conversation, for printing and signing (a key that opens the case's content); reading it is
     logged (who, when, which case)."""
-    from toolkit.reports.manage import find_case, require_content
+    from toolkit.reports.access import find_case, require_content
 
     case = find_case(ws, number)
     key = require_content(ws, case, key, "het verslag van het gesprek")
