@@ -3,7 +3,9 @@
 Order of work: is the workbook open or read-only? is it a package we can patch? read the sheet (calamine),
 find columns by header and refuse a staff column that carries a toolkit header; give rows their `Nr` (never a
 number given before, a copied `Nr` gets a new one); place each update by `Nr` (or by row when the file is as
-it was read, or by what staff typed in the row); then patch only those cells in the worksheet XML, copy every
+it was read, or by what staff typed in the row). A register keyed by a column of its own (`Register.key_column`,
+meldingen.xlsx by `Zaaknummer`) has no `Nr`: an update names its row by that key, and an unknown key is a new row
+below the last, whose staff columns the toolkit may fill once (in an existing row it writes only its own columns); then patch only those cells in the worksheet XML, copy every
 other zip part unchanged, and replace the file atomically after re-reading the changed cells. If nothing
 differs, the file is not touched at all.
 """
@@ -340,7 +342,12 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
         replaced = {part: sheet.patched(edits)}
         if styles.changed and styles_name:
             replaced[styles_name] = styles.data
-        _grow_tables(archive, part, plan, replaced)
+        for column, header in plan.added_headers.items():
+            for table in package.table_parts(archive, part):
+                widened = package.widen_table(archive.read(table), plan.header_row, column, header)
+                if widened is not None:
+                    replaced[table] = widened
+        _lengthen_tables(archive, part, plan, replaced)
     expected = {cell: plan.cells[cell] for cell in edits}
     backup = commit(
         path,
@@ -352,16 +359,14 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
     return True, backup
 
 
-def _grow_tables(archive: zipfile.ZipFile, part: str, plan: _Plan, replaced: dict[str, bytes]) -> None:
-    """Tables on the sheet take in the columns and rows this write adds."""
+def _lengthen_tables(archive: zipfile.ZipFile, part: str, plan: _Plan, replaced: dict[str, bytes]) -> None:
+    """Rows this write appends (a new key in a keyed register): a table on the sheet grows down to hold them."""
+    if not plan.table_bottom:
+        return
     for table in package.table_parts(archive, part):
-        data = archive.read(table)
-        for column, header in plan.added_headers.items():
-            data = package.widen_table(data, plan.header_row, column, header) or data
-        if plan.table_bottom:
-            data = package.lengthen_table(data, plan.header_row, plan.table_bottom) or data
-        if data != archive.read(table):
-            replaced[table] = data
+        longer = package.lengthen_table(replaced.get(table) or archive.read(table), plan.header_row, plan.table_bottom)
+        if longer is not None:
+            replaced[table] = longer
 
 
 def _epoch(archive: zipfile.ZipFile) -> date:
