@@ -138,3 +138,24 @@ def test_encoded_updates_round_trip_every_way_to_a_row() -> None:
         CellUpdate("Beoordeling", date(2026, 1, 2), excel_row=7, row_key="abc"),
     ):
         assert decode_update(encode_update(update)) == update
+
+
+def test_a_case_update_keeps_every_byte_staff_put_in_the_case_register(ws: Workspace) -> None:
+    """A sensitivity label and the officer's own column survive `reports update`'s write: only its cells change."""
+    from tests.registers_helpers import add_zip_parts
+
+    register = case_register(ws)
+    register.write({"M-2026-0001": case_row("M-2026-0001"), "M-2026-0002": case_row("M-2026-0002")})
+    book = openpyxl.load_workbook(register.path)  # the intake officer, in Excel
+    book["Meldingen"]["U1"], book["Meldingen"]["U2"] = "Eigen notitie", "navragen"
+    book.save(register.path)
+    label = b'<?xml version="1.0"?><label xmlns="urn:msip">Vertrouwelijk</label>'
+    add_zip_parts(register.path, {"docProps/custom.xml": label, "customXml/item1.xml": label})
+    before = register.path.with_name("before.xlsx")
+    before.write_bytes(register.path.read_bytes())
+    outcome = register.write({"M-2026-0002": {"Status": "onderzoek", "Betreft": "directeur-bestuurder"}})
+    assert outcome.written and outcome.cells_changed == 1
+    assert read_part(register.path, "docProps/custom.xml") == label
+    assert rows(register.path)["M-2026-0002"]["Status"] == "onderzoek"
+    assert rows(register.path)["M-2026-0002"]["Betreft"] is None  # a staff cell of an existing row: never written
+    assert_kept_outside(before, register.path, SHEET, {"M"})

@@ -2,8 +2,8 @@
 one register gateway (`toolkit/registers/`).
 
 It holds no reporter identity and no report text (those are sealed in the case archive), so staff open it in Excel
-like any other register. Reading is the gateway's reader; writing is `registers.pending.save` with rows found by
-their key column (`Register.key_column`): only the given cells of the sheet XML change, a new case is a row
+like any other register. Reading is the gateway's reader; writing is a plan (`toolkit.plan`) whose cells name
+their row by the key column (`Register.key_column`), applied by `apply_plan` through `registers.pending.save`: only the given cells of the sheet XML change, a new case is a row
 appended below the last, every other byte stays. A workbook open in Excel queues the change in the gateway's
 pending queue (applied by the next run; `reports list` shows it). The first case creates the workbook the way
 every register is created (`registers.create`); once the register was written, a missing one is refused, never
@@ -23,6 +23,7 @@ from toolkit.errors import ConfigError
 from toolkit.reports.schema import CASE, CASES
 
 if TYPE_CHECKING:
+    from toolkit.plan import Plan
     from toolkit.registers.pending import SaveOutcome
     from toolkit.workspace import Workspace
 
@@ -77,22 +78,28 @@ class CaseRegister:
                 columns.append(update.column)
         return [(case, tuple(columns)) for case, columns in waiting.items()]
 
-    def write(self, changes: Mapping[str, Mapping[str, Any]]) -> SaveOutcome:
-        """Set the given cells (case -> header -> value) through the gateway: existing rows get only the toolkit's
-        own columns, a new case may be filled in whole. A locked workbook queues them (`outcome.waiting`)."""
-        from toolkit.registers.pending import save
-        from toolkit.registers.writer import CellUpdate
+    @staticmethod
+    def plan(changes: Mapping[str, Mapping[str, Any]]) -> Plan:
+        """The cells (case -> header -> value) as a plan for `toolkit.plan.apply_plan` (pure: nothing is read)."""
+        from toolkit.plan import CellChange, Plan
 
-        updates = [
-            CellUpdate(header, value, key=case) for case, cells in changes.items() for header, value in cells.items()
-        ]
+        cells = (CellChange(CASES.key, h, v, key=case) for case, row in changes.items() for h, v in row.items())
+        return Plan(cells=tuple(cells))
+
+    def write(self, changes: Mapping[str, Mapping[str, Any]]) -> SaveOutcome:
+        """Apply the plan of these cells: existing rows get only the toolkit's own columns, a new case may be filled
+        in whole. A locked workbook queues them in the gateway's queue (`outcome.waiting`)."""
+        from toolkit.plan import apply_plan
+        from toolkit.registers.pending import SaveOutcome
+
         if not self.path.exists():
             self._refuse_missing()
-            if updates:
+            if changes:
                 self._create()
         else:
             self._refuse_old_design()
-        outcome = save(self.ws, CASES, updates)
+        applied = apply_plan(self.ws, self.plan(changes))
+        outcome = applied.save_of(CASES.filename) or SaveOutcome(CASES.filename, False)
         if outcome.written:
             self.ws.state.set(WRITTEN_KEY, "1")
         return outcome
