@@ -14,12 +14,28 @@ DAY = "2026-11-26"
 SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "demo-meldingen", "INTEGRITY_IDENTITY_PASSWORD": "demo-identiteit"}
 
 
-def officer_mails(root: Path) -> list[email.message.EmailMessage]:
+def mails_to(root: Path, role: str) -> list[email.message.EmailMessage]:
     import tomllib
 
-    officer = tomllib.loads((root / "config.toml").read_text(encoding="utf-8"))["organisation"]["integrity_officer"]
+    address = tomllib.loads((root / "config.toml").read_text(encoding="utf-8"))["organisation"][role]
     mails = [email.message_from_bytes(p.read_bytes(), policy=default) for p in (root / "mail" / "outbox").glob("*.eml")]
-    return [m for m in mails if officer.lower() in str(m["To"]).lower()]
+    return [m for m in mails if address.lower() in str(m["To"]).lower()]
+
+
+def officer_mails(root: Path) -> list[email.message.EmailMessage]:
+    return mails_to(root, "integrity_officer")
+
+
+def assert_witness_holds(root: Path, config: str, mail: email.message.EmailMessage, run_cli) -> None:
+    """The head in the mail names a line of audit.jsonl as it is, and `audit verify --witness` agrees."""
+    trail = (root / ".integrity" / "audit.jsonl").read_bytes().splitlines()
+    head = parse(str(mail[HEADER]))
+    assert head is not None, mail["Subject"]
+    lines, digest = head
+    assert 0 < lines <= len(trail) and hashlib.sha256(trail[lines - 1]).hexdigest() == digest
+    assert f"--witness {lines}:{digest}" in mail.get_body(("plain",)).get_content()
+    verify = run_cli("--config", config, "audit", "verify", "--witness", f"{lines}:{digest}")
+    assert verify.exit_code == 0 and "1 kop/koppen uit mails gevonden" in verify.output, verify.output
 
 
 def demo_night(tmp_path: Path, run_cli) -> tuple[Path, str]:
@@ -36,17 +52,26 @@ def test_every_mail_to_the_officer_carries_the_head_audit_verify_confirms(tmp_pa
     root, config = demo_night(tmp_path, run_cli)
     mails = officer_mails(root)
     assert mails, "the demo night mails the integrity officer"
-    trail = (root / ".integrity" / "audit.jsonl").read_bytes().splitlines()
     for mail in mails:
-        head = parse(str(mail[HEADER]))
-        assert head is not None, mail["Subject"]
-        lines, digest = head
-        assert 0 < lines <= len(trail) and hashlib.sha256(trail[lines - 1]).hexdigest() == digest
-        assert f"--witness {lines}:{digest}" in mail.get_body(("plain",)).get_content()
-        verify = run_cli("--config", config, "audit", "verify", "--witness", f"{lines}:{digest}")
-        assert verify.exit_code == 0 and "1 kop/koppen uit mails gevonden" in verify.output, verify.output
+        assert_witness_holds(root, config, mail, run_cli)
+    trail = (root / ".integrity" / "audit.jsonl").read_bytes().splitlines()
     plain = run_cli("--config", config, "audit", "verify")
     assert f"Kop: {len(trail)}:{hashlib.sha256(trail[-1]).hexdigest()}" in plain.output
+
+
+def test_the_monthly_digest_carries_the_head_and_hr_mail_otherwise_not(tmp_path: Path, run_cli) -> None:
+    """The monthly digest (to HR, every month) carries the head; mail to staff, managers and suppliers does not."""
+    root, config = demo_night(tmp_path, run_cli)
+    monthly = run_cli("--config", config, "--as-of", DAY, "monthly", "--send", env=SECRETS)
+    assert monthly.exit_code == 0, monthly.output
+    (digest,) = [m for m in mails_to(root, "hr") if "maand" in str(m["Subject"]).lower()]
+    assert_witness_holds(root, config, digest, run_cli)
+    witnessed = {str(m["Message-ID"]) for m in [*officer_mails(root), digest]}
+    everything = [
+        email.message_from_bytes(p.read_bytes(), policy=default) for p in (root / "mail" / "outbox").glob("*.eml")
+    ]
+    others = [m for m in everything if str(m["Message-ID"]) not in witnessed]
+    assert others and all(m[HEADER] is None for m in others)
 
 
 def test_a_trail_laundered_with_its_anchor_is_caught_by_the_head_in_the_mailbox(

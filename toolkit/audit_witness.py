@@ -2,7 +2,8 @@
 
 The anchor (`toolkit.audit_anchor`) sits outside the workspace; this is a second witness that sits outside the
 machine altogether. Each mail to the integrity officer (the gifts digest, the supplier round reminder, case
-notices, …) carries the trail's head when it was sent: its line count and the SHA-256 of its last line, in the
+notices, …) and the monthly digest to HR (a mail that goes out every month, whatever happened) carry the trail's
+head when they were sent: its line count and the SHA-256 of its last line, in the
 header `X-Integrity-Audit-Head` and in one line at the foot of the text. A trail deleted, cut or rewritten after
 that mail no longer holds that line: `integrity audit verify --witness N:HASH` says so, whatever the anchor says.
 """

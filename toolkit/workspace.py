@@ -79,11 +79,15 @@ class Workspace:
             witness_for=frozenset(
                 a.strip().lower() for a in (self.config.organisation.integrity_officer,) if a and a.strip()
             ),
+            witness_purposes=WITNESSED_PURPOSES,
         )
 
     def close(self) -> None:
         if "state" in self.__dict__:
             self.state.close()
+
+
+WITNESSED_PURPOSES = frozenset({"hr_maandoverzicht"})  # periodic mails that carry the audit head (audit_witness)
 
 
 def make_backend(config: Config, state: StateStore) -> MailBackend:
