@@ -159,3 +159,18 @@ def test_a_case_update_keeps_every_byte_staff_put_in_the_case_register(ws: Works
     assert rows(register.path)["M-2026-0002"]["Status"] == "onderzoek"
     assert rows(register.path)["M-2026-0002"]["Betreft"] is None  # a staff cell of an existing row: never written
     assert_kept_outside(before, register.path, SHEET, {"M"})
+
+
+def test_a_newer_value_is_never_overwritten_by_an_older_one_that_waited(ws: Workspace) -> None:
+    """Status queued while open, then a newer status written directly: the next run leaves the newer one."""
+    register = case_register(ws)
+    register.write({"M-2026-0001": case_row("M-2026-0001")})
+    lock = register.path.with_name("~$meldingen.xlsx")
+    lock.write_bytes(b"excel")
+    assert register.write({"M-2026-0001": {"Status": "onderzoek", "Ernstige inbreuk": "ja"}}).waiting
+    lock.unlink()
+    assert register.write({"M-2026-0001": {"Status": "besluit"}}).written
+    assert register.pending() == []
+    apply_pending(ws)
+    row = register.read()["M-2026-0001"]
+    assert row["Status"] == "besluit" and row["Ernstige inbreuk"] == "ja"

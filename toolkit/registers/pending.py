@@ -63,18 +63,21 @@ def save(
 ) -> SaveOutcome:
     """Write the updates, or keep them in the state store when the workbook is locked.
 
-    With nothing to write the workbook is not even opened, unless `number_rows` asks to give rows their `Nr`.
+    Changes still waiting for this register are written first, in the same write (so a newer value for a cell is
+    never overwritten later by an older one that waited). With nothing to write the workbook is not even opened,
+    unless `number_rows` asks to give rows their `Nr`.
     """
     from toolkit.registers.writer import write_updates
 
-    if not updates and not number_rows and not ws.state.pending(register.key):
+    waiting_changes = ws.state.pending(register.key)
+    if not updates and not number_rows and not waiting_changes:
         return SaveOutcome(register.filename, False)
     path = ws.register_path(register)
     try:
         result = write_updates(
             path,
             register,
-            updates,
+            [*_earlier(waiting_changes), *updates],
             backups_dir=ws.backups_dir,
             keep_backups=ws.config.registers.backups_keep,
             expected_fingerprint=fingerprint,
@@ -85,9 +88,22 @@ def save(
         ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
         return SaveOutcome(register.filename, False, waiting=exc.message)
     _record(ws, register, result)
+    if waiting_changes:
+        ws.state.drop_pending([change.id for change in waiting_changes])
     if result.written:
-        ws.audit.record("register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed)
+        pending = len(waiting_changes) or None
+        ws.audit.record(
+            "register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed, pending=pending
+        )
     return _outcome(register, result)
+
+
+def _earlier(changes: list[Any]) -> list[CellUpdate]:
+    """Waiting changes as updates; one that named its row only by position can't be placed any more (skipped)."""
+    from dataclasses import replace
+
+    updates = [decode_update(item) for change in changes for item in change.payload]
+    return [replace(u, excel_row=None) if u.row_key is None and u.nr is None and u.key is None else u for u in updates]
 
 
 def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
