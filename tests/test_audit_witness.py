@@ -56,7 +56,7 @@ def test_every_mail_to_the_officer_carries_the_head_audit_verify_confirms(tmp_pa
         assert_witness_holds(root, config, mail, run_cli)
     trail = (root / ".integrity" / "audit.jsonl").read_bytes().splitlines()
     plain = run_cli("--config", config, "audit", "verify")
-    assert f"Kop: {len(trail)}:{hashlib.sha256(trail[-1]).hexdigest()}" in plain.output
+    assert f"Kop nu: {len(trail)}:{hashlib.sha256(trail[-1]).hexdigest()}" in plain.output
 
 
 def test_the_monthly_digest_carries_the_head_and_hr_mail_otherwise_not(tmp_path: Path, run_cli) -> None:

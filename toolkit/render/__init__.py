@@ -203,7 +203,8 @@ def _(result: Verdict) -> list[str]:
         witnessed = f"; {result.witnessed} kop/koppen uit mails gevonden" if result.witnessed else ""
         return [
             f"{OK} Logboek intact: {result.lines} regels, keten en anker ({result.anchor_path}) kloppen{witnessed}.",
-            f"  Kop: {result.lines}:{result.head} (staat ook onderaan elke mail aan de integriteitsfunctionaris).",
+            f"  Kop nu: {result.lines}:{result.head} (een kop onderaan een eerdere mail aan de "
+            "integriteitsfunctionaris controleert u met --witness).",
         ]
     where = f"regel {result.bad_line}: " if result.bad_line else ""
     return [f"{BAD} Logboek niet intact of niet te controleren: {where}{result.why}."]
