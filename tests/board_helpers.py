@@ -190,7 +190,7 @@ CASE_PLAN = [
 def write_cases(root: Path, today: date) -> None:
     """The case register through the reports module's own store (setup only; tests read it back independently)."""
     from toolkit.config import load_config
-    from toolkit.reports.cases import case_vault
+    from toolkit.reports.cases import case_register
     from toolkit.workspace import Workspace
 
     ws = Workspace(load_config(root / "config.toml"), today, actor="test")
@@ -203,5 +203,5 @@ def write_cases(root: Path, today: date) -> None:
             "Ernstige inbreuk": serious, "Maatregelen": measures or None, "Melding toezichthouder": regulator,
             "Terugkoppeling gegeven op": received + timedelta(days=40) if n % 3 == 0 else None,
         }  # fmt: skip
-    case_vault(ws).write(rows)
+    case_register(ws).write(rows)
     ws.close()

@@ -162,3 +162,17 @@ def sent_to_reporter(root: Path, today: date = date(2026, 11, 26)) -> list[Email
 def cli(run_cli: Any, root: Path, as_of: str, *args: str) -> Any:
     """`integrity --config ROOT/config.toml --as-of AS_OF ARGS…` in-process."""
     return run_cli("--config", str(root / "config.toml"), "--as-of", as_of, *args)
+
+
+def staff_types(root: Path, case: str, cells: dict[str, Any]) -> None:
+    """What the intake officer types into meldingen.xlsx in Excel (a spreadsheet program, not the toolkit)."""
+    import openpyxl
+
+    path = root / "registers" / "meldingen.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Meldingen"]
+    headers = {str(c.value).strip(): c.column for c in sheet[1] if c.value is not None}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, headers["Zaaknummer"]).value == case)
+    for header, value in cells.items():
+        sheet.cell(row, headers[header]).value = value
+    book.save(path)

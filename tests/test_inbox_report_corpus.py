@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.corpus.generate import machine, reports
 from tests.reports_helpers import deliver, make_workspace, outbox, sent_to_reporter, workspace
 from toolkit.mailsort.machine import is_machine_address
-from toolkit.reports.cases import case_vault
+from toolkit.reports.cases import case_register
 from toolkit.reports.intake import ack_undelivered
 
 REPORTS = reports()
@@ -58,7 +58,7 @@ def test_reports_become_cases_and_machine_mail_does_not(tmp_path: Path, run_cli)
     parts = ("new_cases", "added", "ack_undelivered", "already_processed", "waiting")
     assert sum(summary[k] for k in parts) + sum(summary["not_a_report"].values()) == summary["read"]
     ws = workspace(root, date(2026, 11, 26))
-    assert len(case_vault(ws).read()) == len(REPORTS) - len(twice)
+    assert len(case_register(ws).read()) == len(REPORTS) - len(twice)
     ws.close()
     assert len(folder(root, "Geen melding")) == len(MACHINE)
     assert len(folder(root, "Verwerkt")) == len(REPORTS)
@@ -85,7 +85,7 @@ def test_reports_become_cases_and_machine_mail_does_not(tmp_path: Path, run_cli)
     case = str(fourth["Subject"]).rsplit(" ", 1)[-1].strip("[]")
     ws = workspace(root, date(2026, 11, 26))
     assert ack_undelivered(ws, case) == "2026-11-26"
-    assert len(case_vault(ws).read()) == len(REPORTS) - len(twice)
+    assert len(case_register(ws).read()) == len(REPORTS) - len(twice)
     ws.close()
     assert not [m for m in outbox(root) if is_machine_address(str(m["To"]))]
 

@@ -20,9 +20,10 @@ from tests.reports_helpers import (
     outbox,
     report_mail,
     sent_to_reporter,
+    staff_types,
     workspace,
 )
-from toolkit.reports.cases import case_archive, case_vault, sealed_holders
+from toolkit.reports.cases import case_archive, case_register, sealed_holders
 
 KEY = ("--key", str(key_file(OFFICER)))  # the integrity officer: opens content and identity
 
@@ -41,7 +42,7 @@ def root(tmp_path: Path, run_cli) -> Path:
 def register(root: Path) -> dict:
     ws = workspace(root, date(2026, 11, 26))
     try:
-        return case_vault(ws).read()
+        return case_register(ws).read()
     finally:
         ws.close()
 
@@ -97,9 +98,7 @@ def test_report_about_director_is_decided_by_the_rvc_and_audit_names_os_user(roo
 
     deliver(root, report_mail("Melding", "Tekst."))
     assert cli(run_cli, root, "2026-11-26", "nightly").exit_code == 0
-    ws = workspace(root, date(2026, 11, 26))
-    case_vault(ws).write({"M-2026-0001": {"Betreft": "directeur-bestuurder"}})
-    ws.close()
+    staff_types(root, "M-2026-0001", {"Betreft": "directeur-bestuurder"})
     update = ("reports", "update", "M-2026-0001", "--serious", "ja", "--by", "R. Commissaris")
     wrong = cli(run_cli, root, "2026-12-01", *update, "--role", "directeur-bestuurder")
     assert wrong.exit_code != 0 and "besluit RvC" in wrong.stderr

@@ -14,9 +14,10 @@ from tests.reports_helpers import (
     make_workspace,
     outbox,
     report_mail,
+    staff_types,
     workspace,
 )
-from toolkit.reports.cases import case_vault, sealed_holders
+from toolkit.reports.cases import case_register, sealed_holders
 
 INTAKE = "integriteit@woonpartners.example"
 ADVISER = "vertrouwenspersoon@woonpartners.example"
@@ -42,9 +43,7 @@ def nightly(run_cli, root: Path, as_of: str) -> None:
 
 
 def fill(root: Path, case: str, **cells: str) -> None:
-    ws = workspace(root, date(2026, 11, 26))
-    case_vault(ws).write({case: {k.replace("_", " "): v for k, v in cells.items()}})
-    ws.close()
+    staff_types(root, case, {k.replace("_", " "): v for k, v in cells.items()})
 
 
 def staff_mail_to(root: Path) -> list[tuple[str, str]]:
@@ -58,7 +57,7 @@ def test_report_to_the_confidential_advisers_own_address_reaches_only_the_advise
     deliver(root, raw)
     nightly(run_cli, root, "2026-11-26")
     ws = workspace(root, date(2026, 11, 26))
-    assert case_vault(ws).read()["M-2026-0001"]["Meldingsadres"] == "vertrouwenspersoon"
+    assert case_register(ws).read()["M-2026-0001"]["Meldingsadres"] == "vertrouwenspersoon"
     sealed = sealed_holders(ws, "M-2026-0001")
     # the adviser, and the RvC chair as the second key holder (told nothing); never the intake officer
     assert sealed is not None and sealed.identity == sealed.content == tuple(sorted((ADVISER, CHAIR)))

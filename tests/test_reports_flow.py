@@ -24,10 +24,11 @@ from tests.reports_helpers import (
     outbox,
     report_mail,
     sent_to_reporter,
+    staff_types,
     to_reporter,
     workspace,
 )
-from toolkit.reports.cases import case_vault
+from toolkit.reports.cases import case_register
 
 DIRECTOR = "directeur@woonpartners.example"
 CHAIR = "voorzitter.rvc@woonpartners.example"
@@ -54,15 +55,13 @@ def with_key(person: str) -> tuple[str, str]:
 
 def fill(root: Path, case: str, **cells: str) -> None:
     """What the intake officer types into meldingen.xlsx (in Excel)."""
-    ws = workspace(root, date(2026, 11, 26))
-    case_vault(ws).write({case: {k.replace("_", " "): v for k, v in cells.items()}})
-    ws.close()
+    staff_types(root, case, {k.replace("_", " "): v for k, v in cells.items()})
 
 
 def register(root: Path) -> dict:
     ws = workspace(root, date(2026, 11, 26))
     try:
-        return case_vault(ws).read()
+        return case_register(ws).read()
     finally:
         ws.close()
 

@@ -21,12 +21,13 @@ from tests.reports_helpers import (
     outbox,
     report_mail,
     sent_to_reporter,
+    staff_types,
     to_reporter,
     waiting,
     workspace,
 )
 from toolkit.keys import PrivateKey, load_private_key
-from toolkit.reports.cases import case_archive, case_vault
+from toolkit.reports.cases import case_archive, case_register
 from toolkit.reports.schema import NEW_SUBJECT
 
 
@@ -54,7 +55,7 @@ def nightly(run_cli, root: Path, as_of: str = "2026-11-26"):
 def cases(root: Path, today: date = date(2026, 11, 26)) -> dict:
     ws = workspace(root, today)
     try:
-        return case_vault(ws).read()
+        return case_register(ws).read()
     finally:
         ws.close()
 
@@ -271,10 +272,8 @@ def test_intake_officer_cells_survive_a_rewrite(root: Path, run_cli) -> None:
     """Cells the intake officer filled (Melder is, Betreft, Betrokkene, Onderwerp) stay when the toolkit writes again."""
     deliver(root, report_mail("Melding", "Eerste."))
     assert nightly(run_cli, root).exit_code == 0
-    ws = workspace(root, date(2026, 11, 26))
     human = {"Melder is": "huurder", "Betreft": "onbekend", "Betrokkene": "iemand", "Onderwerp": "Toewijzing woning"}
-    case_vault(ws).write({"M-2026-0001": human})
-    ws.close()
+    staff_types(root, "M-2026-0001", human)
     deliver(root, report_mail("Nog een", "Tweede.", message_id="<melding-5@thuis.example>"))
     assert nightly(run_cli, root).exit_code == 0
     rows = cases(root)
@@ -300,7 +299,7 @@ def test_shared_inbox_takes_reports_in_and_leaves_other_mail(tmp_path: Path, run
         )
         ws = workspace(root, date(2026, 11, 26))
         report = process_mailbox(ws, "inbox", handlers, show_subjects=False)
-        found = sorted(case_vault(ws).read()) if (root / "registers" / "meldingen.xlsx").exists() else []
+        found = sorted(case_register(ws).read()) if (root / "registers" / "meldingen.xlsx").exists() else []
         ws.close()
         assert found == expected
         assert report.counts["niet herkend"] == (1 if shared else 2)

@@ -23,6 +23,7 @@ from tests.reports_helpers import (
     key_file,
     make_workspace,
     report_mail,
+    staff_types,
     waiting,
     workspace,
 )
@@ -62,11 +63,7 @@ def with_key(person: str) -> tuple[str, str]:
 
 def fill(root: Path, case: str, **cells: str) -> None:
     """What the intake officer types into meldingen.xlsx."""
-    from toolkit.reports.cases import case_vault
-
-    ws = workspace(root, date(2026, 11, 26))
-    case_vault(ws).write({case: {k.replace("_", " "): v for k, v in cells.items()}})
-    ws.close()
+    staff_types(root, case, {k.replace("_", " "): v for k, v in cells.items()})
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -57,6 +57,8 @@ class Verdict:
     why: str = ""
     anchored: bool = True
     anchor_path: str = ""
+    head: str = ""  # SHA-256 of the last line: what the mails to the integrity officer carry (audit_witness)
+    witnessed: int = 0  # heads from mails (--witness) found in the trail
 
 
 class AuditTrail:
@@ -165,7 +167,31 @@ class AuditTrail:
                         at_anchor = previous
         if bad is not None:
             return bad
-        return self._against_anchor(head, key, number, at_anchor, where)
+        return replace(self._against_anchor(head, key, number, at_anchor, where), head=previous)
+
+    def check_witnesses(self, verdict: Verdict, witnesses: list[tuple[int, str]]) -> Verdict:
+        """The verdict, failed when a head carried by a mail (`audit_witness`) is not in the trail any more."""
+        if not witnesses or not verdict.ok:
+            return verdict
+        wanted = dict(witnesses)
+        found: dict[int, str] = {}
+        if self.path.exists():
+            with open(self.path, "rb") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    if number in wanted:
+                        found[number] = _digest(raw.rstrip(b"\n"))
+                    if number >= max(wanted):
+                        break
+        for lines, digest in sorted(witnesses):
+            if lines == 0 and digest == GENESIS:
+                continue
+            if lines not in found:
+                why = f"een mail droeg kop {lines}:{digest[:12]}…, maar het logboek heeft geen regel {lines} meer (ingekort of verwijderd)"
+                return replace(verdict, ok=False, bad_line=verdict.lines + 1, why=why)
+            if found[lines] != digest:
+                why = f"regel {lines} is niet de regel die een mail als kop droeg ({digest[:12]}…): herschreven of opnieuw geketend"
+                return replace(verdict, ok=False, bad_line=lines, why=why)
+        return replace(verdict, witnessed=len(witnesses))
 
     def _check_mac(self, event: dict[str, Any], number: int, head: Head | None, key: bytes | None) -> str:
         if key is None:

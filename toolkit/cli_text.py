@@ -134,7 +134,7 @@ def install() -> None:
 # checks that every command has one and that every example names a command that exists.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit show": ("integrity audit show --since 2026-11-01",),
-    "audit verify": ("integrity audit verify",),
+    "audit verify": ("integrity audit verify", "integrity audit verify --witness 412:<sha256 onderaan de mail>"),
     "check": ("integrity check", "integrity --as-of 15-01-2027 check --json"),
     "gifts check": ("integrity gifts check", "integrity gifts check --write", "integrity gifts check --notify --send"),
     "inbox process": ("integrity inbox process",),

@@ -43,7 +43,7 @@ class JobReport:
 
 # In order. Each entry: (step name, "module:function"); the function takes a Workspace and returns a StepResult.
 NIGHTLY_STEPS: list[tuple[str, str]] = [
-    ("meldingen binnenhalen", "toolkit.reports.intake:intake_step"),
+    ("meldingen binnenhalen", "toolkit.reports.intake_run:intake_step"),
     ("post verwerken", "toolkit.inbox.shared:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     (
@@ -57,7 +57,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
     ("termijnen meldingen", "toolkit.reports.followup:reminders_step"),
     ("RvC-rapportage", "toolkit.board.service:board_step"),
-    ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
+    ("identiteit melders wissen", "toolkit.reports.purge:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
     ("periodieke taken", "toolkit.periodic:periodic_step"),
 ]

@@ -34,6 +34,7 @@ class CellChange:
     excel_row: int | None = None
     after: str = ""  # only when this mail key was delivered
     unless: str = ""  # only when this mail key was not delivered
+    key: str | None = None  # the row by its key column instead (a keyed register such as meldingen.xlsx)
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,12 @@ def apply_plan(
     Mails first: a cell that records a send (`after=`) is written only for what went out. A register write that
     is refused raises WorkbookRefused, unless `refuse_as_note`: then it is reported in `refused` and the rest goes on.
     """
-    from toolkit.registers.pending import save
-    from toolkit.registers.schema import REGISTERS
+    from toolkit.registers.pending import register_by_key, save
 
     report, delivered, outgoing = _send(ws, plan, limit, progress)
     saves, refused = [], []
     for key in plan.registers():
-        register = REGISTERS[key]
+        register = register_by_key(key)
         updates = [_update(c) for c in plan.cells_for(key, delivered)]
         try:
             saves.append(save(ws, register, updates, plan.fingerprints.get(key)))
@@ -184,7 +184,7 @@ def _send(
 def _update(change: CellChange) -> Any:
     from toolkit.registers.writer import CellUpdate
 
-    return CellUpdate(change.column, change.value, nr=change.nr, excel_row=change.excel_row)
+    return CellUpdate(change.column, change.value, nr=change.nr, excel_row=change.excel_row, key=change.key)
 
 
 def preview_mails(ws: Workspace, plan: Plan) -> list[OutgoingMail]:

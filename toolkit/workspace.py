@@ -77,11 +77,18 @@ class Workspace:
             actor=self.actor,
             max_per_minute=mail.max_per_minute,
             max_consecutive_failures=mail.max_consecutive_failures,
+            witness_for=frozenset(
+                a.strip().lower() for a in (self.config.organisation.integrity_officer,) if a and a.strip()
+            ),
+            witness_purposes=WITNESSED_PURPOSES,
         )
 
     def close(self) -> None:
         if "state" in self.__dict__:
             self.state.close()
+
+
+WITNESSED_PURPOSES = frozenset({"hr_maandoverzicht"})  # periodic mails that carry the audit head (audit_witness)
 
 
 def make_backend(config: Config, state: StateStore | Callable[[], StateStore]) -> MailBackend:

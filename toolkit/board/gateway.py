@@ -100,7 +100,7 @@ def _director_keys(ws: Workspace, staff: Table | None) -> frozenset[str]:
 
 
 def _reports(ws: Workspace, director: frozenset[str]) -> ReportFacts:
-    from toolkit.reports.cases import case_vault, has_register
+    from toolkit.reports.cases import case_register, has_register
     from toolkit.reports.schema import CASES, EXTERNAL_HANDLER
 
     headers = set(CASES.headers)
@@ -111,7 +111,7 @@ def _reports(ws: Workspace, director: frozenset[str]) -> ReportFacts:
     if not has_register(ws):
         return ReportFacts((), frozenset(registered))
     cases = []
-    for values in case_vault(ws).read().values():
+    for values in case_register(ws).read().values():
         cases.append(_case(values, present, director, EXTERNAL_HANDLER))
     return ReportFacts(tuple(cases), frozenset(registered))
 
@@ -186,11 +186,9 @@ def _gifts(table: Table | None, departments: dict[str, str]) -> tuple[GiftFact, 
 
 def _raffle_years(path: Path) -> frozenset[int]:
     """The years with a drawn raffle: kerstloting.xlsx has a sheet named after each year drawn."""
-    if not path.exists():
-        return frozenset()
-    from python_calamine import CalamineWorkbook
+    from toolkit.registers.sheets import sheet_names
 
-    return frozenset(int(name) for name in CalamineWorkbook.from_path(str(path)).sheet_names if name.isdigit())
+    return frozenset(int(name) for name in sheet_names(path) if name.isdigit())
 
 
 def _sidejobs(table: Table | None) -> tuple[Any, ...]:

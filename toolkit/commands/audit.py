@@ -20,12 +20,30 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--witness",
+    "witnesses",
+    multiple=True,
+    metavar="N:SHA256",
+    help="Een kop uit een mail aan de integriteitsfunctionaris (onderaan de mail): die regel moet er nog staan.",
+)
 @pass_app
-def verify_command(app: AppContext) -> None:
-    """Controleer dat het logboek niet is gewijzigd, ingekort of verschoven (exitcode 1 als wel)."""
+def verify_command(app: AppContext, witnesses: tuple[str, ...]) -> None:
+    """Controleer dat het logboek niet is gewijzigd, ingekort of verschoven (exitcode 1 als wel).
+
+    Met --witness ook tegen de kop die onderaan een mail aan de integriteitsfunctionaris staat.
+    """
+    from toolkit.audit_witness import parse
     from toolkit.render import emit
 
-    verdict = app.workspace().audit.verify()
+    heads = []
+    for text in witnesses:
+        head = parse(text)
+        if head is None:
+            raise click.BadParameter(f"'{text}' is geen kop; gebruik N:SHA256 zoals onderaan de mail.")
+        heads.append(head)
+    trail = app.workspace().audit
+    verdict = trail.check_witnesses(trail.verify(), heads)
     emit(verdict)
     exit_with(0 if verdict.ok else 1)
 

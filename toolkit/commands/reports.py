@@ -27,7 +27,7 @@ def reports_group() -> None:
 def list_command(app: AppContext, key_file: Path | None, as_json: bool) -> None:
     """Alle zaken uit meldingen.xlsx (met --key alleen die je mag openen), zonder gegevens van melders."""
     from toolkit.render import emit
-    from toolkit.reports.manage import list_cases
+    from toolkit.reports.views import list_cases
 
     emit(list_cases(app.workspace(), open_key(key_file)), as_json)
 
@@ -43,7 +43,7 @@ def list_command(app: AppContext, key_file: Path | None, as_json: bool) -> None:
 def show_command(app: AppContext, case: str, reveal: bool, key_file: Path | None, as_json: bool) -> None:
     """Eén zaak: registergegevens; met --key ook tekst, bijlagen en notities; met --reveal ook de melder."""
     from toolkit.render import emit
-    from toolkit.reports.manage import show_case
+    from toolkit.reports.views import show_case
 
     emit(show_case(app.workspace(), case, reveal=reveal, key=open_key(key_file)), as_json)
 
@@ -175,7 +175,7 @@ def intake_command(app: AppContext, as_json: bool) -> None:
     from toolkit.cli import exit_with
     from toolkit.errors import ExitCode
     from toolkit.render import emit
-    from toolkit.reports.intake import run_intake
+    from toolkit.reports.intake_run import run_intake
 
     result = run_intake(app.workspace(actor="cli"))
     emit(result, as_json)
@@ -252,6 +252,6 @@ def deadlines_command(app: AppContext, as_json: bool) -> None:
 def stats_command(app: AppContext, period: str, as_json: bool) -> None:
     """Anonieme aantallen voor de RvC: per status, melder, betreft, termijnen gehaald of niet."""
     from toolkit.render import emit
-    from toolkit.reports.manage import stats
+    from toolkit.reports.views import stats
 
     emit(stats(app.workspace(), period), as_json)

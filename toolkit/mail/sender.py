@@ -74,6 +74,8 @@ class Mailer:
     group_size: int = 100  # new messages marked *sending* per durable commit
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    witness_for: frozenset[str] = frozenset()  # mails to these addresses carry the audit trail's head
+    witness_purposes: frozenset[str] = frozenset()  # and mails with these purposes (the monthly digest)
     _last_send: float | None = field(default=None, init=False, repr=False)
 
     def already_sent(self, key: str) -> bool:
@@ -176,6 +178,10 @@ class Mailer:
             return "recovered"
         if entry is None and not premarked:
             self.state.mark_sending(mail.key, message_id, mail.purpose, mail.items)
+        if mail.purpose in self.witness_purposes or self.witness_for.intersection(a.strip().lower() for a in mail.to):
+            from toolkit.audit_witness import stamp
+
+            mail = stamp(mail, self.audit)
         raw = build_message(mail, self.sender, self.sender_name).as_bytes()
         self._pace()
         if mail.save_copy:

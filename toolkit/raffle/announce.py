@@ -95,16 +95,15 @@ def assign_lots(people: list[Participant]) -> list[LotHolder]:
 
 def read_lots(ws: Workspace, year: int) -> list[LotHolder]:
     """The lot list of `year` from kerstloting.xlsx (sheet '<year> loten')."""
-    from python_calamine import CalamineWorkbook
+    from toolkit.registers.sheets import sheet_names, sheet_rows
 
     path, sheet = ws.register_path(RAFFLE), lots_sheet(year)
-    workbook = CalamineWorkbook.from_path(str(path)) if path.exists() else None
-    if workbook is None or sheet not in workbook.sheet_names:
+    if sheet not in sheet_names(path):
         raise InputError(
             f"{RAFFLE.filename}: de lotnummers van {year} ontbreken (blad '{sheet}').",
             hint=f"kondig de loting eerst aan: integrity raffle announce --year {year} --seed-source TEKST --send.",
         )
-    rows = [["" if c is None else str(c).strip() for c in r] for r in workbook.get_sheet_by_name(sheet).iter_rows()]
+    rows = [["" if c is None else str(c).strip() for c in r] for r in sheet_rows(path, sheet)]
     top = next((i for i, r in enumerate(rows) if r and r[0] == LOTS_HEADER[0]), None)
     if top is None:
         raise InputError(f"{RAFFLE.filename}, blad '{sheet}': de kop 'Lotnummer' ontbreekt.")
@@ -160,7 +159,7 @@ def announce_raffle(ws: Workspace, year: int, seed_source: str | None, *, send: 
 def _record(ws: Workspace, announcement: Announcement, text: str, holders: list[LotHolder]) -> None:
     from toolkit.files import write_atomically
     from toolkit.registers.create import create_empty_workbook
-    from toolkit.registers.owned import write_table_sheet
+    from toolkit.registers.sheets import add_sheet
 
     year = announcement.year
     registers = ws.register_path(RAFFLE)
@@ -169,7 +168,7 @@ def _record(ws: Workspace, announcement: Announcement, text: str, holders: list[
     rows = [[h.lot, h.number, h.name, h.email] for h in holders]
     notes = [("Jaar", str(year)), ("Aankondiging", announcement_path(ws, year).name),
              ("Aankondiging-digest (SHA-256)", announcement_digest(text)), ("Aangekondigd op", announcement.announced_at)]  # fmt: skip
-    write_table_sheet(registers, lots_sheet(year), LOTS_HEADER, rows, backups_dir=ws.backups_dir,
+    add_sheet(registers, lots_sheet(year), LOTS_HEADER, rows, backups_dir=ws.backups_dir,
                       keep_backups=ws.config.registers.backups_keep, notes=notes)  # fmt: skip
     write_atomically(announcement_path(ws, year), text.encode("utf-8"))
     ws.audit.record("raffle.announce", actor=ws.actor, target=announcement_path(ws, year).name, year=year,

@@ -165,11 +165,9 @@ def _current_pool(ws: Workspace, year: int) -> list[PoolGift]:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
+    from toolkit.registers.sheets import sheet_names
 
-    if not path.exists():
-        return []
-    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    return sheet_names(path)
 
 
 def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: str | None) -> None:
@@ -188,7 +186,7 @@ def _check_may_draw(existing: Sequence[str], sheet: str, redraw: bool, reason: s
 
 def _retire(ws: Workspace, year: int, existing: Sequence[str]) -> str:
     """Keep the earlier draw: sheet '<year> (vervallen N)' and its published result file likewise."""
-    from toolkit.registers.owned import rename_sheet
+    from toolkit.registers.sheets import rename_sheet
 
     number = 1
     while f"{year} (vervallen {number})" in existing:
@@ -214,7 +212,7 @@ def draw_raffle(
 ) -> RaffleDrawResult:
     """Draw `year` over its announced inputs with the seed from the announced source; see the module docstring."""
     from toolkit.files import write_atomically
-    from toolkit.registers.owned import write_table_sheet
+    from toolkit.registers.sheets import add_sheet
 
     announcement, text = read_announcement(ws, year)
     holders = {h.lot: h for h in read_lots(ws, year)}
@@ -230,7 +228,7 @@ def draw_raffle(
     gifts = {g.key: g for g in announcement.gifts}
     rows = [_row(gifts[nr], holders.get(lot), lot) for nr, lot in published.assignments]
     notes = _notes(announcement, text, published, reason if retired else None, result_path(ws, year).name)
-    write_table_sheet(ws.register_path(RAFFLE), sheet, HEADER, rows, backups_dir=ws.backups_dir,
+    add_sheet(ws.register_path(RAFFLE), sheet, HEADER, rows, backups_dir=ws.backups_dir,
                       keep_backups=ws.config.registers.backups_keep, notes=notes)  # fmt: skip
     ws.audit.record("raffle.draw", actor=ws.actor, target=f"{RAFFLE.filename} blad {sheet}", year=year, seed=seed,
                     announcement=announcement_digest(text), gifts=len(published.assignments),
@@ -328,11 +326,11 @@ def _cell_text(value: Any) -> str:
 
 def read_result_sheet(ws: Workspace, year: int) -> list[list[str]]:
     """The table rows of the sheet `year` (HEADER's columns), as text."""
-    from python_calamine import CalamineWorkbook
+    from toolkit.registers.sheets import sheet_rows
 
-    rows, table = CalamineWorkbook.from_path(str(ws.register_path(RAFFLE))).get_sheet_by_name(str(year)), None
+    table = None
     found: list[list[str]] = []
-    for cells in rows.iter_rows():
+    for cells in sheet_rows(ws.register_path(RAFFLE), str(year)):
         texts = [_cell_text(c) for c in cells]
         if table is not None:
             if any(texts):

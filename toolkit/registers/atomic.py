@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,8 @@ def commit(
         make(temp)
         fsync(temp)
         verify(temp)
+        if path.exists():  # the new file keeps the old one's permissions (a private register stays private)
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
         backup = _backup(path, backups_dir, keep) if path.exists() else None
         _replace(temp, path)
         _fsync_dir(path.parent)

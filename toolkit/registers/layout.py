@@ -142,3 +142,14 @@ def row_key(register: Register, values: Mapping[str, Any]) -> str:
     owned = set(register.owned_headers)
     parts = [f"{h}={values.get(h)!s}" for h in register.headers if h not in owned]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def rows_by_key(cells: Iterable[tuple[int, Any]]) -> dict[str, int]:
+    """Key value (as text, trimmed) -> the first row that holds it, for a register keyed by a column of its own."""
+    found: dict[str, int] = {}
+    for row, value in cells:
+        if value is None or is_empty(value):
+            continue
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+        found.setdefault(text, row)
+    return found

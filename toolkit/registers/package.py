@@ -129,6 +129,37 @@ class Styles:
         self._derived[key] = str(len(xfs))
         return self._derived[key]
 
+    def bold(self) -> str | None:
+        """A cell format like the default one (xf 0) with its font made bold (appended once); None without fonts."""
+        if ("bold", "") in self._derived:
+            return self._derived[("bold", "")]
+        p = re.escape(self.prefix)
+        fonts = re.search(b"<" + p + rb"fonts\b[^>]*>(.*?)</" + p + b"fonts>", self.data, re.S)
+        xfs = self._xfs()
+        if fonts is None or not xfs:
+            return None
+        font_re = re.compile(b"<" + p + rb"font\b[^>]*?(?:/>|>.*?</" + p + b"font>)", re.S)
+        existing = font_re.findall(fonts.group(1))
+        if not existing:
+            return None
+        first = existing[0]
+        opened = re.match(b"<" + p + rb"font\b[^>]*?(/?)>", first)
+        assert opened is not None
+        b = b"<" + self.prefix + b"b/>"
+        if opened.group(1):  # <font/>
+            clone = first[:-2].rstrip() + b">" + b + b"</" + self.prefix + b"font>"
+        else:
+            clone = first[: opened.end()] + b + first[opened.end() :]
+        self.data = self._append_to(self.data, b"fonts", clone)
+        xf = self._xfs()[0].group(0)
+        xf = re.sub(rb'\s(?:fontId|applyFont)="\w+"', b"", xf)
+        head = b"<" + self.prefix + b"xf"
+        xf = head + f' fontId="{len(existing)}" applyFont="1"'.encode() + xf[len(head) :]
+        self.data = self._append_to(self.data, b"cellXfs", xf)
+        self.changed = True
+        self._derived[("bold", "")] = str(len(xfs))
+        return self._derived[("bold", "")]
+
     def _add_number_format(self, code: str) -> int:
         new_id = max([163, *self._codes()]) + 1
         element = (
@@ -181,6 +212,17 @@ def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> b
         tag = tag[: count.start(1)] + str(int(count.group(1)) + 1).encode() + tag[count.end(1) :]
     data = data[:close] + element + data[close:]
     return data[: columns.start()] + tag + data[columns.end() :]
+
+
+def lengthen_table(data: bytes, header_row: int, last_row: int) -> bytes | None:
+    """A table whose header is on `header_row` and that ends above `last_row` grows down to it (its own filter
+    too); None when the table starts elsewhere or already reaches that row."""
+    match = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', data)
+    if match is None or int(match.group(2)) != header_row or int(match.group(4)) >= last_row:
+        return None
+    old = b"%s%s:%s%s" % (match.group(1), match.group(2), match.group(3), match.group(4))
+    new = b"%s%s:%s%d" % (match.group(1), match.group(2), match.group(3), last_row)
+    return data.replace(b'ref="' + old + b'"', b'ref="' + new + b'"')
 
 
 def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:

@@ -30,6 +30,17 @@ class SaveOutcome:
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
 
 
+def register_by_key(key: str) -> Register:
+    """Every register the gateway writes, by key: the staff registers and the case register (meldingen.xlsx)."""
+    if key in REGISTERS:
+        return REGISTERS[key]
+    from toolkit.reports.schema import CASES  # keyed by Zaaknummer; lives with the reports, written through here
+
+    if key == CASES.key:
+        return CASES
+    raise KeyError(key)
+
+
 HIGH_WATER = "registers.highest_nr.{key}"  # the highest Nr ever given per register: a number never comes back
 
 
@@ -52,18 +63,21 @@ def save(
 ) -> SaveOutcome:
     """Write the updates, or keep them in the state store when the workbook is locked.
 
-    With nothing to write the workbook is not even opened, unless `number_rows` asks to give rows their `Nr`.
+    Changes still waiting for this register are written first, in the same write (so a newer value for a cell is
+    never overwritten later by an older one that waited). With nothing to write the workbook is not even opened,
+    unless `number_rows` asks to give rows their `Nr`.
     """
     from toolkit.registers.writer import write_updates
 
-    if not updates and not number_rows and not ws.state.pending(register.key):
+    waiting_changes = ws.state.pending(register.key)
+    if not updates and not number_rows and not waiting_changes:
         return SaveOutcome(register.filename, False)
     path = ws.register_path(register)
     try:
         result = write_updates(
             path,
             register,
-            updates,
+            [*_earlier(waiting_changes), *updates],
             backups_dir=ws.backups_dir,
             keep_backups=ws.config.registers.backups_keep,
             expected_fingerprint=fingerprint,
@@ -74,9 +88,22 @@ def save(
         ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
         return SaveOutcome(register.filename, False, waiting=exc.message)
     _record(ws, register, result)
+    if waiting_changes:
+        ws.state.drop_pending([change.id for change in waiting_changes])
     if result.written:
-        ws.audit.record("register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed)
+        pending = len(waiting_changes) or None
+        ws.audit.record(
+            "register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed, pending=pending
+        )
     return _outcome(register, result)
+
+
+def _earlier(changes: list[Any]) -> list[CellUpdate]:
+    """Waiting changes as updates; one that named its row only by position can't be placed any more (skipped)."""
+    from dataclasses import replace
+
+    updates = [decode_update(item) for change in changes for item in change.payload]
+    return [replace(u, excel_row=None) if u.row_key is None and u.nr is None and u.key is None else u for u in updates]
 
 
 def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
@@ -106,13 +133,14 @@ def _with_row_keys(
     return [replace(u, row_key=keys.get(u.excel_row)) if u.excel_row in by_row else u for u in updates]
 
 
-def apply_pending(ws: Workspace) -> list[SaveOutcome]:
-    """Apply every change that waited on a locked workbook, oldest first (a later value for a cell wins)."""
+def apply_pending(ws: Workspace, only: str | None = None) -> list[SaveOutcome]:
+    """Apply every change that waited on a locked workbook, oldest first (a later value for a cell wins);
+    `only`: just this register's (a register key)."""
     from toolkit.registers.writer import write_updates
 
     outcomes = []
-    for key in sorted({change.workbook for change in ws.state.pending()}):
-        register = REGISTERS[key]
+    for key in sorted({change.workbook for change in ws.state.pending(only)}):
+        register = register_by_key(key)
         changes = ws.state.pending(key)
         updates = [decode_update(item) for change in changes for item in change.payload]
         try:
@@ -136,6 +164,11 @@ def apply_pending(ws: Workspace) -> list[SaveOutcome]:
     return outcomes
 
 
+def waiting_updates(ws: Workspace, register: Register) -> list[CellUpdate]:
+    """The changes to this register still waiting for the workbook to close, oldest first."""
+    return [decode_update(item) for change in ws.state.pending(register.key) for item in change.payload]
+
+
 def encode_update(update: CellUpdate) -> dict[str, Any]:
     value: Any = update.value
     kind = "text"
@@ -152,6 +185,7 @@ def encode_update(update: CellUpdate) -> dict[str, Any]:
         "nr": update.nr,
         "excel_row": update.excel_row,
         "row_key": update.row_key,
+        "key": update.key,
         "kind": kind,
         "value": value,
     }
@@ -169,5 +203,10 @@ def decode_update(item: dict[str, Any]) -> CellUpdate:
     if item["kind"] in decoders and value is not None:
         value = decoders[item["kind"]](value)
     return CellUpdate(
-        column=item["column"], value=value, nr=item["nr"], excel_row=item.get("excel_row"), row_key=item.get("row_key")
+        column=item["column"],
+        value=value,
+        nr=item["nr"],
+        excel_row=item.get("excel_row"),
+        row_key=item.get("row_key"),
+        key=item.get("key"),
     )

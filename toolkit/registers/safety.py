@@ -8,30 +8,6 @@ from pathlib import Path
 
 from toolkit.errors import WorkbookLocked, WorkbookRefused
 
-# Zip parts openpyxl drops or rewrites lossily. The register gateway no longer uses openpyxl to write (it
-# patches the sheet XML and keeps every part); only the encrypted case register (toolkit/reports/vault.py)
-# still saves through openpyxl and refuses these.
-UNSUPPORTED_PARTS = (
-    ("xl/vbaProject.bin", "macro's (VBA)"),
-    ("xl/drawings/", "een tekening (vorm, afbeelding, grafiek of tekstvak)"),
-    ("xl/charts/", "een grafiek"),
-    ("xl/chartsheets/", "een grafiekblad"),
-    ("xl/media/", "een afbeelding"),
-    ("xl/pivotTables/", "een draaitabel"),
-    ("xl/pivotCache/", "een draaitabelcache"),
-    ("xl/slicers/", "een slicer"),
-    ("xl/slicerCaches/", "een slicer"),
-    ("xl/timelines/", "een tijdlijn"),
-    ("xl/timelineCaches/", "een tijdlijn"),
-    ("xl/threadedComments/", "een opmerking in gesprekvorm (threaded comment)"),
-    ("xl/ctrlProps/", "een formulierbesturingselement"),
-    ("xl/activeX/", "een ActiveX-besturingselement"),
-    ("xl/embeddings/", "een ingesloten object"),
-    ("xl/model/", "een gegevensmodel (Power Pivot)"),
-    ("xl/queryTables/", "een query-tabel"),
-    ("customUI/", "een aangepast lint"),
-)
-
 
 def owner_files(path: Path) -> list[Path]:
     """Lock files of a program that has the workbook open: Excel's ~$name.xlsx (or ~$ plus the name minus its

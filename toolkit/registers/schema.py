@@ -59,6 +59,7 @@ class Register:
     columns: tuple[Column, ...]
     extra_sheets: tuple[str, ...] = field(default=())
     filled_by: str = EMPLOYEE  # who fills in the columns that don't say otherwise
+    key_column: str | None = None  # rows are found by this (owned) column instead of `Nr` (meldingen: Zaaknummer)
 
     def filler(self, column: Column) -> str:
         """Who fills this column in: the toolkit for its own columns, else the column's or the register's default."""

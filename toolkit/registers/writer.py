@@ -3,7 +3,9 @@
 Order of work: is the workbook open or read-only? is it a package we can patch? read the sheet (calamine),
 find columns by header and refuse a staff column that carries a toolkit header; give rows their `Nr` (never a
 number given before, a copied `Nr` gets a new one); place each update by `Nr` (or by row when the file is as
-it was read, or by what staff typed in the row); then patch only those cells in the worksheet XML, copy every
+it was read, or by what staff typed in the row). A register keyed by a column of its own (`Register.key_column`,
+meldingen.xlsx by `Zaaknummer`) has no `Nr`: an update names its row by that key, and an unknown key is a new row
+below the last, whose staff columns the toolkit may fill once (in an existing row it writes only its own columns); then patch only those cells in the worksheet XML, copy every
 other zip part unchanged, and replace the file atomically after re-reading the changed cells. If nothing
 differs, the file is not touched at all.
 """
@@ -23,7 +25,6 @@ from typing import Any
 from toolkit.errors import InputError, WorkbookRefused
 from toolkit.registers import layout, package
 from toolkit.registers.atomic import commit
-from toolkit.registers.create import set_cell as _set  # noqa: F401 - reports/vault.py still fills cells via openpyxl
 from toolkit.registers.reader import file_fingerprint, paused_gc
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Register
@@ -37,6 +38,7 @@ class CellUpdate:
     nr: int | None = None
     excel_row: int | None = None
     row_key: str | None = None  # what staff typed in the row (layout.row_key): finds a row without Nr again
+    key: str | None = None  # the row's value in the register's key column (`Register.key_column`, e.g. Zaaknummer)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,11 @@ def write_updates(
     owned = set(register.owned_headers)
     updates = _last_per_cell(updates)
     for update in updates:
-        if update.column not in owned:
+        keyed_new_row = update.key is not None and update.column in register.headers  # staff cells: new rows only
+        if update.column not in owned and not keyed_new_row:
             raise ValueError(f"{update.column!r} is not a toolkit-owned column of {register.filename}")
+        if update.key is not None and register.key_column is None:
+            raise ValueError(f"{register.filename} has no key column; give the row by Nr")
     unchanged_since_read = expected_fingerprint is not None and file_fingerprint(path) == expected_fingerprint
     check_writable(path)
     check_supported(path)
@@ -132,6 +137,8 @@ def write_updates(
             if row is None:
                 plan.skipped.append(_skip_reason(update))
                 continue
+            if update.column not in owned and not plan.may_fill(row, update.column):
+                continue  # a staff column of a row that was already there: never overwritten
             plan.set(row, update.column, update.value)
         written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
     if not written:
@@ -163,6 +170,8 @@ class _Plan:
         self.skipped: list[str] = []
         self.findings: list[str] = []
         self.changed = 0
+        self.added_rows: list[int] = []  # rows this write appends (a new key in a keyed register)
+        self._by_key: dict[str, int] | None = None
         self.staff_columns = {
             h: self.positions[layout.normalise_header(h)][0]
             for h in register.headers
@@ -195,6 +204,9 @@ class _Plan:
             )
 
     def number(self, assign: bool, floor: int) -> None:
+        if "Nr" not in self.columns:  # a keyed register (e.g. by Zaaknummer): rows are found by their key
+            self.numbering = layout.Numbering({}, [], [], floor)
+            return
         nr_column = self.columns["Nr"]
         self.numbering = layout.plan_numbers(self.grid.column(nr_column), self.grid.has_content, floor, assign)
         if not assign:
@@ -213,6 +225,8 @@ class _Plan:
             self.set(row, "Nr", nr, count=False)
 
     def target_row(self, update: CellUpdate, unchanged: bool) -> int | None:
+        if update.key is not None:
+            return self.row_for_key(update.key)
         if update.nr is not None:
             return self.numbering.rows_by_nr.get(update.nr)
         if update.excel_row is not None and unchanged and self.header_row < update.excel_row <= self.grid.bottom:
@@ -224,12 +238,40 @@ class _Plan:
             return matches[0] if len(matches) == 1 else None
         return None
 
+    def row_for_key(self, key: str) -> int:
+        """The row holding this key in the key column (the first, if staff copied it), or a new row below the last."""
+        if self._by_key is None:
+            assert self.register.key_column is not None
+            self._by_key = layout.rows_by_key(self.grid.column(self.columns[self.register.key_column]))
+        wanted = key.strip()
+        if wanted not in self._by_key:
+            last = max([*self.added_rows, *self._content_rows()], default=self.header_row)
+            self._by_key[wanted] = last + 1
+            self.added_rows.append(last + 1)
+            self.set(last + 1, self.register.key_column or "", wanted, count=False)
+        return self._by_key[wanted]
+
+    def _content_rows(self) -> list[int]:
+        rows = range(self.header_row + 1, self.grid.bottom + 1)
+        return [row for row in rows if self.grid.has_content(row)][-1:]
+
+    def may_fill(self, row: int, header: str) -> bool:
+        """A staff column is written only in a row this write adds, and only where staff have a column."""
+        return row in self.added_rows and header in self.staff_columns
+
+    @property
+    def table_bottom(self) -> int:
+        """The last row this write adds (0: none): a table ending above it grows to hold it."""
+        return max(self.added_rows, default=0)
+
     def key(self, row: int) -> str:
         values = {h: self.grid.get(row, c) for h, c in self.staff_columns.items()}
         return layout.row_key(self.register, values)
 
     def set(self, row: int, header: str, value: Any, *, count: bool = True) -> None:
-        column = self.columns[header]
+        column = self.columns[header] if header in self.columns else self.staff_columns[header]
+        if isinstance(value, bool):  # a yes/no column holds the words people read (and compare against)
+            value = "ja" if value else "nee"
         if isinstance(value, str):
             value = printable(value)
         if (row, column) not in self.cells and _same(self.grid.get(row, column), value):
@@ -242,7 +284,12 @@ def _last_per_cell(updates: Sequence[CellUpdate]) -> list[CellUpdate]:
     """Several updates for one cell (a change that waited, then a newer one): the last one wins."""
     latest: dict[tuple[object, str], CellUpdate] = {}
     for update in updates:
-        row = ("nr", update.nr) if update.nr is not None else ("row", update.excel_row, update.row_key)
+        if update.key is not None:
+            row: tuple[object, ...] = ("key", update.key.strip())
+        elif update.nr is not None:
+            row = ("nr", update.nr)
+        else:
+            row = ("row", update.excel_row, update.row_key)
         latest.pop((row, update.column), None)
         latest[(row, update.column)] = update
     return list(latest.values())
@@ -300,6 +347,7 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
                 widened = package.widen_table(archive.read(table), plan.header_row, column, header)
                 if widened is not None:
                     replaced[table] = widened
+        _lengthen_tables(archive, part, plan, replaced)
     expected = {cell: plan.cells[cell] for cell in edits}
     backup = commit(
         path,
@@ -309,6 +357,16 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
         keep,
     )
     return True, backup
+
+
+def _lengthen_tables(archive: zipfile.ZipFile, part: str, plan: _Plan, replaced: dict[str, bytes]) -> None:
+    """Rows this write appends (a new key in a keyed register): a table on the sheet grows down to hold them."""
+    if not plan.table_bottom:
+        return
+    for table in package.table_parts(archive, part):
+        longer = package.lengthen_table(replaced.get(table) or archive.read(table), plan.header_row, plan.table_bottom)
+        if longer is not None:
+            replaced[table] = longer
 
 
 def _epoch(archive: zipfile.ZipFile) -> date:

@@ -223,7 +223,12 @@ def _(result: Verdict) -> list[str]:
     if result.ok and result.lines == 0:
         return [f"{OK} Logboek nog leeg: er is nog niets vastgelegd."]
     if result.ok:
-        return [f"{OK} Logboek intact: {result.lines} regels, keten en anker ({result.anchor_path}) kloppen."]
+        witnessed = f"; {result.witnessed} kop/koppen uit mails gevonden" if result.witnessed else ""
+        return [
+            f"{OK} Logboek intact: {result.lines} regels, keten en anker ({result.anchor_path}) kloppen{witnessed}.",
+            f"  Kop nu: {result.lines}:{result.head} (een kop onderaan een eerdere mail aan de "
+            "integriteitsfunctionaris controleert u met --witness).",
+        ]
     where = f"regel {result.bad_line}: " if result.bad_line else ""
     return [f"{BAD} Logboek niet intact of niet te controleren: {where}{result.why}."]
 

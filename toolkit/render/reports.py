@@ -12,16 +12,17 @@ ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 if TYPE_CHECKING:
     from toolkit.keys import NewKey
     from toolkit.reports.followup import DeadlineOverview
-    from toolkit.reports.manage import CaseList, CaseView, Stats, UpdateResult
+    from toolkit.reports.manage import UpdateResult
     from toolkit.reports.migrate import MigrationResult
     from toolkit.reports.oral import NewCaseResult, RecordView
     from toolkit.reports.reseal import ResealResult
+    from toolkit.reports.views import CaseList, CaseView, Stats
 
 
 # -- integrity reports (meldingen): never a reporter's identity unless --reveal -------------------------------
 
 
-@renders("toolkit.reports.manage.CaseList")
+@renders("toolkit.reports.views.CaseList")
 def _(result: CaseList) -> list[str]:
     waiting = [f"  {WAIT} wacht op de volgende run (meldingen.xlsx is open): {p}" for p in result.pending]
     if not result.cases:
@@ -37,7 +38,7 @@ def _(result: CaseList) -> list[str]:
     return lines + waiting
 
 
-@renders("toolkit.reports.manage.CaseView")
+@renders("toolkit.reports.views.CaseView")
 def _(result: CaseView) -> list[str]:
     case = result.case
     lines = [f"Zaak {case.number} ({case.pseudonym})", f"  Onderwerp: {case.subject}", f"  Status: {case.status}"]
@@ -149,7 +150,7 @@ def _(result: DeadlineOverview) -> list[str]:
     return lines
 
 
-@renders("toolkit.reports.manage.Stats")
+@renders("toolkit.reports.views.Stats")
 def _(result: Stats) -> list[str]:
     lines = [f"Meldingen in {result.period}: {result.total}"]
     for title, counts in (

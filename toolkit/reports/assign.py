@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
-from toolkit.reports.cases import Case, case_vault, has_register, load_cases
+from toolkit.reports.cases import Case, case_register, has_register, load_cases
 from toolkit.reports.routing import (
     Concerns,
     Decision,
@@ -105,7 +105,7 @@ def staff_contact(ws: Workspace, case: Case) -> str | None:
     """Whom to tell that a case has news: its receiver, else its first reader, never someone the code keeps out."""
     from toolkit.reports.cases import handler_address
 
-    decision = decide_case(case, case_vault(ws).read().get(case.number, {}), organisation(ws))
+    decision = decide_case(case, case_register(ws).read().get(case.number, {}), organisation(ws))
     never = {p.email.strip().lower() for p in decision.never_told}
     handler = handler_address(case)
     if handler and handler not in never:
@@ -191,7 +191,7 @@ def routing_step(ws: Workspace) -> StepResult:
     name = "meldingen toewijzen"
     if not has_register(ws):
         return StepResult(name, True, "nog geen meldingen")
-    rows = case_vault(ws).read()
+    rows = case_register(ws).read()
     waiting = [c for c in load_cases(ws) if c.concerns and not c.handler and not c.is_closed]
     if not waiting:
         return StepResult(name, True, "niets toe te wijzen")
@@ -211,7 +211,7 @@ def routing_step(ws: Workspace) -> StepResult:
     report = ws.mailer().send_all(mails)
     sent_all = report.ok
     if sent_all:
-        case_vault(ws).write(changes)
+        case_register(ws).write(changes)
         for number, cells in changes.items():
             ws.audit.record("reports.routed", actor=ws.actor, target=number, handler=cells["Behandelaar"])
     summary = (

@@ -1,4 +1,5 @@
-"""Cases as the toolkit sees them, and the stores they live in (the plain case register, the sealed archive).
+"""Cases as the toolkit sees them, and the stores they live in (the case register through the register gateway,
+the sealed archive).
 
 Nothing here needs a secret: the register holds no identity and no report text, and the archive is written by
 sealing to public keys. Reading the archive needs a private key (`toolkit.keys`), given by the person who asks.
@@ -17,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import ConfigError
 from toolkit.reports.archive import CaseArchive
 from toolkit.reports.holders import Holders, addresses, holders_for
+from toolkit.reports.register import WRITTEN_KEY as REGISTER_WRITTEN
+from toolkit.reports.register import case_register as case_register  # the one way to the case register
 from toolkit.reports.schema import CASES, CLOSED, NEW_SUBJECT
-from toolkit.reports.vault import WRITTEN_KEY as REGISTER_WRITTEN
-from toolkit.reports.vault import Vault
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -102,18 +103,6 @@ def archived_cases(ws: Workspace) -> list[str]:
     return [k.rsplit(".", 1)[1] for k, v in ws.state.items("reports.messages.") if int(v or 0) > 0]
 
 
-def case_vault(ws: Workspace) -> Vault:
-    """The case register: an ordinary workbook (no identity, no text); a locked one queues the change."""
-    return Vault(
-        ws.config.registers_dir / CASES.filename,
-        CASES,
-        ws.backups_dir,
-        ws.state,
-        ws.config.registers.backups_keep,
-        known_cases=knows_cases(ws),
-    )
-
-
 def case_archive(ws: Workspace) -> CaseArchive:
     """The sealed archive; sealing needs only the public keys of the workspace."""
     from toolkit.keys import public_keys
@@ -134,7 +123,7 @@ def wanted_holders(ws: Workspace, case: Case, row: dict[str, Any] | None = None)
 
     org = organisation(ws)
     if row is None:  # the register's row (the migration passes the one it decrypted)
-        row = case_vault(ws).read().get(case.number, {})
+        row = case_register(ws).read().get(case.number, {})
     decision = decide_case(case, row, org) if (case.concerns or case.concerned) else None
     return holders_for(org, case_entry(row), decision, handlers=addresses(case.handler))
 
@@ -168,7 +157,7 @@ def record_holders(ws: Workspace, number: str, holders: Holders, keys: dict[str,
 
 def load_cases(ws: Workspace) -> list[Case]:
     """Every case in the register, oldest first."""
-    return sorted((case_from_row(v) for v in case_vault(ws).read().values()), key=lambda c: c.number)
+    return sorted((case_from_row(v) for v in case_register(ws).read().values()), key=lambda c: c.number)
 
 
 def digest(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
 from toolkit.reports.assign import decide_case, organisation
-from toolkit.reports.cases import Case, case_vault, handler_address, has_register, load_cases
+from toolkit.reports.cases import Case, case_register, handler_address, has_register, load_cases
 from toolkit.reports.deadlines import (
     ACKNOWLEDGEMENT,
     OVERDUE_STAGE,
@@ -171,7 +171,7 @@ def reminders_step(ws: Workspace) -> StepResult:
     if not has_register(ws):
         return StepResult(name, True, "nog geen meldingen")
     mailer = ws.mailer()
-    org, rows = organisation(ws), case_vault(ws).read()
+    org, rows = organisation(ws), case_register(ws).read()
     cases = [c for c in load_cases(ws) if not c.is_closed]
     mails = unsent(mailer, [m for case in cases for m in reminder_mails(ws, case, org, rows.get(case.number))])
     if not mails:

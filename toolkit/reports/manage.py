@@ -1,50 +1,31 @@
-"""What people do with cases: update, list, show (and reveal, logged), and the retention of identities.
+"""What people do with a case: `integrity reports update` (status, decision, measures, notes, feedback, and a
+message to the reporter). Reading cases: `views.py`; who may open what: `access.py`.
 
-Reading anything sealed needs a personal key (`--key FILE`): a handler's key opens the content of the cases routed
-to them, an identity holder's key also opens who reported (`--reveal`, which leaves a line in the audit trail).
-What a key may not open is refused in one Dutch sentence. Notes are sealed into the case archive to the case's
-holders; the audit says only 'note added'.
+A note or feedback needs a key to the case's content, a message to the reporter a key to its identity (`--key
+FILE`). Notes are sealed into the case archive to the case's holders; the audit says only 'note added'. The register
+cells go through the register gateway: with meldingen.xlsx open in Excel they wait for the next run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import InputError, RefusedError, WorkbookLocked
+from toolkit.errors import InputError
 from toolkit.reports import notify
-from toolkit.reports.cases import (
-    Case,
-    case_archive,
-    case_vault,
-    has_register,
-    load_cases,
-    sealed_holders,
-    wanted_holders,
-)
+from toolkit.reports.access import find_case, holders_of, require_content, require_identity
+from toolkit.reports.cases import Case, case_archive, case_register
 from toolkit.reports.deadlines import feedback_due
 from toolkit.reports.feedback import Decider, check_acknowledgement, check_decider, deciding_role_for, os_user
-from toolkit.reports.holders import Holders
 from toolkit.reports.schema import CLOSED, DECIDED_BY_COLUMN, MEASURES, SERIOUS, STATUSES
 
 if TYPE_CHECKING:
     from toolkit.keys import PrivateKey
     from toolkit.mail.message import OutgoingMail
-    from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
 
 PROGRESS_COUNT = "reports.progress.{case}"
-ERASED_KEY = "reports.erased.{case}"
-
-
-def find_case(ws: Workspace, number: str) -> Case:
-    for case in load_cases(ws):
-        if case.number == number.strip().upper():
-            return case
-    raise InputError(
-        f"meldingen.xlsx: zaak {number} bestaat niet.", hint="zie 'integrity reports list' voor de zaaknummers."
-    )
 
 
 @dataclass(frozen=True)
@@ -136,41 +117,6 @@ def _cells(case: Case, update: CaseUpdate, today: date) -> dict[str, Any]:
     return cells
 
 
-def holders_of(ws: Workspace, case: Case) -> Holders:
-    """What the case is sealed to now (as recorded), else who should hold it."""
-    return sealed_holders(ws, case.number) or wanted_holders(ws, case)
-
-
-def require_content(ws: Workspace, case: Case, key: PrivateKey | None, what: str) -> PrivateKey:
-    """The key, if it belongs to someone who may read this case's content; otherwise one Dutch sentence."""
-    if key is None:
-        raise InputError(f"{what} vraagt om een sleutel.", hint="geef je sleutelbestand met --key BESTAND.")
-    from toolkit.keys import public_keys
-
-    if public_keys(ws).get(key.email) != str(key.identity.to_public()):
-        raise RefusedError(
-            f"de sleutel voor {key.email} hoort niet bij de publieke sleutel van {key.email} in deze werkmap.",
-            hint="gebruik uw huidige sleutelbestand; na 'keys new --replace' opent alleen de nieuwe sleutel.",
-        )
-    holders = holders_of(ws, case)
-    if key.email not in holders.content:
-        raise RefusedError(
-            f"de sleutel van {key.email} geeft geen toegang tot zaak {case.number}.",
-            hint="alleen de behandelaars van de zaak en de beheerders van de identiteit kunnen hem openen.",
-        )
-    return key
-
-
-def require_identity(ws: Workspace, case: Case, key: PrivateKey | None, what: str) -> PrivateKey:
-    key = require_content(ws, case, key, what)
-    if key.email not in holders_of(ws, case).identity:
-        raise RefusedError(
-            f"de sleutel van {key.email} opent de identiteit van de melder van zaak {case.number} niet.",
-            hint="alleen wie de identiteit beheert (de intake-functionaris en de vertrouwenspersoon, of de houder van het route-adres) kan dit.",
-        )
-    return key
-
-
 def _require_keys(ws: Workspace, case: Case, update: CaseUpdate, key: PrivateKey | None) -> None:
     """A note or feedback needs a key to the case's content; a message to the reporter one to its identity."""
     if update.note or update.feedback:
@@ -200,7 +146,7 @@ def update_case(
         result.message = _progress_mail(ws, shown, update.tell_reporter, key, update.feedback)
         result.send_command = _send_command(case.number, update)
     if update.tell_reporter and send and result.message is not None:
-        from toolkit.reports.intake import sealed_copy
+        from toolkit.reports.acknowledge import sealed_copy
 
         notify.remember_ours(ws, result.message)  # only now: a preview writes nothing
         mail = sealed_copy(ws, case.number, result.message, holders_of(ws, case))
@@ -219,10 +165,7 @@ def update_case(
         _confirm_record(ws, case, update.record_confirmed)
         result.record_confirmed = update.record_confirmed
     if cells:
-        try:
-            case_vault(ws).write({case.number: cells})
-        except WorkbookLocked as exc:
-            result.waiting = exc.message
+        result.waiting = case_register(ws).write({case.number: cells}).waiting
     notes = [n for n in (update.note, _feedback_note(update), _ack_note(update)) if n]
     for note in notes:
         case_archive(ws).add_note(case.number, holders_of(ws, case), ws.today.isoformat(), ws.actor, note)
@@ -310,167 +253,3 @@ def _audit(
         note="note added" if result.note_added else None,
         reporter_told=result.message.purpose if result.sent and result.message else None,
     )
-
-
-@dataclass(frozen=True)
-class CaseList:
-    cases: tuple[Case, ...]
-    pending: tuple[str, ...] = ()  # queued register changes (case: columns), applied by the next run
-
-    @property
-    def ok(self) -> bool:
-        return True
-
-
-def list_cases(ws: Workspace, key: PrivateKey | None = None) -> CaseList:
-    """Every case in the register with the changes still waiting for Excel to close; with a key, only its cases."""
-    cases = load_cases(ws)
-    if key is not None:
-        cases = [c for c in cases if key.email in holders_of(ws, c).content]
-    pending = tuple(f"{item['case']}: {', '.join(item['cells'])}" for item in case_vault(ws).pending())
-    return CaseList(tuple(cases), pending)
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """One case; `identity` and `messages` only with --reveal (then logged)."""
-
-    case: Case
-    files: tuple[str, ...]
-    identity: dict[str, Any] | None = None
-    messages: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return True
-
-
-def show_case(ws: Workspace, number: str, *, reveal: bool = False, key: PrivateKey | None = None) -> CaseView:
-    """The case as in the register; with a key what it may open (files, notes, texts); with reveal also who."""
-    case = find_case(ws, number)
-    archive = case_archive(ws)
-    if key is None:
-        if reveal:
-            require_identity(ws, case, key, "--reveal")
-        count = len(archive.files(case.number))
-        return CaseView(case, (f"{count} versleutelde bestanden (open met --key BESTAND)",))
-    require_content(ws, case, key, "de inhoud van de zaak")
-    entries = archive.log(case.number, key)
-    files = tuple(
-        f"bericht {e.number}, {e.received[:10]}: {f.role}, {f.size} bytes{', ' + f.note if f.note else ''}"
-        for e in entries
-        for f in e.files
-        if f.role != "bericht"
-    )
-    notes = tuple(archive.notes(case.number, key))
-    texts = tuple(
-        archive.read(case.number, f.stored_as, key).decode("utf-8")
-        for e in entries
-        for f in e.files
-        if f.role == "tekst" and f.stored_as
-    )
-    attachments = tuple(
-        f"bijlage {f.name} ({f.size} bytes, sha256 {f.sha256[:16]}…){' ' + f.note if f.note else ''}"
-        for e in entries
-        for f in e.files
-        if f.role == "bijlage"
-    )
-    if not reveal:
-        return CaseView(case, files + attachments, messages=texts, notes=notes)
-    require_identity(ws, case, key, "--reveal")
-    identity = archive.identity(case.number, key)
-    ws.audit.record("reports.revealed", actor=os_user(), target=case.number, via=ws.actor, key=key.email)
-    shown = {k: identity.get(k) for k in ("Naam", "E-mail", "Taal")}
-    return CaseView(case, files + attachments, shown, texts, notes)
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Anonymous counts for the RvC agenda: no names, no subjects."""
-
-    period: str
-    total: int
-    by_status: dict[str, int]
-    by_reporter: dict[str, int]
-    by_concerns: dict[str, int]
-    acknowledgement: dict[str, int]
-    feedback: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        return True
-
-
-def _period(text: str) -> tuple[date, date]:
-    try:
-        year = int(text[:4])
-        if len(text) == 4:
-            return date(year, 1, 1), date(year, 12, 31)
-        quarter = int(text[5:]) if text[4].upper() == "Q" and len(text) == 6 else 0
-        if 1 <= quarter <= 4:
-            start = date(year, 3 * quarter - 2, 1)
-            end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-            return start, end - timedelta(days=1)
-    except (ValueError, IndexError):
-        pass
-    raise InputError(
-        f"--period '{text}' is geen jaar of kwartaal.", hint="bijvoorbeeld --period 2026 of --period 2026Q3."
-    )
-
-
-def _met(done: date | None, due: date, today: date) -> str:
-    if done is not None:
-        return "op tijd" if done <= due else "te laat"
-    return "te laat" if today > due else "loopt nog"
-
-
-def stats(ws: Workspace, period: str) -> Stats:
-    from collections import Counter
-
-    from toolkit.reports.deadlines import acknowledgement_due, feedback_due_for
-
-    start, end = _period(period)
-    cases = [c for c in load_cases(ws) if c.received and start <= c.received <= end]
-    ack: Counter[str] = Counter()
-    feedback: Counter[str] = Counter()
-    for case in cases:
-        received = case.received
-        assert received is not None  # filtered above
-        ack[_met(case.acknowledged, acknowledgement_due(received), ws.today)] += 1
-        due = feedback_due_for(received, case.acknowledged)
-        closed_without = case.feedback_given is None and case.closed is not None  # closing is no feedback
-        feedback[
-            "afgesloten zonder terugkoppeling" if closed_without else _met(case.feedback_given, due, ws.today)
-        ] += 1
-    return Stats(
-        period,
-        len(cases),
-        dict(Counter(c.status for c in cases)),
-        dict(Counter(c.reporter_kind or "niet ingevuld" for c in cases)),
-        dict(Counter(c.concerns or "niet ingevuld" for c in cases)),
-        dict(ack),
-        dict(feedback),
-    )
-
-
-def retention_step(ws: Workspace) -> StepResult:
-    """Nightly: erase the identity of cases closed longer than [reports] identity_retention_days ago."""
-    from toolkit.nightly import StepResult
-
-    name = "identiteit melders wissen"
-    if not has_register(ws):
-        return StepResult(name, True, "nog geen meldingen")
-    limit = ws.today - timedelta(days=ws.config.reports.identity_retention_days)
-    due = [c.number for c in load_cases(ws) if c.closed is not None and c.closed < limit]
-    if not due:
-        return StepResult(name, True, "niets te wissen")
-    archive = case_archive(ws)
-    erase = [n for n in due if any(archive.files(n)) and not ws.state.get(ERASED_KEY.format(case=n))]
-    if not erase:
-        return StepResult(name, True, "niets te wissen")
-    for number in erase:
-        originals = archive.erase_originals(number)
-        ws.state.set(ERASED_KEY.format(case=number), ws.today.isoformat())
-        ws.audit.record("reports.identity_erased", actor=ws.actor, target=number, originals_erased=originals)
-    return StepResult(name, True, f"identiteit gewist bij {len(erase)} zaak/zaken", tuple(erase))

@@ -127,23 +127,14 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
         wanted_holders,
     )
     from toolkit.reports.crypto import private_dir, write_private
-    from toolkit.reports.vault import WRITTEN_KEY as REGISTER_WRITTEN
-    from toolkit.reports.vault import _rows
+    from toolkit.reports.register import WRITTEN_KEY as REGISTER_WRITTEN
 
     keys = public_keys(ws)
     registers = ws.config.registers_dir
     keep = private_dir(ws.backups_dir / "voor-migratie")
     rows: dict[str, dict[str, Any]] = {}
     if plan["register"] is not None:
-        import io
-
-        import openpyxl
-
-        from toolkit.reports.schema import CASES
-
-        book = openpyxl.load_workbook(io.BytesIO(plan["register"]), read_only=True, data_only=True)
-        rows = _rows(book[CASES.sheet], CASES)
-        book.close()
+        rows = _register_rows(registers, plan["register"])
     archive = _new_archive(ws, keys)
     for number, data in plan["cases"].items():
         case = case_from_row(rows.get(number) or {"Zaaknummer": number})
@@ -167,6 +158,28 @@ def _write_everything(ws: Workspace, plan: dict[str, Any]) -> None:
         ws.state.set(REGISTER_WRITTEN, "1")  # from now on a missing register is refused, never made anew
     _keep_old_files(ws, keep)
     ws.audit.record("reports.migrated", actor=ws.actor, target="meldingen", cases=len(plan["cases"]))
+
+
+def _register_rows(folder: Path, plain: bytes) -> dict[str, dict[str, Any]]:
+    """The decrypted old register's cases, read by the register gateway's reader from a private temp file."""
+    import os
+    import tempfile
+
+    from toolkit.registers.reader import read_register
+    from toolkit.reports.schema import CASE, CASES
+
+    handle, name = tempfile.mkstemp(prefix=".meldingen-", suffix=".xlsx", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(plain)
+        table = read_register(Path(name), CASES)
+    finally:
+        os.unlink(name)
+    rows: dict[str, dict[str, Any]] = {}
+    for row in table.rows:
+        if row.get(CASE):
+            rows.setdefault(str(row.get(CASE)).strip(), dict(row.values))
+    return rows
 
 
 def _keep_old_files(ws: Workspace, keep: Path) -> None:

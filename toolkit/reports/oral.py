@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
-from toolkit.reports.cases import case_archive, case_vault, new_pseudonym, next_case_number, record_holders
+from toolkit.reports.cases import case_archive, case_register, new_pseudonym, next_case_number, record_holders
 from toolkit.reports.routing import Entry, ReporterKind
 
 if TYPE_CHECKING:
@@ -119,13 +119,13 @@ def record_new(ws: Workspace, report: OralReport) -> NewCaseResult:
     """Write the case: sealed archive (text, identity unless anonymous, the record to sign if oral), register, audit."""
     from toolkit.keys import public_keys
     from toolkit.reports.assign import organisation
+    from toolkit.reports.casefile import check_keys
     from toolkit.reports.cases import COUNT_KEY
     from toolkit.reports.holders import holders_at_entry
-    from toolkit.reports.intake import check_keys
 
     check(report, ws.today)
     check_keys(ws)  # nobody with a key to seal to: refused before anything is written
-    cases = case_vault(ws).read()
+    cases = case_register(ws).read()
     number = next_case_number(ws, list(cases), report.on.year)
     pseudonym = new_pseudonym({str(v.get("Melder") or "") for v in cases.values()})
     identity = _identity(report, pseudonym)
@@ -142,7 +142,7 @@ def record_new(ws: Workspace, report: OralReport) -> NewCaseResult:
         number, 1, holders, report.on.isoformat(), text.encode("utf-8"), text, attachments, max_bytes, identity
     )
     ws.state.set(COUNT_KEY.format(case=number), "1")
-    case_vault(ws).write({number: _row(report, pseudonym)})
+    case_register(ws).write({number: _row(report, pseudonym)})
     ws.audit.record("reports.recorded", actor=_os_user(), via=ws.actor, target=number, channel=report.channel)
     return NewCaseResult(number, report.channel, report.on, pseudonym, oral, bool(identity))
 
@@ -186,7 +186,7 @@ class RecordView:
 def show_record(ws: Workspace, number: str, key: PrivateKey | None) -> RecordView:
     """The record of the conversation, for printing and signing (a key that opens the case's content); reading it is
     logged (who, when, which case)."""
-    from toolkit.reports.manage import find_case, require_content
+    from toolkit.reports.access import find_case, require_content
 
     case = find_case(ws, number)
     key = require_content(ws, case, key, "het verslag van het gesprek")

@@ -4,6 +4,9 @@
 archive are considered (their Message-ID digest is in the state, with the day they were sealed); one whose sealed
 original is missing (kept out for its size, or deleted) stays. Each deletion is one audit line with the case
 number only. This is the one exception to "processed mail is moved, never deleted".
+
+The identity of a reporter does not linger either: `retention_step` erases the sealed originals of cases closed
+longer than `[reports] identity_retention_days` ago.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.reports.cases import ARCHIVED_KEY, ARCHIVED_ON_KEY
+from toolkit.reports.cases import ARCHIVED_KEY, ARCHIVED_ON_KEY, case_archive, has_register, load_cases
 
 if TYPE_CHECKING:
+    from toolkit.nightly import StepResult
     from toolkit.workspace import Workspace
+
+ERASED_KEY = "reports.erased.{case}"
 
 
 def raw_digest(raw: bytes) -> str:
@@ -49,3 +55,25 @@ def purge_originals(ws: Workspace, mailbox: str) -> int:
         ws.audit.record("reports.original_deleted", actor=ws.actor, target=case, after_days=days)
         deleted += 1
     return deleted
+
+
+def retention_step(ws: Workspace) -> StepResult:
+    """Nightly: erase the identity of cases closed longer than [reports] identity_retention_days ago."""
+    from toolkit.nightly import StepResult
+
+    name = "identiteit melders wissen"
+    if not has_register(ws):
+        return StepResult(name, True, "nog geen meldingen")
+    limit = ws.today - timedelta(days=ws.config.reports.identity_retention_days)
+    due = [c.number for c in load_cases(ws) if c.closed is not None and c.closed < limit]
+    if not due:
+        return StepResult(name, True, "niets te wissen")
+    archive = case_archive(ws)
+    erase = [n for n in due if any(archive.files(n)) and not ws.state.get(ERASED_KEY.format(case=n))]
+    if not erase:
+        return StepResult(name, True, "niets te wissen")
+    for number in erase:
+        originals = archive.erase_originals(number)
+        ws.state.set(ERASED_KEY.format(case=number), ws.today.isoformat())
+        ws.audit.record("reports.identity_erased", actor=ws.actor, target=number, originals_erased=originals)
+    return StepResult(name, True, f"identiteit gewist bij {len(erase)} zaak/zaken", tuple(erase))

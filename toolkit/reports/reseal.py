@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from toolkit.reports.access import find_case, require_identity
 from toolkit.reports.cases import case_archive, load_cases, record_holders, sealed_holders, wanted_holders
-from toolkit.reports.manage import find_case, require_identity
 
 if TYPE_CHECKING:
     from toolkit.keys import PrivateKey

@@ -36,6 +36,7 @@ CASES = Register(
     filename="meldingen.xlsx",
     sheet="Meldingen",
     title="Register integriteitsmeldingen (vertrouwelijk)",
+    key_column=CASE,
     columns=(
         Column(CASE, Kind.TEXT, "Zaaknummer, bijvoorbeeld M-2026-0001. Niet wijzigen.", owned=True, width=14),
         Column("Ontvangen op", Kind.DATE, "Datum waarop de melding binnenkwam.", owned=True, width=14),
@@ -84,6 +85,7 @@ CASES = Register(
             "E-mailadres of naam van de eigen leidinggevende van de melder (medewerker): volgens de code de "
             "ontvanger. Leeg: de directeur-bestuurder.",
             width=26,
+            optional=True,  # added later: a register from before reads it as empty
         ),
         Column(
             ENTRY_COLUMN,
