@@ -42,6 +42,11 @@ class Workspace:
     def logs_dir(self) -> Path:
         return self.config.state_dir / "logs"
 
+    @property
+    def has_state(self) -> bool:
+        """state.sqlite exists: a read that finds none needs no file made for it (check, previews)."""
+        return "state" in self.__dict__ or (self.config.state_dir / "state.sqlite").exists()
+
     @cached_property
     def state(self) -> StateStore:
         from toolkit.state import StateStore

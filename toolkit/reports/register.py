@@ -45,7 +45,7 @@ class CaseRegister:
     @property
     def known(self) -> bool:
         """The register was written before: it must exist now."""
-        return bool(self.ws.state.get(WRITTEN_KEY))
+        return self.ws.has_state and bool(self.ws.state.get(WRITTEN_KEY))
 
     def read(self) -> Rows:
         """Case number -> header -> value (parsed by column kind); an absent file is an empty register."""
