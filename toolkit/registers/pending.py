@@ -28,6 +28,7 @@ class SaveOutcome:
     skipped: tuple[str, ...] = ()
     numbers_assigned: int = 0
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
+    typed: int = 0  # staff cells whose typed text became a real date or amount
 
 
 HIGH_WATER = "registers.highest_nr.{key}"  # the highest Nr ever given per register: a number never comes back
@@ -70,13 +71,22 @@ def save(
             nr_floor=_floor(ws, register),
         )
     except WorkbookLocked as exc:
-        waiting = _with_row_keys(path, register, updates, fingerprint)
-        ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
+        # a typed value doesn't wait: the next run reads the cell again and decides anew
+        waiting = _with_row_keys(path, register, [u for u in updates if u.was is None], fingerprint)
+        if waiting:
+            ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
         return SaveOutcome(register.filename, False, waiting=exc.message)
     _record(ws, register, result)
     if result.written:
         ws.audit.record("register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed)
+        _record_typed(ws, register, result)
     return _outcome(register, result)
+
+
+def _record_typed(ws: Workspace, register: Register, result: WriteResult) -> None:
+    """One audit line per staff cell whose typed text became a real date or amount."""
+    for cell in result.typed:
+        ws.audit.record("register.typed", actor=ws.actor, target=register.filename, **cell.audit_details())
 
 
 def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
@@ -87,6 +97,7 @@ def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
         skipped=result.skipped,
         numbers_assigned=result.numbers_assigned,
         findings=result.findings,
+        typed=len(result.typed),
     )
 
 

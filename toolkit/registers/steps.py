@@ -43,3 +43,52 @@ def prune_backups_step(ws: Workspace) -> StepResult:
         True,
         f"{removed} oude reservekopie(ën) verwijderd, de laatste {keep} per register bewaard",
     )
+
+
+TYPED_SEEN = "registers.typed.{key}"  # the register's fingerprint when its typed cells were last looked at
+
+
+def typed_values_step(ws: Workspace) -> StepResult:
+    """Dates and amounts typed as text become real Excel values (schema-driven: every register's date and amount
+    columns); ambiguous ones are named. A register whose bytes did not change since the last look is not read."""
+    from toolkit.errors import ToolkitError
+    from toolkit.plan import Plan, apply_plan
+    from toolkit.registers.reader import file_fingerprint, read_register
+    from toolkit.registers.schema import REGISTERS
+    from toolkit.registers.typed import typed_changes, typed_columns
+
+    converted, details, waiting = 0, [], []
+    for register in REGISTERS.values():
+        columns = typed_columns(register)
+        path = ws.register_path(register)
+        if not columns or not path.is_file():
+            continue
+        seen = TYPED_SEEN.format(key=register.key)
+        if ws.state.get(seen) == file_fingerprint(path):
+            continue
+        try:
+            table = read_register(path, register, only=[c.header for c in columns])
+        except ToolkitError as exc:
+            details.append(f"{register.filename}: niet gelezen: {exc.message}")
+            continue
+        changes, findings = typed_changes(table)
+        details += [f"{finding}" for finding in findings]
+        outcome = None
+        if changes:
+            plan = Plan(cells=changes, fingerprints={register.key: table.fingerprint})
+            applied = apply_plan(ws, plan, refuse_as_note=True)
+            details += list(applied.refused)
+            outcome = applied.save_of(register.filename)
+            if outcome is not None and outcome.waiting:
+                waiting.append(f"{register.filename}: {outcome.waiting}")
+                continue
+            if outcome is not None and outcome.typed:
+                converted += outcome.typed
+                details.append(f"{register.filename}: {outcome.typed} cel(len) omgezet in een echte datum of bedrag")
+            if applied.refused:
+                continue
+        ws.state.set(seen, file_fingerprint(path))
+    summary = f"{converted} getypte datum(s)/bedrag(en) omgezet in echte waarden"
+    if waiting:
+        summary += f"; {len(waiting)} register(s) open, volgende run"
+    return StepResult("getypte datums en bedragen", True, summary, tuple(details + waiting))

@@ -28,6 +28,7 @@ from toolkit.registers.reader import file_fingerprint, paused_gc
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Register
 from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, printable
+from toolkit.registers.typed import TypedWrite, style_for
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class CellUpdate:
     nr: int | None = None
     excel_row: int | None = None
     row_key: str | None = None  # what staff typed in the row (layout.row_key): finds a row without Nr again
+    number_format: str = ""  # a typed value for a staff cell: the number format it gets (DATE_FORMAT, AMOUNT_FORMAT)
+    was: str | None = None  # a staff cell is only changed while it still holds exactly this text
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class WriteResult:
     skipped: tuple[str, ...] = ()
     highest_nr: int = 0
     findings: tuple[str, ...] = field(default=())  # copied numbers given a new one, in Dutch
+    typed: tuple[TypedWrite, ...] = ()  # staff cells given a real date or amount
 
 
 @dataclass
@@ -117,7 +121,7 @@ def write_updates(
     owned = set(register.owned_headers)
     updates = _last_per_cell(updates)
     for update in updates:
-        if update.column not in owned:
+        if update.column not in owned and not _typed_column(register, update):
             raise ValueError(f"{update.column!r} is not a toolkit-owned column of {register.filename}")
     unchanged_since_read = expected_fingerprint is not None and file_fingerprint(path) == expected_fingerprint
     check_writable(path)
@@ -132,7 +136,10 @@ def write_updates(
             if row is None:
                 plan.skipped.append(_skip_reason(update))
                 continue
-            plan.set(row, update.column, update.value)
+            if update.was is not None:
+                plan.set_typed(row, update)
+            else:
+                plan.set(row, update.column, update.value)
         written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
     if not written:
         return WriteResult(path, False, skipped=tuple(plan.skipped), highest_nr=plan.numbering.highest)
@@ -145,7 +152,16 @@ def write_updates(
         tuple(plan.skipped),
         plan.numbering.highest,
         tuple(plan.findings),
+        tuple(plan.typed_writes()),
     )
+
+
+def _typed_column(register: Register, update: CellUpdate) -> bool:
+    """A staff date or amount column may get a typed value in place of its text (nothing else of staff's)."""
+    from toolkit.registers.typed import typed_columns
+
+    wanted = {c.header for c in typed_columns(register)}
+    return update.was is not None and update.column in wanted and bool(update.number_format)
 
 
 class _Plan:
@@ -163,6 +179,8 @@ class _Plan:
         self.skipped: list[str] = []
         self.findings: list[str] = []
         self.changed = 0
+        self.formats: dict[tuple[int, int], str] = {}  # typed values in staff cells: their number format
+        self.typed: dict[tuple[int, int], tuple[str, str]] = {}  # ... and (header, the text they replace)
         self.staff_columns = {
             h: self.positions[layout.normalise_header(h)][0]
             for h in register.headers
@@ -223,6 +241,26 @@ class _Plan:
             ]
             return matches[0] if len(matches) == 1 else None
         return None
+
+    def set_typed(self, row: int, update: CellUpdate) -> None:
+        """A staff cell that still holds the text it was judged on gets its real value; anything else is left."""
+        column = self.staff_columns.get(update.column)
+        current = self.grid.get(row, column) if column is not None else None
+        if column is None or not isinstance(current, str) or current != update.was:
+            self.skipped.append(f"rij {row}, kolom {update.column}: de cel is sinds het lezen gewijzigd; niet omgezet")
+            return
+        self.cells[(row, column)] = update.value
+        self.formats[(row, column)] = update.number_format
+        self.typed[(row, column)] = (update.column, current)
+        self.changed += 1
+
+    def typed_writes(self) -> list[TypedWrite]:
+        nrs = {row: nr for nr, row in self.numbering.rows_by_nr.items()} if self.typed else {}
+        return [
+            TypedWrite(self.sheet, row, nrs.get(row), header, old, self.cells[(row, column)])
+            for (row, column), (header, old) in sorted(self.typed.items())
+            if (row, column) in self.cells
+        ]
 
     def key(self, row: int) -> str:
         values = {h: self.grid.get(row, c) for h, c in self.staff_columns.items()}
@@ -289,6 +327,10 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
                 )
                 plan.changed -= 1
                 continue
+            if (row, column) in plan.formats:
+                style = style_for(sheet, styles, row, column, info.style, plan.formats[(row, column)])
+                edits[(row, column)] = _new_value(value, style, styles, epoch, typed=True)
+                continue
             edits[(row, column)] = _new_value(value, info.style, styles, epoch)
         if not edits:
             return False, None
@@ -316,7 +358,10 @@ def _epoch(archive: zipfile.ZipFile) -> date:
     return date(1904, 1, 1) if b'date1904="1"' in workbook or b'date1904="true"' in workbook else date(1899, 12, 30)
 
 
-def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: date) -> NewValue:
+def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: date, *, typed: bool = False) -> NewValue:
+    if typed:  # `style` was chosen for this value: it is written as it is
+        number = _new_value(value, None, styles, epoch).number
+        return NewValue(number=number, style=style)
     if value is None:
         return NewValue()
     if isinstance(value, bool):
