@@ -48,6 +48,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("post verwerken", "toolkit.inbox.shared:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
     ("getypte datums en bedragen", "toolkit.registers.steps:typed_values_step"),
+    ("keuzelijst medewerkers", "toolkit.registers.steps:picker_step"),
     (
         "nieuwe medewerkers: welkomstmail",
         "toolkit.onboarding.steps:welcome_step",

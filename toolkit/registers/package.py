@@ -209,6 +209,28 @@ def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> b
     return data[: columns.start()] + tag + data[columns.end() :]
 
 
+def changed_parts(source: Path, temp: Path, replaced: dict[str, bytes]) -> str | None:
+    """What is wrong with a rewritten package (None: nothing): the same parts in the same order, the replaced
+    ones with exactly the intended bytes, every other one with the CRC and size it had; every entry opens."""
+    import zlib
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
+        if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
+            return "de lijst met onderdelen van het bestand is veranderd"
+        for info in old.infolist():
+            entry = new.getinfo(info.filename)
+            if info.filename in replaced:
+                intended = replaced[info.filename]
+                if zlib.crc32(intended) != entry.CRC or len(intended) != entry.file_size:
+                    return f"{info.filename} is niet goed weggeschreven"
+            elif entry.CRC != info.CRC or entry.file_size != info.file_size:
+                return f"{info.filename} is onderweg veranderd"
+        for info in new.infolist():  # every entry can be opened: local headers and offsets are right
+            with new.open(info) as stream:
+                stream.read(1)
+    return None
+
+
 def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
     """Copy the package part by part in the same order; replaced parts get their new bytes, the rest are copied
     as the compressed bytes they were (never decompressed and compressed again)."""

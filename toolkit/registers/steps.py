@@ -92,3 +92,60 @@ def typed_values_step(ws: Workspace) -> StepResult:
     if waiting:
         summary += f"; {len(waiting)} register(s) open, volgende run"
     return StepResult("getypte datums en bedragen", True, summary, tuple(details + waiting))
+
+
+PICKER_SEEN = "registers.picker.{key}"  # the list and the register's fingerprint when they last matched
+
+
+def picker_step(ws: Workspace) -> StepResult:
+    """The `Medewerker` picker of every register that has one follows medewerkers.xlsx; quiet (no write, and no
+    read of a register whose bytes and wanted list are as they were) when nothing changed."""
+    import hashlib
+
+    from toolkit.errors import ToolkitError, WorkbookLocked
+    from toolkit.registers.picker import has_picker, refresh, wanted_names
+    from toolkit.registers.reader import file_fingerprint
+    from toolkit.registers.schema import REGISTERS
+
+    name = "keuzelijst medewerkers"
+    registers = [r for r in REGISTERS.values() if has_picker(r) and ws.register_path(r).is_file()]
+    if not registers:
+        return StepResult(name, True, "geen register met een keuzelijst")
+    try:
+        wanted = wanted_names(ws)
+    except ToolkitError as exc:
+        return StepResult(name, False, f"medewerkers.xlsx niet gelezen: {exc.message}", (exc.hint,) if exc.hint else ())
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+    done, details, ok = [], [], True
+    for register in registers:
+        path = ws.register_path(register)
+        seen = PICKER_SEEN.format(key=register.key)
+        if ws.state.get(seen) == f"{digest}:{file_fingerprint(path)}":
+            continue
+        try:
+            change = refresh(
+                path, register, wanted, backups_dir=ws.backups_dir, keep_backups=ws.config.registers.backups_keep
+            )
+        except WorkbookLocked as exc:
+            details.append(f"{register.filename} wacht: {exc.message}")
+            continue
+        except ToolkitError as exc:
+            ok = False
+            details.append(f"{register.filename}: {exc.message}")
+            continue
+        if change.missing:
+            details.append(f"{register.filename} heeft geen blad Lijsten: geen keuzelijst om bij te werken")
+        if change.written:
+            done.append(register.filename)
+            details.append(f"{register.filename}: keuzelijst bijgewerkt: {change.describe()}")
+            ws.audit.record(
+                "register.picker",
+                actor=ws.actor,
+                target=register.filename,
+                names=len(wanted),
+                added=len(change.added),
+                removed=len(change.removed),
+            )
+        ws.state.set(seen, f"{digest}:{file_fingerprint(path)}")
+    summary = f"bijgewerkt in {', '.join(done)}" if done else "ongewijzigd"
+    return StepResult(name, ok, summary, tuple(details))
