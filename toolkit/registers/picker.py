@@ -64,6 +64,28 @@ def wanted_names(ws: Any) -> list[str]:
     return picker_names((row.values for row in table.rows), ws.today)
 
 
+def picker_notes(ws: Any, tables: Mapping[str, Any]) -> list[str]:
+    """For `integrity check`: each register whose picker list differs from medewerkers.xlsx (tables: those read)."""
+    from toolkit.registers.schema import REGISTERS
+
+    staff = tables.get(STAFF.key)
+    if staff is None:
+        return []
+    wanted = picker_names((row.values for row in staff.rows), ws.today)
+    notes = []
+    for register in REGISTERS.values():
+        path = ws.register_path(register)
+        if register.key not in tables or not has_picker(register) or not path.is_file():
+            continue
+        change = compare(register, path, wanted)
+        if change.stale:
+            notes.append(
+                f"{register.filename}: de keuzelijst Medewerker (blad {LIST_SHEET}) loopt achter op medewerkers.xlsx: "
+                f"{change.describe()}; de nachtelijke taak werkt hem bij"
+            )
+    return notes
+
+
 def current_names(path: Path) -> list[str] | None:
     """The names on the workbook's `Lijsten` sheet now; None when it has no such sheet (made without a picker)."""
     from python_calamine import CalamineWorkbook

@@ -74,6 +74,18 @@ def typed_changes(table: Table) -> tuple[tuple[CellChange, ...], tuple[Finding, 
     return tuple(changes), tuple(findings)
 
 
+def typed_notes(table: Table) -> list[str]:
+    """For `integrity check`: the ambiguous typed cells, and how many the next nightly run turns into real values."""
+    changes, findings = typed_changes(table)
+    notes = [str(finding) for finding in findings]
+    if changes:
+        notes.append(
+            f"{table.path.name}: {len(changes)} getypte datum(s) of bedrag(en) als tekst; de nachtelijke taak maakt "
+            "er echte Excel-waarden van (sorteren en filteren werken dan)"
+        )
+    return notes
+
+
 @dataclass(frozen=True)
 class TypedWrite:
     """A staff cell whose typed text became a real date or amount: what the audit trail records."""
