@@ -78,7 +78,16 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
 
     With `stop` set (SIGTERM to the scheduler), the running step finishes and the rest wait for the next run.
     """
+    from toolkit.registers.reader import shared_reads
+
     report = JobReport(job)
+    with shared_reads():  # a register read by several steps is parsed once while its bytes stay the same
+        _run_each(ws, steps, stop, report)
+    ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
+    return report
+
+
+def _run_each(ws: Workspace, steps: list[tuple[str, str]], stop: threading.Event | None, report: JobReport) -> None:
     for name, target in steps:
         if stop is not None and stop.is_set():
             report.steps.append(StepResult(name, True, "overgeslagen: de planner stopt; volgt bij de volgende run"))
@@ -93,8 +102,6 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
                 name, False, f"interne fout: {type(exc).__name__}: {exc}", ("details in het logbestand",)
             )
         report.steps.append(result)
-    ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
-    return report
 
 
 def inputs_key(ws: Workspace, filenames: list[str], extra: str = "", *, dated: bool = True) -> str:

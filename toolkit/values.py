@@ -135,7 +135,8 @@ def typed_value(value: Any, kind: Kind) -> date | Decimal:
         day = parse_date(text)
         lowered = text.lower()
         numeric, word = _NUMERIC_DATE.match(lowered), _WORD_DATE.match(lowered)
-        year = (numeric or word).group(3) if numeric or word else ""
+        match = numeric or word
+        year = match.group(3) if match else ""
         if len(year) == 2:
             raise AmbiguousValue(
                 f"'{text}' is dubbelzinnig (een jaartal van twee cijfers: ook jaar-maand-dag of een andere eeuw "

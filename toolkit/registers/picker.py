@@ -60,7 +60,7 @@ def wanted_names(ws: Any) -> list[str]:
     """The picker's list as medewerkers.xlsx says it today (reads that register once)."""
     from toolkit.registers.reader import read_register
 
-    table = read_register(ws.register_path(STAFF), STAFF, only=("Naam", "Uit dienst per"))
+    table = read_register(ws.register_path(STAFF), STAFF)  # whole: other steps of the run share this read
     return picker_names((row.values for row in table.rows), ws.today)
 
 

@@ -93,6 +93,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+_SHARED: dict[tuple[Path, str, str, tuple[str, ...] | None], Table] | None = None
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block (one nightly run) a register whose bytes did not change is parsed once: a later read gets
+    the same Table. A write changes the bytes, so the next read after it reads the file again."""
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
 def read_register(
     path: Path, register: Register, sheet: str | None = None, *, only: Collection[str] | None = None
 ) -> Table:
@@ -101,8 +117,18 @@ def read_register(
     `only`: parse just these columns (and `Nr`); the others read as empty and give no findings. For a caller that
     needs one column of a large register (the supplier names a conflict check looks up).
     """
+    name = sheet or register.sheet
+    shared = _SHARED
+    if shared is None or not path.is_file():
+        with paused_gc():
+            return _read(path, register, name, only)
+    key = (path.resolve(), register.key, name, tuple(sorted(only)) if only is not None else None)
+    known = shared.get(key)
+    if known is not None and known.fingerprint == file_fingerprint(path):
+        return known
     with paused_gc():
-        return _read(path, register, sheet or register.sheet, only)
+        shared[key] = table = _read(path, register, name, only)
+    return table
 
 
 def _read(path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None) -> Table:

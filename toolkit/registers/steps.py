@@ -67,7 +67,7 @@ def typed_values_step(ws: Workspace) -> StepResult:
         if ws.state.get(seen) == file_fingerprint(path):
             continue
         try:
-            table = read_register(path, register, only=[c.header for c in columns])
+            table = read_register(path, register)  # whole: the judging steps after this one get the same read
         except ToolkitError as exc:
             details.append(f"{register.filename}: niet gelezen: {exc.message}")
             continue
