@@ -170,3 +170,20 @@ def test_check_names_a_stale_picker_and_nightly_fixes_it(tmp_path: Path, run_cli
     run_cli(*config, "nightly")
     assert "keuzelijst Medewerker" not in run_cli(*config, "check").output
     assert "Zoë Later" in listed(root / "registers" / "geschenken.xlsx")
+
+
+def test_a_staff_formula_naming_the_list_is_left_alone(ws: Workspace) -> None:
+    """Only the data validation's range follows the list; a staff formula over the same range keeps its bytes."""
+    from tests.registers_helpers import add_zip_parts, read_part
+
+    path = gifts(ws)
+    main = read_part(path, MAIN)
+    start = main.index(b'<row r="2"')
+    end = main.index(b"</row>", start)
+    formula = b'<c r="Z2"><f>COUNTA(Lijsten!$A$2:$A$4)</f><v>3</v></c>'
+    add_zip_parts(path, {}, replace={MAIN: main[:end] + formula + main[end:]})
+    staff(ws, [*NAMES, "Aaron Nieuw"])
+    picker_step(ws)
+    assert sheet_cells(read_part(path, MAIN))[(2, "Z")] == sheet_cells(main[:end] + formula + main[end:])[(2, "Z")]
+    assert b"COUNTA(Lijsten!$A$2:$A$4)" in read_part(path, MAIN)
+    assert picker_range(path) == "Lijsten!$A$2:$A$5" and listed(path) == ["Aaron Nieuw", *NAMES]

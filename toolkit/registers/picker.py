@@ -29,6 +29,7 @@ from toolkit.values import parse_date
 PICKER = "Medewerker"  # the column that offers the names of medewerkers.xlsx
 LIST_HEADER = "Naam (uit medewerkers.xlsx)"
 _RANGE = re.compile(rb"('?)" + LIST_SHEET.encode() + rb"\1!\$A\$2:\$A\$(\d+)")
+_VALIDATIONS = re.compile(rb"<((?:[\w.-]+:)?)dataValidations\b.*?</\1dataValidations>", re.S)  # x14: too
 
 
 def has_picker(register: Register) -> bool:
@@ -140,6 +141,31 @@ def compare(register: Register, path: Path, wanted: Sequence[str]) -> PickerChan
     return PickerChange(register.filename, added, removed, reordered=list(current) != list(wanted))
 
 
+def _with_range(sheet: bytes, last: int) -> bytes:
+    """The sheet with the picker's range `Lijsten!$A$2:$A$n` ending at `last`, only inside its data validations
+    (a staff formula that happens to name the same range is left alone)."""
+    end = str(last).encode()
+
+    def widen(block: re.Match[bytes]) -> bytes:
+        return _RANGE.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + end, block.group(0))
+
+    return _VALIDATIONS.sub(widen, sheet)
+
+
+def list_key(path: Path) -> str:
+    """What identifies the list as it stands, read from the zip directory (no sheet is parsed): the CRC of the
+    `Lijsten` part and, when its names are shared strings, of the shared-string table. Empty: no list."""
+    with zipfile.ZipFile(path) as archive:
+        part = package.sheet_part(archive, LIST_SHEET)
+        if part is None or part not in archive.NameToInfo:
+            return ""
+        key = f"{archive.getinfo(part).CRC:08x}"
+        if b't="s"' in archive.read(part):
+            shared = next((i for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")), None)
+            key += f":{shared.CRC:08x}" if shared else ":-"
+        return key
+
+
 def refresh(
     path: Path, register: Register, wanted: Sequence[str], *, backups_dir: Path, keep_backups: int = 10
 ) -> PickerChange:
@@ -168,8 +194,7 @@ def refresh(
                 edits[(row, 1)] = NewValue()  # a name that left: the cell is emptied
         replaced = {list_part: sheet.patched(edits)}
         main = archive.read(main_part)
-        last = str(max(len(wanted) + 1, 2)).encode()
-        widened = _RANGE.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)] + last, main)
+        widened = _with_range(main, max(len(wanted) + 1, 2))
         if widened != main:
             replaced[main_part] = widened
 

@@ -94,7 +94,7 @@ def typed_values_step(ws: Workspace) -> StepResult:
     return StepResult("getypte datums en bedragen", True, summary, tuple(details + waiting))
 
 
-PICKER_SEEN = "registers.picker.{key}"  # the list and the register's fingerprint when they last matched
+PICKER_SEEN = "registers.picker.{key}"  # the wanted list and the workbook's list (list_key) when they matched
 
 
 def picker_step(ws: Workspace) -> StepResult:
@@ -103,8 +103,7 @@ def picker_step(ws: Workspace) -> StepResult:
     import hashlib
 
     from toolkit.errors import ToolkitError, WorkbookLocked
-    from toolkit.registers.picker import has_picker, refresh, wanted_names
-    from toolkit.registers.reader import file_fingerprint
+    from toolkit.registers.picker import has_picker, list_key, refresh, wanted_names
     from toolkit.registers.schema import REGISTERS
 
     name = "keuzelijst medewerkers"
@@ -120,7 +119,7 @@ def picker_step(ws: Workspace) -> StepResult:
     for register in registers:
         path = ws.register_path(register)
         seen = PICKER_SEEN.format(key=register.key)
-        if ws.state.get(seen) == f"{digest}:{file_fingerprint(path)}":
+        if ws.state.get(seen) == f"{digest}:{list_key(path)}":  # the list was right, and it is unchanged
             continue
         try:
             change = refresh(
@@ -146,6 +145,6 @@ def picker_step(ws: Workspace) -> StepResult:
                 added=len(change.added),
                 removed=len(change.removed),
             )
-        ws.state.set(seen, f"{digest}:{file_fingerprint(path)}")
+        ws.state.set(seen, f"{digest}:{list_key(path)}")
     summary = f"bijgewerkt in {', '.join(done)}" if done else "ongewijzigd"
     return StepResult(name, ok, summary, tuple(details))
