@@ -5,7 +5,9 @@ find columns by header and refuse a staff column that carries a toolkit header; 
 number given before, a copied `Nr` gets a new one); place each update by `Nr` (or by row when the file is as
 it was read, or by what staff typed in the row); then patch only those cells in the worksheet XML, copy every
 other zip part unchanged, and replace the file atomically after re-reading the changed cells. If nothing
-differs, the file is not touched at all.
+differs, the file is not touched at all. One kind of staff cell may change too: a date or amount typed as text
+gets its real value (`CellUpdate.was` and `number_format`, see `toolkit/registers/typed.py`), and only while the
+cell still holds exactly that text.
 """
 
 from __future__ import annotations
