@@ -92,3 +92,22 @@ def test_missing_sheet_and_file_are_clear(tmp_path: Path) -> None:
     (tmp_path / "kapot.xlsx").write_bytes(b"geen zip")
     with pytest.raises(InputError, match="geen leesbaar Excel-bestand"):
         read_register(tmp_path / "kapot.xlsx", GIFTS)
+
+
+def test_one_run_parses_an_unchanged_register_once(tmp_path: Path) -> None:
+    """Inside shared_reads a second read of the same bytes is the same Table; changed bytes are read again;
+    outside it every read parses the file."""
+    from toolkit.registers.reader import shared_reads
+
+    path = gifts_workbook(tmp_path / "g.xlsx", 3)
+    assert read_register(path, GIFTS) is not read_register(path, GIFTS)
+    with shared_reads():
+        first = read_register(path, GIFTS)
+        assert read_register(path, GIFTS) is first
+        assert read_register(path, GIFTS, only=("Gever",)) is not first  # another selection of columns
+        book = openpyxl.load_workbook(path)
+        book["Geschenken"]["D2"] = "Andere Gever"
+        book.save(path)
+        again = read_register(path, GIFTS)
+        assert again is not first and again.rows[0].get("Gever") == "Andere Gever"
+        assert read_register(path, GIFTS) is again

@@ -62,3 +62,17 @@ def test_self_closing_row_and_cell_keep_their_style() -> None:
     out = Sheet(xml).patched({(2, 3): NewValue(number="5"), (3, 2): NewValue(text="x")})
     assert b'<row r="2" spans="1:3"><c r="C2"><v>5</v></c></row>' in out
     assert b'<c r="B3" s="4" t="inlineStr">' in out
+
+
+def test_a_cell_inserted_before_a_replaced_one_keeps_both() -> None:
+    """A new A2 (an Nr) inserted right before a replaced B2 (a typed date) gives A2 and the new B2, in order,
+    whatever order the edits come in."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="B2" t="inlineStr"><is><t>15-01-2027</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>Anna</t></is></c></row></sheetData></worksheet>'
+    ).encode()
+    for edits in ({(2, 2): NewValue(number="46402"), (2, 1): NewValue(number="6")},
+                  {(2, 1): NewValue(number="6"), (2, 2): NewValue(number="46402")}):  # fmt: skip
+        out = Sheet(xml).patched(edits)
+        assert cells(out) == {"A2": "6", "B2": "46402", "C2": "Anna"}
+        assert out.index(b'r="A2"') < out.index(b'r="B2"') < out.index(b'r="C2"') and b"15-01-2027" not in out

@@ -127,3 +127,54 @@ def test_email_number_choice_and_format() -> None:
     with pytest.raises(ValueError, match="kies uit"):
         parse_choice("verkocht", ("aangenomen",))
     assert format_amount_nl(Decimal("1234.5")) == "€ 1.234,50"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "expected"),
+    [
+        ("15-01-2027", "date", date(2027, 1, 15)),
+        ("15/1/2027", "date", date(2027, 1, 15)),
+        ("15.01.2027", "date", date(2027, 1, 15)),
+        ("15 jan 2027", "date", date(2027, 1, 15)),
+        ("15 januari 2027", "date", date(2027, 1, 15)),
+        ("2027-01-15", "date", date(2027, 1, 15)),
+        ("€ 35,50", "amount", Decimal("35.50")),
+        ("35.50", "amount", Decimal("35.50")),
+        ("EUR 35", "amount", Decimal("35.00")),
+        ("25,-", "amount", Decimal("25.00")),
+        ("1.234,56", "amount", Decimal("1234.56")),
+        ("40", "amount", Decimal("40.00")),
+    ],
+)
+def test_typed_text_that_reads_one_way_gets_its_real_value(typed: str, kind: str, expected: object) -> None:
+    """Text in a date or amount column that has one reading becomes that date or amount."""
+    from toolkit.registers.schema import Kind
+    from toolkit.values import typed_value
+
+    assert typed_value(typed, Kind(kind)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "why"),
+    [
+        ("03-04-27", "date", "jaartal van twee cijfers"),
+        ("15 jan 27", "date", "jaartal van twee cijfers"),
+        ("2027-01-15 10:30", "date", "meer dan een datum"),
+        ("01-01-1850", "date", "kan Excel niet als datum tonen"),
+        ("1.234,567", "amount", "meer dan twee decimalen"),
+    ],
+)
+def test_ambiguous_typed_text_is_named_not_converted(typed: str, kind: str, why: str) -> None:
+    """Text that reads but could mean something else (or would lose a part) is refused as ambiguous."""
+    from toolkit.registers.schema import Kind
+    from toolkit.values import AmbiguousValue, typed_value
+
+    with pytest.raises(AmbiguousValue, match=why):
+        typed_value(typed, Kind(kind))
+
+
+@pytest.mark.parametrize("typed", ["1.234", "1,234"])
+def test_a_thousand_or_one_point_two_is_unreadable(typed: str) -> None:
+    """'1.234' and '1,234' are read neither way (a thousand in one language, one point two in the other)."""
+    with pytest.raises(ValueError, match="dubbelzinnig"):
+        parse_amount(typed)

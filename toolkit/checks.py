@@ -116,22 +116,28 @@ def check_workspace(ws: Workspace) -> CheckSection:
 
 
 def check_registers(ws: Workspace) -> CheckSection:
+    from toolkit.registers.picker import picker_notes
     from toolkit.registers.reader import read_register
     from toolkit.registers.schema import REGISTERS
+    from toolkit.registers.typed import typed_notes
 
     section = CheckSection("Registers")
     counts = []
+    tables = {}
     for register in REGISTERS.values():
         try:
             table = read_register(ws.register_path(register), register)
         except ToolkitError as exc:
             section.problems.append(str(exc))
             continue
+        tables[register.key] = table
         counts.append(f"{register.filename}: {len(table.rows)} rijen")
         section.problems += [str(finding) for finding in table.findings]
     for path in sorted(ws.config.registers_dir.glob("*.xlsx")):
         if not path.name.startswith(("~$", ".~lock.")):
             _write_blockers(path, section)
+        section.notes += typed_notes(table)
+    section.notes += picker_notes(ws, tables)
     section.ok_line = "; ".join(counts)
     return section
 

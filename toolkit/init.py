@@ -92,6 +92,7 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     today = today or date.today()
     from toolkit import demo as demo_data
     from toolkit.registers.create import create_empty_workbook, create_register
+    from toolkit.registers.picker import picker_names
     from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,7 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):
             row.setdefault("Nr", number)
-        names = [str(row.get("Naam") or "") for row in staff]  # the `Medewerker` picker's list
+        names = picker_names(staff, today)  # the `Medewerker` picker's list, as the nightly job keeps it
         create_register(folder / register.filename, register, register_rows, staff_names=names)
     create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
 

@@ -46,6 +46,8 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("meldingen binnenhalen", "toolkit.reports.intake_run:intake_step"),
     ("post verwerken", "toolkit.inbox.shared:inbox_step"),
     ("wachtende wijzigingen", "toolkit.registers.steps:apply_pending_step"),
+    ("getypte datums en bedragen", "toolkit.registers.steps:typed_values_step"),
+    ("keuzelijst medewerkers", "toolkit.registers.steps:picker_step"),
     (
         "nieuwe medewerkers: welkomstmail",
         "toolkit.onboarding.steps:welcome_step",
@@ -75,7 +77,16 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
 
     With `stop` set (SIGTERM to the scheduler), the running step finishes and the rest wait for the next run.
     """
+    from toolkit.registers.reader import shared_reads
+
     report = JobReport(job)
+    with shared_reads():  # a register read by several steps is parsed once while its bytes stay the same
+        _run_each(ws, steps, stop, report)
+    ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
+    return report
+
+
+def _run_each(ws: Workspace, steps: list[tuple[str, str]], stop: threading.Event | None, report: JobReport) -> None:
     for name, target in steps:
         if stop is not None and stop.is_set():
             report.steps.append(StepResult(name, True, "overgeslagen: de planner stopt; volgt bij de volgende run"))
@@ -95,8 +106,6 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
                 ),
             )
         report.steps.append(result)
-    ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
-    return report
 
 
 def inputs_key(ws: Workspace, filenames: list[str], extra: str = "", *, dated: bool = True) -> str:

@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CellChange:
-    """One toolkit cell to write: register key ('gifts', 'suppliers', ...), column, value, and the row by Nr or row."""
+    """One toolkit cell to write: register key ('gifts', 'suppliers', ...), column, value, and the row by Nr or row.
+
+    A typed value for a staff cell (a date or amount typed as text) carries `was`, the text it replaces (the cell
+    is left when it holds anything else by then), and `number_format`, the format the real value is shown in.
+    """
 
     register: str
     column: str
@@ -35,6 +39,8 @@ class CellChange:
     after: str = ""  # only when this mail key was delivered
     unless: str = ""  # only when this mail key was not delivered
     key: str | None = None  # the row by its key column instead (a keyed register such as meldingen.xlsx)
+    number_format: str = ""  # for a typed value: its number format (schema.DATE_FORMAT, schema.AMOUNT_FORMAT)
+    was: str | None = None  # for a typed value: the text the staff cell holds now
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,14 @@ def _send(
 def _update(change: CellChange) -> Any:
     from toolkit.registers.writer import CellUpdate
 
-    return CellUpdate(change.column, change.value, nr=change.nr, excel_row=change.excel_row, key=change.key)
+    return CellUpdate(
+        change.column,
+        change.value,
+        nr=change.nr,
+        excel_row=change.excel_row,
+        number_format=change.number_format,
+        was=change.was,
+    )
 
 
 def preview_mails(ws: Workspace, plan: Plan) -> list[OutgoingMail]:

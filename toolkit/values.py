@@ -30,6 +30,7 @@ YES = frozenset({"ja", "j", "x", "yes", "y", "true", "waar", "1", "ok"})
 NO = frozenset({"nee", "n", "no", "false", "onwaar", "0", "-"})
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _WORD_DATE = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{2}|\d{4})$")
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[a-z]{2,}$")
 _CURRENCY = re.compile(r"^(€|eur|euro)\s*|\s*(€|eur|euro)$", re.IGNORECASE)
@@ -75,7 +76,7 @@ def _make_date(parts: tuple[str, ...], order: str) -> date:
 
 
 def parse_amount(value: Any) -> Decimal:
-    """24.95, 24,95, € 24,95, EUR 24,95, 25,-, 1.234,56, 1,234.56; '1.234' is ambiguous and refused."""
+    """24.95, 24,95, € 24,95, EUR 24,95, 25,-, 1.234,56, 1,234.56; '1.234' and '1,234' are ambiguous and refused."""
     if isinstance(value, bool):
         raise ValueError("geen bedrag; typ bijvoorbeeld 24,95")
     amount = Decimal(str(value)) if isinstance(value, int | float | Decimal) else _amount_from_text(_text(value))
@@ -110,9 +111,51 @@ def _single_separator(text: str, sep: str) -> str:
             return text.replace(sep, "")
         raise ValueError("geen bedrag; typ bijvoorbeeld 1234,56")
     tail = rest[0]
-    if sep == "." and len(tail) == 3:
+    if len(tail) == 3:  # 1.234 and 1,234: thousands in one language, a decimal fraction in the other
         raise ValueError(f"'{text}' is dubbelzinnig (1234 of 1,234?); typ 1234 of 1,234")
     return f"{head}.{tail}"
+
+
+class AmbiguousValue(ValueError):
+    """Text the reader understands, but that a real Excel value would pin down wrongly or lose part of: a year of
+    two digits, a time behind a date, more than two decimals. It stays as typed and is named as a finding."""
+
+
+EXCEL_YEARS = range(1900, 10000)  # what Excel can show as a date
+
+
+def typed_value(value: Any, kind: Kind) -> date | Decimal:
+    """The real value for a date or amount that was typed as text, when the text reads one way only.
+
+    Raises ValueError when the text is no date or amount at all (the reader names that already), and
+    AmbiguousValue when it reads, but could mean something else or would lose part of what was typed.
+    """
+    text = _text(value)
+    if kind is Kind.DATE:
+        day = parse_date(text)
+        lowered = text.lower()
+        numeric, word = _NUMERIC_DATE.match(lowered), _WORD_DATE.match(lowered)
+        match = numeric or word
+        year = match.group(3) if match else ""
+        if len(year) == 2:
+            raise AmbiguousValue(
+                f"'{text}' is dubbelzinnig (een jaartal van twee cijfers: ook jaar-maand-dag of een andere eeuw "
+                f"kan bedoeld zijn); typ het jaar voluit, bijvoorbeeld {format_date_nl(day)}"
+            )
+        if not (numeric or word or _ISO_DAY.match(lowered)):  # 2027-01-15 10:30: the time would be lost
+            raise AmbiguousValue(
+                f"'{text}' bevat meer dan een datum; typ alleen de datum, bijvoorbeeld {format_date_nl(day)}"
+            )
+        if day.year not in EXCEL_YEARS:
+            raise AmbiguousValue(f"'{text}': het jaar {day.year} kan Excel niet als datum tonen; typ het jaar voluit")
+        return day
+    if kind is Kind.AMOUNT:
+        amount = parse_amount(text)
+        exact = _amount_from_text(text)
+        if exact != amount:
+            raise AmbiguousValue(f"'{text}' heeft meer dan twee decimalen; typ het bedrag in euro en centen")
+        return amount
+    raise ValueError(f"kolomsoort {kind.value} wordt niet omgezet")
 
 
 def parse_yesno(value: Any) -> bool | None:

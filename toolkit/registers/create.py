@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.registers import template
+from toolkit.registers.picker import LIST_HEADER, PICKER, has_picker, tidy
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
 from toolkit.registers.sheetxml import printable
 from toolkit.values import NO, YES, parse_cell
@@ -19,7 +20,6 @@ OWNED_NOTE = "Door de toolkit bijgehouden; niet wijzigen."
 REQUIRED_NOTE = "Verplicht: zonder deze kolom kan de toolkit de rij niet beoordelen."
 REQUIRED_MARK = "verplicht"
 UITLEG_WIDTHS = (30, 16, 14, 70, 40)
-PICKER = "Medewerker"  # the column that offers the names of medewerkers.xlsx
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -69,7 +69,7 @@ def create_register(
     _format_columns(sheet, register, last_row)
     _add_table(sheet, register, last_row)
     _add_dropdowns(sheet, register)
-    if staff_names is not None and PICKER in register.headers and not register.column(PICKER).owned:
+    if staff_names is not None and has_picker(register):
         _add_picker(book, sheet, register, staff_names)
     _colour_verdicts(sheet, register)
     sheet.freeze_panes = "A2"
@@ -187,8 +187,8 @@ def _add_picker(book: Any, sheet: Any, register: Register, names: Sequence[str])
     from openpyxl.worksheet.datavalidation import DataValidation
 
     lists = book.create_sheet(template.LIST_SHEET)
-    set_cell(lists.cell(1, 1), "Naam (uit medewerkers.xlsx)", Kind.TEXT)
-    unique = sorted({" ".join(n.split()) for n in names if n and n.strip()}, key=str.casefold)
+    set_cell(lists.cell(1, 1), LIST_HEADER, Kind.TEXT)
+    unique = tidy(names)
     for row, name in enumerate(unique, start=2):
         set_cell(lists.cell(row, 1), name, Kind.TEXT)
     lists.sheet_state = "hidden"

@@ -104,6 +104,11 @@ class Styles:
         bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
         return fmt >= 164 and any(ch in bare for ch in "dy")
 
+    def is_amount(self, style: str | None) -> bool:
+        """A number format for money or numbers (not General, not a date, not text '@')."""
+        fmt, code = self.number_format(style)
+        return fmt not in (0, 49) and code != "@" and not self.is_date(style)
+
     def with_format(self, style: str | None, code: str) -> str | None:
         """A cell format like `style` but with number format `code` (appended once); None when styles are absent."""
         key = (style, code)
@@ -122,8 +127,13 @@ class Styles:
         xf = self._xfs()[index]
         clone = re.sub(rb'\snumFmtId="\d+"', b"", xf.group(0), count=1)
         clone = re.sub(rb'\sapplyNumberFormat="\w+"', b"", clone, count=1)
+        clone = re.sub(rb'\squotePrefix="(?:1|true)"', b"", clone, count=1)  # a number is no text to protect
         head = b"<" + self.prefix + b"xf"
         clone = head + f' numFmtId="{fmt_id}" applyNumberFormat="1"'.encode() + clone[len(head) :]
+        same = next((i for i, other in enumerate(xfs) if _same_xf(other.group(0), clone)), None)
+        if same is not None:  # a cell format that only differs in flags is there already: no new one
+            self._derived[key] = str(same)
+            return self._derived[key]
         self.data = self._append_to(self.data, b"cellXfs", clone)
         self.changed = True
         self._derived[key] = str(len(xfs))
@@ -190,6 +200,22 @@ class Styles:
         return data[: opening.start()] + tag + data[opening.end() :]
 
 
+_FLAGS = re.compile(rb'\s(?:apply\w+|pivotButton|quotePrefix)="(?:0|false)"|\sapply\w+="(?:1|true)"')
+
+
+def _same_xf(a: bytes, b: bytes) -> bool:
+    """Two <xf> elements that give a cell the same look (apply* flags and default attributes aside)."""
+
+    def normal(xf: bytes) -> tuple[dict[bytes, bytes], bytes]:
+        xf = _FLAGS.sub(b"", xf)
+        tag_end = xf.find(b">")
+        head = xf[:tag_end].rstrip(b"/")
+        body = xf[tag_end + 1 :].rsplit(b"</", 1)[0] if not xf[: tag_end + 1].endswith(b"/>") else b""
+        return attributes(head), re.sub(rb">\s+<", b"><", body.strip())
+
+    return normal(a) == normal(b)
+
+
 def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> bytes | None:
     """A table ending just left of `new_column` on the header row gains that column; None when it doesn't touch it."""
     match = re.search(rb'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', data)
@@ -223,6 +249,28 @@ def lengthen_table(data: bytes, header_row: int, last_row: int) -> bytes | None:
     old = b"%s%s:%s%s" % (match.group(1), match.group(2), match.group(3), match.group(4))
     new = b"%s%s:%s%d" % (match.group(1), match.group(2), match.group(3), last_row)
     return data.replace(b'ref="' + old + b'"', b'ref="' + new + b'"')
+
+
+def changed_parts(source: Path, temp: Path, replaced: dict[str, bytes]) -> str | None:
+    """What is wrong with a rewritten package (None: nothing): the same parts in the same order, the replaced
+    ones with exactly the intended bytes, every other one with the CRC and size it had; every entry opens."""
+    import zlib
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
+        if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
+            return "de lijst met onderdelen van het bestand is veranderd"
+        for info in old.infolist():
+            entry = new.getinfo(info.filename)
+            if info.filename in replaced:
+                intended = replaced[info.filename]
+                if zlib.crc32(intended) != entry.CRC or len(intended) != entry.file_size:
+                    return f"{info.filename} is niet goed weggeschreven"
+            elif entry.CRC != info.CRC or entry.file_size != info.file_size:
+                return f"{info.filename} is onderweg veranderd"
+        for info in new.infolist():  # every entry can be opened: local headers and offsets are right
+            with new.open(info) as stream:
+                stream.read(1)
+    return None
 
 
 def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:

@@ -28,6 +28,7 @@ class SaveOutcome:
     skipped: tuple[str, ...] = ()
     numbers_assigned: int = 0
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
+    typed: int = 0  # staff cells whose typed text became a real date or amount
 
 
 def register_by_key(key: str) -> Register:
@@ -84,8 +85,10 @@ def save(
             nr_floor=_floor(ws, register),
         )
     except WorkbookLocked as exc:
-        waiting = _with_row_keys(path, register, updates, fingerprint)
-        ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
+        # a typed value doesn't wait: the next run reads the cell again and decides anew
+        waiting = _with_row_keys(path, register, [u for u in updates if u.was is None], fingerprint)
+        if waiting:
+            ws.state.add_pending(register.key, [encode_update(u) for u in waiting], reason=exc.message)
         return SaveOutcome(register.filename, False, waiting=exc.message)
     _record(ws, register, result)
     if waiting_changes:
@@ -95,6 +98,7 @@ def save(
         ws.audit.record(
             "register.write", actor=ws.actor, target=register.filename, cells=result.cells_changed, pending=pending
         )
+        _record_typed(ws, register, result)
     return _outcome(register, result)
 
 
@@ -106,6 +110,12 @@ def _earlier(changes: list[Any]) -> list[CellUpdate]:
     return [replace(u, excel_row=None) if u.row_key is None and u.nr is None and u.key is None else u for u in updates]
 
 
+def _record_typed(ws: Workspace, register: Register, result: WriteResult) -> None:
+    """One audit line per staff cell whose typed text became a real date or amount."""
+    for cell in result.typed:
+        ws.audit.record("register.typed", actor=ws.actor, target=register.filename, **cell.audit_details())
+
+
 def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
     return SaveOutcome(
         register.filename,
@@ -114,6 +124,7 @@ def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
         skipped=result.skipped,
         numbers_assigned=result.numbers_assigned,
         findings=result.findings,
+        typed=len(result.typed),
     )
 
 

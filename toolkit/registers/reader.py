@@ -48,6 +48,16 @@ class Row:
         return self.values.get(header)
 
 
+@dataclass(frozen=True, slots=True)
+class TypedText:
+    """A date or amount cell that holds text the reader understood ("15-01-2027", "€ 35,50"): a candidate for a
+    real Excel value (`toolkit.registers.typed`)."""
+
+    excel_row: int
+    header: str
+    text: str
+
+
 @dataclass(frozen=True)
 class Table:
     register: Register
@@ -57,6 +67,7 @@ class Table:
     rows: tuple[Row, ...]
     findings: tuple[Finding, ...]
     fingerprint: str
+    typed: tuple[TypedText, ...] = ()  # dates and amounts typed as text (of the columns read)
 
     def by_nr(self) -> dict[int, Row]:
         return {row.nr: row for row in self.rows if row.nr is not None}
@@ -82,6 +93,22 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+_SHARED: dict[tuple[Path, str, str, tuple[str, ...] | None], Table] | None = None
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block (one nightly run) a register whose bytes did not change is parsed once: a later read gets
+    the same Table. A write changes the bytes, so the next read after it reads the file again."""
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
 def read_register(
     path: Path, register: Register, sheet: str | None = None, *, only: Collection[str] | None = None
 ) -> Table:
@@ -90,8 +117,18 @@ def read_register(
     `only`: parse just these columns (and `Nr`); the others read as empty and give no findings. For a caller that
     needs one column of a large register (the supplier names a conflict check looks up).
     """
+    name = sheet or register.sheet
+    shared = _SHARED
+    if shared is None or not path.is_file():
+        with paused_gc():
+            return _read(path, register, name, only)
+    key = (path.resolve(), register.key, name, tuple(sorted(only)) if only is not None else None)
+    known = shared.get(key)
+    if known is not None and known.fingerprint == file_fingerprint(path):
+        return known
     with paused_gc():
-        return _read(path, register, sheet or register.sheet, only)
+        shared[key] = table = _read(path, register, name, only)
+    return table
 
 
 def _read(path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None) -> Table:
@@ -109,10 +146,11 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
         for why in duplicate_owned_headers(register, header_positions(dict(enumerate(headers, start=left))))
     ]
     first_with: dict[int, int] = {}
+    typed: list[TypedText] = []
     for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells, typed)
         if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
             why = (
                 f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
@@ -124,7 +162,9 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
             first_with[row.nr] = excel_row
         rows.append(row)
         findings.extend(row_findings)
-    return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path))
+    return Table(
+        register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path), tuple(typed)
+    )
 
 
 def _open_sheet(path: Path, sheet_name: str) -> tuple[Iterator[list[Any]], int, int]:
@@ -173,6 +213,7 @@ def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str,
 
 
 _NO_EXTRAS: Mapping[str, Any] = {}
+_TYPED_KINDS = (Kind.DATE, Kind.AMOUNT)
 _EMPTY: frozenset[str] = frozenset()
 
 
@@ -184,6 +225,7 @@ def _read_row(
     positions: dict[str, int],
     excel_row: int,
     cells: list[Any],
+    typed: list[TypedText],
 ) -> tuple[Row, list[Finding]]:
     width = len(cells)
     raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
@@ -194,6 +236,8 @@ def _read_row(
         cell = cells[index] if index is not None and index < width else None
         value, why = _parse(cell, column)
         values[column.header] = value
+        if value is not None and type(cell) is str and column.kind in _TYPED_KINDS:
+            typed.append(TypedText(excel_row, column.header, cell))
         if why:
             unreadable.add(column.header)
         if why or (value is None and column.required):

@@ -209,7 +209,7 @@ class Sheet:
                 missing_rows.append(row)
         if missing_rows:
             pieces += self._insert_rows(sorted(missing_rows), by_row)
-        pieces.sort(key=lambda piece: piece[0])
+        pieces.sort(key=lambda piece: (piece[0], piece[1]))  # an insert before a cell goes before its replacement
         out, pos = [], 0
         for start, end, text in pieces:
             out += [self.data[pos:start], text]

@@ -7,14 +7,15 @@ it was read, or by what staff typed in the row). A register keyed by a column of
 meldingen.xlsx by `Zaaknummer`) has no `Nr`: an update names its row by that key, and an unknown key is a new row
 below the last, whose staff columns the toolkit may fill once (in an existing row it writes only its own columns); then patch only those cells in the worksheet XML, copy every
 other zip part unchanged, and replace the file atomically after re-reading the changed cells. If nothing
-differs, the file is not touched at all.
+differs, the file is not touched at all. One kind of staff cell may change too: a date or amount typed as text
+gets its real value (`CellUpdate.was` and `number_format`, see `toolkit/registers/typed.py`), and only while the
+cell still holds exactly that text.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,7 @@ from toolkit.registers.reader import file_fingerprint, paused_gc
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Register
 from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, printable
+from toolkit.registers.typed import TypedWrite, style_for
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class CellUpdate:
     excel_row: int | None = None
     row_key: str | None = None  # what staff typed in the row (layout.row_key): finds a row without Nr again
     key: str | None = None  # the row's value in the register's key column (`Register.key_column`, e.g. Zaaknummer)
+    number_format: str = ""  # a typed value for a staff cell: the number format it gets (DATE_FORMAT, AMOUNT_FORMAT)
+    was: str | None = None  # a staff cell is only changed while it still holds exactly this text
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class WriteResult:
     skipped: tuple[str, ...] = ()
     highest_nr: int = 0
     findings: tuple[str, ...] = field(default=())  # copied numbers given a new one, in Dutch
+    typed: tuple[TypedWrite, ...] = ()  # staff cells given a real date or amount
 
 
 @dataclass
@@ -120,7 +125,7 @@ def write_updates(
     updates = _last_per_cell(updates)
     for update in updates:
         keyed_new_row = update.key is not None and update.column in register.headers  # staff cells: new rows only
-        if update.column not in owned and not keyed_new_row:
+        if update.column not in owned and not keyed_new_row and not _typed_column(register, update):
             raise ValueError(f"{update.column!r} is not a toolkit-owned column of {register.filename}")
         if update.key is not None and register.key_column is None:
             raise ValueError(f"{register.filename} has no key column; give the row by Nr")
@@ -137,6 +142,9 @@ def write_updates(
             if row is None:
                 plan.skipped.append(_skip_reason(update))
                 continue
+            if update.was is not None:
+                plan.set_typed(row, update)
+                continue
             if update.column not in owned and not plan.may_fill(row, update.column):
                 continue  # a staff column of a row that was already there: never overwritten
             plan.set(row, update.column, update.value)
@@ -152,7 +160,16 @@ def write_updates(
         tuple(plan.skipped),
         plan.numbering.highest,
         tuple(plan.findings),
+        tuple(plan.typed_writes()),
     )
+
+
+def _typed_column(register: Register, update: CellUpdate) -> bool:
+    """A staff date or amount column may get a typed value in place of its text (nothing else of staff's)."""
+    from toolkit.registers.typed import typed_columns
+
+    wanted = {c.header for c in typed_columns(register)}
+    return update.was is not None and update.column in wanted and bool(update.number_format)
 
 
 class _Plan:
@@ -172,6 +189,8 @@ class _Plan:
         self.changed = 0
         self.added_rows: list[int] = []  # rows this write appends (a new key in a keyed register)
         self._by_key: dict[str, int] | None = None
+        self.formats: dict[tuple[int, int], str] = {}  # typed values in staff cells: their number format
+        self.typed: dict[tuple[int, int], tuple[str, str]] = {}  # ... and (header, the text they replace)
         self.staff_columns = {
             h: self.positions[layout.normalise_header(h)][0]
             for h in register.headers
@@ -264,6 +283,26 @@ class _Plan:
         """The last row this write adds (0: none): a table ending above it grows to hold it."""
         return max(self.added_rows, default=0)
 
+    def set_typed(self, row: int, update: CellUpdate) -> None:
+        """A staff cell that still holds the text it was judged on gets its real value; anything else is left."""
+        column = self.staff_columns.get(update.column)
+        current = self.grid.get(row, column) if column is not None else None
+        if column is None or not isinstance(current, str) or current != update.was:
+            self.skipped.append(f"rij {row}, kolom {update.column}: de cel is sinds het lezen gewijzigd; niet omgezet")
+            return
+        self.cells[(row, column)] = update.value
+        self.formats[(row, column)] = update.number_format
+        self.typed[(row, column)] = (update.column, current)
+        self.changed += 1
+
+    def typed_writes(self) -> list[TypedWrite]:
+        nrs = {row: nr for nr, row in self.numbering.rows_by_nr.items()} if self.typed else {}
+        return [
+            TypedWrite(self.sheet, row, nrs.get(row), header, old, self.cells[(row, column)])
+            for (row, column), (header, old) in sorted(self.typed.items())
+            if (row, column) in self.cells
+        ]
+
     def key(self, row: int) -> str:
         values = {h: self.grid.get(row, c) for h, c in self.staff_columns.items()}
         return layout.row_key(self.register, values)
@@ -336,6 +375,10 @@ def _save(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[bool, 
                 )
                 plan.changed -= 1
                 continue
+            if (row, column) in plan.formats:
+                style = style_for(sheet, styles, row, column, info.style, plan.formats[(row, column)])
+                edits[(row, column)] = _new_value(value, style, styles, epoch, typed=True)
+                continue
             edits[(row, column)] = _new_value(value, info.style, styles, epoch)
         if not edits:
             return False, None
@@ -374,7 +417,10 @@ def _epoch(archive: zipfile.ZipFile) -> date:
     return date(1904, 1, 1) if b'date1904="1"' in workbook or b'date1904="true"' in workbook else date(1899, 12, 30)
 
 
-def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: date) -> NewValue:
+def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: date, *, typed: bool = False) -> NewValue:
+    if typed:  # `style` was chosen for this value: it is written as it is
+        number = _new_value(value, None, styles, epoch).number
+        return NewValue(number=number, style=style)
     if value is None:
         return NewValue()
     if isinstance(value, bool):
@@ -401,25 +447,14 @@ def _new_value(value: Any, style: str | None, styles: package.Styles, epoch: dat
 CALAMINE_CHECK_BYTES = 4 << 20  # sheets up to this size are also re-read by calamine, an independent reader
 
 
-def _verify(  # noqa: C901 - one list of checks, read top to bottom
+def _verify(
     source: Path, temp: Path, replaced: dict[str, bytes], sheet: str, expected: dict[tuple[int, int], Any]
 ) -> None:
     """Re-read the written file: every part holds exactly the intended bytes (the copied ones: the same CRC as
     before), and every changed cell holds its value. Small sheets are also read back with calamine."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
-        if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
-            _failed(sheet, "de lijst met onderdelen van het bestand is veranderd")
-        for info in old.infolist():
-            if info.filename in replaced:
-                intended = replaced[info.filename]
-                entry = new.getinfo(info.filename)
-                if zlib.crc32(intended) != entry.CRC or len(intended) != entry.file_size:
-                    _failed(sheet, f"{info.filename} is niet goed weggeschreven")
-            elif new.getinfo(info.filename).CRC != info.CRC or new.getinfo(info.filename).file_size != info.file_size:
-                _failed(sheet, f"{info.filename} is onderweg veranderd")
-        for info in new.infolist():  # every entry can be opened: local headers and offsets are right
-            with new.open(info) as stream:
-                stream.read(1)
+    problem = package.changed_parts(source, temp, replaced)
+    if problem:
+        _failed(sheet, problem)
     patched = next(data for name, data in replaced.items() if name.startswith("xl/worksheets/"))
     if len(patched) > CALAMINE_CHECK_BYTES:
         written = Sheet(patched)
