@@ -197,6 +197,7 @@ def _update(change: CellChange) -> Any:
         excel_row=change.excel_row,
         number_format=change.number_format,
         was=change.was,
+        key=change.key,
     )
 
 
