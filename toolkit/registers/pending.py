@@ -28,6 +28,8 @@ class SaveOutcome:
     skipped: tuple[str, ...] = ()
     numbers_assigned: int = 0
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
+    numbered: tuple[tuple[int, int], ...] = ()  # (Excel row, Nr) given by this write
+    as_read: bool = False  # written over the very file the plan was judged on: `numbered` rows are the read rows
 
 
 HIGH_WATER = "registers.highest_nr.{key}"  # the highest Nr ever given per register: a number never comes back
@@ -87,6 +89,8 @@ def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
         skipped=result.skipped,
         numbers_assigned=result.numbers_assigned,
         findings=result.findings,
+        numbered=result.numbered,
+        as_read=result.as_read,
     )
 
 
