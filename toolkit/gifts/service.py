@@ -257,6 +257,7 @@ class GiftJudgement:
     plan: Plan
     policy: GiftPolicy = GiftPolicy()
     managers: Mapping[str, str] | None = None
+    news: tuple[tuple[GiftFinding, bool, bool], ...] = ()  # per flagged row: (finding, new for manager, for digest)
 
 
 def judge_gifts(ws: Workspace, notify: bool) -> GiftJudgement:
@@ -277,35 +278,62 @@ def _judged(
     ws: Workspace, table: Table, policy: GiftPolicy, managers: Mapping[str, str], notes: list[str], notify: bool
 ) -> GiftJudgement:
     """Judge rows already read (pure but for the send ledger, read once for every finding)."""
-    from toolkit.plan import Plan
 
     notes = list(notes)
     assessed = assess_all(table.rows, policy)
     flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
     findings = [finding(item, managers) for item in flagged]
     news = _with_news(ws, findings)
+    return _planned(ws, table, assessed, news, notes, notify, policy, managers)
+
+
+def _planned(
+    ws: Workspace,
+    table: Table,
+    assessed: tuple[_Assessed, ...],
+    news: Sequence[tuple[GiftFinding, bool, bool]],
+    notes: list[str],
+    notify: bool,
+    policy: GiftPolicy,
+    managers: Mapping[str, str],
+) -> GiftJudgement:
+    from toolkit.plan import Plan
+
     findings = [f for f, _, _ in news]
     unnumbered = sum(1 for f in findings if not f.key)
     if unnumbered:
         notes.append(f"{unnumbered} rij(en) zonder Nr: die worden gemeld zodra het register geschreven is")
+    flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
     mails = mails_for(ws, flagged, news) if notify else ()
     plan = Plan(cells=cell_changes(assessed, ws.today), mails=mails, fingerprints={GIFTS.key: table.fingerprint})
-    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan, policy, managers)
+    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan, policy, managers, tuple(news))
 
 
 def _renumbered(ws: Workspace, judged: GiftJudgement, applied: Any, notify: bool) -> GiftJudgement:
-    """After a write that numbered new rows: the same rows with their new Nr, judged again without reading the
-    registers again, when the write went to the very file that was read (else: read again)."""
+    """After a write that numbered new rows: the same judgements with the new numbers, without reading or judging
+    the registers again (a judgement does not depend on Nr; only the numbered rows' findings get their key), when
+    the write went to the very file that was read. Otherwise everything is read and judged again."""
     from dataclasses import replace
 
     save = applied.save_of(GIFTS.filename)
-    base_notes = [n for n in judged.notes if "zonder Nr" not in n]
     if save is None or not save.as_read or judged.managers is None:
         return judge_gifts(ws, notify)
     numbers = dict(save.numbered)
-    rows = tuple(replace(r, nr=numbers[r.excel_row]) if r.excel_row in numbers else r for r in judged.table.rows)
+    assessed = tuple(
+        replace(item, row=replace(item.row, nr=numbers[item.row.excel_row])) if item.row.excel_row in numbers else item
+        for item in judged.assessed
+    )
+    flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
+    fresh = [finding(item, judged.managers) for item in flagged if item.row.excel_row in numbers]
+    fresh_news = iter(_with_news(ws, fresh))  # the ledger read once, for the newly numbered findings only
+    news = [
+        next(fresh_news) if item.row.excel_row in numbers else old
+        for item, old in zip(flagged, judged.news, strict=True)
+    ]
+    rows = tuple(item.row for item in assessed)
+    notes = [n for n in judged.notes if "zonder Nr" not in n]
     table = replace(judged.table, rows=rows)
-    return _judged(ws, table, judged.policy, judged.managers, base_notes, notify)
+    return _planned(ws, table, assessed, news, notes, notify, judged.policy, judged.managers)
 
 
 def check_gifts(
