@@ -42,20 +42,20 @@ print(len(rows))
 """
 
 
-def build(path: Path) -> Path:
-    """A 100,000-row register written with openpyxl's write-only mode (fast), headers as the toolkit makes them."""
+def build(path: Path, rows: int = ROWS) -> Path:
+    """A `rows`-row register written with openpyxl's write-only mode (fast), headers as the toolkit makes them."""
     if path.exists():
         return path
     import openpyxl
 
     from toolkit.registers.schema import GIFT_DECISIONS, GIFT_KINDS, GIFTS
 
-    rng = random.Random(100_000)
+    rng = random.Random(rows)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(GIFTS.sheet)
     sheet.append(list(GIFTS.headers))
     start = date(2024, 1, 1)
-    for nr in range(1, ROWS + 1):
+    for nr in range(1, rows + 1):
         sheet.append([
             nr, start + timedelta(days=rng.randint(0, 900)), f"Medewerker {rng.randint(1, 500)}", f"Leverancier {rng.randint(1, 5000)} BV",
             rng.choice(GIFT_KINDS), "Geschenk", round(rng.uniform(1, 80), 2), rng.choice(["ja", "nee"]), "nee",
