@@ -24,8 +24,9 @@ class Measurement:
 
 
 def run(argv: list[str], cwd: Path | None = None, repeat: int = 1, env: dict[str, str] | None = None) -> Measurement:
-    """Best wall time of `repeat` runs; peak memory of the child (VmHWM via bench/probe.py for Python commands)."""
-    best: Measurement | None = None
+    """The run with the median wall time of `repeat` runs (never the best: a best-of hides the load); peak memory
+    of the child (VmHWM via bench/probe.py for Python commands) and its CPU seconds."""
+    results: list[Measurement] = []
     peak_file = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
     if argv[0] == sys.executable and argv[1] in ("-m", "-c"):
         argv = [sys.executable, "-m", "bench.probe", *argv[1:]]
@@ -45,10 +46,8 @@ def run(argv: list[str], cwd: Path | None = None, repeat: int = 1, env: dict[str
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         output = process.stdout.decode("utf-8", "replace")
         result = Measurement(elapsed, int(peak_file.read_text() or 0) / 1024, process.returncode, output, cpu)
-        if best is None or result.seconds < best.seconds:
-            best = result
-    assert best is not None
-    return best
+        results.append(result)
+    return sorted(results, key=lambda m: m.seconds)[len(results) // 2]
 
 
 def python(code: str) -> list[str]:

@@ -109,10 +109,11 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
         for why in duplicate_owned_headers(register, header_positions(dict(enumerate(headers, start=left))))
     ]
     first_with: dict[int, int] = {}
+    parsed: dict[tuple[str, str], tuple[Any, str]] = {}  # a text typed again in a column is parsed once per read
     for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells)
+        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells, parsed)
         if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
             why = (
                 f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
@@ -184,6 +185,7 @@ def _read_row(
     positions: dict[str, int],
     excel_row: int,
     cells: list[Any],
+    parsed: dict[tuple[str, str], tuple[Any, str]] | None = None,
 ) -> tuple[Row, list[Finding]]:
     width = len(cells)
     raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
@@ -192,7 +194,13 @@ def _read_row(
     unreadable: set[str] = set()
     for column, index in slots:
         cell = cells[index] if index is not None and index < width else None
-        value, why = _parse(cell, column)
+        if parsed is not None and type(cell) is str and column.kind is not Kind.TEXT:  # ja/nee, a choice, a date
+            known = parsed.get((column.header, cell))
+            if known is None:
+                known = parsed[(column.header, cell)] = _parse(cell, column)
+            value, why = known
+        else:
+            value, why = _parse(cell, column)
         values[column.header] = value
         if why:
             unreadable.add(column.header)
