@@ -17,7 +17,6 @@ python -m bench.bench_scale OUTDIR [--quick]
 
 from __future__ import annotations
 
-import json
 import mailbox
 import shutil
 import statistics
@@ -191,19 +190,44 @@ def intake_workspace(out: Path, spam: int, reports: int) -> Path:
     return root
 
 
+COUNT_CASE_REGISTER_WRITES = """
+import sys
+from toolkit.cli import main
+from toolkit.reports import vault
+
+writes = []
+real = vault.Vault._store
+vault.Vault._store = lambda self, data: (writes.append(1), real(self, data))[1]
+try:
+    main(sys.argv[1:])
+finally:
+    print("case-register-writes", len(writes))
+"""
+
+
 def _register_writes(root: Path) -> int:
-    trail = root / ".integrity" / "audit.jsonl"
-    lines = trail.read_text(encoding="utf-8").splitlines() if trail.exists() else []
-    return sum(1 for line in lines if json.loads(line).get("action") == "register.write")
+    """How many times this intake writes meldingen.xlsx (the run is repeated on a fresh copy, untimed)."""
+    result = run(
+        [
+            *python(COUNT_CASE_REGISTER_WRITES),
+            "--config",
+            str(root / "config.toml"),
+            "--as-of",
+            AS_OF,
+            "reports",
+            "intake",
+        ]
+    )
+    found = [line for line in result.output.splitlines() if line.startswith("case-register-writes")]
+    return int(found[-1].split()[-1]) if found else -1
 
 
 def intake(out: Path) -> None:
     burst, alone, empty = [], [], []
-    writes = 0
+    writes = _register_writes(intake_workspace(out, 200, 20))
     for _ in range(3):
         root = intake_workspace(out, 200, 20)
         burst.append(run(integrity("--config", str(root / "config.toml"), "--as-of", AS_OF, "reports", "intake")))
-        writes = _register_writes(root)
         root = intake_workspace(out, 0, 20)
         alone.append(run(integrity("--config", str(root / "config.toml"), "--as-of", AS_OF, "reports", "intake")))
         root = intake_workspace(out, 0, 0)
@@ -218,7 +242,7 @@ def intake(out: Path) -> None:
     print(row(label, ours, _median(empty), "info; floor: intake met een lege postbus", None) + _spread(burst))
     print(
         f"{'  per bericht (burst) / per melding (alleen)':<44} {per_message * 1000:6.1f} ms / {per_report * 1000:6.1f} ms"
-        f"   registerschrijfacties in de burst-run: {writes} (doel 1)  {'OK' if writes <= 1 else 'BOVEN DOEL'}"
+        f"   meldingen.xlsx geschreven in de burst-run: {writes} keer (doel 1)  {'OK' if 0 < writes <= 1 else 'BOVEN DOEL'}"
     )
 
 
