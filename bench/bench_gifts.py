@@ -34,7 +34,7 @@ for path in sys.argv[1:]:
 def prejudged_copy(out: Path) -> Path:
     """A copy of the large workspace with every gift row judged (built once, cached beside it)."""
     from toolkit.config import load_config
-    from toolkit.gifts.service import JUDGED_ON, VERDICT, _policy, assess
+    from toolkit.gifts.service import JUDGED_ON, VERDICT, _policy, assess_all
     from toolkit.registers.create import create_register
     from toolkit.registers.reader import read_register
     from toolkit.workspace import Workspace
@@ -48,8 +48,8 @@ def prejudged_copy(out: Path) -> Path:
     path = ws.register_path(GIFTS)
     policy = _policy(ws, [])
     rows = []
-    for item in (assess(r, policy) for r in read_register(path, GIFTS).rows):
-        rows.append({**item.row.raw, VERDICT: item.verdict, JUDGED_ON: workspaces.TODAY})
+    for item in assess_all(read_register(path, GIFTS).rows, policy):
+        rows.append({**item.row.values, **item.row.raw, VERDICT: item.verdict, JUDGED_ON: workspaces.TODAY})
     path.unlink()
     create_register(path, GIFTS, rows)
     ws.close()

@@ -11,6 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.measure import python, row, run
+from toolkit.gifts.rules import GiftPolicy
+from toolkit.gifts.service import assess_all
+from toolkit.registers.reader import read_register
+from toolkit.registers.schema import GIFTS
 
 ROWS = 100_000
 LIMIT_MB = 300
@@ -18,19 +22,17 @@ LIMIT_MB = 300
 READ_AND_JUDGE = """
 import sys
 from pathlib import Path
-from toolkit.registers.reader import read_register
-from toolkit.registers.schema import GIFTS
-table = read_register(Path(sys.argv[1]), GIFTS)
-try:
-    from toolkit.gifts.service import gift_from_row
-    from toolkit.gifts.rules import GiftPolicy, judge_gift
-except ImportError:
-    judged = len(table.rows)
-else:
-    policy = GiftPolicy()
-    judged = sum(1 for r in table.rows if judge_gift(gift_from_row(r), policy) is not None)
-print(len(table.rows), judged)
+from bench.bench_memory import read_and_judge
+print(*read_and_judge(Path(sys.argv[1])))
 """
+
+
+def read_and_judge(path: Path) -> tuple[int, int]:
+    """What `gifts check` does before it writes: read the register, judge every row (G1–G7, sums per giver)."""
+    table = read_register(path, GIFTS)
+    assessed = assess_all(table.rows, GiftPolicy())
+    return len(table.rows), sum(1 for item in assessed if item.judgement is None or not item.judgement.ok)
+
 
 CALAMINE_FLOOR = """
 import sys
@@ -40,20 +42,20 @@ print(len(rows))
 """
 
 
-def build(path: Path) -> Path:
-    """A 100,000-row register written with openpyxl's write-only mode (fast), headers as the toolkit makes them."""
+def build(path: Path, rows: int = ROWS) -> Path:
+    """A `rows`-row register written with openpyxl's write-only mode (fast), headers as the toolkit makes them."""
     if path.exists():
         return path
     import openpyxl
 
     from toolkit.registers.schema import GIFT_DECISIONS, GIFT_KINDS, GIFTS
 
-    rng = random.Random(100_000)
+    rng = random.Random(rows)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(GIFTS.sheet)
     sheet.append(list(GIFTS.headers))
     start = date(2024, 1, 1)
-    for nr in range(1, ROWS + 1):
+    for nr in range(1, rows + 1):
         sheet.append([
             nr, start + timedelta(days=rng.randint(0, 900)), f"Medewerker {rng.randint(1, 500)}", f"Leverancier {rng.randint(1, 5000)} BV",
             rng.choice(GIFT_KINDS), "Geschenk", round(rng.uniform(1, 80), 2), rng.choice(["ja", "nee"]), "nee",

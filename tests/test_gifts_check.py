@@ -229,6 +229,26 @@ def test_rows_without_nr_are_numbered_and_judged(ws: Path, run_cli) -> None:
     assert any("Nr 8)" in body(m) for m in outbox(ws) if m["To"] == MANAGER), "the new number is in the notification"
 
 
+def test_a_run_that_numbers_rows_reads_each_register_once(ws: Path, run_cli, monkeypatch) -> None:
+    """Numbering a typed row and notifying it does not read geschenken, leveranciers or medewerkers a second time."""
+    from collections import Counter
+
+    from toolkit.registers import reader
+
+    reads: Counter[str] = Counter()
+    real = reader.read_register
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads[Path(path).name] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "read_register", counting)
+    set_cell(ws, 3, "Nr", None)
+    assert gifts_check(run_cli, ws, "--notify", "--send").exit_code == 0
+    assert verdicts(ws)[8][0].startswith("G2: waarde € 25,00"), "the typed row was numbered and judged"
+    assert reads == {GIFTS.filename: 1, "leveranciers.xlsx": 1, STAFF.filename: 1}
+
+
 def test_json_output_counts(ws: Path, run_cli) -> None:
     """--json gives the counts per rule and the rows against the code for scripts."""
     import json

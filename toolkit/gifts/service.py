@@ -132,7 +132,7 @@ def active_suppliers(ws: Workspace, notes: list[str]) -> frozenset[str]:
     from toolkit.registers.reader import read_register
 
     try:
-        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS)
+        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS, only=("Naam", "Actief"))
     except ToolkitError as exc:
         notes.append(
             f"{SUPPLIERS.filename} is niet te lezen ({exc.message}); G5 is beoordeeld zonder leverancierslijst"
@@ -151,7 +151,7 @@ def managers_by_name(ws: Workspace, notes: list[str]) -> dict[str, str]:
     from toolkit.registers.reader import read_register
 
     try:
-        table = read_register(ws.register_path(STAFF), STAFF)
+        table = read_register(ws.register_path(STAFF), STAFF, only=("Naam", "Rol", "E-mail", "Leidinggevende"))
     except ToolkitError as exc:
         notes.append(f"{STAFF.filename} is niet te lezen ({exc.message}); leidinggevenden zijn onbekend")
         return {}
@@ -255,31 +255,85 @@ class GiftJudgement:
     findings: tuple[GiftFinding, ...]
     notes: tuple[str, ...]
     plan: Plan
+    policy: GiftPolicy = GiftPolicy()
+    managers: Mapping[str, str] | None = None
+    news: tuple[tuple[GiftFinding, bool, bool], ...] = ()  # per flagged row: (finding, new for manager, for digest)
 
 
 def judge_gifts(ws: Workspace, notify: bool) -> GiftJudgement:
     """Read and judge the register; the plan holds the changed judgements and (with notify) the new findings' mails.
 
-    Reads the registers and the send ledger; writes nothing.
+    Reads the registers (each once) and the send ledger; writes nothing.
     """
-    from toolkit.plan import Plan
     from toolkit.registers.reader import read_register
 
     table = read_register(ws.register_path(GIFTS), GIFTS)
     notes: list[str] = []
     policy = _policy(ws, notes)
     managers = managers_by_name(ws, notes)
+    return _judged(ws, table, policy, managers, notes, notify)
+
+
+def _judged(
+    ws: Workspace, table: Table, policy: GiftPolicy, managers: Mapping[str, str], notes: list[str], notify: bool
+) -> GiftJudgement:
+    """Judge rows already read (pure but for the send ledger, read once for every finding)."""
+
+    notes = list(notes)
     assessed = assess_all(table.rows, policy)
     flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
     findings = [finding(item, managers) for item in flagged]
-    news = _with_news(ws, findings)  # the ledger read once for every finding
+    news = _with_news(ws, findings)
+    return _planned(ws, table, assessed, news, notes, notify, policy, managers)
+
+
+def _planned(
+    ws: Workspace,
+    table: Table,
+    assessed: tuple[_Assessed, ...],
+    news: Sequence[tuple[GiftFinding, bool, bool]],
+    notes: list[str],
+    notify: bool,
+    policy: GiftPolicy,
+    managers: Mapping[str, str],
+) -> GiftJudgement:
+    from toolkit.plan import Plan
+
     findings = [f for f, _, _ in news]
     unnumbered = sum(1 for f in findings if not f.key)
     if unnumbered:
         notes.append(f"{unnumbered} rij(en) zonder Nr: die worden gemeld zodra het register geschreven is")
+    flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
     mails = mails_for(ws, flagged, news) if notify else ()
     plan = Plan(cells=cell_changes(assessed, ws.today), mails=mails, fingerprints={GIFTS.key: table.fingerprint})
-    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan)
+    return GiftJudgement(table, assessed, tuple(findings), tuple(notes), plan, policy, managers, tuple(news))
+
+
+def _renumbered(ws: Workspace, judged: GiftJudgement, applied: Any, notify: bool) -> GiftJudgement:
+    """After a write that numbered new rows: the same judgements with the new numbers, without reading or judging
+    the registers again (a judgement does not depend on Nr; only the numbered rows' findings get their key), when
+    the write went to the very file that was read. Otherwise everything is read and judged again."""
+    from dataclasses import replace
+
+    save = applied.save_of(GIFTS.filename)
+    if save is None or not save.as_read or judged.managers is None:
+        return judge_gifts(ws, notify)
+    numbers = dict(save.numbered)
+    assessed = tuple(
+        replace(item, row=replace(item.row, nr=numbers[item.row.excel_row])) if item.row.excel_row in numbers else item
+        for item in judged.assessed
+    )
+    flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
+    fresh = [finding(item, judged.managers) for item in flagged if item.row.excel_row in numbers]
+    fresh_news = iter(_with_news(ws, fresh))  # the ledger read once, for the newly numbered findings only
+    news = [
+        next(fresh_news) if item.row.excel_row in numbers else old
+        for item, old in zip(flagged, judged.news, strict=True)
+    ]
+    rows = tuple(item.row for item in assessed)
+    notes = [n for n in judged.notes if "zonder Nr" not in n]
+    table = replace(judged.table, rows=rows)
+    return _planned(ws, table, assessed, news, notes, notify, judged.policy, judged.managers)
 
 
 def check_gifts(
@@ -300,7 +354,7 @@ def check_gifts(
     applied = apply_plan(ws, Plan(cells=judged.plan.cells, fingerprints=judged.plan.fingerprints))
     cells, waiting = applied.cells_changed, " ".join(s.waiting for s in applied.saves if s.waiting)
     if applied.cells_changed and any(item.row.nr is None for item in judged.assessed):
-        judged = judge_gifts(ws, notify)  # the write gave those rows their Nr: their findings can be notified now
+        judged = _renumbered(ws, judged, applied, notify)  # the write gave those rows their Nr: notify them now
     if not send:
         return _result(
             judged, notify, preview=False, cells=cells, waiting=waiting, mails=preview_mails(ws, judged.plan)

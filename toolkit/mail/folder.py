@@ -43,6 +43,7 @@ class FolderBackend:
         self.outbox = outbox
         self.inboxes = inboxes
         self.processed_folder = processed_folder
+        self._outbox_ready = False  # made once per backend, not once per message
 
     def _inbox(self, mailbox: str) -> Path:
         try:
@@ -56,11 +57,17 @@ class FolderBackend:
 
     def send(self, raw: bytes, message_id: str, recipients: list[str], *, save_copy: bool = True) -> None:
         """Write the message to the outbox; without `save_copy` only a stub (no recipient, no body) is kept."""
-        self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self._outbox_ready:
+            self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._outbox_ready = True
         target = self.outbox / outbox_name(message_id)
         temp = target.with_suffix(".tmp")
         data = raw if save_copy else _stub(raw, message_id)
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except FileNotFoundError:  # the outbox was removed during the run: made again, as on the first send
+            self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with open(descriptor, "wb") as handle:
             handle.write(data)  # write then rename: a killed process leaves no half message in the outbox
         os.replace(temp, target)

@@ -29,6 +29,8 @@ class SaveOutcome:
     numbers_assigned: int = 0
     findings: tuple[str, ...] = ()  # e.g. a copied Nr that got a new number
     typed: int = 0  # staff cells whose typed text became a real date or amount
+    numbered: tuple[tuple[int, int], ...] = ()  # (Excel row, Nr) given by this write
+    as_read: bool = False  # written over the very file the plan was judged on: `numbered` rows are the read rows
 
 
 def register_by_key(key: str) -> Register:
@@ -125,6 +127,8 @@ def _outcome(register: Register, result: WriteResult) -> SaveOutcome:
         numbers_assigned=result.numbers_assigned,
         findings=result.findings,
         typed=len(result.typed),
+        numbered=result.numbered,
+        as_read=result.as_read,
     )
 
 

@@ -147,10 +147,11 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
     ]
     first_with: dict[int, int] = {}
     typed: list[TypedText] = []
+    parsed: dict[tuple[str, str], tuple[Any, str]] = {}  # a text typed again in a column is parsed once per read
     for excel_row, cells in enumerate(rows_iter, start=top + 1):
         if all(is_empty(c) for c in cells):
             continue
-        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells, typed)
+        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells, typed, parsed)
         if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
             why = (
                 f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
@@ -226,6 +227,7 @@ def _read_row(
     excel_row: int,
     cells: list[Any],
     typed: list[TypedText],
+    parsed: dict[tuple[str, str], tuple[Any, str]] | None = None,
 ) -> tuple[Row, list[Finding]]:
     width = len(cells)
     raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
@@ -234,7 +236,13 @@ def _read_row(
     unreadable: set[str] = set()
     for column, index in slots:
         cell = cells[index] if index is not None and index < width else None
-        value, why = _parse(cell, column)
+        if parsed is not None and type(cell) is str and column.kind is not Kind.TEXT:  # ja/nee, a choice, a date
+            known = parsed.get((column.header, cell))
+            if known is None:
+                known = parsed[(column.header, cell)] = _parse(cell, column)
+            value, why = known
+        else:
+            value, why = _parse(cell, column)
         values[column.header] = value
         if value is not None and type(cell) is str and column.kind in _TYPED_KINDS:
             typed.append(TypedText(excel_row, column.header, cell))

@@ -56,6 +56,8 @@ class WriteResult:
     highest_nr: int = 0
     findings: tuple[str, ...] = field(default=())  # copied numbers given a new one, in Dutch
     typed: tuple[TypedWrite, ...] = ()  # staff cells given a real date or amount
+    numbered: tuple[tuple[int, int], ...] = ()  # (Excel row, Nr) of the rows this write gave a number
+    as_read: bool = False  # the file was byte for byte the one the caller read (its rows are where they were)
 
 
 @dataclass
@@ -150,7 +152,9 @@ def write_updates(
             plan.set(row, update.column, update.value)
         written, backup = _save(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
     if not written:
-        return WriteResult(path, False, skipped=tuple(plan.skipped), highest_nr=plan.numbering.highest)
+        return WriteResult(
+            path, False, skipped=tuple(plan.skipped), highest_nr=plan.numbering.highest, as_read=unchanged_since_read
+        )
     return WriteResult(
         path,
         True,
@@ -161,6 +165,8 @@ def write_updates(
         plan.numbering.highest,
         tuple(plan.findings),
         tuple(plan.typed_writes()),
+        tuple(plan.numbering.new),
+        unchanged_since_read,
     )
 
 
