@@ -60,6 +60,7 @@ class RoundState:
     reminders: int
     reminded_on: date | None
     status: str | None
+    answered: bool = False  # an answer is recorded (the confirmed_on column is filled)
 
 
 def state_of(row: Row, columns: RoundColumns, *, active: bool, email: str | None) -> RoundState:
@@ -74,6 +75,7 @@ def state_of(row: Row, columns: RoundColumns, *, active: bool, email: str | None
         reminders=_count(row.get(columns.reminders)),
         reminded_on=_day(row.get(columns.reminded_on)),
         status=row.get(columns.status),
+        answered=row.get(columns.confirmed_on) is not None,
     )
 
 
@@ -101,7 +103,12 @@ class FollowUp:
 
 def follow_up(state: RoundState, cycle: int, today: date, reminder_days: int, max_reminders: int) -> FollowUp | None:
     """A reminder after `reminder_days` without an answer, at most `max_reminders`, then one escalation."""
-    if state.cycle != str(cycle) or state.sent_on is None or state.status in FINAL_STATUSES | {QUESTION}:
+    if (
+        state.cycle != str(cycle)
+        or state.sent_on is None
+        or state.answered
+        or state.status in FINAL_STATUSES | {QUESTION}
+    ):
         return None
     last = state.reminded_on or state.sent_on
     if today < last + timedelta(days=reminder_days):

@@ -44,6 +44,7 @@ def load_config(path: Path) -> Config:
     config = dataclasses.replace(config, source=path.resolve())
     _check_paths(config)
     _check_onboarding(config)
+    _check_interests(config)
     _check_board(config)
     _check_reports(config)
     return config
@@ -182,6 +183,21 @@ def _check_onboarding(config: Config) -> None:
             f"{config.source}: 'onboarding.agenda_month' moet een maand zijn (1 t/m 12), niet {config.onboarding.agenda_month}.",
             hint="bijvoorbeeld agenda_month = 9 voor september.",
         )
+
+
+def _check_interests(config: Config) -> None:
+    settings = config.interests
+    if not 1 <= settings.attest_month <= 12:
+        raise ConfigError(
+            f"{config.source}: 'interests.attest_month' moet een maand zijn (1 t/m 12), niet {settings.attest_month}.",
+            hint="bijvoorbeeld attest_month = 1 voor januari.",
+        )
+    for key in ("decision_days", "reminder_days"):
+        if getattr(settings, key) < 1:
+            raise ConfigError(
+                f"{config.source}: 'interests.{key}' moet minstens 1 dag zijn, niet {getattr(settings, key)}.",
+                hint=f"bijvoorbeeld {key} = 14.",
+            )
 
 
 def _check_board(config: Config) -> None:
