@@ -119,6 +119,7 @@ def test_nightly_on_a_workspace_that_never_ran_them_skips_old_slots_then_runs_th
     assert {(job, summary.split(":")[0]) for job, _, summary in runs(ws) if job != "nightly"} == {
         ("monthly", "overgeslagen bij eerste start"),
         ("yearly-agenda", "overgeslagen bij eerste start"),
+        ("yearly-interests", "overgeslagen bij eerste start"),
     }
     nightly(run_cli, ws, date(2026, 12, 2))
     assert digest_months(ws) == ["2026-12"]

@@ -49,11 +49,15 @@ PREVIEWS: list[tuple[str, ...]] = [
     ("reports", "migrate"),
     ("reports", "deadlines"),
     ("reports", "stats", "--period", "2026"),
+    ("interests", "check"),
+    ("interests", "check", "--json"),
+    ("interests", "attest"),
+    ("interests", "remind"),
 ]
 
 
 def _add_unnumbered_rows(root: Path) -> None:
-    """A row without Nr in the gifts, side-functions and suppliers registers, as staff type them."""
+    """A row without Nr in the gifts, side-functions, suppliers and interests registers, as staff type them."""
     from openpyxl import load_workbook
 
     extra = {
@@ -62,6 +66,8 @@ def _add_unnumbered_rows(root: Path) -> None:
         "nevenfuncties.xlsx": {"Medewerker": "Nieuwe Collega", "Nevenfunctie": "Penningmeester",
                                "Organisatie": "Voetbalclub", "Gemeld op": "2-1-2027", "Status": "aangevraagd"},
         "leveranciers.xlsx": {"Naam": "Nieuwe Leverancier BV", "E-mail": "info@nieuw.example", "Actief": "ja"},
+        "belangen.xlsx": {"Medewerker": "Nieuwe Collega", "Soort": "belang", "Omschrijving": "Zus bij aannemer",
+                          "Gemeld op": "4-1-2027"},
     }  # fmt: skip
     for name, values in extra.items():
         path = root / "registers" / name
@@ -85,6 +91,7 @@ def base_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = str(root / "config.toml")
     runner.invoke(cli, ["--config", config, "--as-of", "2026-11-26", "nightly"], env=REPORT_SECRETS)
     runner.invoke(cli, ["--config", config, "--as-of", "2027-01-05", "suppliers", "mail", "--send"])
+    runner.invoke(cli, ["--config", config, "--as-of", "2027-01-05", "interests", "attest", "--send"])
     _add_unnumbered_rows(root)
     return root
 
