@@ -278,6 +278,8 @@ def sidejob_rows(today: date, rng: random.Random, staff: list[dict[str, Any]]) -
 
 def interest_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """belangen.xlsx: decided and undecided declarations, one decision overdue, one review passed, one new."""
+    from toolkit.registers.schema import INTEREST_DECISIONS
+
     people = [person for person in staff if person.get("Rol") in ("medewerker", "leidinggevende")] or staff
     items = [
         (
@@ -310,6 +312,25 @@ def interest_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, An
                 "Herbeoordelen op": today - timedelta(days=10) if i == 0 else None,
                 "Leidinggevende ingelicht op": declared if i < 4 else None,
                 "HR ingelicht op": declared if i < 4 else None,
+            }
+        )
+    for i in range(15):  # older declarations, decided and told long ago
+        kind, what, relation, relative = items[i % 3]
+        declared = today - timedelta(days=250 + 20 * i)
+        rows.append(
+            {
+                "Medewerker": people[(5 * i + 2) % len(people)]["Naam"],
+                "Soort": kind,
+                "Omschrijving": what,
+                "Relatie of leverancier": relation,
+                "Betrokken naaste": relative or None,
+                "Gemeld op": declared,
+                "Besluit": INTEREST_DECISIONS[i % 3],
+                "Besluitdatum": declared + timedelta(days=5),
+                "Maatregelen": "Geen rol bij opdrachten aan deze relatie" if i % 3 == 1 else None,
+                "Herbeoordelen op": today + timedelta(days=100 + 10 * i) if i % 3 == 1 else None,
+                "Leidinggevende ingelicht op": declared,
+                "HR ingelicht op": declared,
             }
         )
     return rows  # Nr 1: review passed (B2); Nr 3: no decision after 30 days (B1); Nr 5: new tonight

@@ -1,0 +1,168 @@
+"""The yearly interests question: who gets it (once), replies sorted by the one sorter, reminders and escalation."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import mailbox
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_interests import HR, STAFF_ROWS, staff_row
+from toolkit.registers.create import create_register
+from toolkit.registers.reader import read_register
+from toolkit.registers.schema import INTERESTS, STAFF
+
+SENT = date(2027, 1, 4)
+QUESTION = "Heb je (nieuwe) belangen te melden?"
+
+
+@pytest.fixture
+def root(tmp_path: Path, run_cli) -> Path:
+    """A workspace with seven people in service, one who left, one without an address; the question not yet sent."""
+    folder = tmp_path / "ws"
+    assert run_cli("--as-of", SENT.isoformat(), "init", str(folder)).exit_code == 0
+    rows = [
+        *STAFF_ROWS,
+        {**staff_row(8, "Oud Collega", "oud@woonpartners.example"), "Uit dienst per": date(2026, 12, 31)},
+        staff_row(9, "Zonder Adres", None),
+        {**staff_row(10, "Nog Niet", "later@woonpartners.example"), "In dienst per": date(2027, 2, 1)},
+    ]
+    create_register(folder / "registers" / STAFF.filename, STAFF, rows)
+    create_register(folder / "registers" / INTERESTS.filename, INTERESTS, [])
+    return folder
+
+
+def cli(run_cli, root: Path, day: date, *args: str) -> Any:
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", day.isoformat(), *args)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def outbox(root: Path) -> list[email.message.EmailMessage]:
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted((root / "mail" / "outbox").glob("*.eml"))
+    ]
+
+
+def sent(root: Path, prefix: str) -> Counter[str]:
+    return Counter(str(m["To"]) for m in outbox(root) if str(m["Subject"]).startswith(prefix))
+
+
+def staff(root: Path) -> dict[int, Any]:
+    return {row.nr: row for row in read_register(root / "registers" / STAFF.filename, STAFF).rows}
+
+
+def reply(root: Path, sender: str, subject: str, text: str, day: date) -> None:
+    message = EmailMessage()
+    message["From"], message["To"] = sender, "integriteit@woonpartners.example"
+    message["Subject"], message["Message-ID"] = subject, f"<{hashlib.sha256(text.encode()).hexdigest()[:12]}@x>"
+    message["Date"] = format_datetime(datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC))
+    message.set_content(text)
+    mailbox.Maildir(root / "mail" / "inbox").add(message.as_bytes())
+
+
+def fingerprints(root: Path) -> list[str | None]:
+    files = [root / "registers" / STAFF.filename, root / ".integrity" / "state.sqlite"]
+    return [hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None for p in files]
+
+
+def test_attest_preview_writes_nothing_and_send_mails_everyone_in_service_once(root: Path, run_cli) -> None:
+    """Preview: no byte changes; --send: staff, director and RvC in service with an address, each once; rerun: none."""
+    before = fingerprints(root)
+    preview = cli(run_cli, root, SENT, "interests", "attest")
+    assert "7 persoon/personen" in preview.output and "Zonder Adres" in preview.output, preview.output
+    assert fingerprints(root) == before and outbox(root) == []
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    expected = {str(row["E-mail"]) for row in STAFF_ROWS}
+    assert sent(root, QUESTION) == Counter({address: 1 for address in expected})
+    cli(run_cli, root, SENT + timedelta(days=1), "interests", "attest", "--send")
+    assert sum(sent(root, QUESTION).values()) == len(expected)
+    anna = staff(root)[1]
+    assert anna.get("Belangen jaar") == "2027" and anna.get("Belangen status") == "verzonden"
+    assert anna.get("Belangen gevraagd op") == SENT
+    subject = next(str(m["Subject"]) for m in outbox(root) if m["To"] == "anna@woonpartners.example")
+    assert subject == f"{QUESTION} 2027 [BV-2027-0001]"
+
+
+def test_a_reply_without_interests_is_recorded_and_anything_else_goes_to_hr(root: Path, run_cli) -> None:
+    """ "Geen nieuwe belangen" -> status 'geen belangen'; a declared interest -> 'ter beoordeling HR' + HR gets the words."""
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    day = SENT + timedelta(days=2)
+    reply(root, "anna@woonpartners.example", f"RE: {QUESTION} 2027 [BV-2027-0001]", "Geen nieuwe belangen.", day)
+    reply(
+        root, "bram@woonpartners.example", "RE: vraag", "Mijn zwager is directeur van Bouwbedrijf Jansen; belang?", day
+    )
+    result = cli(run_cli, root, day, "inbox", "process")
+    assert "2 antwoord op de jaarvraag belangen" in result.output, result.output
+    rows = staff(root)
+    assert rows[1].get("Belangen status") == "geen belangen" and rows[1].get("Belangen beantwoord op") == day
+    assert rows[2].get("Belangen status") == "ter beoordeling HR"
+    to_hr = [m for m in outbox(root) if str(m["Subject"]).startswith("Antwoord op de jaarvraag belangen")]
+    assert len(to_hr) == 1 and to_hr[0]["To"] == HR
+    assert "zwager is directeur van Bouwbedrijf Jansen" in to_hr[0].get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Geen nieuwe belangen.", "geen belangen"),
+        ("geen belangen te melden", "geen belangen"),
+        ("No new interests, thanks", "geen belangen"),
+        ("Niets te melden", "geen belangen"),
+        ("Geen nieuwe belangen, maar wel een vraag over mijn partner", "ter beoordeling HR"),
+        ("Ik heb wel een belang: aandelen", "ter beoordeling HR"),
+        ("Geen belangen?", "ter beoordeling HR"),
+        ("", "ter beoordeling HR"),
+    ],
+)
+def test_only_a_plain_no_is_taken_as_no_interests(text: str, answer: str) -> None:
+    """A "no" with 'maar', 'wel', a question mark, or no words at all goes to a person (HR)."""
+    from toolkit.interests.rules import attestation_answer
+
+    assert attestation_answer(text) == answer
+
+
+def test_reminders_after_the_term_then_one_escalation_to_hr(root: Path, run_cli) -> None:
+    """reminder_days 14: none on day 13, one on day 14 (not to who answered), a 2nd on day 28, escalation on day 42."""
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    reply(root, "anna@woonpartners.example", "RE: [BV-2027-0001]", "Geen nieuwe belangen.", SENT)
+    cli(run_cli, root, SENT, "inbox", "process")
+    cli(run_cli, root, SENT + timedelta(days=13), "interests", "remind", "--send")
+    assert sent(root, "Herinnering") == Counter()
+    before = fingerprints(root)
+    preview = cli(run_cli, root, SENT + timedelta(days=14), "interests", "remind")
+    assert "6 herinnering(en)" in preview.output and fingerprints(root) == before, preview.output
+    cli(run_cli, root, SENT + timedelta(days=14), "interests", "remind", "--send")
+    first = sent(root, "Herinnering")
+    assert len(first) == 6 and "anna@woonpartners.example" not in first
+    cli(run_cli, root, SENT + timedelta(days=15), "interests", "remind", "--send")
+    assert sent(root, "Herinnering") == first
+    cli(run_cli, root, SENT + timedelta(days=28), "interests", "remind", "--send")
+    assert set(sent(root, "Herinnering").values()) == {2}
+    assert staff(root)[2].get("Belangen herinneringen") == 2
+    cli(run_cli, root, SENT + timedelta(days=41), "interests", "remind", "--send")
+    assert sent(root, "Geen antwoord op de jaarvraag") == Counter()
+    cli(run_cli, root, SENT + timedelta(days=42), "interests", "remind", "--send")
+    cli(run_cli, root, SENT + timedelta(days=43), "interests", "remind", "--send")
+    escalations = [m for m in outbox(root) if str(m["Subject"]).startswith("Geen antwoord op de jaarvraag")]
+    assert len(escalations) == 1 and escalations[0]["To"] == HR  # six people: one digest for HR
+    assert "(en 5 meer)" in str(escalations[0]["Subject"])
+
+
+def test_the_nightly_asks_newcomers_during_a_running_round(root: Path, run_cli) -> None:
+    """Someone who starts on 1 Feb gets the question from the nightly job once the round started, not before."""
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    cli(run_cli, root, date(2027, 1, 31), "nightly")
+    assert sent(root, QUESTION)["later@woonpartners.example"] == 0
+    cli(run_cli, root, date(2027, 2, 1), "nightly")
+    cli(run_cli, root, date(2027, 2, 2), "nightly")
+    assert sent(root, QUESTION)["later@woonpartners.example"] == 1
