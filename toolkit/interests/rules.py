@@ -15,6 +15,7 @@ Codes in `Beoordeling` (the legend on the Uitleg sheet comes from CODES):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -67,7 +68,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def declaration_of(values: dict[str, Any], nr: int | None) -> Declaration:
+def declaration_of(values: Mapping[str, Any], nr: int | None) -> Declaration:
     return Declaration(
         nr=nr,
         employee=_text(values.get("Medewerker")),

@@ -95,11 +95,11 @@ def judge_interests(ws: Workspace, *, notify: bool = True) -> tuple[Table, list[
         item = rules.declaration_of(row.values, row.nr)
         verdict = rules.judge(item, ws.today, settings.decision_days, _problems(row))
         judged.append(Judged(row, item, verdict, managers.get(name_key(item.employee))))
-        where = {"nr": row.nr} if row.nr is not None else {"excel_row": row.excel_row}
+        excel_row = row.excel_row if row.nr is None else None
         if row.get("Beoordeling") != verdict.text:
             cells += [
-                CellChange(INTERESTS.key, "Beoordeling", verdict.text, **where),
-                CellChange(INTERESTS.key, "Beoordeeld op", ws.today, **where),
+                CellChange(INTERESTS.key, "Beoordeling", verdict.text, nr=row.nr, excel_row=excel_row),
+                CellChange(INTERESTS.key, "Beoordeeld op", ws.today, nr=row.nr, excel_row=excel_row),
             ]
     mails, notice_cells = _notices(ws, judged, notes) if notify else ([], [])
     plan = Plan(tuple(cells + notice_cells), tuple(mails), (), {INTERESTS.key: table.fingerprint})
