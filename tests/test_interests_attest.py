@@ -166,3 +166,41 @@ def test_the_nightly_asks_newcomers_during_a_running_round(root: Path, run_cli) 
     cli(run_cli, root, date(2027, 2, 1), "nightly")
     cli(run_cli, root, date(2027, 2, 2), "nightly")
     assert sent(root, QUESTION)["later@woonpartners.example"] == 1
+
+
+def test_a_question_sent_before_a_kill_is_recorded_not_sent_again(root: Path, run_cli) -> None:
+    """Anna's question reached the outbox but the run died before the ledger and register: --send records it only."""
+    from toolkit.config import load_config
+    from toolkit.interests.attest import plan_attestation
+    from toolkit.mail.message import build_message
+    from toolkit.workspace import Workspace
+
+    ws = Workspace(load_config(root / "config.toml"), SENT)
+    try:
+        mail = next(m for m in plan_attestation(ws, 2027).messages if m.to == ("anna@woonpartners.example",))
+        message_id = mail.message_id("woonpartners.example")
+        ws.mailer().state.mark_sending(mail.key, message_id, mail.purpose, mail.items)
+        ws.backend.send(build_message(mail, ws.config.mail.sender, "Integriteit").as_bytes(), message_id, list(mail.to))
+    finally:
+        ws.close()
+    assert staff(root)[1].get("Belangen gevraagd op") is None
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    assert sent(root, QUESTION)["anna@woonpartners.example"] == 1 and len(sent(root, QUESTION)) == len(STAFF_ROWS)
+    assert staff(root)[1].get("Belangen gevraagd op") == SENT
+
+
+def test_an_older_workspace_gets_its_columns_and_register_on_first_write(root: Path, run_cli) -> None:
+    """medewerkers.xlsx without the Belangen columns and no belangen.xlsx: --send adds the columns, nightly the file."""
+    import dataclasses
+
+    from toolkit.registers.schema import ATTESTATION_COLUMNS
+
+    old_staff = dataclasses.replace(STAFF, columns=tuple(c for c in STAFF.columns if c not in ATTESTATION_COLUMNS))
+    create_register(root / "registers" / STAFF.filename, old_staff, STAFF_ROWS)
+    (root / "registers" / INTERESTS.filename).unlink()
+    preview = cli(run_cli, root, SENT, "interests", "check")
+    assert "bestaat nog niet" in preview.output and not (root / "registers" / INTERESTS.filename).exists()
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    assert staff(root)[1].get("Belangen status") == "verzonden"
+    cli(run_cli, root, SENT, "nightly")
+    assert read_register(root / "registers" / INTERESTS.filename, INTERESTS).rows == ()

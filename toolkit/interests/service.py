@@ -13,6 +13,7 @@ chair, for the chair the vice-chair (toolkit/governance.py, via gifts.service.ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
@@ -75,6 +76,43 @@ def read_interests(ws: Workspace) -> Table:
     from toolkit.registers.reader import read_register
 
     return read_register(ws.register_path(INTERESTS), INTERESTS)
+
+
+def missing_note(ws: Workspace) -> str | None:
+    """A workspace made before this register existed has no belangen.xlsx: say so (a preview creates nothing)."""
+    if ws.register_path(INTERESTS).exists():
+        return None
+    return f"{INTERESTS.filename} bestaat nog niet; 'integrity interests check --write' (of de nachtelijke taak) maakt het leeg aan"
+
+
+def create_if_missing(ws: Workspace) -> str | None:
+    """Create an empty belangen.xlsx (template look, `Medewerker` picker from medewerkers.xlsx) when there is none.
+
+    A new file of the toolkit's own, written atomically; an existing file is never touched here."""
+    import os
+    import tempfile
+
+    from toolkit.registers.create import create_register
+    from toolkit.registers.reader import read_register
+    from toolkit.registers.schema import STAFF
+
+    path = ws.register_path(INTERESTS)
+    if path.exists():
+        return None
+    try:
+        names = [str(row.get("Naam")) for row in read_register(ws.register_path(STAFF), STAFF).rows if row.get("Naam")]
+    except ToolkitError:
+        names = []
+    handle, temp = tempfile.mkstemp(prefix=".belangen-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        create_register(Path(temp), INTERESTS, [], staff_names=names)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    ws.audit.record("register.create", actor=ws.actor, target=INTERESTS.filename)
+    return f"{INTERESTS.filename} was er nog niet en is leeg aangemaakt"
 
 
 def _problems(row: Row) -> tuple[str, ...]:
@@ -173,7 +211,12 @@ def check_interests(ws: Workspace, *, write: bool) -> InterestsCheck:
     """Judge (and with `write`: record verdicts, number new rows, then tell manager and HR once)."""
     from toolkit.plan import apply_plan, preview_mails
 
+    created = create_if_missing(ws) if write else None
+    if created is None and (note := missing_note(ws)) is not None:
+        return InterestsCheck(rows=0, notes=(note,))
     table, judged, plan, notes = judge_interests(ws)
+    if created:
+        notes.append(created)
     if not write:
         return _result(table, judged, notes, preview_mails(ws, plan), cells=len(plan.cells), preview=True)
     first = apply_plan(ws, Plan(cells=tuple(c for c in plan.cells if not c.after), fingerprints=plan.fingerprints))
