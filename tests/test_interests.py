@@ -194,3 +194,34 @@ def test_a_kill_between_sending_and_recording_does_not_send_twice(tmp_path: Path
     assert per_recipient(root) == Counter({MANAGER: 1, HR: 1})
     row = register_rows(root)[1]
     assert row.get("Leidinggevende ingelicht op") == TODAY and row.get("HR ingelicht op") == TODAY
+
+
+def test_a_finding_is_mailed_once_to_manager_and_hr_and_a_new_review_date_is_a_new_finding(
+    tmp_path: Path, run_cli
+) -> None:
+    """B1 on day 15 -> one 'Actie nodig' to the manager and HR; day 16 nothing; after a decision, B2 mails again."""
+    root = workspace(tmp_path, run_cli, [declaration(1, "Anna Pieters", TODAY)])
+
+    def actions() -> Counter[str]:
+        return Counter(str(m["To"]) for m in outbox(root) if str(m["Subject"]).startswith("Actie nodig"))
+
+    cli(run_cli, root, TODAY + timedelta(days=14), "interests", "check", "--write")
+    assert actions() == Counter()
+    cli(run_cli, root, TODAY + timedelta(days=15), "interests", "check", "--write")
+    assert actions() == Counter({MANAGER: 1, HR: 1})
+    cli(run_cli, root, TODAY + timedelta(days=16), "interests", "check", "--write")
+    assert actions() == Counter({MANAGER: 1, HR: 1})
+    review = TODAY + timedelta(days=30)
+    decided = {
+        "Nr": 1,
+        "Besluit": "geen bezwaar",
+        "Besluitdatum": TODAY + timedelta(days=16),
+        "Herbeoordelen op": review,
+    }
+    create_register(
+        root / "registers" / INTERESTS.filename, INTERESTS, [declaration(1, "Anna Pieters", TODAY, **decided)]
+    )
+    cli(run_cli, root, review, "interests", "check", "--write")
+    assert actions() == Counter({MANAGER: 1, HR: 1})
+    cli(run_cli, root, review + timedelta(days=1), "interests", "check", "--write")
+    assert actions() == Counter({MANAGER: 2, HR: 2})

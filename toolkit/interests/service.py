@@ -6,6 +6,9 @@ mail to the employee's manager and one to HR. Both are items in the send ledger,
 mail seam makes one digest per recipient per run. `Leidinggevende ingelicht op` / `HR ingelicht op` are written
 only when that mail went (`after=`), also on the run after a kill between sending and recording.
 
+A finding (B1 no decision in time, B2 review date passed) goes once to the manager and once to HR as well; a
+later review date is a new finding.
+
 Who is the manager: `Leidinggevende` in medewerkers.xlsx; for the director the RvC chair, for an RvC member the
 chair, for the chair the vice-chair (toolkit/governance.py, via gifts.service.managers_by_name).
 """
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 STEP_NAME = "belangen beoordelen"
 PURPOSE_NOTICE = "belang_melding"
+PURPOSE_FINDING = "belang_bevinding"
 MANAGER_COLUMN, HR_COLUMN = "Leidinggevende ingelicht op", "HR ingelicht op"
 UNKNOWN_MANAGER = "leidinggevende onbekend"
 
@@ -140,6 +144,8 @@ def judge_interests(ws: Workspace, *, notify: bool = True) -> tuple[Table, list[
                 CellChange(INTERESTS.key, "Beoordeeld op", ws.today, nr=row.nr, excel_row=excel_row),
             ]
     mails, notice_cells = _notices(ws, judged, notes) if notify else ([], [])
+    if notify:
+        mails += _finding_mails(ws, judged)
     plan = Plan(tuple(cells + notice_cells), tuple(mails), (), {INTERESTS.key: table.fingerprint})
     return table, judged, plan, notes
 
@@ -175,6 +181,52 @@ def _notices(ws: Workspace, judged: list[Judged], notes: list[str]) -> tuple[lis
             mails.append(mail)
             cells.append(CellChange(INTERESTS.key, HR_COLUMN, ws.today, nr=nr, after=mail.key))
     return mails, cells
+
+
+def _finding_mails(ws: Workspace, judged: list[Judged]) -> list[OutgoingMail]:
+    """Each finding (B1, B2) once to the manager who decides and once to HR; a new review date is a new finding."""
+    mails: list[OutgoingMail] = []
+    for j in judged:
+        if j.row.nr is None or not j.verdict.codes:
+            continue
+        anchors = {"B1": j.declaration.declared_on, "B2": j.declaration.review_on}
+        base = f"belang-bevinding:{j.row.nr}:" + ",".join(
+            f"{code}@{anchors[code]:%Y%m%d}" for code in j.verdict.codes if anchors.get(code)
+        )
+        recipients = [(j.manager, "leidinggevende")] if j.manager else []
+        recipients.append((ws.config.organisation.hr, "HR"))
+        for to, role in recipients:
+            assert to is not None
+            mails.append(finding_mail(ws, j, to, f"{base}:{role}", role))
+    return mails
+
+
+def finding_mail(ws: Workspace, j: Judged, to: str, key: str, role: str) -> OutgoingMail:
+    from toolkit.mail.message import OutgoingMail
+
+    item = j.declaration
+    context: dict[str, Any] = {
+        "organisatie": ws.config.organisation.name,
+        "register": INTERESTS.filename,
+        "nr": item.nr,
+        "medewerker": item.employee,
+        "omschrijving": item.what,
+        "gemeld_op": item.declared_on,
+        "beoordeling": j.verdict.text,
+        "bevindingen": [{"code": code, "uitleg": rules.CODES[code]} for code in j.verdict.codes],
+        "voor": role,
+        "leidinggevende": j.manager or UNKNOWN_MANAGER,
+    }
+    rendered = ws.templates.render(PURPOSE_FINDING, context, ws.config.organisation.language)
+    return OutgoingMail(
+        key=key,
+        purpose=PURPOSE_FINDING,
+        to=(to,),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        audit_ref=f"{INTERESTS.filename} Nr {item.nr}",
+    )
 
 
 def notice_mail(ws: Workspace, j: Judged, to: str, key: str, role: str, manager: str = "") -> OutgoingMail:
