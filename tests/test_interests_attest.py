@@ -94,13 +94,15 @@ def test_attest_preview_writes_nothing_and_send_mails_everyone_in_service_once(r
 
 
 def test_a_reply_without_interests_is_recorded_and_anything_else_goes_to_hr(root: Path, run_cli) -> None:
-    """ "Geen nieuwe belangen" -> status 'geen belangen'; a declared interest -> 'ter beoordeling HR' + HR gets the words."""
+    """ "Geen belangen" is recorded; an interest goes to HR with its words; a report's words never go to HR."""
     cli(run_cli, root, SENT, "interests", "attest", "--send")
     day = SENT + timedelta(days=2)
     reply(root, "anna@woonpartners.example", f"RE: {QUESTION} 2027 [BV-2027-0001]", "Geen nieuwe belangen.", day)
     reply(
         root, "bram@woonpartners.example", "RE: vraag", "Mijn zwager is directeur van Bouwbedrijf Jansen; belang?", day
     )
+    report = "Ik wil fraude melden: een collega neemt steekpenningen aan van een aannemer."
+    reply(root, "manager@woonpartners.example", f"RE: {QUESTION} 2027 [BV-2027-0003]", report, day)
     result = cli(run_cli, root, day, "inbox", "process")
     assert "2 antwoord op de jaarvraag belangen" in result.output, result.output
     rows = staff(root)
@@ -109,6 +111,8 @@ def test_a_reply_without_interests_is_recorded_and_anything_else_goes_to_hr(root
     to_hr = [m for m in outbox(root) if str(m["Subject"]).startswith("Antwoord op de jaarvraag belangen")]
     assert len(to_hr) == 1 and to_hr[0]["To"] == HR
     assert "zwager is directeur van Bouwbedrijf Jansen" in to_hr[0].get_body(("plain",)).get_content()
+    assert rows[3].get("Belangen status") == "verzonden", "words naming wrongdoing are left to the reports intake"
+    assert not any("steekpenningen" in m.get_body(("plain",)).get_content() for m in outbox(root))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ on the rows of one register, in toolkit-owned columns named by a `RoundColumns`.
   is due (`follow_up`);
 - the cells that record a mail (`sent_cells`), written only when that mail went (`after=` in the Plan);
 - `plan_follow_ups`: the reminders and escalations due today that the send ledger has not sent (one query);
-- `record_confirmation` / `record_status`: a reply recorded on the row during an inbox pass (the one sorter,
+- `set_cell`, `record_confirmation` / `record_status`: a reply recorded on the row during an inbox pass (the one sorter,
   toolkit/inbox/classify.py, decided what the message is).
 The mails themselves (texts, recipients, references) stay with each area.
 """
@@ -205,14 +205,13 @@ def record_confirmation(
     columns: RoundColumns,
     day: date,
     by: str | None,
-    status: str = CONFIRMED,
 ) -> bool:
     """The first confirmation counts: status, day and (when kept) who. False when it was confirmed already."""
-    if run.current(register, row, columns.status) in (CONFIRMED, status) and (
+    if run.current(register, row, columns.status) == CONFIRMED and (
         run.current(register, row, columns.confirmed_on) is not None
     ):
         return False
-    set_cell(run, register, row, columns.status, status)
+    set_cell(run, register, row, columns.status, CONFIRMED)
     set_cell(run, register, row, columns.confirmed_on, day)
     if columns.confirmed_by:
         set_cell(run, register, row, columns.confirmed_by, by)

@@ -298,14 +298,19 @@ def _mentions_interests(inbound: Inbound) -> bool:
 
 
 def reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
-    """A person's answer to the yearly question: "geen belangen" recorded; anything else to HR with the words."""
+    """A person's answer to the yearly question: "geen belangen" recorded; anything else to HR with the words.
+
+    Words that name wrongdoing (fraude, belangenverstrengeling, …) are left to the reports intake: a report's
+    words never go to HR this way. The first answer counts; a later declaration still goes to HR."""
     from toolkit.inbox.classify import Kind, SharedRoute, shared_route
     from toolkit.inbox.pipeline import Handled
     from toolkit.onboarding.replies import confirmation_day
-    from toolkit.rounds import record_confirmation
+    from toolkit.rounds import set_cell
 
     item = inbound.item
     if shared_route(item) is not SharedRoute.PERSON or item.kind is not Kind.PERSON or item.machine_sender:
+        return None
+    if item.words_read_like_report:
         return None
     row = _find(run, inbound)
     if row is None:
@@ -314,10 +319,15 @@ def reply_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     sent_on = row.get(COLUMNS.sent_on) or ws.today
     day = confirmation_day(inbound.mail.date, sent_on, ws.today, ws.config.organisation.timezone)
     where = f"{STAFF.filename} Nr {row.nr}"
+    answered = run.current(STAFF, row, COLUMNS.confirmed_on) is not None
     if rules.attestation_answer(item.own_text) == rules.NO_INTERESTS:
-        record_confirmation(run, STAFF, row, COLUMNS, day, None, status=rules.NO_INTERESTS)
+        if not answered:
+            set_cell(run, STAFF, row, COLUMNS.status, rules.NO_INTERESTS)
+            set_cell(run, STAFF, row, COLUMNS.confirmed_on, day)
         return Handled(SORT_NONE, note=where)
-    record_confirmation(run, STAFF, row, COLUMNS, day, None, status=rules.FOR_HR)
+    set_cell(run, STAFF, row, COLUMNS.status, rules.FOR_HR)
+    if not answered:
+        set_cell(run, STAFF, row, COLUMNS.confirmed_on, day)
     run.send(answer_for_hr(ws, row, current_year(ws), inbound, day))
     return Handled(SORT_FOR_HR, note=where)
 
