@@ -3,6 +3,7 @@
 Two areas run one: the supplier mailing (leveranciers.xlsx, every two years: "bevestig de ontvangst") and the
 yearly interests attestation (medewerkers.xlsx: "geen (nieuwe) belangen, of meld er een"). Each keeps its round
 on the rows of one register, in toolkit-owned columns named by a `RoundColumns`. What they share lives here:
+- `read_numbered`: the register, its rows numbered first when sending (a mail's reference needs the row's Nr);
 - the pure rules: who still needs this round's mail (`needs_mailing`), when a reminder or the one escalation
   is due (`follow_up`);
 - the cells that record a mail (`sent_cells`), written only when that mail went (`after=` in the Plan);
@@ -24,7 +25,7 @@ from toolkit.plan import CellChange, Plan
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import InboxRun
     from toolkit.mail.message import OutgoingMail
-    from toolkit.registers.reader import Row
+    from toolkit.registers.reader import Row, Table
     from toolkit.registers.schema import Register
     from toolkit.workspace import Workspace
 
@@ -131,6 +132,28 @@ def sent_cells(
     if columns.reference and reference:
         values[columns.reference] = reference
     return [CellChange(register, column, value, nr=nr, after=mail_key) for column, value in values.items()]
+
+
+def read_numbered(
+    ws: Workspace, register: Register, *, number: bool, wanted: Callable[[Row], bool] | None = None
+) -> Table:
+    """The round's register; with `number` (only when sending) rows without an Nr (that are `wanted`) get one first,
+    so every mail can carry its reference and be recorded on its row. That is a write: never in a preview."""
+    from toolkit.errors import InputError
+    from toolkit.registers.pending import save
+    from toolkit.registers.reader import read_register
+
+    path = ws.register_path(register)
+    table = read_register(path, register)
+    if number and any(row.nr is None and (wanted is None or wanted(row)) for row in table.rows):
+        outcome = save(ws, register, [], table.fingerprint, number_rows=True)
+        if outcome.waiting:
+            raise InputError(
+                f"{register.filename} moet eerst rijnummers krijgen, maar {outcome.waiting}",
+                hint="sluit het register in Excel en probeer opnieuw.",
+            )
+        table = read_register(path, register)
+    return table
 
 
 @dataclass

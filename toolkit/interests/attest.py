@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import InputError
 from toolkit.interests import rules
 from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import STAFF
-from toolkit.rounds import FollowUp, FollowUps, RoundColumns, needs_mailing, sent_cells, state_of
+from toolkit.rounds import FollowUp, FollowUps, RoundColumns, needs_mailing, read_numbered, sent_cells, state_of
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
@@ -100,21 +99,8 @@ class AttestResult:
 
 
 def read_staff(ws: Workspace, *, number: bool) -> Table:
-    """medewerkers.xlsx; with `number` (only when sending) rows without an Nr get one first (a write)."""
-    from toolkit.registers.pending import save
-    from toolkit.registers.reader import read_register
-
-    path = ws.register_path(STAFF)
-    table = read_register(path, STAFF)
-    if number and any(row.nr is None and in_service(row, ws.today) for row in table.rows):
-        outcome = save(ws, STAFF, [], table.fingerprint, number_rows=True)
-        if outcome.waiting:
-            raise InputError(
-                f"{STAFF.filename} moet eerst rijnummers krijgen, maar {outcome.waiting}",
-                hint="sluit het register in Excel en probeer opnieuw.",
-            )
-        table = read_register(path, STAFF)
-    return table
+    """medewerkers.xlsx; with `number` (only when sending) people in service without an Nr get one first."""
+    return read_numbered(ws, STAFF, number=number, wanted=lambda row: in_service(row, ws.today))
 
 
 def plan_attestation(ws: Workspace, year: int, *, number: bool = False) -> AttestPlan:

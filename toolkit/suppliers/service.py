@@ -18,7 +18,7 @@ from toolkit.errors import InputError
 from toolkit.mail.message import Attachment, OutgoingMail
 from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import SUPPLIERS
-from toolkit.rounds import RoundState, sent_cells
+from toolkit.rounds import RoundState, read_numbered, sent_cells
 from toolkit.rounds import plan_follow_ups as plan_follow_ups_of_round
 from toolkit.rounds import state_of as round_state
 from toolkit.suppliers import rules
@@ -101,20 +101,7 @@ def state_of(row: Row) -> RoundState:
 
 def read_suppliers(ws: Workspace, *, number: bool = False) -> Table:
     """The register; with `number` (only when sending) rows without an Nr get one first (a write)."""
-    from toolkit.registers.pending import save
-    from toolkit.registers.reader import read_register
-
-    path = ws.register_path(SUPPLIERS)
-    table = read_register(path, SUPPLIERS)
-    if number and any(row.nr is None for row in table.rows):
-        outcome = save(ws, SUPPLIERS, [], table.fingerprint, number_rows=True)
-        if outcome.waiting:
-            raise InputError(
-                f"{SUPPLIERS.filename} moet eerst rijnummers krijgen, maar {outcome.waiting}",
-                hint="sluit het register in Excel en probeer opnieuw.",
-            )
-        table = read_register(path, SUPPLIERS)
-    return table
+    return read_numbered(ws, SUPPLIERS, number=number)
 
 
 def _provisional_numbers(table: Table) -> dict[int, int]:
