@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_interests import HR, STAFF_ROWS, staff_row
+from tests.test_interests import CHAIR, HR, STAFF_ROWS, staff_row
 from toolkit.registers.create import create_register
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import INTERESTS, STAFF
@@ -136,7 +136,7 @@ def test_only_a_plain_no_is_taken_as_no_interests(text: str, answer: str) -> Non
 
 
 def test_reminders_after_the_term_then_one_escalation_to_hr(root: Path, run_cli) -> None:
-    """reminder_days 14: none on day 13, one on day 14 (not to who answered), a 2nd on day 28, escalation on day 42."""
+    """Reminders on day 14 and 28 (not to who answered), then one escalation digest each to HR and the RvC chair."""
     cli(run_cli, root, SENT, "interests", "attest", "--send")
     reply(root, "anna@woonpartners.example", "RE: [BV-2027-0001]", "Geen nieuwe belangen.", SENT)
     cli(run_cli, root, SENT, "inbox", "process")
@@ -157,9 +157,12 @@ def test_reminders_after_the_term_then_one_escalation_to_hr(root: Path, run_cli)
     assert sent(root, "Geen antwoord op de jaarvraag") == Counter()
     cli(run_cli, root, SENT + timedelta(days=42), "interests", "remind", "--send")
     cli(run_cli, root, SENT + timedelta(days=43), "interests", "remind", "--send")
-    escalations = [m for m in outbox(root) if str(m["Subject"]).startswith("Geen antwoord op de jaarvraag")]
-    assert len(escalations) == 1 and escalations[0]["To"] == HR  # six people: one digest for HR
-    assert "(en 5 meer)" in str(escalations[0]["Subject"])
+    escalations = {
+        str(m["To"]): str(m["Subject"]) for m in outbox(root) if str(m["Subject"]).startswith("Geen antwoord op de")
+    }
+    # staff and the chair (no vice-chair configured) to HR; the director and the other RvC members to the chair
+    assert escalations.keys() == {HR, CHAIR} and len(sent(root, "Geen antwoord op de")) == 2
+    assert all(subject.endswith("(en 2 meer)") for subject in escalations.values())
 
 
 def test_the_nightly_asks_newcomers_during_a_running_round(root: Path, run_cli) -> None:

@@ -3,7 +3,8 @@
 A confirmation round (toolkit/rounds.py, the same mechanism as the supplier mailing): every person in service in
 medewerkers.xlsx (staff, managers, the director and RvC members) gets one mail per year with the reference
 [BV-<jaar>-<Nr>]; the round is kept in the `Belangen …` columns of their row. Reminders after
-`[interests] reminder_days`, at most `max_reminders`, then one escalation to HR. Replies are sorted by the one
+`[interests] reminder_days`, at most `max_reminders`, then one escalation to HR (for the director and RvC
+members to their supervisor, toolkit/governance.py). Replies are sorted by the one
 sorter (toolkit/inbox/classify.py); `reply_handler` records "geen belangen", and sends anything else (a declared
 interest, a question) to HR with the person's own words, who enters a declaration in belangen.xlsx.
 
@@ -163,10 +164,20 @@ def reminder_mail(ws: Workspace, row: Row, year: int, action: FollowUp) -> Outgo
     return _mail(ws, row, PURPOSE_REMINDER, key, str(row.get("E-mail")), context)
 
 
+def escalation_to(ws: Workspace, row: Row) -> str:
+    """HR; for the director and RvC members their supervisor (the RvC chair; for the chair the vice-chair), never
+    someone they supervise. HR when no supervisor is configured."""
+    from toolkit.governance import Board, supervisor
+
+    organisation = ws.config.organisation
+    board = Board(chair_email=organisation.rvc_chair, vice_chair_email=organisation.rvc_vice_chair or "")
+    return supervisor(row.get("Rol"), row.get("E-mail"), board) or organisation.hr
+
+
 def escalation_mail(ws: Workspace, row: Row, year: int) -> OutgoingMail:
     context = {**_context(ws, row, year), "herinneringen": int(row.get(COLUMNS.reminders) or 0)}
     key = f"{PURPOSE_ESCALATION}:{year}:{row.nr}"
-    return _mail(ws, row, PURPOSE_ESCALATION, key, ws.config.organisation.hr, context)
+    return _mail(ws, row, PURPOSE_ESCALATION, key, escalation_to(ws, row), context)
 
 
 def run_attestation(ws: Workspace, year: int, *, send: bool) -> AttestResult:
