@@ -225,3 +225,21 @@ def test_a_finding_is_mailed_once_to_manager_and_hr_and_a_new_review_date_is_a_n
     assert actions() == Counter({MANAGER: 1, HR: 1})
     cli(run_cli, root, review + timedelta(days=1), "interests", "check", "--write")
     assert actions() == Counter({MANAGER: 2, HR: 2})
+
+
+def test_an_open_register_still_tells_the_manager_once_and_records_the_dates_later(tmp_path: Path, run_cli) -> None:
+    """belangen.xlsx open in Excel: the notices go, no byte of the file changes; once closed, the dates land, no resend."""
+    root = workspace(tmp_path, run_cli, [declaration(1, "Anna Pieters", TODAY)])
+    path = root / "registers" / INTERESTS.filename
+    owner = path.with_name("~$" + path.name)
+    owner.write_bytes(b"excel")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    locked = cli(run_cli, root, TODAY, "interests", "check", "--write")
+    assert locked.exit_code == 0 and "wacht" in locked.output.lower(), locked.output
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert per_recipient(root) == Counter({MANAGER: 1, HR: 1})
+    owner.unlink()
+    cli(run_cli, root, TODAY + timedelta(days=1), "nightly")
+    assert per_recipient(root) == Counter({MANAGER: 1, HR: 1})
+    row = register_rows(root)[1]
+    assert row.get("Leidinggevende ingelicht op") == TODAY and row.get("HR ingelicht op") == TODAY

@@ -272,17 +272,16 @@ def check_interests(ws: Workspace, *, write: bool) -> InterestsCheck:
     if not write:
         return _result(table, judged, notes, preview_mails(ws, plan), cells=len(plan.cells), preview=True)
     first = apply_plan(ws, Plan(cells=tuple(c for c in plan.cells if not c.after), fingerprints=plan.fingerprints))
-    if first.waiting:
-        return _result(table, judged, notes, [], cells=0, preview=False, waiting=first.waiting)
-    if first.cells_changed:  # new rows got their Nr: now they can be told
+    if first.cells_changed and not first.waiting:  # new rows got their Nr: now they can be told
         table, judged, plan, notes = judge_interests(ws)
+    # an open register: rows with a Nr are told anyway (the ledger keeps it to once); their dates wait in the queue
     mails_plan = Plan(cells=tuple(c for c in plan.cells if c.after), mails=plan.mails, fingerprints=plan.fingerprints)
     outgoing = mails_plan.outgoing()
     applied = apply_plan(ws, mails_plan)
     sent = [m for m in outgoing if m.key in applied.delivered]
     return _result(
         table, judged, notes, sent, cells=first.cells_changed + applied.cells_changed, preview=False,
-        sent=applied.sent, failed=applied.failed, waiting=applied.waiting,
+        sent=applied.sent, failed=applied.failed, waiting=tuple(dict.fromkeys(first.waiting + applied.waiting)),
     )  # fmt: skip
 
 
