@@ -211,3 +211,15 @@ def test_an_older_workspace_gets_its_columns_and_register_on_first_write(root: P
     assert staff(root)[1].get("Belangen status") == "verzonden"
     cli(run_cli, root, SENT, "nightly")
     assert read_register(root / "registers" / INTERESTS.filename, INTERESTS).rows == ()
+
+
+def test_a_reply_carrying_someone_elses_reference_is_left_for_a_person(root: Path, run_cli) -> None:
+    """HR answering the HR mail, or the chair an escalation, with Anna's [BV-…]: nothing recorded, nothing forwarded."""
+    cli(run_cli, root, SENT, "interests", "attest", "--send")
+    day = SENT + timedelta(days=2)
+    reply(root, HR, "RE: Antwoord op de jaarvraag belangen van Anna Pieters [BV-2027-0001]", "Ik bel haar.", day)
+    reply(root, CHAIR, "RE: Geen antwoord op de jaarvraag [BV-2027-0001]", "Geen nieuwe belangen bij haar?", day)
+    result = cli(run_cli, root, day, "inbox", "process")
+    assert "2 voor een mens" in result.output, result.output
+    assert staff(root)[1].get("Belangen status") == "verzonden" and staff(root)[5].get("Belangen status") == "verzonden"
+    assert sent(root, "Antwoord op de jaarvraag") == Counter()

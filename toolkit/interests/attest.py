@@ -274,18 +274,23 @@ def _open(row: Row, run: InboxRun) -> bool:
 
 
 def _find(run: InboxRun, inbound: Inbound) -> Row | None:
+    """The person's own row: by our reference only when the sender is that person (business or private address);
+    without one, the sender's own open row when the message is about interests. A colleague, HR or the RvC chair
+    answering a mail that carries someone else's reference is left for a person."""
+    from toolkit.onboarding.replies import PRIVATE_COLUMN
+
+    sender = (inbound.mail.from_address or "").strip().casefold()
+    if not sender:
+        return None
     reference = inbound.item.attestation_reference
     if reference is not None:
         nr = int(reference.strip("[]").rsplit("-", 1)[1])
         found = run.index(STAFF, "nr", lambda row: row.nr).get(nr, [])
-        if found and _open(found[0], run):
-            return found[0]
-    address = (inbound.mail.from_address or "").strip().casefold()
-    if not address:
-        return None
-    rows = run.index(STAFF, "address", lambda row: str(row.get("E-mail") or "").strip().casefold()).get(address, [])
+        own = found and sender in {str(found[0].get(c) or "").strip().casefold() for c in ("E-mail", PRIVATE_COLUMN)}
+        return found[0] if own and _open(found[0], run) else None
+    rows = run.index(STAFF, "address", lambda row: str(row.get("E-mail") or "").strip().casefold()).get(sender, [])
     open_rows = [row for row in rows if _open(row, run) and row.get(COLUMNS.confirmed_on) is None]
-    return open_rows[0] if len(open_rows) == 1 and reference is None and _mentions_interests(inbound) else None
+    return open_rows[0] if len(open_rows) == 1 and _mentions_interests(inbound) else None
 
 
 def _mentions_interests(inbound: Inbound) -> bool:
