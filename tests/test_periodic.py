@@ -127,6 +127,7 @@ def test_nightly_on_a_workspace_that_never_ran_them_skips_old_slots_then_runs_th
     assert {(job, summary.split(":")[0]) for job, _, summary in runs(ws) if job != "nightly"} == {
         ("monthly", "overgeslagen bij eerste start"),
         ("yearly-agenda", "overgeslagen bij eerste start"),
+        ("yearly-interests", "overgeslagen bij eerste start"),
     }
     nightly(run_cli, ws, date(2026, 12, 2))
     assert digest_months(ws) == ["2026-12"]
@@ -144,7 +145,7 @@ def sample_days(first: date, last: date) -> list[date]:
 
 
 def test_cron_only_nightly_over_two_years_runs_each_periodic_job_once_per_period(ws: Path, run_cli) -> None:
-    """nightly alone, 2026-12 to 2028-12: one digest a month, one agenda reminder a year, the 2027 round started once."""
+    """nightly alone, 2026-12 to 2028-12: a digest a month, the agenda reminder and interests question once a year, one round."""
     days = sample_days(date(2026, 12, 1), date(2028, 12, 31))
     for day in days:
         nightly(run_cli, ws, day)
@@ -159,6 +160,30 @@ def test_cron_only_nightly_over_two_years_runs_each_periodic_job_once_per_period
     assert rounds == {"Nieuwe verzendronde integriteitscode leveranciers 2027": 1}
     ok = Counter(job for job, good, summary in runs(ws) if good and not summary.startswith("overgeslagen"))
     assert ok["monthly"] == len(months) and ok["yearly-agenda"] == 2 and ok["biennial-suppliers"] == 1
+    assert ok["yearly-interests"] == 2
+    asked = interests_questions(ws)
+    assert {year for year, _ in asked} == {2027, 2028} and set(asked.values()) == {1}, asked
+    for year in (2027, 2028):
+        assert {to for y, to in asked if y == year} >= in_service_with_address(ws, date(year, 1, 2))
+
+
+def interests_questions(root: Path) -> Counter[tuple[int, str]]:
+    """(year, recipient) of every yearly interests question in the outbox, one entry per mail."""
+    found = Counter()
+    for message in outbox(root):
+        match = re.match(r"Heb je \(nieuwe\) belangen te melden\? (\d{4}) \[BV-", str(message["Subject"]))
+        if match:
+            found[(int(match.group(1)), str(message["To"]))] += 1
+    return found
+
+
+def in_service_with_address(root: Path, day: date) -> set[str]:
+    from toolkit.interests.attest import in_service
+    from toolkit.registers.reader import read_register
+    from toolkit.registers.schema import STAFF
+
+    rows = read_register(root / "registers" / STAFF.filename, STAFF).rows
+    return {str(row.get("E-mail")) for row in rows if in_service(row, day) and row.get("E-mail")}
 
 
 def test_the_scheduler_running_nightly_does_not_run_a_periodic_job_twice(ws: Path) -> None:

@@ -50,12 +50,16 @@ PREVIEWS: list[tuple[str, ...]] = [
     ("reports", "migrate"),
     ("reports", "deadlines"),
     ("reports", "stats", "--period", "2026"),
+    ("interests", "check"),
+    ("interests", "check", "--json"),
+    ("interests", "attest"),
+    ("interests", "remind"),
 ]
 
 
 def _add_unnumbered_rows(root: Path) -> None:
-    """A row without Nr in the gifts, side-functions, suppliers and staff registers, as staff type them: dates and
-    amounts as text (a writing run turns them into real values) and a new colleague (the picker lags behind)."""
+    """A row without Nr in the gifts, side-functions, suppliers, interests and staff registers, as staff type them:
+    dates and amounts as text (a writing run turns them into real values) and a new colleague (the picker lags)."""
     from openpyxl import load_workbook
 
     extra = {
@@ -65,6 +69,8 @@ def _add_unnumbered_rows(root: Path) -> None:
                                "Organisatie": "Voetbalclub", "Gemeld op": "2-1-2027", "Status": "aangevraagd"},
         "leveranciers.xlsx": {"Naam": "Nieuwe Leverancier BV", "E-mail": "info@nieuw.example", "Actief": "ja"},
         "medewerkers.xlsx": {"Personeelsnummer": "P900", "Naam": "Nieuwe Collega", "Rol": "medewerker"},
+        "belangen.xlsx": {"Medewerker": "Nieuwe Collega", "Soort": "belang", "Omschrijving": "Zus bij aannemer",
+                          "Gemeld op": "4-1-2027"},
     }  # fmt: skip
     for name, values in extra.items():
         path = root / "registers" / name
@@ -88,6 +94,7 @@ def base_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = str(root / "config.toml")
     runner.invoke(cli, ["--config", config, "--as-of", "2026-11-26", "nightly"], env=REPORT_SECRETS)
     runner.invoke(cli, ["--config", config, "--as-of", "2027-01-05", "suppliers", "mail", "--send"])
+    runner.invoke(cli, ["--config", config, "--as-of", "2027-01-05", "interests", "attest", "--send"])
     _add_unnumbered_rows(root)
     return root
 

@@ -147,6 +147,7 @@ def test_uitleg_says_who_fills_in_and_what_is_required(workspaces: dict[str, Pat
         assert (table[column.header][2] == REQUIRED_MARK) == column.required
     expected = {"gifts": {"Besluit": "medewerker"}, "suppliers": {"Naam": "Inkoop"}, "staff": {"Naam": "HR"}}
     expected["sidejobs"] = {"Status": "leidinggevende", "Vastgelegd in personeelsdossier op": "HR"}
+    expected["interests"] = {"Omschrijving": "medewerker", "Besluit": "leidinggevende"}
     for header, who in expected[register.key].items():
         assert table[header][1] == who
 

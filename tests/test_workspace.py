@@ -18,7 +18,9 @@ from toolkit.registers.schema import GIFTS, REGISTERS, STAFF
 # the demo's reports mailbox holds two reports: intake needs no secret (they are sealed to the demo's public keys)
 REPORT_SECRETS: dict[str, str] = {}
 REPO = Path(__file__).resolve().parent.parent
-REGISTER_FILES = ["geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx"]
+REGISTER_FILES = [
+    "geschenken.xlsx", "nevenfuncties.xlsx", "leveranciers.xlsx", "medewerkers.xlsx", "kerstloting.xlsx", "belangen.xlsx"
+]  # fmt: skip
 
 
 def tree_digest(root: Path) -> dict[str, str]:

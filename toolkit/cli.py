@@ -46,6 +46,7 @@ COMMANDS = {
     "inbox": "toolkit.commands.inbox:inbox_group",
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
     "gifts": "toolkit.commands.gifts:gifts_group",
+    "interests": "toolkit.commands.interests:interests_group",
     "raffle": "toolkit.commands.raffle:raffle_group",
     "board": "toolkit.commands.board:board_command",
 }

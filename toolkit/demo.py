@@ -276,6 +276,66 @@ def sidejob_rows(today: date, rng: random.Random, staff: list[dict[str, Any]]) -
     return rows
 
 
+def interest_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """belangen.xlsx: decided and undecided declarations, one decision overdue, one review passed, one new."""
+    from toolkit.registers.schema import INTEREST_DECISIONS
+
+    people = [person for person in staff if person.get("Rol") in ("medewerker", "leidinggevende")] or staff
+    items = [
+        (
+            "belang",
+            "Broer is eigenaar van een schildersbedrijf dat offertes uitbrengt",
+            "Schildersbedrijf Kwast",
+            "broer",
+        ),
+        ("privétransactie", "Koop van een garagebox van een aannemer waarmee we werken", "Bouwbedrijf Jansen BV", ""),
+        ("belang", "Partner werkt bij de gemeente, afdeling vergunningen", "Gemeente", "partner"),
+        ("belang", "Aandelen in een installatiebedrijf", "Installatietechniek Noord", ""),
+        ("privétransactie", "Huur van een vakantiewoning van een leverancier", "Loodgieter Snel", ""),
+    ]
+    rows = []
+    for i, (kind, what, relation, relative) in enumerate(items):
+        person = staff[0] if i == 2 else people[(3 * i + 1) % len(people)]  # Nr 3: the director (RvC chair told)
+        declared = today - timedelta(days=(200, 60, 30, 20, 1)[i])
+        decided = i in (0, 1)
+        rows.append(
+            {
+                "Medewerker": person["Naam"],
+                "Soort": kind,
+                "Omschrijving": what,
+                "Relatie of leverancier": relation,
+                "Betrokken naaste": relative or None,
+                "Gemeld op": declared,
+                "Besluit": ("toegestaan met maatregelen", "geen bezwaar")[i] if decided else None,
+                "Besluitdatum": declared + timedelta(days=7) if decided else None,
+                "Maatregelen": "Niet betrokken bij offertes van deze relatie" if i == 0 else None,
+                "Herbeoordelen op": today - timedelta(days=10) if i == 0 else None,
+                "Leidinggevende ingelicht op": declared if i < 4 else None,
+                "HR ingelicht op": declared if i < 4 else None,
+            }
+        )
+    for i in range(15):  # older declarations, decided and told long ago
+        kind, what, relation, relative = items[i % 3]
+        declared = today - timedelta(days=250 + 20 * i)
+        rows.append(
+            {
+                "Medewerker": people[(5 * i + 2) % len(people)]["Naam"],
+                "Soort": kind,
+                "Omschrijving": what,
+                "Relatie of leverancier": relation,
+                "Betrokken naaste": relative or None,
+                "Gemeld op": declared,
+                "Besluit": INTEREST_DECISIONS[i % 3],
+                "Besluitdatum": declared + timedelta(days=5),
+                "Maatregelen": "Geen rol bij opdrachten aan deze relatie" if i % 3 == 1 else None,
+                "Herbeoordelen op": today + timedelta(days=100 + 10 * i) if i % 3 == 1 else None,
+                "Leidinggevende ingelicht op": declared,
+                "HR ingelicht op": declared,
+            }
+        )
+    return rows  # Nr 1: review passed (B2); Nr 3: no decision after 30 days (B1); Nr 5: new tonight
+
+
 def _mail(sender: str, to: str, subject: str, body: str, **headers: str) -> bytes:
     message = EmailMessage()
     message["From"] = sender

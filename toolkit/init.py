@@ -93,7 +93,7 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     from toolkit import demo as demo_data
     from toolkit.registers.create import create_empty_workbook, create_register
     from toolkit.registers.picker import picker_names
-    from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
+    from toolkit.registers.schema import GIFTS, INTERESTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2026)
@@ -103,6 +103,7 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
         SUPPLIERS: demo_data.supplier_rows(random.Random(7)) if demo else [],
         GIFTS: demo_data.gift_rows(today, rng, staff) if demo else [],
         SIDEJOBS: demo_data.sidejob_rows(today, rng, staff) if demo else [],
+        INTERESTS: demo_data.interest_rows(today, staff) if demo else [],
     }
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):

@@ -95,6 +95,13 @@ def biennial_body(ws: Workspace) -> str:
     return cycle_start.start_cycle(ws)
 
 
+def interests_body(ws: Workspace) -> str:
+    """The yearly question "geen (nieuwe) belangen?" to everyone in service ([interests] attest_month)."""
+    from toolkit.interests.attest import yearly_body
+
+    return yearly_body(ws)
+
+
 Body = Callable[["Workspace"], str]
 
 
@@ -127,6 +134,14 @@ def periodic_specs(config: Config, bind: Callable[[Body], Callable[[], object]])
             day=1,
             month=config.onboarding.agenda_month,
             run=bind(agenda_body),
+        ),
+        JobSpec(
+            name="yearly-interests",
+            period="yearly",
+            at=monthly_at,
+            day=1,
+            month=config.interests.attest_month,
+            run=bind(interests_body),
         ),
         JobSpec(
             name="biennial-suppliers",

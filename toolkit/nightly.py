@@ -54,6 +54,8 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ),  # before the judging steps that read medewerkers.xlsx
     ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
+    ("belangen beoordelen", "toolkit.interests.service:check_step"),  # a declaration to manager and HR tonight
+    ("belangen: jaarvraag", "toolkit.interests.attest:follow_up_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),

@@ -81,7 +81,7 @@ def load_config(path: Path) -> Config:
     if found.problems or config is None:
         raise ConfigProblems(path, found.problems)
     config = dataclasses.replace(config, source=path.resolve())
-    for check in (_check_paths, _check_onboarding, _check_board, _check_reports):
+    for check in (_check_paths, _check_onboarding, _check_interests, _check_board, _check_reports):
         check(config, found)
     if found.problems:
         raise ConfigProblems(path, found.problems)
@@ -222,6 +222,23 @@ def _check_onboarding(config: Config, found: _Collector) -> None:
             f"moet een maand zijn (1 t/m 12), niet {config.onboarding.agenda_month}",
             "bijvoorbeeld agenda_month = 9 voor september",
         )
+
+
+def _check_interests(config: Config, found: _Collector) -> None:
+    settings = config.interests
+    if not 1 <= settings.attest_month <= 12:
+        found.add(
+            "interests.attest_month",
+            f"moet een maand zijn (1 t/m 12), niet {settings.attest_month}",
+            "bijvoorbeeld attest_month = 1 voor januari",
+        )
+    for key in ("decision_days", "reminder_days"):
+        if getattr(settings, key) < 1:
+            found.add(
+                f"interests.{key}",
+                f"moet minstens 1 dag zijn, niet {getattr(settings, key)}",
+                f"bijvoorbeeld {key} = 14",
+            )
 
 
 def _check_board(config: Config, found: _Collector) -> None:

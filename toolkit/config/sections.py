@@ -129,6 +129,14 @@ class SuppliersConfig:
 
 
 @dataclass(frozen=True)
+class InterestsConfig:
+    decision_days: int = 14  # a declaration without a decision after this many days is a finding (B1)
+    attest_month: int = 1  # the yearly question "geen (nieuwe) belangen?" goes out on the 1st working run of it
+    reminder_days: int = 14  # a reminder after this many days without an answer
+    max_reminders: int = 2  # then one escalation to HR
+
+
+@dataclass(frozen=True)
 class OnboardingConfig:
     days_ahead: int = 14
     conversation_weeks: int = 6
@@ -234,6 +242,7 @@ class Config:
     sidejobs: SidejobsConfig = field(default_factory=SidejobsConfig)
     suppliers: SuppliersConfig = field(default_factory=SuppliersConfig)
     onboarding: OnboardingConfig = field(default_factory=OnboardingConfig)
+    interests: InterestsConfig = field(default_factory=InterestsConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     board: BoardConfig = field(default_factory=BoardConfig)

@@ -77,6 +77,13 @@ class Classified:
         return None if self.machine else classify_reply(self.own_text)
 
     @cached_property
+    def attestation_reference(self) -> str | None:
+        """[BV-…] (the yearly interests question) in the subject or text of a person's message."""
+        from toolkit.mailsort.references import find_attestation_reference
+
+        return find_attestation_reference(self.mail.subject) or find_attestation_reference(self.mail.text)
+
+    @cached_property
     def supplier_reference(self) -> str | None:
         """[IC-…] in the subject or text; for a bounce only in the returned message (or the subject it echoes)."""
         if self.kind is Kind.BOUNCE:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 def shared_mailbox_handlers() -> list[Handler]:
     """The handlers of the shared mailbox, in order; what none of them claims stays for a person."""
+    from toolkit.interests.attest import reply_handler as attestation_reply_handler
     from toolkit.onboarding.replies import confirmation_handler
     from toolkit.reports.intake import case_reply_handler, shared_inbox_report_handler
     from toolkit.suppliers.replies import (
@@ -35,6 +36,7 @@ def shared_mailbox_handlers() -> list[Handler]:
         machine_handler,
         automatic_handler,
         supplier_reply_handler,  # by our reference or the registered address
+        attestation_reply_handler,  # the yearly interests question: by [BV-…] or a staff address with it open
         confirmation_handler,
         shared_inbox_report_handler,  # reads like a report (or [reports] shared_mailbox = true): intake
         supplier_domain_handler,
@@ -65,6 +67,7 @@ class InboxSummary:
     left_for_person: tuple[str, ...]
     waiting: tuple[str, ...]
     failed: tuple[str, ...]
+    interests: int = 0  # answers to the yearly interests question
 
     @property
     def ok(self) -> bool:
@@ -91,6 +94,7 @@ def inbox_summary(report: InboxReport) -> InboxSummary:
         left_for_person=tuple(report.unmatched),
         waiting=tuple(outcome.waiting for outcome in report.saved if outcome.waiting),
         failed=report.failed,
+        interests=sum(n for sort, n in counts.items() if sort.startswith("belangen:")),
     )
 
 
@@ -147,6 +151,8 @@ def summary_line(summary: InboxSummary) -> str:
         f"{summary.reports} over een melding",
         f"{summary.unmatched} voor een mens",
     ]
+    if summary.interests:
+        parts.insert(-1, f"{summary.interests} antwoord op de jaarvraag belangen")
     if summary.already_processed:
         parts.append(f"{summary.already_processed} al verwerkt")
     return f"{summary.received} bericht(en): " + ", ".join(parts)

@@ -269,6 +269,117 @@ SUPPLIERS = Register(
     ),
 )
 
+INTEREST_KINDS = ("belang", "privétransactie")
+INTEREST_DECISIONS = ("geen bezwaar", "toegestaan met maatregelen", "niet toegestaan")
+ATTESTATION_STATUSES = ("verzonden", "herinnerd", "geen belangen", "ter beoordeling HR")
+
+INTERESTS = Register(
+    key="interests",
+    filename="belangen.xlsx",
+    sheet="Belangen",
+    title="Register belangen en privétransacties",
+    columns=(
+        NR,
+        Column("Medewerker", Kind.TEXT, "Naam van de medewerker, bestuurder of commissaris.", required=True, width=22),
+        Column(
+            "Soort",
+            Kind.CHOICE,
+            "Belang (mogelijke vermenging van zakelijke en privébelangen) of privétransactie.",
+            required=True,
+            choices=INTEREST_KINDS,
+            width=16,
+        ),
+        Column(
+            "Omschrijving",
+            Kind.TEXT,
+            "Het belang of de transactie, bijvoorbeeld 'broer werkt bij aannemer' of 'koop woning van relatie'.",
+            required=True,
+            width=34,
+        ),
+        Column("Relatie of leverancier", Kind.TEXT, "De relatie of leverancier die erbij betrokken is.", width=24),
+        Column("Betrokken naaste", Kind.TEXT, "Een naaste (familielid, partner) die erbij betrokken is.", width=20),
+        Column("Gemeld op", Kind.DATE, "Datum waarop je het meldde.", required=True, width=14),
+        Column(
+            "Besluit",
+            Kind.CHOICE,
+            "Besluit van de leidinggevende: geen bezwaar, toegestaan met maatregelen of niet toegestaan.",
+            choices=INTEREST_DECISIONS,
+            width=22,
+            filled_by=MANAGER,
+        ),
+        Column("Besluitdatum", Kind.DATE, "Datum van het besluit.", width=14, filled_by=MANAGER),
+        Column(
+            "Maatregelen",
+            Kind.TEXT,
+            "Afgesproken maatregelen, bijvoorbeeld 'niet betrokken bij aanbesteding'.",
+            width=30,
+            filled_by=MANAGER,
+        ),  # fmt: skip
+        Column(
+            "Herbeoordelen op",
+            Kind.DATE,
+            "Datum waarop het besluit opnieuw wordt bekeken; leeg als dat niet nodig is.",
+            width=14,
+            filled_by=MANAGER,
+        ),
+        Column("Toelichting", Kind.TEXT, "Vrije toelichting.", width=30),
+        Column("Beoordeling", Kind.TEXT, "Oordeel van de toolkit: OK, of wat er moet gebeuren.", owned=True, width=50),
+        Column("Beoordeeld op", Kind.DATE, "Datum van de laatste beoordeling door de toolkit.", owned=True, width=14),
+        Column(
+            "Leidinggevende ingelicht op",
+            Kind.DATE,
+            "Wanneer de toolkit de melding aan de leidinggevende stuurde.",
+            owned=True,
+            width=14,
+        ),
+        Column("HR ingelicht op", Kind.DATE, "Wanneer de toolkit de melding aan HR stuurde.", owned=True, width=14),
+    ),
+)
+
+# The yearly attestation round ("geen (nieuwe) belangen") is kept on each person's row of medewerkers.xlsx:
+# the round's recipients are its rows (toolkit/rounds.py). Optional: older workbooks get them on first write.
+ATTESTATION_COLUMNS = (
+    Column(
+        "Belangen jaar", Kind.TEXT, "Jaar van de laatste jaarvraag over belangen.", owned=True, optional=True, width=9
+    ),  # fmt: skip
+    Column(
+        "Belangen gevraagd op",
+        Kind.DATE,
+        "Wanneer de toolkit de jaarvraag over belangen stuurde.",
+        owned=True,
+        optional=True,
+        width=14,
+    ),  # fmt: skip
+    Column(
+        "Belangen herinneringen",
+        Kind.NUMBER,
+        "Aantal herinneringen bij de jaarvraag.",
+        owned=True,
+        optional=True,
+        width=10,
+    ),  # fmt: skip
+    Column(
+        "Belangen herinnerd op", Kind.DATE, "Datum van de laatste herinnering.", owned=True, optional=True, width=14
+    ),  # fmt: skip
+    Column(
+        "Belangen status",
+        Kind.CHOICE,
+        "Stand van de jaarvraag.",
+        owned=True,
+        optional=True,
+        choices=ATTESTATION_STATUSES,
+        width=16,
+    ),  # fmt: skip
+    Column(
+        "Belangen beantwoord op",
+        Kind.DATE,
+        "Wanneer het antwoord op de jaarvraag binnenkwam.",
+        owned=True,
+        optional=True,
+        width=14,
+    ),  # fmt: skip
+)
+
 STAFF = Register(
     key="staff",
     filename="medewerkers.xlsx",
@@ -311,6 +422,7 @@ STAFF = Register(
         Column(
             "Ontvangst bevestigd op", Kind.DATE, "Wanneer de medewerker de ontvangst bevestigde.", owned=True, width=14
         ),
+        *ATTESTATION_COLUMNS,
     ),
 )
 
@@ -322,4 +434,4 @@ RAFFLE = Register(
     columns=(),
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF)}
+REGISTERS: dict[str, Register] = {r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF, INTERESTS)}

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.registers.schema import GIFTS, SIDEJOBS, Column, Register
+from toolkit.registers.schema import GIFTS, INTERESTS, SIDEJOBS, Column, Register
 
 VERDICT = "Beoordeling"
 GREEN, RED, AMBER = "groen", "rood", "oranje"
@@ -50,6 +50,10 @@ def verdict_codes(register: Register) -> VerdictCodes | None:
 
         red = tuple(code for code in SIDE_CODES if code in IN_BREACH_CODES)
         return VerdictCodes(red, tuple(code for code in SIDE_CODES if code not in IN_BREACH_CODES))
+    if register.key == INTERESTS.key:
+        from toolkit.interests.rules import CODES as INTEREST_CODES
+
+        return VerdictCodes((), tuple(INTEREST_CODES))
     return None
 
 
@@ -106,6 +110,11 @@ def legend(register: Register) -> list[LegendRow]:
             colour = RED if IN_BREACH in weights else AMBER
             shown = "; ".join(weights)
             rows.append(LegendRow(code, meaning, shown, colour))
+    elif register.key == INTERESTS.key:
+        from toolkit.interests.rules import CODES as INTEREST_CODES
+
+        for code, meaning in INTEREST_CODES.items():
+            rows.append(LegendRow(code, meaning, "actie nodig", AMBER))
     else:
         from toolkit.sidejobs.rules import CODES as SIDE_CODES
 

@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from toolkit.registers.schema import SUPPLIERS
+from toolkit.rounds import record_confirmation, record_status, set_cell
 from toolkit.suppliers import rules
 
 if TYPE_CHECKING:
@@ -98,10 +99,7 @@ def _current(run: InboxRun, row: Row, column: str) -> Any:
 
 
 def _set(run: InboxRun, row: Row, column: str, value: Any) -> None:
-    from toolkit.registers.writer import CellUpdate
-
-    if _current(run, row, column) != value:
-        run.update(SUPPLIERS, [CellUpdate(column, value, nr=row.nr, excel_row=row.excel_row)])
+    set_cell(run, SUPPLIERS, row, column, value)
 
 
 def _where(row: Row) -> str:
@@ -144,7 +142,7 @@ def bounce_handler(run: InboxRun, inbound: Inbound) -> Handled | None:
     for row in rows:
         if _current(run, row, "Status") == rules.CONFIRMED:
             continue
-        _set(run, row, "Status", rules.BOUNCED)
+        record_status(run, SUPPLIERS, row, rules.COLUMNS, rules.BOUNCED)
         run.send(bounce_alert(run.ws, row, _cycle(run, row), item.bounce.reason))
     return Handled(SORT_BOUNCE, note="; ".join(_where(row) for row in rows))
 
@@ -220,19 +218,16 @@ def _reply(run: InboxRun, inbound: Inbound, row: Row) -> Handled:
     if inbound.item.reply_kind is ReplyKind.CONFIRMATION:
         _confirm(run, row, inbound)
         return Handled(SORT_CONFIRMED, note=_where(row))
-    if _current(run, row, "Status") != rules.CONFIRMED:  # a question after confirming leaves the confirmation
-        _set(run, row, "Status", rules.QUESTION)
+    record_status(run, SUPPLIERS, row, rules.COLUMNS, rules.QUESTION)  # a confirmed row keeps its confirmation
     run.send(question_notification(run.ws, row, _cycle(run, row), inbound, excerpt(words, 1000)))
     return Handled(SORT_QUESTION, note=_where(row))
 
 
 def _confirm(run: InboxRun, row: Row, inbound: Inbound) -> None:
-    if _current(run, row, "Status") == rules.CONFIRMED and _current(run, row, "Bevestigd op") is not None:
-        return  # the first confirmation counts
-    ws = run.ws
-    _set(run, row, "Status", rules.CONFIRMED)
-    _set(run, row, "Bevestigd op", confirmed_day(inbound, row.get("Verzonden op"), ws.today, ws))
-    _set(run, row, "Bevestigd door", (inbound.mail.from_address or "").strip().lower() or None)
+    """The first confirmation counts (toolkit.rounds)."""
+    day = confirmed_day(inbound, row.get("Verzonden op"), run.ws.today, run.ws)
+    by = (inbound.mail.from_address or "").strip().lower() or None
+    record_confirmation(run, SUPPLIERS, row, rules.COLUMNS, day, by)
 
 
 def confirmed_day(inbound: Inbound, sent_on: date | None, today: date, ws: Workspace) -> date:

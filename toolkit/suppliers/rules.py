@@ -1,13 +1,35 @@
-"""Pure rules of the supplier mailing: which cycle it is, the reference, and what is due for one supplier."""
+"""Pure rules of the supplier mailing: which cycle it is and the reference; the round's rules are toolkit.rounds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-CONFIRMED, QUESTION, BOUNCED, NO_EMAIL = "bevestigd", "vraag", "onbestelbaar", "geen e-mail"
-NOT_SENT, SENT, REMINDED = "niet verzonden", "verzonden", "herinnerd"
-FINAL_STATUSES = frozenset({CONFIRMED, BOUNCED})
+from toolkit.rounds import (  # noqa: F401 - the supplier round is a confirmation round (toolkit/rounds.py)
+    BOUNCED,
+    CONFIRMED,
+    FINAL_STATUSES,
+    NO_EMAIL,
+    NOT_SENT,
+    QUESTION,
+    REMINDED,
+    SENT,
+    FollowUp,
+    RoundColumns,
+    follow_up,
+    needs_mailing,
+)
+
+# The toolkit-owned columns of leveranciers.xlsx that keep the round.
+COLUMNS = RoundColumns(
+    round="Cyclus",
+    sent_on="Verzonden op",
+    reminders="Herinneringen",
+    reminded_on="Herinnerd op",
+    status="Status",
+    confirmed_on="Bevestigd op",
+    confirmed_by="Bevestigd door",
+    reference="Referentie",
+)
 
 
 def current_cycle(first_year: int, interval_years: int, today: date) -> int | None:
@@ -20,40 +42,3 @@ def current_cycle(first_year: int, interval_years: int, today: date) -> int | No
 def reference(cycle: int, nr: int) -> str:
     """The reference in the subject, e.g. [IC-2027-0042]."""
     return f"[IC-{cycle}-{nr:04d}]"
-
-
-@dataclass(frozen=True)
-class SupplierState:
-    """What the register says about one supplier in the current cycle."""
-
-    nr: int
-    active: bool
-    email: str | None
-    cycle: str | None
-    sent_on: date | None
-    reminders: int
-    reminded_on: date | None
-    status: str | None
-
-
-def needs_mailing(state: SupplierState, cycle: int) -> bool:
-    """Active, with an address, and not yet mailed in this cycle."""
-    return state.active and bool(state.email) and not (state.cycle == str(cycle) and state.sent_on is not None)
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    kind: str  # "herinnering" or "escalatie"
-    number: int  # 1..max for reminders; 0 for the escalation
-
-
-def follow_up(state: SupplierState, cycle: int, today: date, reminder_days: int, max_reminders: int) -> FollowUp | None:
-    """A reminder after `reminder_days` without confirmation, at most `max_reminders`, then one escalation."""
-    if state.cycle != str(cycle) or state.sent_on is None or state.status in FINAL_STATUSES | {QUESTION}:
-        return None
-    last = state.reminded_on or state.sent_on
-    if today < last + timedelta(days=reminder_days):
-        return None
-    if state.reminders < max_reminders:
-        return FollowUp("herinnering", state.reminders + 1)
-    return FollowUp("escalatie", 0)

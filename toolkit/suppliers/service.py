@@ -18,6 +18,9 @@ from toolkit.errors import InputError
 from toolkit.mail.message import Attachment, OutgoingMail
 from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import SUPPLIERS
+from toolkit.rounds import RoundState, read_numbered, sent_cells
+from toolkit.rounds import plan_follow_ups as plan_follow_ups_of_round
+from toolkit.rounds import state_of as round_state
 from toolkit.suppliers import rules
 
 if TYPE_CHECKING:
@@ -51,16 +54,8 @@ class MailingPlan:
         cells: list[CellChange] = []
         for mail in self.messages:
             nr = self.rows[mail.key]
-            values = {
-                "Cyclus": str(self.cycle),
-                "Referentie": rules.reference(self.cycle, nr),
-                "Verzonden op": self.today,
-                "Herinneringen": 0,
-                "Status": rules.SENT,
-            }
-            cells += [
-                CellChange(SUPPLIERS.key, column, value, nr=nr, after=mail.key) for column, value in values.items()
-            ]
+            reference = rules.reference(self.cycle, nr)
+            cells += sent_cells(SUPPLIERS.key, rules.COLUMNS, nr, self.cycle, self.today, mail.key, reference)
         cells += [CellChange(SUPPLIERS.key, "Status", rules.NO_EMAIL, nr=nr) for nr in self.no_email_rows]
         started = () if self.started else (StateChange(STARTED_KEY.format(cycle=self.cycle), self.today.isoformat()),)
         return Plan(tuple(cells), tuple(self.messages), started, {SUPPLIERS.key: self.fingerprint or ""})
@@ -100,35 +95,13 @@ def cycle_for(ws: Workspace, requested: int | None = None) -> int:
     return cycle
 
 
-def state_of(row: Row) -> rules.SupplierState:
-    return rules.SupplierState(
-        nr=row.nr or 0,
-        active=bool(row.get("Actief")),
-        email=row.get("E-mail"),
-        cycle=str(row.get("Cyclus")) if row.get("Cyclus") not in (None, "") else None,
-        sent_on=row.get("Verzonden op"),
-        reminders=int(row.get("Herinneringen") or 0),
-        reminded_on=row.get("Herinnerd op"),
-        status=row.get("Status"),
-    )
+def state_of(row: Row) -> RoundState:
+    return round_state(row, rules.COLUMNS, active=bool(row.get("Actief")), email=row.get("E-mail"))
 
 
 def read_suppliers(ws: Workspace, *, number: bool = False) -> Table:
     """The register; with `number` (only when sending) rows without an Nr get one first (a write)."""
-    from toolkit.registers.pending import save
-    from toolkit.registers.reader import read_register
-
-    path = ws.register_path(SUPPLIERS)
-    table = read_register(path, SUPPLIERS)
-    if number and any(row.nr is None for row in table.rows):
-        outcome = save(ws, SUPPLIERS, [], table.fingerprint, number_rows=True)
-        if outcome.waiting:
-            raise InputError(
-                f"{SUPPLIERS.filename} moet eerst rijnummers krijgen, maar {outcome.waiting}",
-                hint="sluit het register in Excel en probeer opnieuw.",
-            )
-        table = read_register(path, SUPPLIERS)
-    return table
+    return read_numbered(ws, SUPPLIERS, number=number)
 
 
 def _provisional_numbers(table: Table) -> dict[int, int]:
@@ -272,34 +245,18 @@ def plan_follow_ups(ws: Workspace, cycle: int) -> FollowUpResult:
     """Reminders and escalations due today that the ledger has not sent (read in one query); writes nothing."""
     settings = ws.config.suppliers
     table = read_suppliers(ws)
-    result = FollowUpResult()
-    cells: list[CellChange] = []
-    planned: list[tuple[OutgoingMail, int, rules.FollowUp]] = []
-    for row in table.rows:
-        if row.nr is None:
-            continue  # never mailed: nothing to follow up
-        action = rules.follow_up(state_of(row), cycle, ws.today, settings.reminder_days, settings.max_reminders)
-        if action is None:
-            continue
-        mail = (
-            reminder_mail(ws, row, cycle, action) if action.kind == "herinnering" else escalation_mail(ws, row, cycle)
-        )
-        planned.append((mail, row.nr, action))
-    done = ws.state.delivered_among([mail.key for mail, _, _ in planned])
-    for mail, nr, action in planned:
-        if mail.key in done:
-            continue
-        if action.kind == "herinnering":
-            result.reminders.append(mail)
-            cells += [
-                CellChange(SUPPLIERS.key, "Herinneringen", action.number, nr=nr, after=mail.key),
-                CellChange(SUPPLIERS.key, "Herinnerd op", ws.today, nr=nr, after=mail.key),
-                CellChange(SUPPLIERS.key, "Status", rules.REMINDED, nr=nr, after=mail.key),
-            ]
-        else:
-            result.escalations.append(mail)
-    result.cells = tuple(cells)
-    return result
+    due = plan_follow_ups_of_round(
+        ws,
+        SUPPLIERS,
+        rules.COLUMNS,
+        ((row, state_of(row)) for row in table.rows),
+        cycle,
+        reminder_days=settings.reminder_days,
+        max_reminders=settings.max_reminders,
+        reminder_mail=lambda row, action: reminder_mail(ws, row, cycle, action),
+        escalation_mail=lambda row: escalation_mail(ws, row, cycle),
+    )
+    return FollowUpResult(due.reminders, due.escalations, cells=due.cells)
 
 
 def reminder_mail(ws: Workspace, row: Row, cycle: int, action: rules.FollowUp) -> OutgoingMail:

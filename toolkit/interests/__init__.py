@@ -1,0 +1,1 @@
+"""Interests and private transactions (belangen.xlsx) and the yearly attestation round."""
