@@ -92,7 +92,8 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     today = today or date.today()
     from toolkit import demo as demo_data
     from toolkit.registers.create import create_empty_workbook, create_register
-    from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
+    from toolkit import demo_dilemmas
+    from toolkit.registers.schema import DILEMMA_MEETINGS, DILEMMAS, GIFTS, HOUSING, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2026)
@@ -102,12 +103,17 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
         SUPPLIERS: demo_data.supplier_rows(random.Random(7)) if demo else [],
         GIFTS: demo_data.gift_rows(today, rng, staff) if demo else [],
         SIDEJOBS: demo_data.sidejob_rows(today, rng, staff) if demo else [],
+        DILEMMAS: demo_dilemmas.dilemma_rows(today, staff) if demo else [],
+        HOUSING: demo_dilemmas.housing_rows(today, staff) if demo else [],
     }
+    also = {DILEMMAS: [(DILEMMA_MEETINGS, demo_dilemmas.discussed_rows(today) if demo else [])]}
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):
             row.setdefault("Nr", number)
         names = [str(row.get("Naam") or "") for row in staff]  # the `Medewerker` picker's list
-        create_register(folder / register.filename, register, register_rows, staff_names=names)
+        create_register(
+            folder / register.filename, register, register_rows, staff_names=names, also=also.get(register, ())
+        )
     create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
 
 

@@ -53,6 +53,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ),  # before the judging steps that read medewerkers.xlsx
     ("geschenken beoordelen", "toolkit.gifts.service:check_gifts_step"),
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
+    ("woonruimte beoordelen", "toolkit.housing.service:check_housing_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
@@ -61,6 +62,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("identiteit melders wissen", "toolkit.reports.manage:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
     ("periodieke taken", "toolkit.periodic:periodic_step"),
+    ("integriteit op de agenda: herinneringen", "toolkit.dilemmas.service:follow_up_step"),
 ]
 
 Step = Callable[["Workspace"], StepResult]

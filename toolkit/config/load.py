@@ -45,6 +45,7 @@ def load_config(path: Path) -> Config:
     _check_paths(config)
     _check_onboarding(config)
     _check_board(config)
+    _check_dilemmas(config)
     _check_reports(config)
     return config
 
@@ -200,6 +201,25 @@ def _check_board(config: Config) -> None:
             f"(nu {board.min_cell} en {board.days_ahead}).",
             hint="bijvoorbeeld min_cell = 3 en days_ahead = 10.",
         )
+
+
+def _check_dilemmas(config: Config) -> None:
+    settings = config.dilemmas
+    for key in ("mt_meetings", "rvc_meetings"):
+        for day in getattr(settings, key):
+            try:
+                date.fromisoformat(day)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"{config.source}: 'dilemmas.{key}' bevat {day!r}, dat is geen datum.",
+                    hint=f'schrijf JJJJ-MM-DD, bijvoorbeeld {key} = ["2027-03-15", "2027-06-14"].',
+                ) from exc
+    for key in ("days_ahead", "followup_days", "recent_months", "max_cases"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(
+                f"{config.source}: 'dilemmas.{key}' mag niet negatief zijn (nu {getattr(settings, key)}).",
+                hint="vul 0 of een positief getal in.",
+            )
 
 
 def _check_reports(config: Config) -> None:

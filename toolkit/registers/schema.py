@@ -321,4 +321,9 @@ RAFFLE = Register(
     columns=(),
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF)}
+# The registers of the dilemmas and housing sections live beside this module (kept under ~400 lines each).
+from toolkit.registers.schema_dilemmas import DILEMMA_MEETINGS, DILEMMAS, HOUSING  # noqa: E402
+
+REGISTERS: dict[str, Register] = {
+    r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF, DILEMMAS, DILEMMA_MEETINGS, HOUSING)
+}
