@@ -46,6 +46,8 @@ COMMANDS = {
     "inbox": "toolkit.commands.inbox:inbox_group",
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
     "gifts": "toolkit.commands.gifts:gifts_group",
+    "dilemmas": "toolkit.commands.dilemmas:dilemmas_group",
+    "housing": "toolkit.commands.housing:housing_group",
     "raffle": "toolkit.commands.raffle:raffle_group",
     "board": "toolkit.commands.board:board_command",
 }

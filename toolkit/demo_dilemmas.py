@@ -36,11 +36,12 @@ def dilemma_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, Any
     return rows
 
 
-def discussed_rows(today: date) -> list[dict[str, Any]]:
+def discussed_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Integrity discussed: one team meeting and one MT meeting this quarter."""
     first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    team = str(staff[5]["Afdeling"]) if len(staff) > 5 else "Wonen"
     return [
-        {"Overleg": "teamoverleg", "Team": "Verhuur", "Datum": first + timedelta(days=10), "Casussen": "1"},
+        {"Overleg": "teamoverleg", "Team": team, "Datum": first + timedelta(days=10), "Casussen": "1"},
         {"Overleg": "MT", "Datum": first + timedelta(days=3), "Ingevuld door": "secretariaat"},
     ]
 

@@ -106,7 +106,7 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
         DILEMMAS: demo_dilemmas.dilemma_rows(today, staff) if demo else [],
         HOUSING: demo_dilemmas.housing_rows(today, staff) if demo else [],
     }
-    also = {DILEMMAS: [(DILEMMA_MEETINGS, demo_dilemmas.discussed_rows(today) if demo else [])]}
+    also = {DILEMMAS: [(DILEMMA_MEETINGS, demo_dilemmas.discussed_rows(today, staff) if demo else [])]}
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):
             row.setdefault("Nr", number)

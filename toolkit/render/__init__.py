@@ -278,4 +278,4 @@ def _no_progress(steps: int) -> None:
 
 
 # Each area's renderers register themselves on import; they import nothing heavy (types only for type checking).
-from toolkit.render import mail, raffle, registers, reports, staff  # noqa: E402, F401
+from toolkit.render import dilemmas, mail, raffle, registers, reports, staff  # noqa: E402, F401
