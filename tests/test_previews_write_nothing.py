@@ -26,6 +26,10 @@ PREVIEWS: list[tuple[str, ...]] = [
     ("gifts", "check", "--notify"),
     ("gifts", "check", "--notify", "--json"),
     ("sidejobs", "review"),
+    ("dilemmas", "agenda"),
+    ("dilemmas", "agenda", "--herinnering", "--json"),
+    ("housing", "check"),
+    ("housing", "check", "--json"),
     ("sidejobs", "review", "--notify"),
     ("sidejobs", "review", "--notify", "--json"),
     ("suppliers", "mail"),
@@ -53,7 +57,7 @@ PREVIEWS: list[tuple[str, ...]] = [
 
 
 def _add_unnumbered_rows(root: Path) -> None:
-    """A row without Nr in the gifts, side-functions and suppliers registers, as staff type them."""
+    """A row without Nr in every register with rows, as staff type them."""
     from openpyxl import load_workbook
 
     extra = {
@@ -62,6 +66,11 @@ def _add_unnumbered_rows(root: Path) -> None:
         "nevenfuncties.xlsx": {"Medewerker": "Nieuwe Collega", "Nevenfunctie": "Penningmeester",
                                "Organisatie": "Voetbalclub", "Gemeld op": "2-1-2027", "Status": "aangevraagd"},
         "leveranciers.xlsx": {"Naam": "Nieuwe Leverancier BV", "E-mail": "info@nieuw.example", "Actief": "ja"},
+        "dilemmas.xlsx": {"Datum": "4-1-2027", "Dilemma": "Een huurder biedt hulp bij een verbouwing aan.",
+                          "Delen met andere teams": "ja"},
+        "woonruimte.xlsx": {"Medewerker": "Nieuwe Collega", "Rol": "medewerker", "Betreft": "medewerker zelf",
+                            "Soort": "huur", "Woning": "Kerkpad 2", "Datum": "2-1-2027", "Korting (€)": "100",
+                            "Volgens de toewijzingsprocedure": "ja", "Zelf betrokken bij toewijzing": "nee"},
     }  # fmt: skip
     for name, values in extra.items():
         path = root / "registers" / name

@@ -53,8 +53,21 @@ def housing_rows(today: date, staff: list[dict[str, Any]]) -> list[dict[str, Any
               "Volgens de toewijzingsprocedure": "ja", "Korting (€)": "0"}  # fmt: skip
     return [
         {**common, "Medewerker": name[0], "Woning": "Lindelaan 12", "Datum": today - timedelta(days=200)},
-        {**common, "Medewerker": name[1], "Woning": "Parkweg 3", "Soort": "koop", "Korting (€)": "2500",
-         "Datum": today - timedelta(days=40)},  # fmt: skip
-        {**common, "Medewerker": name[-1], "Betreft": "naaste", "Naam naaste": "(broer)", "Woning": "Dorpsstraat 8",
-         "Datum": today - timedelta(days=10), "Toegewezen door": name[-1]},  # fmt: skip
+        {
+            **common,
+            "Medewerker": name[1],
+            "Woning": "Parkweg 3",
+            "Soort": "koop",
+            "Korting (€)": "2500",
+            "Datum": today - timedelta(days=40),
+        },  # fmt: skip
+        {
+            **common,
+            "Medewerker": name[-1],
+            "Betreft": "naaste",
+            "Naam naaste": "(broer)",
+            "Woning": "Dorpsstraat 8",
+            "Datum": today - timedelta(days=10),
+            "Toegewezen door": name[-1],
+        },  # fmt: skip
     ]

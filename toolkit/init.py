@@ -91,8 +91,8 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     """Write the registers (empty, or with demo rows) into `folder`; also what `make registers` runs for the repo."""
     today = today or date.today()
     from toolkit import demo as demo_data
-    from toolkit.registers.create import create_empty_workbook, create_register
     from toolkit import demo_dilemmas
+    from toolkit.registers.create import create_empty_workbook, create_register
     from toolkit.registers.schema import DILEMMA_MEETINGS, DILEMMAS, GIFTS, HOUSING, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -117,9 +117,7 @@ def agenda_specs(config: Config, bind: Callable[[Body], Callable[[], object]]) -
 
     at = time.fromisoformat(config.scheduler.monthly_at)
     plan = schedules(config)
-    specs = [
-        JobSpec(name="agenda-team", period="quarterly", at=at, day=plan["team"].day, run=bind(job_body("team")))
-    ]
+    specs = [JobSpec(name="agenda-team", period="quarterly", at=at, day=plan["team"].day, run=bind(job_body("team")))]
     for agenda in ("mt", "rvc"):
         rhythm = plan[agenda].rhythm
         period = "daily" if rhythm == "meetings" else rhythm

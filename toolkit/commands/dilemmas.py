@@ -56,7 +56,9 @@ def create_command(app: AppContext) -> None:
     create_missing(app, DILEMMAS, also=((DILEMMA_MEETINGS, ()),))
 
 
-def create_missing(app: AppContext, register: Register, also: tuple = ()) -> None:  # type: ignore[type-arg]
+def create_missing(
+    app: AppContext, register: Register, also: tuple[tuple[Register, tuple[dict[str, object], ...]], ...] = ()
+) -> None:
     """Write an empty register that a workspace made before it existed lacks; refuse when the file is there."""
     from toolkit.errors import RefusedError
     from toolkit.registers.create import create_register

@@ -216,6 +216,7 @@ def recent_cases(rows: Sequence[dict[str, object]], today: date, months: int, li
     chosen.sort(key=lambda r: r["Datum"], reverse=True)  # type: ignore[arg-type, return-value]
     cases = []
     for row in chosen[:limit]:
+
         def clean(header: str, row: dict[str, object] = row) -> str:
             return anonymise(str(row.get(header) or ""), patterns)
 

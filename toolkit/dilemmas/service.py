@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from toolkit.dilemmas.agenda import AGENDAS, Discussed, Reminder, Schedule, due, period_for
+from toolkit.dilemmas.agenda import AGENDAS, Case, Discussed, Reminder, Schedule, due, period_for
 from toolkit.errors import ToolkitError
 from toolkit.registers.schema import DILEMMA_MEETINGS, DILEMMAS, STAFF
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from toolkit.config import Config
     from toolkit.mail.message import OutgoingMail
     from toolkit.nightly import StepResult
@@ -33,17 +35,19 @@ LEADER = "leidinggevende"
 def schedules(config: Config) -> dict[str, Schedule]:
     """Each agenda's schedule from config.toml ([dilemmas], [board] meetings, [onboarding] agenda_month)."""
     settings, day = config.dilemmas, config.scheduler.monthly_day
-    common = {"days_ahead": settings.days_ahead, "followup_days": settings.followup_days}
+    ahead, followup = settings.days_ahead, settings.followup_days
     found = {
-        "team": Schedule("team", "quarterly", day=day, **common),
-        "staff": Schedule("staff", "yearly", day=1, month=config.onboarding.agenda_month, **common),
+        "team": Schedule("team", "quarterly", day=day, days_ahead=ahead, followup_days=followup),
+        "staff": Schedule(
+            "staff", "yearly", day=1, month=config.onboarding.agenda_month, days_ahead=ahead, followup_days=followup
+        ),
     }
     for agenda, rhythm in (("mt", settings.mt_rhythm), ("rvc", settings.rvc_rhythm)):
         meetings = tuple(settings.meeting_dates(agenda, config.board.meetings))
         found[agenda] = (
-            Schedule(agenda, "meetings", meetings=meetings, **common)
+            Schedule(agenda, "meetings", meetings=meetings, days_ahead=ahead, followup_days=followup)
             if meetings
-            else Schedule(agenda, rhythm, day=day, **common)
+            else Schedule(agenda, rhythm, day=day, days_ahead=ahead, followup_days=followup)
         )
     return found
 
@@ -119,11 +123,12 @@ def read_staff(ws: Workspace, notes: list[str]) -> tuple[list[Leader], list[str]
 
 def _recipients(ws: Workspace, agenda: str) -> tuple[str, ...]:
     organisation, settings = ws.config.organisation, ws.config.dilemmas
-    chosen = {
-        "mt": settings.mt_to or [organisation.director],
-        "rvc": settings.rvc_to or [organisation.rvc_chair, organisation.director],
+    choices: dict[str, list[str]] = {
+        "mt": list(settings.mt_to) or [organisation.director],
+        "rvc": list(settings.rvc_to) or [organisation.rvc_chair, organisation.director],
         "staff": [organisation.hr, organisation.director],
-    }[agenda]
+    }
+    chosen = choices[agenda]
     return tuple(dict.fromkeys(chosen))
 
 
@@ -210,7 +215,7 @@ def _mail(ws: Workspace, reminder: Reminder, to: tuple[str, ...], names: list[st
                         attachments=attachments, audit_ref=reminder.key)  # fmt: skip
 
 
-def _cases(ws: Workspace, names: list[str]) -> list:  # type: ignore[type-arg]
+def _cases(ws: Workspace, names: list[str]) -> list[Case]:
     from toolkit.dilemmas.agenda import name_patterns, recent_cases
     from toolkit.registers.reader import read_register
 
@@ -240,7 +245,7 @@ def remind(ws: Workspace, agendas: tuple[str, ...] = AGENDAS, *, follow_up: bool
     return replace(result, preview=False, mails=outgoing, sent=applied.sent, failed=applied.failed)
 
 
-def job_body(agenda: str):  # type: ignore[no-untyped-def]
+def job_body(agenda: str) -> Callable[[Workspace], str]:
     """The periodic job of one agenda: its first reminder(s) for the current period."""
 
     def body(ws: Workspace) -> str:

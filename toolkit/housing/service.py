@@ -271,5 +271,7 @@ def check_housing_step(ws: Workspace) -> StepResult:
         f"{result.rows} rij(en) beoordeeld, {len(result.findings)} bevinding(en), "
         f"{len(result.unjudged)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
     )
-    details = [*result.notes, *result.failed] + ([f"{result.workbook} wacht: {result.waiting}"] if result.waiting else [])
+    details = [*result.notes, *result.failed] + (
+        [f"{result.workbook} wacht: {result.waiting}"] if result.waiting else []
+    )
     return StepResult(STEP, result.ok, summary, tuple(details))
