@@ -164,3 +164,19 @@ def test_the_uitleg_sheet_explains_both_sheets(root: Path) -> None:
     words = {str(c.value) for row in book["Uitleg"].iter_rows() for c in row if c.value}
     assert "Blad 'Besproken': Integriteit besproken: teamoverleg, MT, RvC en medewerkersbijeenkomst" in words
     assert {"Uitleg besluit", "Overleg", "Besloten door"} <= words
+
+
+def test_rvc_meeting_dates_from_config_remind_once_days_ahead(root: Path, run_cli) -> None:
+    """[dilemmas] rvc_meetings = 15 March: nothing on the nightly of 7 March, one reminder from 8 March, not again."""
+    config = root / "config.toml"
+    text = config.read_text(encoding="utf-8").replace("rvc_meetings = []", 'rvc_meetings = ["2027-03-15"]')
+    config.write_text(text, encoding="utf-8")
+
+    def rvc() -> list[str]:
+        return [str(m["Subject"]) for m in outbox(root) if ": RvC," in str(m["Subject"])]
+
+    run_cli("--config", str(config), "--as-of", "2027-03-07", "nightly")
+    assert rvc() == []
+    for day in ("2027-03-08", "2027-03-09"):
+        run_cli("--config", str(config), "--as-of", day, "nightly")
+    assert rvc() == ["integriteit op de agenda: RvC, de vergadering van 15 maart 2027"]
