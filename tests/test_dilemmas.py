@@ -147,12 +147,12 @@ def test_nightly_sends_the_follow_up_once_and_not_after_the_date_is_filled(root:
 
     for day in ("2027-02-02", "2027-02-22", "2027-02-23", "2027-02-24"):
         run_cli("--config", config, "--as-of", day, "nightly")
-    assert mt_subjects() == ["Herinnering: integriteit op de agenda: MT, februari 2027",
-                             "integriteit op de agenda: MT, februari 2027"]  # fmt: skip
+    assert mt_subjects() == ["Integriteit op de agenda: MT, februari 2027",
+                             "Integriteit op de agenda: MT, februari 2027 (nog niet besproken)"]  # fmt: skip
     run_cli("--config", config, "--as-of", "2027-03-02", "nightly")
     add_discussed(root, "MT", date(2027, 3, 9))
     run_cli("--config", config, "--as-of", "2027-03-23", "nightly")
-    assert [s for s in mt_subjects() if "maart" in s] == ["integriteit op de agenda: MT, maart 2027"]
+    assert [s for s in mt_subjects() if "maart" in s] == ["Integriteit op de agenda: MT, maart 2027"]
 
 
 def test_the_uitleg_sheet_explains_both_sheets(root: Path) -> None:
@@ -179,4 +179,4 @@ def test_rvc_meeting_dates_from_config_remind_once_days_ahead(root: Path, run_cl
     assert rvc() == []
     for day in ("2027-03-08", "2027-03-09"):
         run_cli("--config", str(config), "--as-of", day, "nightly")
-    assert rvc() == ["integriteit op de agenda: RvC, de vergadering van 15 maart 2027"]
+    assert rvc() == ["Integriteit op de agenda: RvC, de vergadering van 15 maart 2027"]
