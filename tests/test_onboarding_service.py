@@ -1,4 +1,4 @@
-"""Onboarding through a real workspace: the welcome mail with the code, the digest for M&O, status, agenda reminder."""
+"""Onboarding through a real workspace: the welcome mail with the code, the digest for M&O, status."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from toolkit.config import load_config
 from toolkit.errors import InputError
-from toolkit.onboarding.service import agenda_reminder, onboarding_status, plan_welcome, send_welcome
+from toolkit.onboarding.service import onboarding_status, plan_welcome, send_welcome
 from toolkit.registers.create import create_register
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import STAFF
@@ -295,32 +295,6 @@ def test_status_lists_who_is_behind(root: Path, open_ws) -> None:
     assert "bevestigd" in status.behind[1].reasons[0]
     assert status.to_welcome == 1
     assert not status.ok
-
-
-def test_agenda_reminder_once_per_year(root: Path, open_ws) -> None:
-    """In the agenda month HR and the director get one reminder per year; outside it, nothing."""
-    assert not agenda_reminder(open_ws(date(2026, 8, 31)), send=True).sent
-    first = agenda_reminder(open_ws(date(2026, 9, 1)), send=True)
-    assert first.sent
-    again = agenda_reminder(open_ws(date(2026, 9, 20)), send=True)
-    assert not again.sent and again.already_sent
-    assert agenda_reminder(open_ws(date(2027, 9, 3)), send=True).sent
-    mails = outbox(root)
-    assert len(mails) == 2
-    ws = open_ws()
-    assert {str(m["To"]) for m in mails} == {f"{ws.config.organisation.hr}, {ws.config.organisation.director}"}
-
-
-def test_agenda_reminder_runs_from_the_nightly_job(root: Path, run_cli) -> None:
-    """The nightly job after the 1 September 07:00 slot sends the reminder and says so; a later night sends nothing."""
-    config = str(root / "config.toml")
-    before = run_cli("--config", config, "--as-of", "2026-09-01", "nightly")  # 02:00: the slot is still ahead
-    assert "uitgevoerd" not in before.output.split("periodieke taken:")[1].split("\n")[0] and not outbox(root)
-    first = run_cli("--config", config, "--as-of", "2026-09-02", "nightly")
-    assert "integriteit op de agenda" in first.output.split("periodieke taken: uitgevoerd:")[1].split("\n")[0]
-    run_cli("--config", config, "--as-of", "2026-09-03", "nightly")
-    agenda = [m for m in outbox(root) if str(m["Subject"]).startswith("Jaarlijks: integriteit op de agenda")]
-    assert len(agenda) == 1
 
 
 def test_cli_preview_sends_nothing_and_ends_with_the_command(root: Path, run_cli) -> None:

@@ -125,9 +125,8 @@ def test_nightly_on_a_workspace_that_never_ran_them_skips_old_slots_then_runs_th
         "overgeslagen bij eerste start (te lang geleden gepland): maandoverzicht HR, integriteit op de agenda" in shown
     )
     assert {(job, summary.split(":")[0]) for job, _, summary in runs(ws) if job != "nightly"} == {
-        ("monthly", "overgeslagen bij eerste start"),
-        ("yearly-agenda", "overgeslagen bij eerste start"),
-        ("yearly-interests", "overgeslagen bij eerste start"),
+        (job, "overgeslagen bij eerste start")
+        for job in ("monthly", "yearly-agenda", "yearly-interests", "agenda-team", "agenda-mt", "agenda-rvc")
     }
     nightly(run_cli, ws, date(2026, 12, 2))
     assert digest_months(ws) == ["2026-12"]
@@ -144,27 +143,74 @@ def sample_days(first: date, last: date) -> list[date]:
     return sorted(days)
 
 
+AGENDA_SUBJECT = re.compile(r"^Integriteit op de agenda: (MT|RvC|medewerkersbijeenkomst), [^(]+$")
+TEAM_SUBJECT = re.compile(r"^Dilemma's bespreken in het teamoverleg \((.+), [^,]+\)$")
+
+
+def fill_discussed(root: Path, seen: set[str], day: date) -> None:
+    """What the secretaries do: for each new first agenda reminder in the outbox, a dated row on Besproken."""
+    from openpyxl import load_workbook
+
+    new = [str(m["Subject"]) for m in outbox(root) if str(m["Subject"]) not in seen]
+    rows = []
+    for subject in new:
+        seen.add(subject)
+        if match := AGENDA_SUBJECT.match(subject):
+            rows.append({"Overleg": match.group(1), "Datum": day})
+        elif match := TEAM_SUBJECT.match(subject):
+            rows.append({"Overleg": "teamoverleg", "Team": match.group(1), "Datum": day})
+    if not rows:
+        return
+    path = root / "registers" / "dilemmas.xlsx"
+    book = load_workbook(path)
+    sheet = book["Besproken"]
+    headers = [cell.value for cell in sheet[1]]
+    for row in rows:
+        sheet.append([row.get(str(h)) for h in headers])
+    book.save(path)
+
+
 def test_cron_only_nightly_over_two_years_runs_each_periodic_job_once_per_period(ws: Path, run_cli) -> None:
-    """nightly alone, 2026-12 to 2028-12: a digest a month, the agenda reminder and interests question once a year, one round."""
+    """nightly alone, 2026-12 to 2028-12: one digest a month, the 2027 round started once, the interests question once
+    a year, and every agenda reminder (team per quarter, MT per month, RvC per quarter, staff meeting per year) exactly
+    once: no follow-up once filled."""
     days = sample_days(date(2026, 12, 1), date(2028, 12, 31))
+    seen: set[str] = set()
     for day in days:
         nightly(run_cli, ws, day)
+        fill_discussed(ws, seen, day)
     months = sorted({d.strftime("%Y-%m") for d in days if d >= date(2026, 12, 2)})
     assert digest_months(ws) == months
     sent = subjects(ws)
-    agenda = {s: n for s, n in sent.items() if s.startswith("Jaarlijks: integriteit op de agenda")}
-    assert agenda == {
-        f"Jaarlijks: integriteit op de agenda van een medewerkersbijeenkomst ({y})": 1 for y in (2027, 2028)
+    agenda = {s: n for s, n in sent.items() if "Integriteit op de agenda" in s or "teamoverleg" in s}
+    assert not [s for s in agenda if s.endswith("(nog niet besproken)")]
+    assert set(agenda.values()) == {1}
+    assert {s for s in agenda if "medewerkersbijeenkomst" in s} == {
+        f"Integriteit op de agenda: medewerkersbijeenkomst, {y}" for y in (2027, 2028)
     }
+    assert len([s for s in agenda if ": MT," in s]) == len(months)
+    assert len([s for s in agenda if ": RvC," in s]) == 8
+    teams = {TEAM_SUBJECT.match(s).group(1) for s in agenda if TEAM_SUBJECT.match(s)}  # type: ignore[union-attr]
+    assert teams and len([s for s in agenda if TEAM_SUBJECT.match(s)]) == 8 * len(teams)
     rounds = {s: n for s, n in sent.items() if s.startswith("Nieuwe verzendronde")}
     assert rounds == {"Nieuwe verzendronde integriteitscode leveranciers 2027": 1}
     ok = Counter(job for job, good, summary in runs(ws) if good and not summary.startswith("overgeslagen"))
     assert ok["monthly"] == len(months) and ok["yearly-agenda"] == 2 and ok["biennial-suppliers"] == 1
+    assert ok["agenda-team"] == 8 and ok["agenda-rvc"] == 8 and ok["agenda-mt"] == len(months)
     assert ok["yearly-interests"] == 2
     asked = interests_questions(ws)
     assert {year for year, _ in asked} == {2027, 2028} and set(asked.values()) == {1}, asked
     for year in (2027, 2028):
         assert {to for y, to in asked if y == year} >= in_service_with_address(ws, date(year, 1, 2))
+
+
+def test_cron_only_without_dates_sends_one_follow_up_per_open_period(ws: Path, run_cli) -> None:
+    """Nobody fills Besproken: the K1 team reminder on 2 Jan is followed by exactly one follow-up (from 22 Jan on)."""
+    for day in (date(2027, 1, 2), date(2027, 1, 22), date(2027, 1, 23), date(2027, 2, 15)):
+        nightly(run_cli, ws, day)
+    team = {s: n for s, n in subjects(ws).items() if "teamoverleg" in s}
+    firsts = [s for s in team if not s.endswith("(nog niet besproken)")]
+    assert firsts and all(team[f"{s} (nog niet besproken)"] == 1 for s in firsts) and set(team.values()) == {1}
 
 
 def interests_questions(root: Path) -> Counter[tuple[int, str]]:
@@ -191,13 +237,13 @@ def test_the_scheduler_running_nightly_does_not_run_a_periodic_job_twice(ws: Pat
     config = load_config(ws / "config.toml")
     with StateStore(ws / ".integrity" / "state.sqlite") as state:
         jan = local(2027, 1, 1, 7).astimezone(UTC)
-        for job in ("monthly", "yearly-agenda", "biennial-suppliers"):
+        for job in ("monthly", "yearly-agenda", "biennial-suppliers", "agenda-team", "agenda-mt", "agenda-rvc"):
             state.record_run(job, jan, jan, True, "seed")
         state.record_run("nightly", local(2027, 1, 31, 2).astimezone(UTC), jan, True, "seed")
         clock = FakeClock(local(2027, 2, 1, 8, 0).astimezone(UTC))
         context = JobContext(config, lambda: clock.now.astimezone(AMS).date(), threading.Event())
         scheduler = Scheduler(job_specs(context), state, AMS, clock=clock, first_start_grace=timedelta(days=7))
-        assert scheduler.run_pending() == ["nightly", "monthly"]
+        assert scheduler.run_pending() == ["nightly", "monthly", "agenda-mt"]
         clock.now = local(2027, 2, 2, 2, 0).astimezone(UTC)
         assert scheduler.run_pending() == ["nightly"]
         monthly_runs = [r for r in state.job_runs("monthly") if r.summary != "seed"]

@@ -27,6 +27,10 @@ PREVIEWS: list[tuple[str, ...]] = [
     ("gifts", "check", "--notify"),
     ("gifts", "check", "--notify", "--json"),
     ("sidejobs", "review"),
+    ("dilemmas", "agenda"),
+    ("dilemmas", "agenda", "--herinnering", "--json"),
+    ("housing", "check"),
+    ("housing", "check", "--json"),
     ("sidejobs", "review", "--notify"),
     ("sidejobs", "review", "--notify", "--json"),
     ("suppliers", "mail"),
@@ -58,8 +62,8 @@ PREVIEWS: list[tuple[str, ...]] = [
 
 
 def _add_unnumbered_rows(root: Path) -> None:
-    """A row without Nr in the gifts, side-functions, suppliers, interests and staff registers, as staff type them:
-    dates and amounts as text (a writing run turns them into real values) and a new colleague (the picker lags)."""
+    """A row without Nr in every register with rows, as staff type them: dates and amounts as text (a writing run
+    turns them into real values) and a new colleague (the picker lags behind)."""
     from openpyxl import load_workbook
 
     extra = {
@@ -71,6 +75,11 @@ def _add_unnumbered_rows(root: Path) -> None:
         "medewerkers.xlsx": {"Personeelsnummer": "P900", "Naam": "Nieuwe Collega", "Rol": "medewerker"},
         "belangen.xlsx": {"Medewerker": "Nieuwe Collega", "Soort": "belang", "Omschrijving": "Zus bij aannemer",
                           "Gemeld op": "4-1-2027"},
+        "dilemmas.xlsx": {"Datum": "4-1-2027", "Dilemma": "Een huurder biedt hulp bij een verbouwing aan.",
+                          "Delen met andere teams": "ja"},
+        "woonruimte.xlsx": {"Medewerker": "Nieuwe Collega", "Rol": "medewerker", "Betreft": "medewerker zelf",
+                            "Soort": "huur", "Woning": "Kerkpad 2", "Datum": "2-1-2027", "Korting (€)": "100",
+                            "Volgens de toewijzingsprocedure": "ja", "Zelf betrokken bij toewijzing": "nee"},
     }  # fmt: skip
     for name, values in extra.items():
         path = root / "registers" / name

@@ -16,13 +16,24 @@ import openpyxl
 import pytest
 
 import toolkit.gifts.rules as gift_rules
+import toolkit.housing.rules as housing_rules
 import toolkit.sidejobs.rules as side_rules
 from toolkit.gifts.service import UNJUDGEABLE as GIFT_UNJUDGED
 from toolkit.init import create_registers
 from toolkit.registers import template
 from toolkit.registers.create import REQUIRED_MARK, VALIDATION_ROWS, create_register
 from toolkit.registers.reader import read_register
-from toolkit.registers.schema import GIFT_DECISIONS, GIFT_KINDS, GIFTS, REGISTERS, SIDEJOBS, STAFF, Kind, Register
+from toolkit.registers.schema import (
+    GIFT_DECISIONS,
+    GIFT_KINDS,
+    GIFTS,
+    HOUSING,
+    REGISTERS,
+    SIDEJOBS,
+    STAFF,
+    Kind,
+    Register,
+)
 from toolkit.sidejobs.service import NOT_JUDGED as SIDE_UNJUDGED
 from toolkit.values import NO, YES, parse_cell
 
@@ -110,6 +121,7 @@ def test_rule_codes_tables_match_what_the_rules_write() -> None:
     sides = _codes_in_source(side_rules, r'SideJobFinding\(\s*"([A-Z][A-Z0-9-]*)"')
     assert gifts == set(gift_rules.CODES) == set(gift_rules.RULES)
     assert sides == set(side_rules.CODES)
+    assert _codes_in_source(housing_rules, r'append\(\("([A-Z][0-9]+)"') == set(housing_rules.CODES)
     assert set(side_rules.CODES) >= side_rules.IN_BREACH_CODES
 
 
@@ -119,8 +131,9 @@ def test_rule_codes_tables_match_what_the_rules_write() -> None:
     [
         (GIFTS, gift_rules, r'Violation\(\s*"([A-Z][A-Z0-9-]*)"'),
         (SIDEJOBS, side_rules, r'SideJobFinding\(\s*"([A-Z][A-Z0-9-]*)"'),
+        (HOUSING, housing_rules, r'append\(\("([A-Z][0-9]+)"'),
     ],
-    ids=["gifts", "sidejobs"],
+    ids=["gifts", "sidejobs", "housing"],
 )
 def test_uitleg_legend_lists_every_code(
     workspaces: dict[str, Path], kind: str, register: Register, module: Any, pattern: str
@@ -140,7 +153,10 @@ def test_uitleg_legend_lists_every_code(
 def test_uitleg_says_who_fills_in_and_what_is_required(workspaces: dict[str, Path], register: Register) -> None:
     """'Wie vult in' names medewerker, leidinggevende, HR, Inkoop or toolkit per column; required ones are marked."""
     rows = _uitleg_rows(_open(workspaces["empty"], register))
-    start = rows.index(("Kolom", "Wie vult in", "Verplicht", "Uitleg", "Toegestane waarden"))
+    tables = [
+        i for i, r in enumerate(rows) if r == ("Kolom", "Wie vult in", "Verplicht", "Uitleg", "Toegestane waarden")
+    ]
+    start = tables[1] if register.key == "dilemma_meetings" else tables[0]  # the workbook's second sheet
     table = {r[0]: r for r in rows[start + 1 : start + 1 + len(register.columns)]}
     for column in register.columns:
         assert table[column.header][1] == ("toolkit" if column.owned else register.filler(column))
@@ -148,6 +164,9 @@ def test_uitleg_says_who_fills_in_and_what_is_required(workspaces: dict[str, Pat
     expected = {"gifts": {"Besluit": "medewerker"}, "suppliers": {"Naam": "Inkoop"}, "staff": {"Naam": "HR"}}
     expected["sidejobs"] = {"Status": "leidinggevende", "Vastgelegd in personeelsdossier op": "HR"}
     expected["interests"] = {"Omschrijving": "medewerker", "Besluit": "leidinggevende"}
+    expected["dilemmas"] = {"Dilemma": "medewerker", "Besluit": "leidinggevende"}
+    expected["dilemma_meetings"] = {"Datum": "leidinggevende"}
+    expected["housing"] = {"Korting (€)": "HR", "Beoordeling": "toolkit"}
     for header, who in expected[register.key].items():
         assert table[header][1] == who
 

@@ -332,6 +332,12 @@ def test_the_default_verbosity_logs_start_next_runs_each_result_and_stop(
         ),
         (JobSpec(name="m", period="monthly", at=wall(7), day=1, run=noop), local(2026, 12, 5), local(2027, 1, 1, 7)),
         (JobSpec(name="y", period="yearly", at=wall(7), month=9, run=noop), local(2026, 9, 1, 8), local(2027, 9, 1, 7)),
+        (JobSpec(name="q", period="quarterly", at=wall(7), day=2, run=noop), local(2026, 11, 5), local(2027, 1, 2, 7)),
+        (
+            JobSpec(name="q", period="quarterly", at=wall(7), day=2, run=noop),
+            local(2027, 4, 1, 9),
+            local(2027, 4, 2, 7),
+        ),
         (
             JobSpec(name="b", period="biennial", at=wall(7), month=1, first_year=2027, run=noop),
             local(2027, 1, 1, 8),
@@ -340,7 +346,8 @@ def test_the_default_verbosity_logs_start_next_runs_each_result_and_stop(
     ],
 )
 def test_next_slot_is_the_first_slot_after_now(spec: JobSpec, now: datetime, expected: datetime) -> None:
-    """next_slot: the next scheduled moment, across a DST gap, a short month, a year and a biennial cycle."""
+    """next_slot: the next scheduled moment, across a DST gap, a short month, a quarter, a year and a biennial
+    cycle."""
     assert next_slot(spec, now.astimezone(UTC), AMS) == expected.astimezone(UTC)
 
 

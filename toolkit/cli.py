@@ -47,6 +47,8 @@ COMMANDS = {
     "sidejobs": "toolkit.commands.sidejobs:sidejobs_group",
     "gifts": "toolkit.commands.gifts:gifts_group",
     "interests": "toolkit.commands.interests:interests_group",
+    "dilemmas": "toolkit.commands.dilemmas:dilemmas_group",
+    "housing": "toolkit.commands.housing:housing_group",
     "raffle": "toolkit.commands.raffle:raffle_group",
     "board": "toolkit.commands.board:board_command",
 }

@@ -91,9 +91,20 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
     """Write the registers (empty, or with demo rows) into `folder`; also what `make registers` runs for the repo."""
     today = today or date.today()
     from toolkit import demo as demo_data
+    from toolkit import demo_dilemmas
     from toolkit.registers.create import create_empty_workbook, create_register
     from toolkit.registers.picker import picker_names
-    from toolkit.registers.schema import GIFTS, INTERESTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS
+    from toolkit.registers.schema import (
+        DILEMMA_MEETINGS,
+        DILEMMAS,
+        GIFTS,
+        HOUSING,
+        INTERESTS,
+        RAFFLE,
+        SIDEJOBS,
+        STAFF,
+        SUPPLIERS,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2026)
@@ -104,12 +115,17 @@ def create_registers(folder: Path, *, demo: bool = False, today: date | None = N
         GIFTS: demo_data.gift_rows(today, rng, staff) if demo else [],
         SIDEJOBS: demo_data.sidejob_rows(today, rng, staff) if demo else [],
         INTERESTS: demo_data.interest_rows(today, staff) if demo else [],
+        DILEMMAS: demo_dilemmas.dilemma_rows(today, staff) if demo else [],
+        HOUSING: demo_dilemmas.housing_rows(today, staff) if demo else [],
     }
+    also = {DILEMMAS: [(DILEMMA_MEETINGS, demo_dilemmas.discussed_rows(today, staff) if demo else [])]}
     for register, register_rows in rows.items():
         for number, row in enumerate(register_rows, start=1):
             row.setdefault("Nr", number)
         names = picker_names(staff, today)  # the `Medewerker` picker's list, as the nightly job keeps it
-        create_register(folder / register.filename, register, register_rows, staff_names=names)
+        create_register(
+            folder / register.filename, register, register_rows, staff_names=names, also=also.get(register, ())
+        )
     create_empty_workbook(folder / RAFFLE.filename, RAFFLE.title)
 
 

@@ -1,4 +1,4 @@
-"""The unattended jobs the scheduler runs: nightly, monthly (HR digest), the yearly agenda reminder, the biennial cycle.
+"""The unattended jobs the scheduler runs: nightly, monthly (HR digest), the agenda reminders, the biennial cycle.
 
 Each job body opens the workspace afresh, so a run sees the registers and config as they are now, and
 raises JobFailed when a step failed, so the scheduler logs it and mails the administrator.
@@ -78,16 +78,6 @@ def monthly_body(ws: Workspace) -> str:
     return f"maandoverzicht: {digest.count} punt(en)"
 
 
-def agenda_body(ws: Workspace) -> str:
-    """The yearly reminder that integrity is on the agenda (in [onboarding] agenda_month)."""
-    from toolkit.onboarding.service import agenda_reminder
-
-    result = agenda_reminder(ws, send=True)
-    if result.sent:
-        return f"herinnering {result.year} verstuurd aan HR en de directeur-bestuurder"
-    return f"herinnering {result.year} was al verstuurd" if result.already_sent else "niets te doen"
-
-
 def biennial_body(ws: Workspace) -> str:
     """A new supplier cycle: start the mailing, or remind purchasing to start it (config suppliers.cycle_start)."""
     from toolkit.suppliers import cycle_start
@@ -119,7 +109,7 @@ def _in_own_workspace(context: JobContext, body: Body) -> Callable[[], object]:
 
 
 def periodic_specs(config: Config, bind: Callable[[Body], Callable[[], object]]) -> list[JobSpec]:
-    """The monthly, yearly and biennial jobs, their bodies bound by `bind` (to a workspace of their own, or
+    """The monthly, quarterly, yearly and biennial jobs, their bodies bound by `bind` (to a workspace of their own, or
     to the nightly run's workspace). The scheduler and `integrity nightly` both run exactly these."""
     from toolkit.scheduler import JobSpec
 
@@ -127,14 +117,7 @@ def periodic_specs(config: Config, bind: Callable[[Body], Callable[[], object]])
     monthly_at = time.fromisoformat(settings.monthly_at)
     return [
         JobSpec(name="monthly", period="monthly", at=monthly_at, day=settings.monthly_day, run=bind(monthly_body)),
-        JobSpec(
-            name="yearly-agenda",
-            period="yearly",
-            at=monthly_at,
-            day=1,
-            month=config.onboarding.agenda_month,
-            run=bind(agenda_body),
-        ),
+        *agenda_specs(config, bind),
         JobSpec(
             name="yearly-interests",
             period="yearly",
@@ -153,6 +136,30 @@ def periodic_specs(config: Config, bind: Callable[[Body], Callable[[], object]])
             run=bind(biennial_body),
         ),
     ]
+
+
+def agenda_specs(config: Config, bind: Callable[[Body], Callable[[], object]]) -> list[JobSpec]:
+    """Integrity on the agenda (toolkit.dilemmas): the team meetings each quarter, the MT and the RvC by rhythm (or
+    daily, to catch `days_ahead` before each configured meeting date), the staff meeting in [onboarding] agenda_month.
+    Each job sends its period's first reminder; the nightly step sends the one follow-up."""
+    from toolkit.dilemmas.service import job_body, schedules
+    from toolkit.scheduler import JobSpec
+
+    at = time.fromisoformat(config.scheduler.monthly_at)
+    plan = schedules(config)
+    specs = [JobSpec(name="agenda-team", period="quarterly", at=at, day=plan["team"].day, run=bind(job_body("team")))]
+    for agenda in ("mt", "rvc"):
+        rhythm = plan[agenda].rhythm
+        period = "daily" if rhythm == "meetings" else rhythm
+        specs.append(
+            JobSpec(name=f"agenda-{agenda}", period=period, at=at, day=plan[agenda].day, run=bind(job_body(agenda)))
+        )
+    specs.append(
+        JobSpec(
+            name="yearly-agenda", period="yearly", at=at, day=1, month=plan["staff"].month, run=bind(job_body("staff"))
+        )
+    )
+    return specs
 
 
 def job_specs(context: JobContext) -> list[JobSpec]:

@@ -56,6 +56,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("nevenfuncties beoordelen", "toolkit.sidejobs.steps:review_step"),
     ("belangen beoordelen", "toolkit.interests.service:check_step"),  # a declaration to manager and HR tonight
     ("belangen: jaarvraag", "toolkit.interests.attest:follow_up_step"),
+    ("woonruimte beoordelen", "toolkit.housing.service:check_housing_step"),
     ("leveranciers: nieuwe leveranciers", "toolkit.suppliers.steps:new_suppliers_step"),
     ("leveranciers: herinneringen", "toolkit.suppliers.steps:follow_up_step"),
     ("meldingen toewijzen", "toolkit.reports.assign:routing_step"),
@@ -64,6 +65,7 @@ NIGHTLY_STEPS: list[tuple[str, str]] = [
     ("identiteit melders wissen", "toolkit.reports.purge:retention_step"),
     ("reservekopieën opruimen", "toolkit.registers.steps:prune_backups_step"),
     ("periodieke taken", "toolkit.periodic:periodic_step"),
+    ("integriteit op de agenda: herinneringen", "toolkit.dilemmas.service:follow_up_step"),
 ]
 
 Step = Callable[["Workspace"], StepResult]

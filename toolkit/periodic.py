@@ -1,5 +1,5 @@
 """The nightly step that runs the periodic jobs that are due, so cron or Windows Task Scheduler running only
-`integrity nightly` get the monthly digest, the yearly agenda reminder and the biennial supplier round too.
+`integrity nightly` get the monthly digest, the agenda reminders and the biennial supplier round too.
 
 One mechanism: the jobs are the scheduler's (`toolkit.jobs.periodic_specs`), judged by the scheduler's
 `is_due` rules and recorded in the same run log (the state's `job_runs`), with the same first-start grace
@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 NAME = "periodieke taken"
 JOB_TITLES = {
     "monthly": "maandoverzicht HR",
-    "yearly-agenda": "integriteit op de agenda",
+    "yearly-agenda": "integriteit op de agenda (medewerkersbijeenkomst)",
+    "agenda-team": "integriteit op de agenda (teamoverleg)",
+    "agenda-mt": "integriteit op de agenda (MT)",
+    "agenda-rvc": "integriteit op de agenda (RvC)",
     "biennial-suppliers": "leveranciersronde",
 }
 

@@ -1,6 +1,6 @@
 """When each unattended job is due, and the loop that runs it.
 
-The jobs (nightly, monthly, yearly, biennial) are due at a local wall-clock time in the configured zone
+The jobs (nightly, monthly, quarterly, yearly, biennial) are due at a local wall-clock time in the configured zone
 (Europe/Amsterdam). Whether a job runs is decided here, by `is_due`, from an injectable clock and the run
 log, never by the `schedule` library:
 
@@ -20,6 +20,7 @@ log, never by the `schedule` library:
   moment after the gap (03:00); a time that happens twice (02:30 on the last Sunday of October) means the
   first occurrence. Either way the job runs once that day.
 - Day 29-31 in a shorter month means the last day of that month.
+- A quarterly job is due on `day` of the first month of each quarter (January, April, July, October).
 - A job that raises is logged with its cause and fix in Dutch (`failure_cause`; the traceback goes under it in
   the log file only, never on the console or in the admin's mail), recorded as failed and reported through
   `on_error`; the other jobs still run. It is not retried for the same slot by this process (no failure storm
@@ -47,7 +48,7 @@ import schedule
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.runlock import RunLockBusy
 
-PERIODS = ("daily", "monthly", "yearly", "biennial")
+PERIODS = ("daily", "monthly", "quarterly", "yearly", "biennial")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +145,11 @@ def _upcoming_dates(spec: JobSpec, today: date) -> Iterator[date]:
         for n in range(3):
             year, month = divmod(today.month - 1 + n, 12)
             yield _clamped_date(today.year + year, month + 1, spec.day)
+    elif spec.period == "quarterly":
+        first = (today.month - 1) // 3 * 3  # the quarter's first month, counted from 0
+        for n in range(3):
+            year, month = divmod(first + 3 * n, 12)
+            yield _clamped_date(today.year + year, month + 1, spec.day)
     else:
         step = 2 if spec.period == "biennial" else 1
         first = spec.first_year if spec.first_year is not None else today.year
@@ -204,6 +210,11 @@ def _candidate_dates(spec: JobSpec, today: date) -> Iterator[date]:
         previous = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
         yield _clamped_date(today.year, today.month, spec.day)
         yield _clamped_date(*previous, spec.day)
+    elif spec.period == "quarterly":
+        first_month = today.month - (today.month - 1) % 3
+        before = (today.year, first_month - 3) if first_month > 1 else (today.year - 1, 10)
+        yield _clamped_date(today.year, first_month, spec.day)
+        yield _clamped_date(*before, spec.day)
     else:
         yield from _yearly_dates(spec, today.year)
 

@@ -81,7 +81,7 @@ def load_config(path: Path) -> Config:
     if found.problems or config is None:
         raise ConfigProblems(path, found.problems)
     config = dataclasses.replace(config, source=path.resolve())
-    for check in (_check_paths, _check_onboarding, _check_interests, _check_board, _check_reports):
+    for check in (_check_paths, _check_onboarding, _check_interests, _check_board, _check_dilemmas, _check_reports):
         check(config, found)
     if found.problems:
         raise ConfigProblems(path, found.problems)
@@ -256,6 +256,27 @@ def _check_board(config: Config, found: _Collector) -> None:
         found.add("board.min_cell", f"moet minstens 2 zijn, niet {board.min_cell}", "bijvoorbeeld min_cell = 3")
     if board.days_ahead < 0:
         found.add("board.days_ahead", f"mag niet negatief zijn ({board.days_ahead})", "bijvoorbeeld days_ahead = 10")
+
+
+def _check_dilemmas(config: Config, found: _Collector) -> None:
+    settings = config.dilemmas
+    for key in ("mt_meetings", "rvc_meetings"):
+        for day in getattr(settings, key):
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                found.add(
+                    f"dilemmas.{key}",
+                    f"bevat {day!r}, dat is geen datum",
+                    f'schrijf JJJJ-MM-DD, bijvoorbeeld {key} = ["2027-03-15", "2027-06-14"]',
+                )
+    for key in ("days_ahead", "followup_days", "recent_months", "max_cases"):
+        if getattr(settings, key) < 0:
+            found.add(
+                f"dilemmas.{key}",
+                f"mag niet negatief zijn (nu {getattr(settings, key)})",
+                "vul 0 of een positief getal in",
+            )
 
 
 def _check_reports(config: Config, found: _Collector) -> None:

@@ -219,6 +219,27 @@ class BoardConfig:
 
 
 @dataclass(frozen=True)
+class DilemmasConfig:
+    """Integrity on the agenda: the team (quarterly), MT, RvC and staff-meeting reminders, and the dilemma lists."""
+
+    mt_meetings: list[str] = field(default_factory=list)  # "YYYY-MM-DD"; empty: mt_rhythm
+    mt_rhythm: Literal["monthly", "quarterly"] = "monthly"
+    mt_to: list[str] = field(default_factory=list)  # empty: organisation.director
+    rvc_meetings: list[str] = field(default_factory=list)  # "YYYY-MM-DD"; empty: [board] meetings, else rvc_rhythm
+    rvc_rhythm: Literal["monthly", "quarterly"] = "quarterly"
+    rvc_to: list[str] = field(default_factory=list)  # empty: organisation.rvc_chair and organisation.director
+    days_ahead: int = 7  # a reminder for a meeting date goes this many days before it
+    followup_days: int = 21  # one more reminder this many days after the first, while the date is still not filled
+    recent_months: int = 6  # the team reminder lists the dilemmas of the last so many months ...
+    max_cases: int = 10  # ... at most this many, newest first
+
+    def meeting_dates(self, which: str, board_meetings: list[str]) -> list[date]:
+        """The configured MT or RvC meeting dates (checked on load); the RvC falls back to [board] meetings."""
+        days = self.mt_meetings if which == "mt" else (self.rvc_meetings or board_meetings)
+        return sorted(date.fromisoformat(day) for day in days)
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     nightly_at: LocalTime = LocalTime("02:00")
     monthly_day: int = 1
@@ -246,6 +267,7 @@ class Config:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     board: BoardConfig = field(default_factory=BoardConfig)
+    dilemmas: DilemmasConfig = field(default_factory=DilemmasConfig)
     run: RunConfig = field(default_factory=RunConfig)
     # not from the file: where it was read from, so paths resolve against its folder
     source: Path = Path(DEFAULT_CONFIG)

@@ -6,7 +6,8 @@ before anything is sent; then it sends each welcome exactly once (ledger key `we
 fills in `Code verzonden op`, and sends the manager M&O one digest of the people just welcomed (ledger key
 `welkom-overzicht:<day>:<digest of the people>`; each person appears in one digest only). A person whose
 welcome the ledger already has as sent is not mailed again; only the register is filled in.
-`onboarding_status` is what the monthly HR digest reuses; `agenda_reminder` is the yearly staff-meeting reminder.
+`onboarding_status` is what the monthly HR digest reuses. (The yearly staff-meeting reminder is one of the agenda
+reminders in toolkit.dilemmas.)
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 WELCOME = "welkom"
 DIGEST = "welkom_overzicht"
-AGENDA = "integriteit_op_de_agenda"
 SENT_COLUMN = "Code verzonden op"
 CONFIRMED_COLUMN = "Ontvangst bevestigd op"
 PRIVATE_COLUMN = "Privé e-mail"
@@ -128,18 +128,6 @@ class OnboardingStatus:
     @property
     def ok(self) -> bool:
         return not self.behind
-
-
-@dataclass(frozen=True)
-class AgendaResult:
-    """The yearly staff-meeting reminder: due this month, already sent this year, or sent now."""
-
-    year: int
-    month: int
-    due: bool
-    already_sent: bool
-    sent: bool
-    mail: MailSummary | None
 
 
 # -- reading the register ---------------------------------------------------------------------------------
@@ -439,43 +427,8 @@ def onboarding_status(ws: Workspace) -> OnboardingStatus:
     return OnboardingStatus(ws.today, since, new_staff, len(plan.to_send), tuple(entries), tuple(problems))
 
 
-# -- the yearly staff-meeting reminder --------------------------------------------------------------------
-
-
 def _is_new(employee: Employee, since: date | None) -> bool:
     """New staff: the toolkit sent them the code, or they start on or after the cut-off (any start without one)."""
     if employee.code_sent_on is not None:
         return True
     return employee.start is not None and (since is None or employee.start >= since)
-
-
-def agenda_key(year: int) -> str:
-    return f"integriteit-op-de-agenda:{year}"
-
-
-def agenda_reminder(ws: Workspace, send: bool) -> AgendaResult:
-    """In [onboarding] agenda_month, once per year: HR and the director are reminded to put integrity on the agenda."""
-    from toolkit.mail.message import OutgoingMail
-
-    year, month = ws.today.year, ws.config.onboarding.agenda_month
-    already = agenda_key(year) in ws.state.delivered_among([agenda_key(year)])
-    due = ws.today.month == month and not already
-    if not due:
-        return AgendaResult(year, month, False, already, False, None)
-    organisation = ws.config.organisation
-    context = {"organisatie": organisation.name, "jaar": year}
-    rendered = ws.templates.render(AGENDA, context, _language(ws))
-    recipients = tuple(dict.fromkeys((organisation.hr, organisation.director)))
-    mail = OutgoingMail(
-        agenda_key(year), AGENDA, recipients, rendered.subject, rendered.text, rendered.html, audit_ref=str(year)
-    )
-    if not send:
-        return AgendaResult(year, month, True, False, False, summary(mail))
-    from toolkit.plan import Plan, apply_plan
-
-    applied = apply_plan(ws, Plan(mails=(mail,)))
-    if not applied.mail_ok:
-        from toolkit.errors import MailError
-
-        raise MailError(f"herinnering 'integriteit op de agenda' {year} niet verstuurd: {'; '.join(applied.failed)}")
-    return AgendaResult(year, month, True, False, True, summary(mail))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.registers import template
-from toolkit.registers.picker import LIST_HEADER, PICKER, has_picker, tidy
+from toolkit.registers.picker import LIST_HEADER, PICKER, tidy
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
 from toolkit.registers.sheetxml import printable
 from toolkit.values import NO, YES, parse_cell
@@ -50,16 +50,36 @@ def create_register(
     rows: Sequence[Mapping[str, Any]] = (),
     *,
     staff_names: Sequence[str] | None = None,
+    also: Sequence[tuple[Register, Sequence[Mapping[str, Any]]]] = (),
 ) -> None:
     """Write a new register workbook (the caller makes sure nothing is overwritten).
 
     `staff_names` (the names in medewerkers.xlsx) fill the hidden list sheet behind the `Medewerker` picker of
-    registers that have that column; None leaves the picker out.
+    registers that have that column; None leaves the picker out. `also`: further sheets of the same workbook
+    (another Register with the same filename, e.g. dilemmas.xlsx's `Besproken`), each with its rows, explained
+    on the same Uitleg sheet.
     """
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
+    _fill_sheet(sheet, register, rows)
+    if staff_names is not None and PICKER in register.headers and not register.column(PICKER).owned:
+        _add_picker(book, sheet, register, staff_names)
+    for other, other_rows in also:
+        _fill_sheet(book.create_sheet(), other, other_rows)
+    explanation = book.create_sheet("Uitleg")
+    row = _write_explanation(explanation, register)
+    for other, _ in also:
+        set_cell(explanation.cell(row + 1, 1), f"Blad '{other.sheet}': {other.title}", Kind.TEXT)
+        explanation.cell(row + 1, 1).font = _bold(12)
+        row = _table(explanation, row + 2, COLUMN_TABLE, _column_rows(other))
+    template.set_print(explanation, title_rows=None)
+    book.save(path)
+
+
+def _fill_sheet(sheet: Any, register: Register, rows: Sequence[Mapping[str, Any]]) -> None:
+    """One register sheet: header, rows, formats, table, dropdowns, verdict colours, frozen header, print setup."""
     sheet.title = register.sheet
     _write_header(sheet, register)
     for offset, row in enumerate(rows, start=2):
@@ -69,15 +89,25 @@ def create_register(
     _format_columns(sheet, register, last_row)
     _add_table(sheet, register, last_row)
     _add_dropdowns(sheet, register)
-    if staff_names is not None and has_picker(register):
-        _add_picker(book, sheet, register, staff_names)
     _colour_verdicts(sheet, register)
     sheet.freeze_panes = "A2"
     template.set_print(sheet)
-    explanation = book.create_sheet("Uitleg")
-    _write_explanation(explanation, register)
-    template.set_print(explanation, title_rows=None)
-    book.save(path)
+
+
+def _bold(size: int) -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True, size=size)
+
+
+COLUMN_TABLE = ("Kolom", "Wie vult in", "Verplicht", "Uitleg", "Toegestane waarden")
+
+
+def _column_rows(register: Register) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (c.header, register.filler(c), REQUIRED_MARK if c.required else "", c.explanation, _allowed(c))
+        for c in register.columns
+    ]
 
 
 def _write_header(sheet: Any, register: Register) -> None:
@@ -216,7 +246,8 @@ def _colour_verdicts(sheet: Any, register: Register) -> None:
         template.add_verdict_colours(sheet, register, letter, VALIDATION_ROWS)
 
 
-def _write_explanation(sheet: Any, register: Register) -> None:
+def _write_explanation(sheet: Any, register: Register) -> int:
+    """The Uitleg sheet: what each column holds and who fills it, and the legend of `Beoordeling`; the next free row."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     set_cell(sheet.cell(1, 1), register.title, Kind.TEXT)
@@ -230,21 +261,13 @@ def _write_explanation(sheet: Any, register: Register) -> None:
     sheet.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:E2")
     sheet.row_dimensions[2].height = 32
-    row = _table(
-        sheet,
-        4,
-        ("Kolom", "Wie vult in", "Verplicht", "Uitleg", "Toegestane waarden"),
-        [
-            (c.header, register.filler(c), REQUIRED_MARK if c.required else "", c.explanation, _allowed(c))
-            for c in register.columns
-        ],
-    )
+    row = _table(sheet, 4, COLUMN_TABLE, _column_rows(register))
     legend = template.legend(register)
     if legend:
         set_cell(sheet.cell(row + 1, 1), f"Wat de toolkit in '{template.VERDICT}' schrijft", Kind.TEXT)
         sheet.cell(row + 1, 1).font = Font(bold=True, size=12)
         start = row + 2
-        _table(
+        row = _table(
             sheet,
             start,
             ("Code", "Gewicht", "Kleur", "Betekenis"),
@@ -257,6 +280,7 @@ def _write_explanation(sheet: Any, register: Register) -> None:
                 sheet.cell(offset, column).font = Font(bold=column == 1, color=font)
     for letter, width in zip("ABCDE", UITLEG_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
+    return row
 
 
 def _table(sheet: Any, top: int, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:

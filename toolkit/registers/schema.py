@@ -20,7 +20,11 @@ class Kind(str, Enum):
 
 YES_NO = ("ja", "nee")
 # Who fills a column in, as the Uitleg sheet says it ("Wie vult in").
-EMPLOYEE, MANAGER, HR, PURCHASING, TOOLKIT = "medewerker", "leidinggevende", "HR", "Inkoop", "toolkit"
+EMPLOYEE: str = "medewerker"
+MANAGER: str = "leidinggevende"
+HR: str = "HR"
+PURCHASING: str = "Inkoop"
+TOOLKIT: str = "toolkit"
 FILLERS = (EMPLOYEE, MANAGER, HR, PURCHASING, TOOLKIT)
 DATE_FORMAT = "dd-mm-yyyy"  # number formats of the cells the toolkit fills
 AMOUNT_FORMAT = '"€" #,##0.00'
@@ -83,11 +87,11 @@ class Register:
         return tuple(c.header for c in self.columns if c.owned)
 
 
-NR = Column(
+NR: Column = Column(
     "Nr", Kind.NUMBER, "Vast volgnummer van de rij, door de toolkit toegekend. Niet wijzigen.", owned=True, width=7
 )
 
-ROLES = ("medewerker", "leidinggevende", "directeur-bestuurder", "RvC-lid")
+ROLES: tuple[str, ...] = ("medewerker", "leidinggevende", "directeur-bestuurder", "RvC-lid")
 
 GIFT_KINDS = ("geschenk", "uitnodiging", "reis", "kerstgeschenk", "geld of cadeaubon")
 GIFT_DECISIONS = ("aangenomen", "ter beschikking organisatie", "centraal ingeleverd", "geweigerd", "teruggestuurd")
@@ -434,4 +438,9 @@ RAFFLE = Register(
     columns=(),
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF, INTERESTS)}
+# The registers of the dilemmas and housing sections live beside this module (kept under ~400 lines each).
+from toolkit.registers.schema_dilemmas import DILEMMA_MEETINGS, DILEMMAS, HOUSING  # noqa: E402
+
+REGISTERS: dict[str, Register] = {
+    r.key: r for r in (GIFTS, SIDEJOBS, SUPPLIERS, STAFF, INTERESTS, DILEMMAS, DILEMMA_MEETINGS, HOUSING)
+}

@@ -2,7 +2,8 @@
 
 Pure descriptions (codes, colours, formulas, legend rows) plus small helpers that apply them to an openpyxl
 sheet; only `create.py` calls the helpers, when it makes a new workbook. The colours follow the rules modules'
-own code tables (`toolkit.gifts.rules.CODES`, `toolkit.sidejobs.rules.CODES`), so the legend never drifts.
+own code tables (`toolkit.gifts.rules.CODES`, `toolkit.sidejobs.rules.CODES`, `toolkit.housing.rules.CODES`), so
+the legend never drifts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.registers.schema import GIFTS, INTERESTS, SIDEJOBS, Column, Register
+from toolkit.registers.schema import GIFTS, HOUSING, INTERESTS, SIDEJOBS, Column, Register
 
 VERDICT = "Beoordeling"
 GREEN, RED, AMBER = "groen", "rood", "oranje"
@@ -54,6 +55,10 @@ def verdict_codes(register: Register) -> VerdictCodes | None:
         from toolkit.interests.rules import CODES as INTEREST_CODES
 
         return VerdictCodes((), tuple(INTEREST_CODES))
+    if register.key == HOUSING.key:
+        from toolkit.housing.rules import CODES as HOUSING_CODES
+
+        return VerdictCodes(tuple(HOUSING_CODES))
     return None
 
 
@@ -115,6 +120,10 @@ def legend(register: Register) -> list[LegendRow]:
 
         for code, meaning in INTEREST_CODES.items():
             rows.append(LegendRow(code, meaning, "actie nodig", AMBER))
+    if register.key == HOUSING.key:
+        from toolkit.housing.rules import CODES as HOUSING_CODES
+
+        rows += [LegendRow(code, meaning, "in strijd", RED) for code, meaning in HOUSING_CODES.items()]
     else:
         from toolkit.sidejobs.rules import CODES as SIDE_CODES
 

@@ -306,4 +306,4 @@ def _no_progress(steps: int) -> None:
 
 
 # Each area's renderers register themselves on import; they import nothing heavy (types only for type checking).
-from toolkit.render import interests, mail, raffle, registers, reports, staff  # noqa: E402, F401
+from toolkit.render import dilemmas, interests, mail, raffle, registers, reports, staff  # noqa: E402, F401
