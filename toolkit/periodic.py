@@ -28,6 +28,7 @@ JOB_TITLES = {
     "agenda-team": "integriteit op de agenda (teamoverleg)",
     "agenda-mt": "integriteit op de agenda (MT)",
     "agenda-rvc": "integriteit op de agenda (RvC)",
+    "yearly-interests": "jaarvraag belangen",
     "biennial-suppliers": "leveranciersronde",
 }
 

@@ -120,7 +120,7 @@ def legend(register: Register) -> list[LegendRow]:
 
         for code, meaning in INTEREST_CODES.items():
             rows.append(LegendRow(code, meaning, "actie nodig", AMBER))
-    if register.key == HOUSING.key:
+    elif register.key == HOUSING.key:
         from toolkit.housing.rules import CODES as HOUSING_CODES
 
         rows += [LegendRow(code, meaning, "in strijd", RED) for code, meaning in HOUSING_CODES.items()]
