@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 # an ISO date or month standing on its own: not inside a case number (M-2026-0001), nor a stored reference that
-# `audit show` prints verbatim as key=value (ref=2027-01 is the monthly digest's key, not a date for reading), nor
-# the --as-of of a command line a preview suggests to run next (the command takes both forms)
-ISO = re.compile(r"(?<![\w=-])(?<!--as-of )\d{4}-\d{2}(?:-\d{2})?(?![\w-])")
+# `audit show` prints verbatim as key=value (ref=2027-01 is the monthly digest's key, not a date for reading; so is
+# agenda:mt:2027-01), nor the --as-of of a command line a preview suggests to run next (the command takes both forms)
+ISO = re.compile(r"(?<![\w=:-])(?<!--as-of )\d{4}-\d{2}(?:-\d{2})?(?![\w-])")
 COMMANDS = [
     ("check",),
     ("nightly",),

@@ -67,11 +67,21 @@ def show_command(app: AppContext, since: date | None, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(event, ensure_ascii=False))
             continue
-        details = " ".join(f"{k}={v}" for k, v in event.get("details", {}).items())
+        details = " ".join(f"{k}={_day(v)}" for k, v in event.get("details", {}).items())
         when = _local(event["ts"], zone)
         click.echo(
             f"{event['seq']:>5} {when} {event['actor']:<10} {event['action']:<22} {event.get('target', '')} {details}".rstrip()
         )
+
+
+def _day(value: object) -> object:
+    """A detail that is a date (2026-03-12, as the trail stores it) as people read it: 12-03-2026."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        except ValueError:
+            return value
+    return value
 
 
 def _local(timestamp: str, zone: ZoneInfo) -> str:
