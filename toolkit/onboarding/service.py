@@ -274,10 +274,12 @@ def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment,
         "in_dienst_per": person.start,
         "vooraf": person.ahead,
         "bijlagen": [a.filename for a in attachments],
-        "afzender": ws.config.mail.sender_name,  # it comes from the integrity mailbox: signed as that sender
+        "afzender": ws.config.mail.signature.hr,  # HR welcomes: signed, named and answered as Mens & Organisatie
     }
-    rendered = ws.templates.render(person.kind, context, _language(ws))
+    rendered = ws.templates.render(person.kind, context, _language(ws), role="hr")
     return OutgoingMail(
+        sender_name=f"{ws.config.mail.signature.hr} {ws.config.organisation.name}",
+        reply_to=ws.config.organisation.hr,
         key=person.key,
         purpose=WELCOME,
         to=(person.email,),
