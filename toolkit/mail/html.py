@@ -109,7 +109,7 @@ def _footer(contact: Contact, lang: str) -> str:
 
 def _blocks(text: str) -> Iterator[list[str]]:
     block: list[str] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): that also breaks at VALUE_BREAK
         if line.strip():
             block.append(line.rstrip())
         elif block:
@@ -168,7 +168,7 @@ def _list(lines: list[str], index: int, out: list[str]) -> int:
         else:
             break
         index += 1
-    body = "".join(f'<li style="{ITEM}">{_flow(item)}</li>' for item in items)
+    body = "".join(f'<li style="{ITEM}">{_flow(item, wrapped=True)}</li>' for item in items)
     out.append(f'<ul style="{LIST}">{body}</ul>')
     return index
 
@@ -208,13 +208,16 @@ def _paragraph(lines: list[str], index: int, out: list[str]) -> int:
     return index
 
 
-def _flow(lines: list[str]) -> str:
-    """Lines of one paragraph: a hand-wrapped line flows on, a short line keeps its break (a signature, an address)."""
+def _flow(lines: list[str], wrapped: bool = False) -> str:
+    """Lines of one paragraph: a hand-wrapped line flows on, a short line keeps its break (a signature, an address).
+
+    `wrapped`: every line break is a wrap (the indented continuation of a list item).
+    """
     result = ""
     for i, line in enumerate(lines):
         result += _inline(line.strip())
         if i < len(lines) - 1:
-            result += " " if len(unmark(line)) >= WRAPPED_AT else "<br>"
+            result += " " if wrapped or len(unmark(line)) >= WRAPPED_AT else "<br>"
     return result
 
 

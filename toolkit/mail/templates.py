@@ -161,7 +161,7 @@ class TemplateSet:
         return (self.folder / lang / f"{kind}.txt").is_file()
 
     def render(
-        self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str = "", person: str = ""
+        self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str = "integriteit", person: str = ""
     ) -> Rendered:
         """Subject, text and HTML for one mail type; a missing value or a template error is an InputError.
 

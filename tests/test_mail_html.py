@@ -1,0 +1,176 @@
+"""Every outward mail is text plus HTML from one .txt template: escaped values, Outlook-safe layout, one contact block."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import shutil
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.test_gifts_check import AS_OF, gift_row, outbox, write_staff, write_suppliers
+from toolkit.mail.message import OutgoingMail, build_message
+from toolkit.mail.templates import LANGUAGES, House, TemplateSet
+from toolkit.registers.create import create_register
+from toolkit.registers.schema import GIFTS
+
+REPO = Path(__file__).resolve().parent.parent
+HOUSE = House(
+    "Woonpartners",
+    "088 - 123 45 67",
+    "www.woonpartners.example",
+    (
+        ("integriteit", "Integriteitsfunctionaris", "integriteit@woonpartners.example"),
+        ("hr", "Mens & Organisatie", "hr@woonpartners.example"),
+        ("inkoop", "Inkoop", "inkoop@woonpartners.example"),
+    ),
+)
+TEMPLATES = TemplateSet(REPO / "templates", HOUSE)
+EVIL = "<script>alert('x')</script> & <b>pen</b>"
+
+
+def every_template() -> list[tuple[str, str]]:
+    return [(kind, lang) for kind in TEMPLATES.types() for lang in LANGUAGES if TEMPLATES.has(kind, lang)]
+
+
+def parts(mail: OutgoingMail) -> tuple[str, str]:
+    """(text, html) of the real MIME message as it goes on the wire."""
+    raw = build_message(mail, "integriteit@woonpartners.example", "Woonpartners Integriteit").as_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content().replace("\r\n", "\n"), html.get_content()
+
+
+def html_text(html: str) -> str:
+    """What a reader sees of an HTML part: tags dropped, entities decoded, white space collapsed."""
+    import html as html_module
+
+    return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.mark.parametrize(("kind", "lang"), every_template())
+def test_every_mail_type_has_a_text_and_an_html_part(kind: str, lang: str) -> None:
+    """Each template with its sample data gives multipart/alternative with the same words in text and HTML."""
+    rendered = TEMPLATES.render(kind, TEMPLATES.sample(kind), lang)
+    text, html = parts(
+        OutgoingMail(f"t:{kind}", kind, ("a@b.example",), rendered.subject, rendered.text, rendered.html)
+    )
+    words = set(re.findall(r"[^\W\d_]{4,}", text))
+    seen = html_text(html)
+    missing = sorted(w for w in words if w not in seen)
+    assert not missing, f"{lang}/{kind}: words of the text part missing from the HTML part: {missing[:10]}"
+    assert text.count("\n-- \n") == 1, "one signature delimiter"
+    assert text.count("088 - 123 45 67") == 1 and html.count("088 - 123 45 67") == 1, "one contact block"
+
+
+@pytest.mark.parametrize(("kind", "lang"), every_template())
+def test_html_is_outlook_safe(kind: str, lang: str) -> None:
+    """Inline styles in a table layout; no <style>, script, image, web font or any other resource to fetch."""
+    html = TEMPLATES.render(kind, TEMPLATES.sample(kind), lang).html
+    lowered = html.lower()
+    for forbidden in ("<style", "<script", "<link", "<img", "src=", "url(", "@import", "class="):
+        assert forbidden not in lowered, f"{lang}/{kind}: {forbidden}"
+    assert lowered.count('<table role="presentation"') >= 2
+    assert all(' style="' in tag for tag in re.findall(r"<(?:p|td|ul|li|a)\b[^>]*>", html))
+
+
+def test_every_value_is_escaped_and_never_becomes_markup() -> None:
+    """A value with tags, quotes and an ampersand is shown as text: escaped once, not linked, not structure."""
+    sample = {**TEMPLATES.sample("geschenk_bevinding"), "omschrijving": EVIL, "gever": 'Jansen "&" <Zn>\n- lijst'}
+    rendered = TEMPLATES.render("geschenk_bevinding", sample)
+    assert EVIL in rendered.text
+    assert "<script>" not in rendered.html and "<b>" not in rendered.html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;pen&lt;/b&gt;" in rendered.html
+    assert "Jansen &quot;&amp;&quot; &lt;Zn&gt;<br>- lijst" in rendered.html, "a value's lines stay inside the value"
+    assert "&amp;amp;" not in rendered.html, "escaped once"
+
+
+def test_a_script_in_a_register_arrives_escaped_in_the_sent_html(tmp_path: Path, run_cli) -> None:
+    """gifts check --notify --send: the description from the register is in the sent text as typed, in the HTML escaped."""
+    root = tmp_path / "ws"
+    assert run_cli("--as-of", AS_OF, "init", str(root)).exit_code == 0
+    (root / "registers" / GIFTS.filename).unlink()
+    row = gift_row(1, **{"Waarde (€)": "45", "Besluit": "aangenomen", "Omschrijving": EVIL, "Datum ontvangen": AS_OF})
+    create_register(root / "registers" / GIFTS.filename, GIFTS, [row])
+    write_staff(root)
+    write_suppliers(root)
+    config = ("--config", str(root / "config.toml"), "--as-of", AS_OF)
+    result = run_cli(*config, "gifts", "check", "--write", "--notify", "--send")
+    assert result.exit_code == 0, result.output + result.stderr
+    carrying = [m for m in outbox(root) if EVIL in m.get_body(("plain",)).get_content()]
+    assert carrying, "the register's value reaches a mail"
+    for message in carrying:
+        html = message.get_body(("html",)).get_content()
+        assert "<script" not in html.lower() and "<b>" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_a_new_plain_text_template_gets_html_without_a_second_file(tmp_path: Path) -> None:
+    """A .txt another area adds (no .html beside it) renders list, label block, heading, links and a flowing paragraph."""
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "nl" / "belang_nieuw.txt").write_text(
+        "Onderwerp: Nieuw belang van {{ naam }}\n\nBeste {{ naam }},\n\n"
+        "Dit is een lange regel die de schrijver met de hand heeft afgebroken, zoals in alle sjablonen van de\n"
+        "toolkit gebeurt, en die in HTML doorloopt.\n\n"
+        "Wat er nu gebeurt\n- eerst dit\n- dan dat, met een vervolg\n  op de volgende regel\n\n"
+        "  Datum:      {{ datum|datum }}\n  Relatie:    {{ relatie }}\n\n"
+        "Vragen? Mail integriteit@woonpartners.example of kijk op https://www.woonpartners.example/code.\n",
+        encoding="utf-8",
+    )
+    rendered = TemplateSet(folder, HOUSE).render(
+        "belang_nieuw", {"naam": "Anna", "datum": "2027-01-15", "relatie": "Bouw B.V."}
+    )
+    html = rendered.html
+    assert rendered.subject == "Nieuw belang van Anna"
+    assert "afgebroken, zoals in alle sjablonen van de toolkit gebeurt" in html
+    assert re.search(r"<p style=\"[^\"]*font-weight:bold[^\"]*\">Wat er nu gebeurt</p>", html)
+    assert re.search(r"<li[^>]*>eerst dit</li><li[^>]*>dan dat, met een vervolg op de volgende regel</li>", html)
+    assert re.search(r">Datum:</td><td[^>]*>15 januari 2027</td>", html)
+    assert '<a href="mailto:integriteit@woonpartners.example"' in html
+    assert '<a href="https://www.woonpartners.example/code"' in html and "code</a>." in html
+
+
+def test_no_second_html_template_mechanism(tmp_path: Path) -> None:
+    """An .html file beside a .txt is ignored: the .txt is the one source of both parts."""
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "nl" / "taakfout.html").write_text("<p>ANDERE TEKST</p>", encoding="utf-8")
+    rendered = TemplateSet(folder, HOUSE).render("taakfout", TEMPLATES.sample("taakfout"))
+    assert "ANDERE TEKST" not in rendered.html
+    assert not [p for lang in LANGUAGES for p in (REPO / "templates" / lang).glob("*.html")], (
+        "no .html mail templates are shipped"
+    )
+
+
+def test_contact_block_names_the_sending_role_and_person() -> None:
+    """The block shows organisation and role, the named person, the role's address, phone and website, once."""
+    rendered = TEMPLATES.render(
+        "leverancier_code", TEMPLATES.sample("leverancier_code"), role="inkoop", person="Jan de Vries"
+    )
+    block = rendered.text.split("\n-- \n", 1)[1]
+    assert block.splitlines() == [
+        "Woonpartners | Inkoop",
+        "Contactpersoon: Jan de Vries",
+        "E-mail: inkoop@woonpartners.example",
+        "Telefoon: 088 - 123 45 67",
+        "Website: www.woonpartners.example",
+    ]
+    assert rendered.text.count("Met vriendelijke groet") == 1
+    assert rendered.html.count("Contactpersoon: Jan de Vries") == 1
+
+
+def test_python_words_and_bracket_plurals_never_reach_a_reader() -> None:
+    """No True/False/None, no "(en)" or "(s)", and months written out, in any template with its sample data."""
+    for kind, lang in every_template():
+        sample = {k: (True if v is True else v) for k, v in TEMPLATES.sample(kind).items()}
+        rendered = TEMPLATES.render(kind, sample, lang)
+        seen = rendered.subject + rendered.text + html_text(rendered.html)
+        for word in ("True", "False", "None", "(en)", "(s)", "2026-12"):
+            assert word not in seen, f"{lang}/{kind}: {word}"
