@@ -150,7 +150,7 @@ def test_no_second_html_template_mechanism(tmp_path: Path) -> None:
 
 
 def test_contact_block_names_the_sending_role_and_person() -> None:
-    """The block shows organisation and role, the named person, the role's address, phone and website, once."""
+    """The block shows organisation and role, the named person (instead of the role's address), phone, website, once."""
     rendered = TEMPLATES.render(
         "leverancier_code", TEMPLATES.sample("leverancier_code"), role="inkoop", person="Jan de Vries"
     )
@@ -158,12 +158,13 @@ def test_contact_block_names_the_sending_role_and_person() -> None:
     assert block.splitlines() == [
         "Woonpartners | Inkoop",
         "Contactpersoon: Jan de Vries",
-        "E-mail: inkoop@woonpartners.example",
         "Telefoon: 088 - 123 45 67",
         "Website: www.woonpartners.example",
     ]
     assert rendered.text.count("Met vriendelijke groet") == 1
     assert rendered.html.count("Contactpersoon: Jan de Vries") == 1
+    welcome = TEMPLATES.render("welkom", TEMPLATES.sample("welkom"), role="hr").text.split("\n-- \n", 1)[1]
+    assert welcome.splitlines()[:2] == ["Woonpartners | Mens & Organisatie", "E-mail: hr@woonpartners.example"]
 
 
 def test_python_words_and_bracket_plurals_never_reach_a_reader() -> None:

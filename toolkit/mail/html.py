@@ -33,6 +33,9 @@ LINK = f"color:{ACCENT};text-decoration:underline;"
 WRAPPED_AT = 70  # a line at least this long was wrapped by hand: its paragraph flows on
 _BULLET = re.compile(r"^(\s*)(?:-|\*|•|\d{1,2}[.)])\s+(.*)$")
 _LABEL = re.compile(r"^\s*([^:\s][^:]{0,38}):\s{2,}(\S.*)$")
+_CLOSING = re.compile(
+    r"^(met (vriendelijke|hartelijke) groet(en)?|kind regards|best regards|hoogachtend)\s*,?\s*$", re.I
+)
 _LINK = re.compile(
     r"(?P<url>https?://[^\s<>\"'\x02\x03]+[^\s<>\"'.,;:!?)\x02\x03])"
     r"|(?P<www>\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<>\"'\x02\x03]*[^\s<>\"'.,;:!?)\x02\x03])?)"
@@ -71,7 +74,8 @@ class Contact:
         person, email, phone, website = labels.get(lang, labels["nl"])
         head = " | ".join(part for part in (self.organisation, self.sender) if part)
         lines = [head]
-        for label, value in ((person, self.person), (email, self.email), (phone, self.phone), (website, self.website)):
+        address = "" if self.person else self.email  # a named contact comes with their own address
+        for label, value in ((person, self.person), (email, address), (phone, self.phone), (website, self.website)):
             if value:
                 lines.append(f"{label}: {value}")
         return lines
@@ -79,7 +83,7 @@ class Contact:
 
 def to_html(marked_body: str, subject: str, contact: Contact | None = None, lang: str = "nl") -> str:
     """The complete HTML document for a mail whose body was rendered with marked values."""
-    blocks = "".join(_block(lines) for lines in _blocks(marked_body))
+    blocks = "".join(_block(lines) for lines in _closings_joined(list(_blocks(marked_body))))
     footer = _footer(contact, lang) if contact else ""
     title = _inline(subject)
     return (
@@ -117,6 +121,18 @@ def _blocks(text: str) -> Iterator[list[str]]:
             block = []
     if block:
         yield block
+
+
+def _closings_joined(blocks: list[list[str]]) -> list[list[str]]:
+    """ "Met vriendelijke groet," and the short signature under it as one paragraph (the text keeps its blank line)."""
+    joined: list[list[str]] = []
+    for block in blocks:
+        previous = joined[-1] if joined else []
+        if len(previous) == 1 and _CLOSING.match(unmark(previous[0])) and len(block) <= 3:
+            previous.extend(block)
+        else:
+            joined.append(list(block))
+    return joined
 
 
 def _block(lines: list[str]) -> str:
