@@ -268,24 +268,35 @@ def _language(ws: Workspace) -> str:
 def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment, ...]) -> OutgoingMail:
     from toolkit.mail.message import OutgoingMail
 
+    # Staff are welcomed by HR (Mens & Organisatie: named and signed as HR, HR's contact block), sent from the
+    # toolkit's mailbox, which reads the confirmations; the director and RvC members, whom HR does not onboard, by
+    # the integrity mailbox itself.
+    config = ws.config
+    if person.kind == WELCOME:
+        role, signer, sender_name = (
+            "hr",
+            config.mail.signature.hr,
+            f"{config.mail.signature.hr} {config.organisation.name}",
+        )
+    else:
+        role, signer, sender_name = "integriteit", config.mail.sender_name, ""
     context = {
         "naam": person.name,
         "organisatie": ws.config.organisation.name,
         "in_dienst_per": person.start,
         "vooraf": person.ahead,
         "bijlagen": [a.filename for a in attachments],
-        "afzender": ws.config.mail.signature.hr,  # HR welcomes: signed, named and answered as Mens & Organisatie
+        "afzender": signer,
     }
-    rendered = ws.templates.render(person.kind, context, _language(ws), role="hr")
+    rendered = ws.templates.render(person.kind, context, _language(ws), role=role)
     return OutgoingMail(
-        sender_name=f"{ws.config.mail.signature.hr} {ws.config.organisation.name}",
-        reply_to=ws.config.organisation.hr,
         key=person.key,
         purpose=WELCOME,
         to=(person.email,),
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
+        sender_name=sender_name,
         attachments=attachments,
         audit_ref=f"{STAFF.filename} Nr {person.nr}"
         if person.nr is not None
