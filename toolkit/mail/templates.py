@@ -97,13 +97,15 @@ def format_month(value: date | str | None, lang: str = "nl") -> str:
     """'2026-12' (or a date) as "december 2026"; text that is no month stays as it is."""
     if value is None or value == "":
         return ""
+    month = value
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(f"{value[:7]}-01")
+            month = date.fromisoformat(f"{value[:7]}-01")
         except ValueError:
             return value
+    assert isinstance(month, date)
     months = MONTHS_NL if lang == "nl" else MONTHS_EN
-    return f"{months[value.month - 1]} {value.year}"
+    return f"{months[month.month - 1]} {month.year}"
 
 
 def format_amount(value: Decimal | float | int | str | None, lang: str = "nl") -> str:
