@@ -15,7 +15,7 @@ from tests.test_gifts_check import AS_OF, gift_row, outbox, write_staff, write_s
 from toolkit.mail.message import OutgoingMail, build_message
 from toolkit.mail.templates import LANGUAGES, House, TemplateSet
 from toolkit.registers.create import create_register
-from toolkit.registers.schema import GIFTS
+from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
 
 REPO = Path(__file__).resolve().parent.parent
 HOUSE = House(
@@ -182,3 +182,65 @@ def test_python_words_and_bracket_plurals_never_reach_a_reader() -> None:
         seen = rendered.subject + rendered.text + html_text(rendered.html)
         for word in ("True", "False", "None", "(en)", "(s)", "2026-12"):
             assert word not in seen, f"{lang}/{kind}: {word}"
+
+
+def supplier_workspace(run_cli, root: Path) -> None:
+    """A workspace with one Dutch and one English supplier, their contract owner in the staff register."""
+    assert run_cli("--as-of", "2027-01-10", "init", str(root)).exit_code == 0
+    for register in (STAFF, SUPPLIERS):
+        (root / "registers" / register.filename).unlink(missing_ok=True)
+    owner = "j.devries@woonpartners.example"
+    person = {"Nr": 1, "Personeelsnummer": "P1", "Naam": "Jan de Vries", "E-mail": owner, "Rol": "medewerker"}
+    create_register(root / "registers" / STAFF.filename, STAFF, [person])
+    rows = [
+        {"Nr": nr, "Leveranciersnummer": f"L{nr}", "Naam": name, "E-mail": f"info@{lang}.example", "Taal": lang,
+         "Actief": "ja", "Contracteigenaar": owner}
+        for nr, name, lang in ((1, "Bouw B.V.", "nl"), (2, "Builders Ltd", "en"))
+    ]  # fmt: skip
+    create_register(root / "registers" / SUPPLIERS.filename, SUPPLIERS, rows)
+
+
+def previews(run_cli, root: Path) -> dict[str, EmailMessage]:
+    """`suppliers mail --eml`: the previewed messages by recipient (a preview sends nothing)."""
+    folder = root / "voorbeeld"
+    result = run_cli(
+        "--config", str(root / "config.toml"), "--as-of", "2027-01-10", "suppliers", "mail", "--eml", str(folder)
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    found = {}
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        found[str(message["To"])] = message
+    return found
+
+
+def attached(message: EmailMessage) -> list[str]:
+    return [str(part.get_filename()) for part in message.iter_attachments()]
+
+
+def test_english_suppliers_get_the_english_code_when_there_is_one(tmp_path: Path, run_cli) -> None:
+    """Without code_attachment_en the English text says the code is in Dutch; with it, the English file goes."""
+    root = tmp_path / "ws"
+    supplier_workspace(run_cli, root)
+    before = previews(run_cli, root)
+    dutch, english = before["info@nl.example"], before["info@en.example"]
+    assert attached(dutch) == attached(english) == ["integriteitscode.pdf"]
+    english_text, english_html = (" ".join(part.split()) for part in parts_of(english))
+    assert "The code is written in Dutch" in english_text and "The code is written in Dutch" in english_html
+    assert "(in Dutch)" not in english_text
+    assert str(english["From"]).startswith("Woonpartners Inkoop")
+    assert "Contact: Jan de Vries (j.devries@woonpartners.example)" in english_text
+    assert "Contactpersoon: Jan de Vries (j.devries@woonpartners.example)" in parts_of(dutch)[0]
+
+    (root / "templates" / "bijlagen" / "integrity-code.pdf").write_bytes(b"%PDF-1.4 English text\n")
+    config = root / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[paths]\n", '[paths]\ncode_attachment_en = "templates/bijlagen/integrity-code.pdf"\n', 1),
+        encoding="utf-8",
+    )
+    after = previews(run_cli, root)
+    assert attached(after["info@en.example"]) == ["integrity-code.pdf"]
+    assert attached(after["info@nl.example"]) == ["integriteitscode.pdf"]
+    assert "in Dutch" not in parts_of(after["info@en.example"])[0]
