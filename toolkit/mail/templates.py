@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.mail.html import Contact, mark_value, to_html
 from toolkit.values import format_amount_nl
+
+if TYPE_CHECKING:
+    from toolkit.mail.message import OutgoingMail
 
 LANGUAGES = ("nl", "en")
 SUBJECT_PREFIXES = ("onderwerp:", "subject:")
@@ -185,6 +188,36 @@ class TemplateSet:
         text = f"{body.rstrip()}\n\n-- \n{signature}\n" if signature else body
         html = to_html(marked, subject, contact if contact.organisation else None, lang)
         return Rendered(subject, text, html)
+
+    def mail(
+        self,
+        kind: str,
+        context: dict[str, Any],
+        lang: str = "nl",
+        *,
+        key: str,
+        to: tuple[str, ...] | list[str],
+        purpose: str = "",
+        role: str = "integriteit",
+        person: str = "",
+        **fields: Any,
+    ) -> OutgoingMail:
+        """Render `kind` and wrap it as the OutgoingMail to send: one call instead of render + OutgoingMail(...).
+
+        `purpose` defaults to the mail type; `fields` are OutgoingMail's other fields (audit_ref, attachments, …).
+        """
+        from toolkit.mail.message import OutgoingMail
+
+        rendered = self.render(kind, context, lang, role=role, person=person)
+        return OutgoingMail(
+            key=key,
+            purpose=purpose or kind,
+            to=tuple(to),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            **fields,
+        )
 
     def _render_file(self, name: str, context: dict[str, Any], *, marked: bool = False) -> str:
         import jinja2

@@ -266,18 +266,13 @@ def _language(ws: Workspace) -> str:
 
 
 def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment, ...]) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     # Staff are welcomed by HR (Mens & Organisatie: named and signed as HR, HR's contact block), sent from the
     # toolkit's mailbox, which reads the confirmations; the director and RvC members, whom HR does not onboard, by
     # the integrity mailbox itself.
     config = ws.config
     if person.kind == WELCOME:
-        role, signer, sender_name = (
-            "hr",
-            config.mail.signature.hr,
-            f"{config.mail.signature.hr} {config.organisation.name}",
-        )
+        role, signer = "hr", config.mail.signature.hr
+        sender_name = f"{signer} {config.organisation.name}"
     else:
         role, signer, sender_name = "integriteit", config.mail.sender_name, ""
     context = {
@@ -288,14 +283,14 @@ def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment,
         "bijlagen": [a.filename for a in attachments],
         "afzender": signer,
     }
-    rendered = ws.templates.render(person.kind, context, _language(ws), role=role)
-    return OutgoingMail(
+    return ws.templates.mail(
+        person.kind,
+        context,
+        _language(ws),
         key=person.key,
         purpose=WELCOME,
         to=(person.email,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        role=role,
         sender_name=sender_name,
         attachments=attachments,
         audit_ref=f"{STAFF.filename} Nr {person.nr}"

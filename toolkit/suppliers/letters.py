@@ -92,14 +92,14 @@ def _language(row: Row) -> str:
 
 
 def _supplier_mail(ws: Workspace, row: Row, kind: str, context: dict[str, Any], key: str, **extra: Any) -> OutgoingMail:
-    rendered = ws.templates.render(kind, context, _language(row), role="inkoop", person=context["contracteigenaar"])
-    return OutgoingMail(
+    return ws.templates.mail(
+        kind,
+        context,
+        _language(row),
         key=key,
-        purpose=kind,
         to=(row.get("E-mail"),),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        role="inkoop",
+        person=context["contracteigenaar"],
         audit_ref=f"{SUPPLIERS.filename} Nr {row.nr}",
         sender_name=f"{ws.config.organisation.name} {ws.config.mail.signature.purchasing}",
         **extra,
@@ -128,13 +128,11 @@ def reminder_mail(ws: Workspace, row: Row, cycle: int, action: FollowUp) -> Outg
 def escalation_mail(ws: Workspace, row: Row, cycle: int) -> OutgoingMail:
     owner = row.get("Contracteigenaar") or ws.config.organisation.integrity_officer
     context = {**_context(ws, row, cycle), "herinneringen": int(row.get("Herinneringen") or 0)}
-    rendered = ws.templates.render("leverancier_escalatie", context, "nl", role="integriteit")
-    return OutgoingMail(
+    return ws.templates.mail(
+        PURPOSE_ESCALATION,
+        context,
+        "nl",
         key=f"{PURPOSE_ESCALATION}:{cycle}:{row.nr}",
-        purpose=PURPOSE_ESCALATION,
         to=(owner,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{SUPPLIERS.filename} Nr {row.nr}",
     )
