@@ -244,3 +244,23 @@ def test_english_suppliers_get_the_english_code_when_there_is_one(tmp_path: Path
     assert attached(after["info@en.example"]) == ["integrity-code.pdf"]
     assert attached(after["info@nl.example"]) == ["integriteitscode.pdf"]
     assert "in Dutch" not in parts_of(after["info@en.example"])[0]
+
+
+@pytest.mark.parametrize(("kind", "lang"), every_template())
+def test_no_salutation_reads_beste_de(kind: str, lang: str) -> None:
+    """A role name from config ("de klachtencoördinator") in any name field gives "Beste klachtencoördinator,"."""
+    sample = TEMPLATES.sample(kind)
+    names = [k for k in sample if k in ("naam", "contactpersoon", "behandelaar_naam")]
+    rendered = TEMPLATES.render(kind, {**sample, **dict.fromkeys(names, "de klachtencoördinator")}, lang)
+    for part in (rendered.text, html_text(rendered.html)):
+        assert not re.search(r"\b(Beste|Geachte|Dear) (de|het|the) ", part), f"{lang}/{kind}"
+    source = (REPO / "templates" / lang / f"{kind}.txt").read_text(encoding="utf-8").splitlines()[2]
+    if any("{{ " + name in source for name in names):
+        assert rendered.text.split(",")[0].endswith(" klachtencoördinator"), "the name field is the salutation"
+
+
+def test_a_title_after_geachte_is_written_small() -> None:
+    """'Mevrouw A. Jansen' from the register reads 'Geachte mevrouw A. Jansen,' in both parts."""
+    rendered = TEMPLATES.render("leverancier_code", TEMPLATES.sample("leverancier_code"))
+    assert rendered.text.startswith("Geachte mevrouw A. Jansen,")
+    assert "Geachte mevrouw A. Jansen," in rendered.html

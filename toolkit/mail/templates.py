@@ -8,6 +8,7 @@ then the plain-text body. It is the one source of a mail: the HTML alternative i
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -183,6 +184,7 @@ class TemplateSet:
         name, path = f"{lang}/{kind}.txt", self.folder / lang / f"{kind}.txt"
         subject, body = _split_subject(self._render_file(name, context), path)
         _, marked = _split_subject(self._render_file(name, context, marked=True), path)
+        body, marked = salutation(body), salutation(marked)
         contact = self.house.contact(role, person)
         signature = "\n".join(contact.lines(lang)) if contact.organisation else ""
         text = f"{body.rstrip()}\n\n-- \n{signature}\n" if signature else body
@@ -250,6 +252,20 @@ class TemplateSet:
             return tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path}: geen geldige TOML: {exc}.", hint="herstel de genoemde regel.") from exc
+
+
+_SALUTATION = re.compile(r"^((?:Beste|Geachte|Dear) \x02?)(?:de |het |the )?(Mevrouw|Meneer|Heer)?", re.M)
+
+
+def salutation(text: str) -> str:
+    """The salutation as Dutch writes it: "Beste directeur-bestuurder," not "Beste de directeur-bestuurder,", and
+    "Geachte mevrouw Jansen," with a small letter; a role name from config or a register may start with "de"."""
+
+    def fix(match: re.Match[str]) -> str:
+        title = match.group(2)
+        return match.group(1) + (title.lower() if title and not match.group(1).startswith("Dear") else title or "")
+
+    return _SALUTATION.sub(fix, text, count=1)
 
 
 def _plain_value(value: Any) -> Any:
