@@ -157,11 +157,11 @@ def _block(lines: list[str]) -> str:
 def _is_heading(line: str) -> bool:
     plain = unmark(line).strip()
     return (
-        0 < len(plain) <= 60
+        0 < len(plain) < WRAPPED_AT
         and not line.startswith(" ")
-        and plain[-1] not in ".,:;!?)"
+        and plain[-1] not in ".,:;!?"
         and not _BULLET.match(line)
-        and VALUE_START not in line
+        and not line.startswith(VALUE_START)  # a line that is a value (free text) is never a heading
     )
 
 
