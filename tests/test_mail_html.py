@@ -264,3 +264,13 @@ def test_a_title_after_geachte_is_written_small() -> None:
     rendered = TEMPLATES.render("leverancier_code", TEMPLATES.sample("leverancier_code"))
     assert rendered.text.startswith("Geachte mevrouw A. Jansen,")
     assert "Geachte mevrouw A. Jansen," in rendered.html
+
+
+def test_an_ascii_html_part_with_long_lines_goes_quoted_printable() -> None:
+    """No line over 998 characters on the wire: an all-ASCII HTML part is encoded quoted-printable, not 7bit."""
+    rendered = TEMPLATES.render("taakfout", {**TEMPLATES.sample("taakfout")}, "en")
+    html = rendered.html.encode("ascii", "xmlcharrefreplace").decode("ascii") + "x" * 2000
+    mail = OutgoingMail("t", "t", ("a@b.example",), rendered.subject, "plain text", html)
+    raw = build_message(mail, "integriteit@woonpartners.example", "Integriteit").as_bytes()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert parts(mail)[1].replace("\r\n", "\n") == html

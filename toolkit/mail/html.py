@@ -10,13 +10,14 @@ renders) and no external resources: no images, fonts or style sheets to fetch.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 VALUE_START, VALUE_END, VALUE_BREAK = "\x02", "\x03", "\x1d"
-_CONTROL = str.maketrans("", "", VALUE_START + VALUE_END + VALUE_BREAK)
+
 
 FONT = "Arial, Helvetica, sans-serif"
 INK, MUTED, ACCENT, LINE, PAGE = "#1f2933", "#52606d", "#1f4e79", "#d9dde3", "#f3f4f6"
@@ -30,6 +31,8 @@ VALUE = f"padding:2px 0;vertical-align:top;color:{INK};"
 INDENT = f"margin:0 0 14px 0;padding:0 0 0 {{pad}}px;font-family:{FONT};font-size:15px;line-height:22px;color:{INK};"
 LINK = f"color:{ACCENT};text-decoration:underline;"
 
+_VALUE = re.compile(f"{VALUE_START}([^{VALUE_END}]*){VALUE_END}")
+_SLOT = re.compile(f"{VALUE_START}(\\d+){VALUE_END}")
 WRAPPED_AT = 70  # a line at least this long was wrapped by hand: its paragraph flows on
 _BULLET = re.compile(r"^(\s*)(?:-|\*|•|\d{1,2}[.)])\s+(.*)$")
 _LABEL = re.compile(r"^\s*([^:\s][^:]{0,38}):\s{2,}(\S.*)$")
@@ -45,13 +48,18 @@ _LINK = re.compile(
 
 def mark_value(value: object) -> str:
     """A rendered value as the HTML pass sees it: marked, its line breaks kept apart from the template's."""
-    text = str(value).translate(_CONTROL)
+    text = _strip(str(value)).replace(VALUE_BREAK, "")
     return VALUE_START + text.replace("\n", VALUE_BREAK) + VALUE_END
 
 
 def unmark(text: str) -> str:
     """The plain text of a marked rendering."""
-    return text.replace(VALUE_BREAK, "\n").translate(_CONTROL)
+    return _strip(text.replace(VALUE_BREAK, "\n"))
+
+
+def _strip(text: str) -> str:
+    """Without the value markers (str.replace: much faster than str.translate for a mailing of thousands)."""
+    return text.replace(VALUE_START, "").replace(VALUE_END, "")
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,20 @@ class Contact:
 
 
 def to_html(marked_body: str, subject: str, contact: Contact | None = None, lang: str = "nl") -> str:
-    """The complete HTML document for a mail whose body was rendered with marked values."""
-    blocks = "".join(_block(lines) for lines in _closings_joined(list(_blocks(marked_body))))
+    """The complete HTML document for a mail whose body was rendered with marked values.
+
+    The body's structure is read from its skeleton, each value replaced by a numbered slot: a value is never read
+    as structure, and a mailing of thousands of one template converts that skeleton once (cached), then fills in
+    each mail's escaped values.
+    """
+    values: list[str] = []
+
+    def slot(match: re.Match[str]) -> str:
+        values.append(match.group(1))
+        return f"{VALUE_START}{len(values) - 1}{VALUE_END}"
+
+    skeleton = _VALUE.sub(slot, marked_body)
+    blocks = _SLOT.sub(lambda match: _inline(values[int(match.group(1))]), _body(skeleton))
     footer = _footer(contact, lang) if contact else ""
     title = _inline(subject)
     return (
@@ -102,6 +122,13 @@ def to_html(marked_body: str, subject: str, contact: Contact | None = None, lang
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _body(skeleton: str) -> str:
+    """The HTML blocks of a skeleton (values as slots, which pass through unchanged)."""
+    return "\n".join(_block(lines) for lines in _closings_joined(list(_blocks(skeleton))))
+
+
+@functools.lru_cache(maxsize=64)
 def _footer(contact: Contact, lang: str) -> str:
     lines = contact.lines(lang)
     rows = "<br>".join(_inline(line) if i else f"<strong>{_inline(line)}</strong>" for i, line in enumerate(lines))
@@ -241,11 +268,12 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _inline(text: str) -> str:
-    """Escaped text with links; a value's own line breaks become <br>."""
+def _inline(plain: str) -> str:
+    """Escaped text with links; a value's own line breaks become <br>; slots pass through."""
+    if "@" not in plain and "www." not in plain and "://" not in plain:
+        return _escape(plain)  # the common case: nothing to link
     pieces: list[str] = []
     position = 0
-    plain = text.translate(str.maketrans("", "", VALUE_START + VALUE_END))
     for match in _LINK.finditer(plain):
         pieces.append(_escape(plain[position : match.start()]))
         shown = match.group(0)

@@ -130,8 +130,12 @@ def _header(value: str) -> str | Header:
 
 
 def _text_part(text: str, subtype: str) -> Message:
-    """A text part as MIMEText makes it: headers copied from a part made once, the body encoded as MIMEText does."""
-    plain = text.isascii()
+    """A text part as MIMEText makes it: headers copied from a part made once, the body encoded as MIMEText does.
+
+    7bit only for ASCII text whose lines fit RFC 5322's 998 characters; anything else goes quoted-printable (an
+    HTML part is mostly long lines).
+    """
+    plain = text.isascii() and all(len(line) <= 998 for line in text.split("\n"))
     prototype = _TEXT_PARTS.get((subtype, plain))
     if prototype is None:
         charset: Any = "us-ascii" if plain else _QP_UTF8

@@ -139,6 +139,7 @@ class TemplateSet:
         self.folder = folder
         self.house = house or House()
         self._envs: dict[bool, Any] = {}
+        self._exists: dict[tuple[str, str], bool] = {}
 
     def _environment(self, marked: bool = False) -> Any:
         """The jinja environment; `marked` wraps every value for the HTML pass (see toolkit.mail.html)."""
@@ -151,6 +152,7 @@ class TemplateSet:
                 undefined=jinja2.StrictUndefined,
                 autoescape=False,
                 keep_trailing_newline=True,
+                auto_reload=False,  # templates are read once per run: no stat per message of a mailing
                 finalize=_marked_value if marked else _plain_value,
             )
             env.filters["datum"] = format_date
@@ -164,7 +166,11 @@ class TemplateSet:
         return sorted(p.stem for p in (self.folder / "nl").glob("*.txt"))
 
     def has(self, kind: str, lang: str = "nl") -> bool:
-        return (self.folder / lang / f"{kind}.txt").is_file()
+        """The template exists (looked up once per TemplateSet: a mailing of thousands asks the disk once)."""
+        key = (kind, lang)
+        if key not in self._exists:
+            self._exists[key] = (self.folder / lang / f"{kind}.txt").is_file()
+        return self._exists[key]
 
     def render(
         self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str = "integriteit", person: str = ""
