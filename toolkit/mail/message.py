@@ -58,7 +58,6 @@ class OutgoingMail:
     covers: tuple[str, ...] = ()  # the items this message is about (a digest covers several); see the ledger
     save_copy: bool = True  # False: no copy in Sent Items / the outbox (mail to a reporter; its copy is sealed)
     sender_name: str = ""  # the role that sends it ("Mens & Organisatie"); "" = the mailbox's own name
-    reply_to: str = ""  # where answers go when that is not the sending mailbox
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -86,8 +85,6 @@ def build_message(mail: OutgoingMail, sender: str, sender_name: str, now: dateti
     message = _multipart("mixed", [body, *map(_attachment_part, mail.attachments)]) if mail.attachments else body
     message["From"] = formataddr((mail.sender_name or sender_name, sender), charset="utf-8")
     message["To"] = ", ".join(mail.to)
-    if mail.reply_to:
-        message["Reply-To"] = mail.reply_to
     message["Subject"] = _header(mail.subject)  # type: ignore[assignment]  # compat32 takes a Header object
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = mail.message_id(domain_of(sender))
