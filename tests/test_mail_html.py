@@ -78,12 +78,14 @@ def test_every_mail_type_has_a_text_and_an_html_part(kind: str, lang: str) -> No
 
 @pytest.mark.parametrize(("kind", "lang"), every_template())
 def test_html_is_outlook_safe(kind: str, lang: str) -> None:
-    """Inline styles in a table layout; no <style>, script, image, web font or any other resource to fetch."""
+    """Inline styles in a table layout (fixed for Outlook, fluid elsewhere); no <style>, script, image or resource."""
     html = TEMPLATES.render(kind, TEMPLATES.sample(kind), lang).html
     lowered = html.lower()
     for forbidden in ("<style", "<script", "<link", "<img", "src=", "url(", "@import", "class="):
         assert forbidden not in lowered, f"{lang}/{kind}: {forbidden}"
-    assert lowered.count('<table role="presentation"') >= 2
+    assert lowered.count('<table role="presentation"') >= 3
+    assert '<!--[if mso]><table role="presentation" width="640"' in html, "a fixed width only Outlook sees"
+    assert "max-width:640px" in html, "fluid on a phone"
     assert all(' style="' in tag for tag in re.findall(r"<(?:p|td|ul|li|a)\b[^>]*>", html))
 
 

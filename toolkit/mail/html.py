@@ -113,12 +113,15 @@ def to_html(marked_body: str, subject: str, contact: Contact | None = None, lang
         f'<body style="margin:0;padding:0;background-color:{PAGE};">'
         f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="background-color:{PAGE};"><tr><td align="center" style="padding:24px 12px;">'
-        f'<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" '
-        f'style="width:640px;max-width:100%;background-color:#ffffff;border:1px solid {LINE};">'
+        # Outlook (Word) ignores max-width: a fixed 640 px table only it sees; every other client gets a fluid one
+        '<!--[if mso]><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0">'
+        "<tr><td><![endif]-->"
+        f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid {LINE};">'
         f'<tr><td style="background-color:{ACCENT};padding:14px 28px;font-family:{FONT};font-size:17px;'
         f'font-weight:bold;color:#ffffff;">{_inline(contact.organisation if contact else "")}</td></tr>'
         f'<tr><td style="padding:24px 28px 10px 28px;">{blocks}</td></tr>'
-        f"{footer}</table></td></tr></table></body></html>\n"
+        f"{footer}</table><!--[if mso]></td></tr></table><![endif]--></td></tr></table></body></html>\n"
     )
 
 
