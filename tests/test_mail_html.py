@@ -269,11 +269,12 @@ def test_a_title_after_geachte_is_written_small() -> None:
     assert "Geachte mevrouw A. Jansen," in rendered.html
 
 
-def test_an_ascii_html_part_with_long_lines_goes_quoted_printable() -> None:
-    """No line over 998 characters on the wire: an all-ASCII HTML part is encoded quoted-printable, not 7bit."""
+def test_no_line_on_the_wire_is_longer_than_998_characters() -> None:
+    """An all-ASCII HTML part with a 2,000-character line is encoded (base64), never sent as 7bit; it reads back whole."""
     rendered = TEMPLATES.render("taakfout", {**TEMPLATES.sample("taakfout")}, "en")
     html = rendered.html.encode("ascii", "xmlcharrefreplace").decode("ascii") + "x" * 2000
     mail = OutgoingMail("t", "t", ("a@b.example",), rendered.subject, "plain text", html)
     raw = build_message(mail, "integriteit@woonpartners.example", "Integriteit").as_bytes()
     assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert b"Content-Transfer-Encoding: base64" in raw
     assert parts(mail)[1].replace("\r\n", "\n") == html
