@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
 
 LANGUAGES = ("nl", "en")
+# The role that sends each mail type (contact block and signature); any other type is sent by "integriteit".
+SENDING_ROLES = {
+    "welkom": "hr",
+    "nevenfunctie_herbevestiging": "hr",
+    "kerstloting_aankondiging": "hr",
+    "kerstloting_winnaar": "hr",
+    "leverancier_code": "inkoop",
+    "leverancier_herinnering": "inkoop",
+}
 SUBJECT_PREFIXES = ("onderwerp:", "subject:")
 SAMPLES_DIR = "voorbeelden"
 MONTHS_NL = (
@@ -173,12 +182,12 @@ class TemplateSet:
         return self._exists[key]
 
     def render(
-        self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str = "integriteit", person: str = ""
+        self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str | None = None, person: str = ""
     ) -> Rendered:
         """Subject, text and HTML for one mail type; a missing value or a template error is an InputError.
 
-        `role` (hr, inkoop, integriteit) picks the contact block under the mail, `person` names a contact in it
-        (such as a supplier's contract owner).
+        The contact block under the mail is that of the role that sends the type (SENDING_ROLES; `role` overrides
+        it: hr, inkoop, integriteit); `person` names a contact in it (such as a supplier's contract owner).
         """
         lang = lang if lang in LANGUAGES and self.has(kind, lang) else "nl"
         if not self.has(kind, lang):
@@ -191,7 +200,7 @@ class TemplateSet:
         subject, body = _split_subject(self._render_file(name, context), path)
         _, marked = _split_subject(self._render_file(name, context, marked=True), path)
         body, marked = salutation(body), salutation(marked)
-        contact = self.house.contact(role, person)
+        contact = self.house.contact(role or SENDING_ROLES.get(kind, "integriteit"), person)
         signature = "\n".join(contact.lines(lang)) if contact.organisation else ""
         text = f"{body.rstrip()}\n\n-- \n{signature}\n" if signature else body
         html = to_html(marked, subject, contact if contact.organisation else None, lang)
@@ -206,7 +215,7 @@ class TemplateSet:
         key: str,
         to: tuple[str, ...] | list[str],
         purpose: str = "",
-        role: str = "integriteit",
+        role: str | None = None,
         person: str = "",
         **fields: Any,
     ) -> OutgoingMail:

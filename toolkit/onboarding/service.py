@@ -271,10 +271,10 @@ def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment,
     # the integrity mailbox itself.
     config = ws.config
     if person.kind == WELCOME:
-        role, signer = "hr", config.mail.signature.hr
+        signer = config.mail.signature.hr
         sender_name = f"{signer} {config.organisation.name}"
     else:
-        role, signer, sender_name = "integriteit", config.mail.sender_name, ""
+        signer, sender_name = config.mail.sender_name, ""
     context = {
         "naam": person.name,
         "organisatie": ws.config.organisation.name,
@@ -290,7 +290,6 @@ def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment,
         key=person.key,
         purpose=WELCOME,
         to=(person.email,),
-        role=role,
         sender_name=sender_name,
         attachments=attachments,
         audit_ref=f"{STAFF.filename} Nr {person.nr}"

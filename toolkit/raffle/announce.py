@@ -213,7 +213,7 @@ def _mail(ws: Workspace, announcement: Announcement, digest: str, text: str, hol
         "bestand": announcement_path(ws, announcement.year).name,
         "hr": ws.config.organisation.hr,
     }
-    rendered = ws.templates.render(ANNOUNCE_KIND, context, ws.config.organisation.language, role="hr")
+    rendered = ws.templates.render(ANNOUNCE_KIND, context, ws.config.organisation.language)
     attachment = Attachment(context["bestand"], text.encode("utf-8"), "text/plain")
     return OutgoingMail(
         key=f"kerstloting-aankondiging:{announcement.year}:{digest[:16]}:{holder.number}",

@@ -388,7 +388,7 @@ def _winner_mail(ws: Workspace, year: int, person: _Winner, gifts: Iterable[Pool
         "geschenken": [{"nr": g.key, "omschrijving": g.description, "gever": g.giver} for g in gifts],
         "hr": ws.config.organisation.hr,
     }
-    rendered = ws.templates.render(WINNER_KIND, context, ws.config.organisation.language, role="hr")
+    rendered = ws.templates.render(WINNER_KIND, context, ws.config.organisation.language)
     won = hashlib.sha256("\n".join(sorted(g.key for g in gifts)).encode()).hexdigest()[:16]
     return OutgoingMail(
         key=f"kerstloting-winnaar:{year}:{person.key}:{won}",

@@ -146,7 +146,7 @@ def reminder_mail(ws: Workspace, due: ReconfirmationDue, judged: list[Judged]) -
         "hr_adres": str(org.hr),
         "werkgever": org.name,
     }
-    rendered = ws.templates.render(REMINDER, context, org.language, role="hr")
+    rendered = ws.templates.render(REMINDER, context, org.language)
     return OutgoingMail(
         key=f"nevenfunctie-herbevestiging:{due.line.nr or f'rij{due.line.excel_row}'}:{due.due_on.isoformat()}",
         purpose=REMINDER,
