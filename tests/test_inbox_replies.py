@@ -210,11 +210,11 @@ def test_questions_notify_and_bounces_alert_the_contract_owner(ws: Path, run_cli
         mail = by_owner[f"inkoper{numbers[name]}@woonpartners.example"]
         assert mail["Subject"].startswith("Vraag of reactie van Leverancier")
         for text in EXPECTED[name].get("own_contains", []):
-            assert " ".join(text.split()) in " ".join(mail.get_content().split()), name
+            assert " ".join(text.split()) in " ".join(mail.get_body(("plain",)).get_content().split()), name
     for name in bounced:
         mail = by_owner[f"inkoper{numbers[name]}@woonpartners.example"]
         assert mail["Subject"].startswith("Integriteitscode niet bezorgd") and EXPECTED[name]["recipients"][0] in (
-            mail.get_content()
+            mail.get_body(("plain",)).get_content()
         )
 
 

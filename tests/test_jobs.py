@@ -44,7 +44,7 @@ def test_monthly_digest_previews_then_mails_hr_once(ws: Path, run_cli) -> None:
     run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "monthly", "--send")
     run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-01", "monthly", "--send")
     mails = [m for m in outbox(ws) if m["To"] == "hr@woonpartners.example"]
-    assert len(mails) == 1 and "Maandoverzicht integriteit 2026-12" in mails[0]["Subject"]
+    assert len(mails) == 1 and "Maandoverzicht integriteit december 2026" in mails[0]["Subject"]
     assert "Nieuwe medewerkers" in mails[0].get_body(("plain",)).get_content()
 
 

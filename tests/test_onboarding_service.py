@@ -199,7 +199,7 @@ def test_digest_lists_exactly_the_new_people(root: Path, open_ws) -> None:
     send(ws)
     [digest] = digests(root)
     assert str(digest["To"]) == ws.config.organisation.manager_mo
-    body = digest.get_content()
+    body = digest.get_body(("plain",)).get_content()
     named = {name for name in NAMES if name in body}
     assert named == {NAMES[0], NAMES[1]}
     staff_later = [
@@ -209,7 +209,7 @@ def test_digest_lists_exactly_the_new_people(root: Path, open_ws) -> None:
     staff(root, staff_later)
     send(open_ws(TODAY + timedelta(days=20)))  # person 3 now within 14 days
     [second] = [m for m in digests(root) if m["Message-ID"] != digest["Message-ID"]]
-    assert {name for name in NAMES if name in second.get_content()} == {NAMES[2]}
+    assert {name for name in NAMES if name in second.get_body(("plain",)).get_content()} == {NAMES[2]}
 
 
 @pytest.mark.parametrize("key", ["code_attachment", "handout_attachment"])

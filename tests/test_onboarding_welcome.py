@@ -106,15 +106,21 @@ def test_private_address_from_14_days_ahead_not_15(root: Path, run_cli) -> None:
 def test_each_role_gets_its_own_text_in_the_je_form_signed_by_the_sender(
     root: Path, run_cli, role: str, present: list[str], absent: list[str]
 ) -> None:
-    """Staff, director and RvC member each get their text; *je*, not *u*; signed as the mailbox that sends it."""
+    """Each role its text in the *je* form; staff welcomed by HR (name, signature, contact block), others by the mailbox."""
     staff(root, Rol=role, **{"Privé e-mail": PRIVATE})
     send_on(run_cli, root, START - timedelta(days=3))
     [welcome] = welcomes(root)
-    text = body(welcome)
+    text = body(welcome).replace("\r\n", "\n")
     assert all(words in text for words in present), text
     assert not any(words in text for words in absent), text
-    signature = text.rstrip().splitlines()[-1]
-    assert signature == "Woonpartners Integriteit" and str(welcome["From"]).startswith("Woonpartners Integriteit")
+    signature = text.split("\n-- \n")[0].rstrip().splitlines()[-1]
+    if role == "medewerker":
+        assert signature == "Mens & Organisatie" and str(welcome["From"]).startswith("Mens & Organisatie Woonpartners")
+        assert "<integriteit@woonpartners.example>" in str(welcome["From"]), "the mailbox that reads confirmations"
+        assert "Woonpartners | Mens & Organisatie\nE-mail: hr@woonpartners.example" in text
+    else:
+        assert signature == "Woonpartners Integriteit" and str(welcome["From"]).startswith("Woonpartners Integriteit")
+        assert "Mens & Organisatie" not in text
 
 
 def test_a_confirmation_from_the_private_address_counts(root: Path, run_cli) -> None:

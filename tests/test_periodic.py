@@ -22,6 +22,7 @@ from click.testing import Result
 from tests.scheduler_helpers import FakeClock
 from toolkit.config import load_config
 from toolkit.jobs import JobContext, job_specs
+from toolkit.mail.templates import MONTHS_NL
 from toolkit.scheduler import JobSpec, Scheduler
 from toolkit.state import StateStore
 
@@ -99,8 +100,8 @@ def subjects(root: Path) -> Counter[str]:
 
 def digest_months(root: Path) -> list[str]:
     """The month of every HR digest in the outbox, one entry per mail."""
-    found = [re.search(r"Maandoverzicht integriteit (\d{4}-\d{2})", str(m["Subject"])) for m in outbox(root)]
-    return sorted(match.group(1) for match in found if match)
+    found = [re.search(r"Maandoverzicht integriteit (\w+) (\d{4})", str(m["Subject"])) for m in outbox(root)]
+    return sorted(f"{m.group(2)}-{MONTHS_NL.index(m.group(1)) + 1:02d}" for m in found if m)  # "december 2026"
 
 
 def runs(root: Path) -> list[tuple[str, int, str]]:

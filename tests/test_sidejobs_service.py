@@ -186,7 +186,7 @@ def test_reminder_once_per_period(bare_workspace: Path, run_cli) -> None:
     assert first.exit_code == 0, first.output
     [sent] = reminders(bare_workspace)
     assert sent["To"] == "anna@woonpartners.example" and sent["Reply-To"] == HR
-    assert "penningmeester" in sent.get_content() and "Voetbalvereniging Oranje" in sent["Subject"]
+    assert "penningmeester" in sent.get_body(("plain",)).get_content() and "Voetbalvereniging Oranje" in sent["Subject"]
     row = rows_by_employee(bare_workspace)["Anna Pieters"]
     assert row.get("Herinnerd op") == date(2026, 12, 2)
     assert row.get("Herbevestigen voor") == date(2027, 12, 1)
@@ -212,7 +212,7 @@ def test_digest_to_hr_lists_unknown_address(bare_workspace: Path, run_cli) -> No
     assert result.exit_code == 0, result.output
     [digest] = outbox(bare_workspace)
     assert digest["To"] == HR
-    body = digest.get_content()
+    body = digest.get_body(("plain",)).get_content()
     assert "Nobody Known" in body and "adres onbekend" in body
     assert "Late" in body and "31 dagen" in body
     assert rows_by_employee(bare_workspace)["Nobody Known"].get("Herinnerd op") is None

@@ -61,9 +61,9 @@ class Workspace:
 
     @cached_property
     def templates(self) -> TemplateSet:
-        from toolkit.mail.templates import TemplateSet
+        from toolkit.mail.templates import TemplateSet, house_of
 
-        return TemplateSet(self.config.templates_dir)
+        return TemplateSet(self.config.templates_dir, house_of(self.config))
 
     @cached_property
     def backend(self) -> MailBackend:

@@ -45,6 +45,7 @@ class PathsConfig:
     templates: Path = Path("templates")
     state: Path = Path(".integrity")
     code_attachment: Path | None = None
+    code_attachment_en: Path | None = None  # the code in English, for suppliers whose Taal is en
     handout_attachment: Path | None = None
 
 
@@ -88,6 +89,18 @@ class GraphMailConfig:
 
 
 @dataclass(frozen=True)
+class SignatureConfig:
+    """The contact block under every mail, and the name each sending role signs with."""
+
+    phone: str = ""
+    website: str = ""
+    integrity: str = "Integriteitsfunctionaris"  # the toolkit's own mail and the integrity officer's
+    hr: str = "Mens & Organisatie"  # welcome mails and HR's rounds
+    purchasing: str = "Inkoop"  # supplier mail
+    purchasing_email: Email | None = None  # Inkoop's address; without it the contract owner's or the sender's
+
+
+@dataclass(frozen=True)
 class MailConfig:
     sender: Email
     backend: Literal["folder", "exchange", "graph"] = "folder"
@@ -95,6 +108,7 @@ class MailConfig:
     max_per_minute: int = 0
     max_consecutive_failures: int = 5
     folder: FolderMailConfig = field(default_factory=FolderMailConfig)
+    signature: SignatureConfig = field(default_factory=SignatureConfig)
     exchange: ExchangeMailConfig | None = None
     graph: GraphMailConfig | None = None
 

@@ -57,6 +57,7 @@ class OutgoingMail:
     audit_ref: str = ""  # non-identifying reference for the audit trail: a register row or case number
     covers: tuple[str, ...] = ()  # the items this message is about (a digest covers several); see the ledger
     save_copy: bool = True  # False: no copy in Sent Items / the outbox (mail to a reporter; its copy is sealed)
+    sender_name: str = ""  # the role that sends it ("Mens & Organisatie"); "" = the mailbox's own name
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -82,7 +83,7 @@ def build_message(mail: OutgoingMail, sender: str, sender_name: str, now: dateti
     if mail.html:
         body = _multipart("alternative", [body, _text_part(mail.html, "html")])
     message = _multipart("mixed", [body, *map(_attachment_part, mail.attachments)]) if mail.attachments else body
-    message["From"] = formataddr((sender_name, sender), charset="utf-8")
+    message["From"] = formataddr((mail.sender_name or sender_name, sender), charset="utf-8")
     message["To"] = ", ".join(mail.to)
     message["Subject"] = _header(mail.subject)  # type: ignore[assignment]  # compat32 takes a Header object
     message["Date"] = format_datetime(now or datetime.now(UTC))
@@ -126,19 +127,35 @@ def _header(value: str) -> str | Header:
 
 
 def _text_part(text: str, subtype: str) -> Message:
-    """A text part as MIMEText makes it: headers copied from a part made once, the body encoded as MIMEText does."""
-    plain = text.isascii()
-    prototype = _TEXT_PARTS.get((subtype, plain))
+    """A text part as MIMEText makes it: headers copied from a part made once, the body encoded as MIMEText does.
+
+    Plain text: 7bit when it is ASCII with lines within RFC 5322's 998 characters, else quoted-printable (readable
+    in the raw message). HTML: always base64, whatever its characters or line lengths (encoded in C: quoted-
+    printable in pure Python would cost a mailing of thousands more than the rest of building its messages).
+    """
+    if subtype == "html":
+        encoding = "base64"
+    elif text.isascii() and all(len(line) <= 998 for line in text.split("\n")):
+        encoding = "7bit"
+    else:
+        encoding = "qp"
+    prototype = _TEXT_PARTS.get((subtype, encoding))
     if prototype is None:
-        charset: Any = "us-ascii" if plain else _QP_UTF8
-        prototype = _TEXT_PARTS[(subtype, plain)] = MIMEText("", subtype, charset, policy=_WIRE)
+        charset: Any = {"7bit": "us-ascii", "qp": _QP_UTF8, "base64": "utf-8"}[encoding]
+        prototype = _TEXT_PARTS[(subtype, encoding)] = MIMEText("", subtype, charset, policy=_WIRE)
     part = copy.copy(prototype)
     part._headers = list(prototype._headers)  # type: ignore[attr-defined]
-    part._payload = text if plain else _QP_UTF8.body_encode(text)  # type: ignore[attr-defined]
+    if encoding == "7bit":
+        payload = text
+    elif encoding == "qp":
+        payload = _QP_UTF8.body_encode(text)
+    else:
+        payload = base64.encodebytes(text.encode("utf-8")).decode("ascii")
+    part._payload = payload  # type: ignore[attr-defined]
     return part
 
 
-_TEXT_PARTS: dict[tuple[str, bool], Message] = {}
+_TEXT_PARTS: dict[tuple[str, str], Message] = {}
 
 
 def _multipart(subtype: str, parts: list[Message]) -> Message:

@@ -1,23 +1,38 @@
 """Mail templates staff may edit: jinja2 in a sandbox, StrictUndefined, HTML autoescaped, Dutch formats.
 
 Layout: `templates/<lang>/<type>.txt` starts with a subject line (`Onderwerp: …` or `Subject: …`), a blank line,
-then the plain-text body; `templates/<lang>/<type>.html` (optional) is the HTML alternative.
+then the plain-text body. It is the one source of a mail: the HTML alternative is derived from it
+(`toolkit.mail.html`), with the contact block of the role that sends it under both parts.
 `templates/voorbeelden/<type>.toml` holds sample data, used by `integrity check` and `integrity mail preview`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
+from toolkit.mail.html import Contact, mark_value, to_html
 from toolkit.values import format_amount_nl
 
+if TYPE_CHECKING:
+    from toolkit.mail.message import OutgoingMail
+
 LANGUAGES = ("nl", "en")
+# The role that sends each mail type (contact block and signature); any other type is sent by "integriteit".
+SENDING_ROLES = {
+    "welkom": "hr",
+    "nevenfunctie_herbevestiging": "hr",
+    "kerstloting_aankondiging": "hr",
+    "kerstloting_winnaar": "hr",
+    "leverancier_code": "inkoop",
+    "leverancier_herinnering": "inkoop",
+}
 SUBJECT_PREFIXES = ("onderwerp:", "subject:")
 SAMPLES_DIR = "voorbeelden"
 MONTHS_NL = (
@@ -54,7 +69,29 @@ MONTHS_EN = (
 class Rendered:
     subject: str
     text: str
-    html: str | None
+    html: str
+
+
+@dataclass(frozen=True)
+class House:
+    """Who the organisation is in its mail: name, phone, website, and the name each sending role signs with."""
+
+    organisation: str = ""
+    phone: str = ""
+    website: str = ""
+    roles: tuple[tuple[str, str, str], ...] = ()  # (role, signature name, reply address)
+
+    def contact(self, role: str = "", person: str = "") -> Contact:
+        """The contact block for mail sent by `role` ("" for the toolkit's own notices)."""
+        name, email = self.signer(role)
+        return Contact(self.organisation, name, person, email, self.phone, self.website)
+
+    def signer(self, role: str) -> tuple[str, str]:
+        """(signature name, address) of a role; ("", "") when the role is not configured."""
+        for known, name, email in self.roles:
+            if known == role:
+                return name, email
+        return "", ""
 
 
 def format_date(value: date | datetime | str | None, lang: str = "nl", style: str = "long") -> str:
@@ -69,6 +106,21 @@ def format_date(value: date | datetime | str | None, lang: str = "nl", style: st
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def format_month(value: date | str | None, lang: str = "nl") -> str:
+    """'2026-12' (or a date) as "december 2026"; text that is no month stays as it is."""
+    if value is None or value == "":
+        return ""
+    month = value
+    if isinstance(value, str):
+        try:
+            month = date.fromisoformat(f"{value[:7]}-01")
+        except ValueError:
+            return value
+    assert isinstance(month, date)
+    months = MONTHS_NL if lang == "nl" else MONTHS_EN
+    return f"{months[month.month - 1]} {month.year}"
+
+
 def format_amount(value: Decimal | float | int | str | None, lang: str = "nl") -> str:
     """€ 1.234,56 (nl) or € 1,234.56 (en)."""
     if value is None or value == "":
@@ -78,38 +130,65 @@ def format_amount(value: Decimal | float | int | str | None, lang: str = "nl") -
     return f"€ {Decimal(str(value)):,.2f}"
 
 
+def house_of(config: Any) -> House:
+    """The House of a Config: organisation name, [mail.signature], and each role's reply address."""
+    org, signature = config.organisation, config.mail.signature
+    roles = (
+        ("integriteit", signature.integrity, org.integrity_officer),
+        ("hr", signature.hr, org.hr),
+        ("inkoop", signature.purchasing, signature.purchasing_email or config.mail.sender),
+    )
+    return House(org.name, signature.phone, signature.website, roles)
+
+
 class TemplateSet:
     """The templates folder of a workspace."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, house: House | None = None) -> None:
         self.folder = folder
-        self._env: Any = None
+        self.house = house or House()
+        self._envs: dict[bool, Any] = {}
+        self._exists: dict[tuple[str, str], bool] = {}
 
-    def _environment(self) -> Any:
-        if self._env is None:
+    def _environment(self, marked: bool = False) -> Any:
+        """The jinja environment; `marked` wraps every value for the HTML pass (see toolkit.mail.html)."""
+        if marked not in self._envs:
             import jinja2
             from jinja2.sandbox import SandboxedEnvironment
 
             env = SandboxedEnvironment(
                 loader=jinja2.FileSystemLoader(str(self.folder)),
                 undefined=jinja2.StrictUndefined,
-                autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                autoescape=False,
                 keep_trailing_newline=True,
+                auto_reload=False,  # templates are read once per run: no stat per message of a mailing
+                finalize=_marked_value if marked else _plain_value,
             )
             env.filters["datum"] = format_date
             env.filters["bedrag"] = format_amount
-            self._env = env
-        return self._env
+            env.filters["maand"] = format_month
+            self._envs[marked] = env
+        return self._envs[marked]
 
     def types(self) -> list[str]:
         """Mail types that have a Dutch template."""
         return sorted(p.stem for p in (self.folder / "nl").glob("*.txt"))
 
     def has(self, kind: str, lang: str = "nl") -> bool:
-        return (self.folder / lang / f"{kind}.txt").is_file()
+        """The template exists (looked up once per TemplateSet: a mailing of thousands asks the disk once)."""
+        key = (kind, lang)
+        if key not in self._exists:
+            self._exists[key] = (self.folder / lang / f"{kind}.txt").is_file()
+        return self._exists[key]
 
-    def render(self, kind: str, context: dict[str, Any], lang: str = "nl") -> Rendered:
-        """Subject, text and HTML for one mail type; a missing value or a template error is an InputError."""
+    def render(
+        self, kind: str, context: dict[str, Any], lang: str = "nl", *, role: str | None = None, person: str = ""
+    ) -> Rendered:
+        """Subject, text and HTML for one mail type; a missing value or a template error is an InputError.
+
+        The contact block under the mail is that of the role that sends the type (SENDING_ROLES; `role` overrides
+        it: hr, inkoop, integriteit); `person` names a contact in it (such as a supplier's contract owner).
+        """
         lang = lang if lang in LANGUAGES and self.has(kind, lang) else "nl"
         if not self.has(kind, lang):
             raise InputError(
@@ -117,17 +196,51 @@ class TemplateSet:
                 hint="herstel het vanuit de standaardsjablonen (map templates/ van de toolkit).",
             )
         context = {"lang": lang, **context}
-        text = self._render_file(f"{lang}/{kind}.txt", context)
-        subject, body = _split_subject(text, self.folder / lang / f"{kind}.txt")
-        html_name = f"{lang}/{kind}.html"
-        html = self._render_file(html_name, context) if (self.folder / html_name).is_file() else None
-        return Rendered(subject, body, html)
+        name, path = f"{lang}/{kind}.txt", self.folder / lang / f"{kind}.txt"
+        subject, body = _split_subject(self._render_file(name, context), path)
+        _, marked = _split_subject(self._render_file(name, context, marked=True), path)
+        body, marked = salutation(body), salutation(marked)
+        contact = self.house.contact(role or SENDING_ROLES.get(kind, "integriteit"), person)
+        signature = "\n".join(contact.lines(lang)) if contact.organisation else ""
+        text = f"{body.rstrip()}\n\n-- \n{signature}\n" if signature else body
+        html = to_html(marked, subject, contact if contact.organisation else None, lang)
+        return Rendered(subject, text, html)
 
-    def _render_file(self, name: str, context: dict[str, Any]) -> str:
+    def mail(
+        self,
+        kind: str,
+        context: dict[str, Any],
+        lang: str = "nl",
+        *,
+        key: str,
+        to: tuple[str, ...] | list[str],
+        purpose: str = "",
+        role: str | None = None,
+        person: str = "",
+        **fields: Any,
+    ) -> OutgoingMail:
+        """Render `kind` and wrap it as the OutgoingMail to send: one call instead of render + OutgoingMail(...).
+
+        `purpose` defaults to the mail type; `fields` are OutgoingMail's other fields (audit_ref, attachments, …).
+        """
+        from toolkit.mail.message import OutgoingMail
+
+        rendered = self.render(kind, context, lang, role=role, person=person)
+        return OutgoingMail(
+            key=key,
+            purpose=purpose or kind,
+            to=tuple(to),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            **fields,
+        )
+
+    def _render_file(self, name: str, context: dict[str, Any], *, marked: bool = False) -> str:
         import jinja2
 
         try:
-            return self._environment().get_template(name).render(context)
+            return self._environment(marked).get_template(name).render(context)
         except jinja2.UndefinedError as exc:
             raise InputError(
                 f"sjabloon {self.folder / name}: {exc.message}.",
@@ -154,6 +267,33 @@ class TemplateSet:
             return tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path}: geen geldige TOML: {exc}.", hint="herstel de genoemde regel.") from exc
+
+
+_SALUTATION = re.compile(r"^((?:Beste|Geachte|Dear) \x02?)(?:de |het |the )?(Mevrouw|Meneer|Heer)?", re.M)
+
+
+def salutation(text: str) -> str:
+    """The salutation as Dutch writes it: "Beste directeur-bestuurder," not "Beste de directeur-bestuurder,", and
+    "Geachte mevrouw Jansen," with a small letter; a role name from config or a register may start with "de"."""
+
+    def fix(match: re.Match[str]) -> str:
+        title = match.group(2)
+        return match.group(1) + (title.lower() if title and not match.group(1).startswith("Dear") else title or "")
+
+    return _SALUTATION.sub(fix, text, count=1)
+
+
+def _plain_value(value: Any) -> Any:
+    """A value as people read it: yes/no instead of Python's True/False, nothing for None."""
+    if value is True:
+        return "ja"
+    if value is False or value is None:
+        return ""
+    return value
+
+
+def _marked_value(value: Any) -> str:
+    return mark_value(_plain_value(value))
 
 
 def _split_subject(text: str, path: Path) -> tuple[str, str]:

@@ -254,24 +254,31 @@ def _language(ws: Workspace) -> str:
 
 
 def welcome_mail(ws: Workspace, person: Newcomer, attachments: tuple[Attachment, ...]) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
+    # Staff are welcomed by HR (Mens & Organisatie: named and signed as HR, HR's contact block), sent from the
+    # toolkit's mailbox, which reads the confirmations; the director and RvC members, whom HR does not onboard, by
+    # the integrity mailbox itself.
+    config = ws.config
+    if person.kind == WELCOME:
+        signer = config.mail.signature.hr
+        sender_name = f"{signer} {config.organisation.name}"
+    else:
+        signer, sender_name = config.mail.sender_name, ""
     context = {
         "naam": person.name,
         "organisatie": ws.config.organisation.name,
         "in_dienst_per": person.start,
         "vooraf": person.ahead,
         "bijlagen": [a.filename for a in attachments],
-        "afzender": ws.config.mail.sender_name,  # it comes from the integrity mailbox: signed as that sender
+        "afzender": signer,
     }
-    rendered = ws.templates.render(person.kind, context, _language(ws))
-    return OutgoingMail(
+    return ws.templates.mail(
+        person.kind,
+        context,
+        _language(ws),
         key=person.key,
         purpose=WELCOME,
         to=(person.email,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        sender_name=sender_name,
         attachments=attachments,
         audit_ref=f"{STAFF.filename} Nr {person.nr}"
         if person.nr is not None

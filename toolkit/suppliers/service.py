@@ -15,22 +15,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
-from toolkit.mail.message import Attachment, OutgoingMail
+from toolkit.mail.message import OutgoingMail
 from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import SUPPLIERS
 from toolkit.rounds import RoundState, read_numbered, sent_cells
 from toolkit.rounds import plan_follow_ups as plan_follow_ups_of_round
 from toolkit.rounds import state_of as round_state
 from toolkit.suppliers import rules
+from toolkit.suppliers.letters import (
+    PURPOSE_CODE,
+    PURPOSE_ESCALATION,
+    PURPOSE_REMINDER,
+    code_attachment,
+    code_attachments,
+    code_mail,
+    escalation_mail,
+    reminder_mail,
+)
 
 if TYPE_CHECKING:
     from toolkit.mail.sender import SendReport
     from toolkit.registers.reader import Row, Table
     from toolkit.workspace import Workspace
-
-PURPOSE_CODE = "leverancier_code"
-PURPOSE_REMINDER = "leverancier_herinnering"
-PURPOSE_ESCALATION = "leverancier_escalatie"
 
 
 @dataclass
@@ -125,7 +131,7 @@ def plan_mailing(ws: Workspace, cycle: int, *, number: bool = False) -> MailingP
             f"{len(provisional)} rij(en) zonder Nr: het voorbeeld toont een voorlopig Nr en kenmerk; "
             "--send geeft ze eerst een vast Nr"
         )
-    attachment = code_attachment(ws)
+    attachments = code_attachments(ws)
     for row in table.rows:
         if row.nr is None:
             row = dataclasses.replace(row, nr=provisional[row.excel_row])
@@ -139,49 +145,10 @@ def plan_mailing(ws: Workspace, cycle: int, *, number: bool = False) -> MailingP
             plan.no_email_rows.append(row.nr or 0)
             continue
         if rules.needs_mailing(state, cycle):
-            mail = code_mail(ws, row, cycle, attachment)
+            mail = code_mail(ws, row, cycle, attachments.get(row.get("Taal") or "nl", attachments["nl"]))
             plan.messages.append(mail)
             plan.rows[mail.key] = row.nr or 0
     return plan
-
-
-def code_attachment(ws: Workspace) -> Attachment | None:
-    relative = ws.config.paths.code_attachment
-    if relative is None:
-        return None
-    path = ws.config.path(relative)
-    if not path.is_file():
-        raise InputError(
-            f"bijlage {path} (paths.code_attachment) ontbreekt; er is niets verstuurd.",
-            hint="zet het bestand terug of pas paths.code_attachment aan.",
-        )
-    return Attachment.from_path(path)
-
-
-def _context(ws: Workspace, row: Row, cycle: int) -> dict[str, Any]:
-    return {
-        "naam": row.get("Naam") or "",
-        "contactpersoon": row.get("Contactpersoon") or "",
-        "referentie": rules.reference(cycle, row.nr or 0),
-        "cyclus": cycle,
-        "organisatie": ws.config.organisation.name,
-        "afzender": ws.config.mail.sender_name,
-        "verzonden_op": row.get("Verzonden op"),
-    }
-
-
-def code_mail(ws: Workspace, row: Row, cycle: int, attachment: Attachment | None) -> OutgoingMail:
-    rendered = ws.templates.render("leverancier_code", _context(ws, row, cycle), row.get("Taal") or "nl")
-    return OutgoingMail(
-        key=f"{PURPOSE_CODE}:{cycle}:{row.nr}",
-        purpose=PURPOSE_CODE,
-        to=(row.get("E-mail"),),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        attachments=(attachment,) if attachment else (),
-        audit_ref=f"{SUPPLIERS.filename} Nr {row.nr}",
-    )
 
 
 def run_mailing(
@@ -259,35 +226,6 @@ def plan_follow_ups(ws: Workspace, cycle: int) -> FollowUpResult:
     return FollowUpResult(due.reminders, due.escalations, cells=due.cells)
 
 
-def reminder_mail(ws: Workspace, row: Row, cycle: int, action: rules.FollowUp) -> OutgoingMail:
-    context = {**_context(ws, row, cycle), "herinnering": action.number}
-    rendered = ws.templates.render("leverancier_herinnering", context, row.get("Taal") or "nl")
-    return OutgoingMail(
-        key=f"{PURPOSE_REMINDER}:{cycle}:{row.nr}:{action.number}",
-        purpose=PURPOSE_REMINDER,
-        to=(row.get("E-mail"),),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        audit_ref=f"{SUPPLIERS.filename} Nr {row.nr}",
-    )
-
-
-def escalation_mail(ws: Workspace, row: Row, cycle: int) -> OutgoingMail:
-    owner = row.get("Contracteigenaar") or ws.config.organisation.integrity_officer
-    context = {**_context(ws, row, cycle), "herinneringen": int(row.get("Herinneringen") or 0)}
-    rendered = ws.templates.render("leverancier_escalatie", context, "nl")
-    return OutgoingMail(
-        key=f"{PURPOSE_ESCALATION}:{cycle}:{row.nr}",
-        purpose=PURPOSE_ESCALATION,
-        to=(owner,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        audit_ref=f"{SUPPLIERS.filename} Nr {row.nr}",
-    )
-
-
 def run_follow_ups(ws: Workspace, cycle: int, *, send: bool) -> FollowUpResult:
     """Preview, or apply: reminders and escalation digests exactly once, and the reminders recorded in the register."""
     from toolkit.plan import apply_plan
@@ -326,3 +264,6 @@ def status_overview(ws: Workspace, cycle: int) -> StatusOverview:
                 f"Nr {row.nr} {row.get('Naam')}: {status} (contracteigenaar {row.get('Contracteigenaar') or 'onbekend'})"
             )
     return StatusOverview(cycle, dict(sorted(counts.items())), attention)
+
+
+__all__ = ["PURPOSE_CODE", "PURPOSE_ESCALATION", "PURPOSE_REMINDER", "code_attachment"]  # from letters.py
