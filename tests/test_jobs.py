@@ -154,7 +154,7 @@ def test_a_job_failing_under_the_scheduler_mails_and_logs_the_dutch_cause_withou
     admin = [m for m in outbox(ws) if m["To"] == "ict@woonpartners.example"]
     assert len(admin) == 1 and "'nightly' mislukt op 27 november 2026" in str(admin[0]["Subject"])
     body = admin[0].get_body(("plain",)).get_content()
-    assert "Mislukte stap(pen): post verwerken" in body and cause in body
+    assert "Mislukte stap: post verwerken" in body and cause in body
     assert "Oplossing: sla het op als Excel-werkmap (.xlsx)" in body
     assert "Traceback" not in body and 'File "' not in body
     console = capsys.readouterr().err

@@ -60,7 +60,8 @@ def nightly_job(context: JobContext) -> str:
 def failed_steps(report: JobReport) -> JobFailed:
     """The failed steps of a run, each with its cause and fix, as one error for the log and the admin's mail."""
     failed = [step for step in report.steps if not step.ok]
-    lines = [f"De nachtelijke taak liep, maar {len(failed)} van de {len(report.steps)} stappen mislukte(n):"]
+    verb = "mislukte" if len(failed) == 1 else "mislukten"
+    lines = [f"De nachtelijke taak liep, maar {len(failed)} van de {len(report.steps)} stappen {verb}:"]
     for step in failed:
         lines.append(f"- {step.name}: {step.summary}")
         lines += [f"  {detail}" for detail in step.details]
