@@ -307,9 +307,9 @@ def test_large_sheet_is_verified_without_a_second_full_read(tmp_path: Path, monk
     """Above the calamine-check size the changed cells are checked in the re-read XML: text, number, date, empty."""
     from datetime import date
 
-    import toolkit.registers.writer as writer
+    import toolkit.registers.patch as patch
 
-    monkeypatch.setattr(writer, "CALAMINE_CHECK_BYTES", 0)
+    monkeypatch.setattr(patch, "CALAMINE_CHECK_BYTES", 0)
     path = gifts_workbook(tmp_path / "geschenken.xlsx", 2)
     write(path, [CellUpdate(column="Beoordeling", value="<G2> & meer", nr=1)])
     result = write(
