@@ -190,36 +190,17 @@ def intake_workspace(out: Path, spam: int, reports: int) -> Path:
     return root
 
 
-COUNT_CASE_REGISTER_WRITES = """
-import sys
-from toolkit.cli import main
-from toolkit.reports import vault
-
-writes = []
-real = vault.Vault._store
-vault.Vault._store = lambda self, data: (writes.append(1), real(self, data))[1]
-try:
-    main(sys.argv[1:])
-finally:
-    print("case-register-writes", len(writes))
-"""
-
-
 def _register_writes(root: Path) -> int:
-    """How many times this intake writes meldingen.xlsx (the run is repeated on a fresh copy, untimed)."""
-    result = run(
-        [
-            *python(COUNT_CASE_REGISTER_WRITES),
-            "--config",
-            str(root / "config.toml"),
-            "--as-of",
-            AS_OF,
-            "reports",
-            "intake",
-        ]
-    )
-    found = [line for line in result.output.splitlines() if line.startswith("case-register-writes")]
-    return int(found[-1].split()[-1]) if found else -1
+    """How many times this intake writes meldingen.xlsx (the run is repeated on a fresh copy, untimed): counted from
+    the audit trail, where the register gateway records every write."""
+    import json
+
+    result = run(integrity("--config", str(root / "config.toml"), "--as-of", AS_OF, "reports", "intake"))
+    if result.exit_code != 0:
+        return -1
+    trail = root / ".integrity" / "audit.jsonl"
+    lines = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return sum(1 for e in lines if e.get("action") == "register.write" and e.get("target") == "meldingen.xlsx")
 
 
 def intake(out: Path) -> None:
