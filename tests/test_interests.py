@@ -243,3 +243,15 @@ def test_an_open_register_still_tells_the_manager_once_and_records_the_dates_lat
     assert per_recipient(root) == Counter({MANAGER: 1, HR: 1})
     row = register_rows(root)[1]
     assert row.get("Leidinggevende ingelicht op") == TODAY and row.get("HR ingelicht op") == TODAY
+
+
+def test_an_unreadable_required_cell_is_named_once() -> None:
+    """'Gemeld op' typed as 'morgen' is unreadable, and so also empty to the rules: the verdict names it once."""
+    from toolkit.interests.rules import Declaration, judge
+
+    item = Declaration(
+        nr=None, employee="Piet", kind="belang", what="Zwager bij aannemer", relation="", relative="",
+        declared_on=None, decision="", decided_on=None, measures="", review_on=None,
+    )  # fmt: skip
+    verdict = judge(item, date(2026, 11, 29), 14, ("'Gemeld op' is onleesbaar",))
+    assert verdict.unjudgeable and verdict.text.count("Gemeld op") == 1, verdict.text

@@ -86,7 +86,12 @@ def declaration_of(values: Mapping[str, Any], nr: int | None) -> Declaration:
 
 def judge(item: Declaration, today: date, decision_days: int, problems: tuple[str, ...] = ()) -> Verdict:
     """The verdict for one declaration on `today`; `problems` are unreadable cells (then: niet te beoordelen)."""
-    missing = [column for column, value in zip(REQUIRED, _required(item), strict=True) if not value]
+    named = " ".join(problems)  # an unreadable cell is also empty here: say it once, as unreadable
+    missing = [
+        column
+        for column, value in zip(REQUIRED, _required(item), strict=True)
+        if not value and f"'{column}'" not in named
+    ]
     if problems or missing:
         what = [*problems, *(f"'{column}' is leeg" for column in missing)]
         return Verdict(f"{UNJUDGEABLE}: {'; '.join(what)}", unjudgeable=True)
