@@ -249,3 +249,8 @@ def format_amount_nl(amount: Decimal) -> str:
 def format_date_nl(day: date) -> str:
     """01-12-2025"""
     return day.strftime("%d-%m-%Y")
+
+
+def counted(number: int, one: str, many: str) -> str:
+    """'1 dag', '3 dagen': a count with the right Dutch form, never 'dag(en)'."""
+    return f"{number} {one if number == 1 else many}"

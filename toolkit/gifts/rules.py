@@ -58,7 +58,7 @@ from typing import TypeVar
 
 from toolkit.gifts.vouchers import money_word
 from toolkit.names import normalise_org_name
-from toolkit.values import format_amount_nl
+from toolkit.values import counted, format_amount_nl
 
 RULES = ("G1", "G2", "G3", "G4", "G5", "G6", "G7")
 
@@ -345,7 +345,7 @@ def _summed_g2(gift: Gift, policy: GiftPolicy, earlier: Sequence[Gift]) -> Viola
     if total < policy.limit:
         return None
     return Violation(
-        "G2", f"samen met {len(earlier)} eerder geschenk(en) van {gift.giver.strip()} binnen {policy.sum_window_days} "
+        "G2", f"samen met {counted(len(earlier), 'eerder geschenk', 'eerdere geschenken')} van {gift.giver.strip()} binnen {policy.sum_window_days} "
         f"dagen is de waarde {format_euro(total)}, niet minder dan {format_euro(policy.limit)}, en {_fate(gift)}",
     )  # fmt: skip
 

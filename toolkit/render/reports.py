@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from toolkit.render import BAD, OK, WAIT, day, renders
+from toolkit.values import counted
 
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -145,7 +146,11 @@ def _(result: DeadlineOverview) -> list[str]:
     lines = [f"Open termijnen op {result.today:%d-%m-%Y}:"]
     for item in result.deadlines:
         mark = BAD if item.overdue else (WAIT if item.days_left <= 14 else OK)
-        when = f"{-item.days_left} dag(en) te laat" if item.overdue else f"nog {item.days_left} dag(en)"
+        when = (
+            f"{counted(-item.days_left, 'dag', 'dagen')} te laat"
+            if item.overdue
+            else f"nog {counted(item.days_left, 'dag', 'dagen')}"
+        )
         lines.append(f"  {mark} {item.case} {item.kind:<20} uiterlijk {item.due:%d-%m-%Y} ({when}); {item.handler}")
     return lines
 

@@ -18,6 +18,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from toolkit.values import counted
+
 ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
 REMIND_DAYS_BEFORE = (14, 3)
@@ -136,9 +138,9 @@ def _reminder_text(case: str, kind: str, stage: str, due: date, today: date) -> 
     what = "de ontvangstbevestiging" if kind == ACKNOWLEDGEMENT else "de terugkoppeling aan de melder"
     if stage == OVERDUE_STAGE:
         late = (today - due).days
-        return f"Melding {case}: {what} had uiterlijk {due:%d-%m-%Y} gegeven moeten zijn ({late} dag(en) te laat)."
+        return f"Melding {case}: {what} had uiterlijk {due:%d-%m-%Y} gegeven moeten zijn ({counted(late, 'dag', 'dagen')} te laat)."
     left = (due - today).days
-    return f"Melding {case}: {what} moet uiterlijk {due:%d-%m-%Y} gegeven zijn (nog {left} dag(en))."
+    return f"Melding {case}: {what} moet uiterlijk {due:%d-%m-%Y} gegeven zijn (nog {counted(left, 'dag', 'dagen')})."
 
 
 def reminders_due(
