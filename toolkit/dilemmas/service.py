@@ -184,7 +184,7 @@ def _period_words(reminder: Reminder) -> str:
 
 
 def _mail(ws: Workspace, reminder: Reminder, to: tuple[str, ...], names: list[str]) -> OutgoingMail:
-    from toolkit.mail.message import Attachment, OutgoingMail
+    from toolkit.mail.message import Attachment
 
     period, organisation = reminder.period, ws.config.organisation
     context: dict[str, object] = {
@@ -210,9 +210,10 @@ def _mail(ws: Workspace, reminder: Reminder, to: tuple[str, ...], names: list[st
         title = f"Dilemma's om te bespreken ({_period_words(reminder)}), zonder namen"
         content = cases_text(cases, title).encode("utf-8")
         attachments = (Attachment(str(context["bijlage"]), content, "text/plain; charset=utf-8"),)
-    rendered = ws.templates.render(template, context, organisation.language)
-    return OutgoingMail(reminder.key, template, to, rendered.subject, rendered.text, rendered.html,
-                        attachments=attachments, audit_ref=reminder.key)  # fmt: skip
+    return ws.templates.mail(
+        template, context, organisation.language, key=reminder.key, to=to, attachments=attachments,
+        audit_ref=reminder.key,
+    )  # fmt: skip
 
 
 def _cases(ws: Workspace, names: list[str]) -> list[Case]:

@@ -115,8 +115,6 @@ def with_news(ws: Workspace, findings: list[GiftFinding]) -> list[tuple[GiftFind
 
 
 def _finding_mail(ws: Workspace, item: Any, finding: GiftFinding) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     gift = item.gift
     assert item.judgement is not None and finding.manager is not None
     context = {
@@ -134,14 +132,12 @@ def _finding_mail(ws: Workspace, item: Any, finding: GiftFinding) -> OutgoingMai
             {"regel": v.rule, "reden": v.reason, "uitleg": RULE_MEANING[v.rule]} for v in item.judgement.violations
         ],
     }
-    rendered = ws.templates.render(FINDING_KIND, context, ws.config.organisation.language)
-    return OutgoingMail(
+    return ws.templates.mail(
+        FINDING_KIND,
+        context,
+        ws.config.organisation.language,
         key=f"geschenk-bevinding:{finding.key}",
-        purpose=FINDING_KIND,
         to=(finding.manager,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{GIFTS.filename} Nr {finding.nr}",
         covers=(_manager_item(finding.key),),
     )

@@ -150,8 +150,6 @@ def recipient(ws: Workspace, role: Any, email: str | None) -> str:
 
 
 def _mail(ws: Workspace, found: HousingFinding, row: Row) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     context = {
         "rvc": found.to != ws.config.organisation.director,
         "organisatie": ws.config.organisation.name,
@@ -164,10 +162,14 @@ def _mail(ws: Workspace, found: HousingFinding, row: Row) -> OutgoingMail:
         "beoordeling": found.verdict,
         "register": HOUSING.filename,
     }  # fmt: skip
-    rendered = ws.templates.render(TEMPLATE, context, ws.config.organisation.language)
-    key = finding_key(found.nr or 0, found.verdict)
-    return OutgoingMail(key, TEMPLATE, (found.to,), rendered.subject, rendered.text, rendered.html,
-                        audit_ref=f"{HOUSING.filename} Nr {found.nr}")  # fmt: skip
+    return ws.templates.mail(
+        TEMPLATE,
+        context,
+        ws.config.organisation.language,
+        key=finding_key(found.nr or 0, found.verdict),
+        to=(found.to,),
+        audit_ref=f"{HOUSING.filename} Nr {found.nr}",
+    )
 
 
 def judge_housing(ws: Workspace, notify: bool = True) -> HousingJudgement:

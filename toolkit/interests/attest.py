@@ -139,16 +139,12 @@ def _context(ws: Workspace, row: Row, year: int) -> dict[str, Any]:
 
 
 def _mail(ws: Workspace, row: Row, purpose: str, key: str, to: str, context: dict[str, Any]) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
-    rendered = ws.templates.render(purpose, context, ws.config.organisation.language)
-    return OutgoingMail(
+    return ws.templates.mail(
+        purpose,
+        context,
+        ws.config.organisation.language,
         key=key,
-        purpose=purpose,
         to=(to,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{STAFF.filename} Nr {row.nr}",
     )
 

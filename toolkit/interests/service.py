@@ -202,8 +202,6 @@ def _finding_mails(ws: Workspace, judged: list[Judged]) -> list[OutgoingMail]:
 
 
 def finding_mail(ws: Workspace, j: Judged, to: str, key: str, role: str) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     item = j.declaration
     context: dict[str, Any] = {
         "organisatie": ws.config.organisation.name,
@@ -217,21 +215,17 @@ def finding_mail(ws: Workspace, j: Judged, to: str, key: str, role: str) -> Outg
         "voor": role,
         "leidinggevende": j.manager or UNKNOWN_MANAGER,
     }
-    rendered = ws.templates.render(PURPOSE_FINDING, context, ws.config.organisation.language)
-    return OutgoingMail(
+    return ws.templates.mail(
+        PURPOSE_FINDING,
+        context,
+        ws.config.organisation.language,
         key=key,
-        purpose=PURPOSE_FINDING,
         to=(to,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{INTERESTS.filename} Nr {item.nr}",
     )
 
 
 def notice_mail(ws: Workspace, j: Judged, to: str, key: str, role: str, manager: str = "") -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     item = j.declaration
     context: dict[str, Any] = {
         "organisatie": ws.config.organisation.name,
@@ -247,14 +241,12 @@ def notice_mail(ws: Workspace, j: Judged, to: str, key: str, role: str, manager:
         "leidinggevende": manager,
         "termijn": ws.config.interests.decision_days,
     }
-    rendered = ws.templates.render(PURPOSE_NOTICE, context, ws.config.organisation.language)
-    return OutgoingMail(
+    return ws.templates.mail(
+        PURPOSE_NOTICE,
+        context,
+        ws.config.organisation.language,
         key=key,
-        purpose=PURPOSE_NOTICE,
         to=(to,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{INTERESTS.filename} Nr {item.nr}",
     )
 

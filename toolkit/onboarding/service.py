@@ -296,8 +296,6 @@ def _in_digest_key(person: Newcomer) -> str:
 
 
 def digest_mail(ws: Workspace, people: list[Newcomer]) -> OutgoingMail:
-    from toolkit.mail.message import OutgoingMail
-
     weeks = ws.config.onboarding.conversation_weeks
     context = {
         "organisatie": ws.config.organisation.name,
@@ -315,14 +313,12 @@ def digest_mail(ws: Workspace, people: list[Newcomer]) -> OutgoingMail:
             for p in sorted(people, key=lambda p: (p.start, p.name))
         ],
     }
-    rendered = ws.templates.render(DIGEST, context, _language(ws))
-    return OutgoingMail(
+    return ws.templates.mail(
+        DIGEST,
+        context,
+        _language(ws),
         key=digest_key(ws.today, people),
-        purpose=DIGEST,
         to=(ws.config.organisation.manager_mo,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         audit_ref=f"{len(people)} nieuwe medewerker(s)",
         covers=tuple(_in_digest_key(p) for p in people),  # each person is in one digest only (the ledger's items)
     )

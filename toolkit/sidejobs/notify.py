@@ -146,14 +146,12 @@ def reminder_mail(ws: Workspace, due: ReconfirmationDue, judged: list[Judged]) -
         "hr_adres": str(org.hr),
         "werkgever": org.name,
     }
-    rendered = ws.templates.render(REMINDER, context, org.language)
-    return OutgoingMail(
+    return ws.templates.mail(
+        REMINDER,
+        context,
+        org.language,
         key=f"nevenfunctie-herbevestiging:{due.line.nr or f'rij{due.line.excel_row}'}:{due.due_on.isoformat()}",
-        purpose=REMINDER,
         to=(due.address,),
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         headers=(("Reply-To", str(org.hr)),),
         audit_ref=f"{SIDEJOBS.filename} Nr {due.line.nr}",
     )
