@@ -76,3 +76,47 @@ def test_a_cell_inserted_before_a_replaced_one_keeps_both() -> None:
         out = Sheet(xml).patched(edits)
         assert cells(out) == {"A2": "6", "B2": "46402", "C2": "Anna"}
         assert out.index(b'r="A2"') < out.index(b'r="B2"') < out.index(b'r="C2"') and b"15-01-2027" not in out
+
+
+def test_cells_whose_reference_is_not_first_are_still_found() -> None:
+    """`<c s="2" r="B2">` (reference after the style): the cell is replaced with its style, not added twice."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></c>'
+        '<c s="2" r="B2"><v>2</v></c><c r="D2"><v>4</v></c></row></sheetData></worksheet>'
+    ).encode()
+    sheet = Sheet(xml)
+    assert sheet.info(2, 2).style == "2"
+    out = sheet.patched({(2, 2): NewValue(number="20"), (2, 3): NewValue(number="30")})
+    assert cells(out) == {"A2": "1", "B2": "20", "C2": "30", "D2": "4"}
+    assert b'r="B2" s="2"' in out
+
+
+def test_rich_text_in_a_row_does_not_hide_a_cell() -> None:
+    """A rich-text run's `<color>` starts with `<c` too: the row is then read cell by cell and B3 found."""
+    xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="3"><c r="A3" t="inlineStr"><is><r><rPr><color rgb="FF0000"/>'
+        '</rPr><t>rood</t></r></is></c><c t="n" r="C3"><v>3</v></c></row></sheetData></worksheet>'
+    ).encode()
+    out = Sheet(xml).patched({(3, 3): NewValue(number="33"), (3, 2): NewValue(text="nieuw")})
+    assert cells(out)["C3"] == "33"
+    order = [c.get("r") for c in ElementTree.fromstring(out).iter(f"{{{MAIN}}}c")]
+    assert order == ["A3", "B3", "C3"]
+
+
+def test_new_cells_at_the_end_of_a_row_go_in_column_order() -> None:
+    """Two new cells right of the last one, asked for in reverse order, are written left to right."""
+    xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></c></row></sheetData></worksheet>'
+    out = Sheet(xml.encode()).patched({(2, 5): NewValue(number="5"), (2, 4): NewValue(number="4")})
+    order = [c.get("r") for c in ElementTree.fromstring(out).iter(f"{{{MAIN}}}c")]
+    assert order == ["A2", "D2", "E2"]
+
+
+def test_an_unclosed_cell_is_refused() -> None:
+    """A cell element that never closes is no sheet the patcher knows: it refuses instead of guessing."""
+    import pytest
+
+    from toolkit.registers.sheetxml import SheetXmlError
+
+    xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></row></sheetData></worksheet>'
+    with pytest.raises(SheetXmlError):
+        Sheet(xml.encode()).patched({(2, 1): NewValue(number="5")})

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from toolkit.workspace import Workspace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellChange:
     """One toolkit cell to write: register key ('gifts', 'suppliers', ...), column, value, and the row by Nr or row.
 

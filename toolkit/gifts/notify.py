@@ -45,7 +45,7 @@ RULE_MEANING = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GiftFinding:
     """A row against the code, or one that can't be judged; `key` is '' while the row has no Nr."""
 

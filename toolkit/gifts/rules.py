@@ -106,7 +106,7 @@ CODES: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gift:
     """One row of the gifts register, already parsed into plain values."""
 
@@ -122,7 +122,7 @@ class Gift:
     consulted_manager: bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One rule of the code that a gift breaks (or may break), with a short Dutch reason and its weight."""
 
@@ -135,7 +135,7 @@ class Violation:
         return f"{label}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     """All violations of one gift, ordered by rule."""
 

@@ -112,7 +112,7 @@ class GiftCheckResult:
         return not self.failed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Assessed:
     row: Row
     gift: Gift

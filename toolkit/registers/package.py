@@ -10,11 +10,14 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, unescape
 
 from toolkit.registers.sheetxml import attributes, column_index, column_letter
+
+Parts = Mapping[str, bytes | bytearray]  # zip part name -> its new content (a patched sheet is a bytearray)
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -76,6 +79,7 @@ class Styles:
         self._xfs_re = re.compile(b"<" + p + rb"cellXfs\b[^>]*>(.*?)</" + p + b"cellXfs>", re.S)
         self._xf_re = re.compile(b"<" + p + rb"xf\b([^>]*?)(?:/>|>.*?</" + p + b"xf>)", re.S)
         self._derived: dict[tuple[str | None, str], str] = {}
+        self._formats: dict[tuple[int, str | None], tuple[int, str]] = {}
 
     def _codes(self) -> dict[int, str]:
         found = {}
@@ -90,6 +94,14 @@ class Styles:
         return list(self._xf_re.finditer(self.data, block.start(1), block.end(1))) if block else []
 
     def number_format(self, style: str | None) -> tuple[int, str]:
+        """(numFmtId, format code) of a cell format; remembered until the styles change."""
+        key = (len(self.data), style)  # the styles only ever grow: a new length is a new stylesheet
+        known = self._formats.get(key)
+        if known is None:
+            known = self._formats[key] = self._number_format(style)
+        return known
+
+    def _number_format(self, style: str | None) -> tuple[int, str]:
         xfs = self._xfs()
         index = int(style) if style and style.isdigit() else 0
         if index >= len(xfs):
@@ -251,7 +263,7 @@ def lengthen_table(data: bytes, header_row: int, last_row: int) -> bytes | None:
     return data.replace(b'ref="' + old + b'"', b'ref="' + new + b'"')
 
 
-def changed_parts(source: Path, temp: Path, replaced: dict[str, bytes]) -> str | None:
+def changed_parts(source: Path, temp: Path, replaced: Parts) -> str | None:
     """What is wrong with a rewritten package (None: nothing): the same parts in the same order, the replaced
     ones with exactly the intended bytes, every other one with the CRC and size it had; every entry opens."""
     import zlib
@@ -273,7 +285,7 @@ def changed_parts(source: Path, temp: Path, replaced: dict[str, bytes]) -> str |
     return None
 
 
-def rewrite(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
+def rewrite(source: Path, target: Path, replaced: Parts) -> None:
     """Copy the package part by part in the same order; replaced parts get their new bytes, the rest are copied
     as the compressed bytes they were (never decompressed and compressed again)."""
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:

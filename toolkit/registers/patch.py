@@ -53,7 +53,7 @@ def save_cells(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[b
             edits[(row, column)] = _new_value(value, info.style, styles, epoch)
         if not edits:
             return False, None
-        replaced = {part: sheet.patched(edits)}
+        replaced: dict[str, bytes | bytearray] = {part: sheet.patched(edits)}
         if styles.changed and styles_name:
             replaced[styles_name] = styles.data
         for column, header in plan.added_headers.items():
@@ -73,12 +73,13 @@ def save_cells(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[b
     return True, backup
 
 
-def _lengthen_tables(archive: zipfile.ZipFile, part: str, plan: _Plan, replaced: dict[str, bytes]) -> None:
+def _lengthen_tables(archive: zipfile.ZipFile, part: str, plan: _Plan, replaced: dict[str, bytes | bytearray]) -> None:
     """Rows this write appends (a new key in a keyed register): a table on the sheet grows down to hold them."""
     if not plan.table_bottom:
         return
     for table in package.table_parts(archive, part):
-        longer = package.lengthen_table(replaced.get(table) or archive.read(table), plan.header_row, plan.table_bottom)
+        current = bytes(replaced.get(table) or archive.read(table))  # a table part: small
+        longer = package.lengthen_table(current, plan.header_row, plan.table_bottom)
         if longer is not None:
             replaced[table] = longer
 
@@ -119,7 +120,7 @@ CALAMINE_CHECK_BYTES = 4 << 20  # sheets up to this size are also re-read by cal
 
 
 def _verify(
-    source: Path, temp: Path, replaced: dict[str, bytes], sheet: str, expected: dict[tuple[int, int], Any]
+    source: Path, temp: Path, replaced: package.Parts, sheet: str, expected: dict[tuple[int, int], Any]
 ) -> None:
     """Re-read the written file: every part holds exactly the intended bytes (the copied ones: the same CRC as
     before), and every changed cell holds its value. Small sheets are also read back with calamine."""
@@ -130,8 +131,8 @@ def _verify(
     if len(patched) > CALAMINE_CHECK_BYTES:
         written = Sheet(patched)
         for (row, column), value in expected.items():
-            cell = written.cells(row).get(column)
-            if cell is None or not _holds(cell[3], value):
+            cell = written.cell(row, column)
+            if cell is None or not _holds(cell.element, value):
                 _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}")
         return
     from toolkit.registers.writer import read_grid, same_value

@@ -192,7 +192,7 @@ def refresh(
         for row in sheet.rows:
             if row > len(wanted) + 1 and 1 in sheet.cells(row):
                 edits[(row, 1)] = NewValue()  # a name that left: the cell is emptied
-        replaced = {list_part: sheet.patched(edits)}
+        replaced: dict[str, bytes | bytearray] = {list_part: sheet.patched(edits)}
         main = archive.read(main_part)
         widened = _with_range(main, max(len(wanted) + 1, 2))
         if widened != main:

@@ -232,7 +232,7 @@ def _worksheet(grid: list[list[Any]], top: int, width: int, bold: str | None) ->
     ).encode()
 
 
-def _rewrite(source: Path, temp: Path, replaced: dict[str, bytes], added: dict[str, bytes]) -> None:
+def _rewrite(source: Path, temp: Path, replaced: package.Parts, added: dict[str, bytes]) -> None:
     package.rewrite(source, temp, replaced)
     if added:
         with zipfile.ZipFile(temp, "a") as out:
@@ -243,7 +243,7 @@ def _rewrite(source: Path, temp: Path, replaced: dict[str, bytes], added: dict[s
 def _verify(
     source: Path,
     temp: Path,
-    replaced: dict[str, bytes],
+    replaced: package.Parts,
     names: list[str],
     sheet: str | None,
     expected: list[tuple[int, int, str]],

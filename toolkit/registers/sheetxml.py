@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple, cast
 from xml.sax.saxutils import escape
 
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
 _REF = re.compile(rb"([A-Z]+)([0-9]+)")
+_LETTERS = re.compile(rb"[A-Z]+")
 DIRECT_SEARCHES = 200
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -40,6 +42,18 @@ def column_index(letters: bytes | str) -> int:
     return index
 
 
+_COLUMNS: dict[bytes, int] = {}
+_ONE_ATTR: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _column_of(letters: bytes) -> int:
+    """column_index, remembered: a sheet has few distinct column letters and very many cells."""
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = _COLUMNS[letters] = column_index(letters)
+    return index
+
+
 def printable(text: str) -> str:
     """Control characters (from an e-mail subject, say) can't be stored in a worksheet: they are dropped."""
     return _ILLEGAL.sub("", text)
@@ -49,7 +63,7 @@ def attributes(tag: bytes) -> dict[bytes, bytes]:
     return {m.group(1): m.group(2)[1:-1] for m in _ATTR.finditer(tag)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewValue:
     """What a cell becomes: `text` (inline string), `number` (with an optional style index), or empty."""
 
@@ -58,7 +72,32 @@ class NewValue:
     style: str | None = None  # replaces the cell's own style (a date or amount format); None keeps it
 
 
-@dataclass(frozen=True)
+class Cell(NamedTuple):
+    """One cell element: where it is in the sheet, the text of its start tag's attributes, and the whole element."""
+
+    start: int
+    end: int
+    tag: bytes
+    element: bytes
+
+    @property
+    def attrs(self) -> dict[bytes, bytes]:
+        return attributes(self.tag)
+
+    def attr(self, name: bytes) -> bytes | None:
+        """One attribute's value (a cheap search: most cells are looked at for their style only)."""
+        pattern = _ONE_ATTR.get(name)
+        if pattern is None:
+            pattern = _ONE_ATTR[name] = re.compile(
+                rb"(?:^|\s)" + re.escape(name) + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+            )
+        match = pattern.search(self.tag)
+        if match is None:
+            return None
+        return match.group(1) if match.group(1) is not None else match.group(2)
+
+
+@dataclass(frozen=True, slots=True)
 class CellInfo:
     """What the patcher found in a cell it may change."""
 
@@ -69,20 +108,23 @@ class CellInfo:
 class Sheet:
     """One worksheet's XML with the positions of its rows; edits are collected, then applied in one pass."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | bytearray) -> None:
         root = _ROOT.search(data)
         if root is None:
             raise SheetXmlError("geen <worksheet>-element")
-        self.data = data
+        self.data = cast(bytes, data)  # a patched sheet (a bytearray) is read the same way
         self.prefix = (root.group(1) + b":") if root.group(1) else b""
         p = re.escape(self.prefix)
         self._row_re = re.compile(b"<" + p + rb"row\b([^>]*?)(/?)>")
         self._cell_re = re.compile(b"<" + p + rb"c\b([^>]*?)(/?)>")
+        self._whole_cell_re = re.compile(b"<" + p + rb'c\s+r="([A-Z]+)[0-9]+"([^>]*?)(?:/>|>.*?</' + p + b"c>)", re.S)
         self._cell_end = b"</" + self.prefix + b"c>"
+        self._cell_open = b"<" + self.prefix + b'c r="'
         self._row_end = b"</" + self.prefix + b"row>"
         self._found: dict[int, tuple[int, int, int] | None] = {}
         self._all: dict[int, tuple[int, int, int]] | None = None
         self._col_styles: list[tuple[int, int, bytes]] | None = None
+        self._last_cells: tuple[int, dict[int, Cell]] | None = None
         start = re.search(b"<" + p + rb"sheetData\b[^>]*?(/?)>", data)  # near the top: found at once
         if start is not None and start.group(1):  # <sheetData/>: no rows at all
             self._all = {}
@@ -161,21 +203,47 @@ class Sheet:
             rows[number] = (match.start(), match.end(), close + len(self._row_end))
             pos = close + len(self._row_end)
 
-    def cells(self, row: int) -> dict[int, tuple[int, int, dict[bytes, bytes], bytes]]:
-        """Column -> (start, end, attributes, whole element) for the cells of one row (absolute offsets)."""
-        found: dict[int, tuple[int, int, dict[bytes, bytes], bytes]] = {}
+    def cells(self, row: int) -> dict[int, Cell]:
+        """Column -> Cell for the cells of one row (absolute offsets). The last row asked is remembered: its cells
+        are usually asked for again at once (a row's cells are judged, then patched)."""
+        if self._last_cells is not None and self._last_cells[0] == row:
+            return self._last_cells[1]
+        found = self._scan_cells(row)
+        self._last_cells = (row, found)
+        return found
+
+    def _scan_cells(self, row: int) -> dict[int, Cell]:
+        """One regular-expression scan over the row for cells whose reference comes first (every writer we know
+        writes them so); anything else between or after them and the row is read cell by cell instead."""
+        found: dict[int, Cell] = {}
         where = self.span(row)
         if where is None:
             return found
-        start, inner, end = where
+        _, inner, end = where
+        pos = inner
+        for match in self._whole_cell_re.finditer(self.data, inner, end):
+            if match.start() != pos and self.data[pos : match.start()].strip():
+                return self._scan_cells_in_order(row)
+            found[_column_of(match.group(1))] = Cell(
+                match.start(), match.end(), self.data[match.start() : match.end(2)], match.group(0)
+            )
+            pos = match.end()
+        if inner < end and self.data[pos : end - len(self._row_end)].strip():
+            return self._scan_cells_in_order(row)
+        return found
+
+    def _scan_cells_in_order(self, row: int) -> dict[int, Cell]:
+        found: dict[int, Cell] = {}
+        where = self.span(row)
+        assert where is not None
+        _, inner, end = where
         column = 0
         pos = inner
         while True:
             match = self._cell_re.search(self.data, pos, end)
             if match is None:
                 return found
-            attrs = attributes(match.group(1))
-            ref = _REF.fullmatch(attrs.get(b"r", b""))
+            ref = _REF.fullmatch(attributes(match.group(1)).get(b"r", b""))
             column = column_index(ref.group(1)) if ref else column + 1
             if match.group(2):
                 stop = match.end()
@@ -184,18 +252,52 @@ class Sheet:
                 if close < 0:
                     raise SheetXmlError(f"cel in rij {row} is niet afgesloten")
                 stop = close + len(self._cell_end)
-            found[column] = (match.start(), stop, attrs, self.data[match.start() : stop])
+            found[column] = Cell(match.start(), stop, match.group(1), self.data[match.start() : stop])
             pos = stop
 
+    def cell(self, row: int, column: int) -> Cell | None:
+        """The cell at (row, column). When every cell of the row starts `<c r="` (as every writer we know writes
+        them), it is found by its reference with one byte search; otherwise the row is read cell by cell."""
+        where = self.span(row)
+        if where is None:
+            return None
+        _, inner, end = where
+        if inner == end or not self._references_first(inner, end):
+            return self.cells(row).get(column)
+        ref = self._cell_open + column_letter(column).encode() + str(row).encode() + b'"'
+        at = self.data.find(ref, inner, end)
+        if at < 0:
+            return None
+        match = self._whole_cell_re.match(self.data, at, end)
+        if match is None:
+            raise SheetXmlError(f"cel {column_letter(column)}{row} is niet afgesloten")
+        return Cell(at, match.end(), self.data[at : match.end(2)], match.group(0))
+
+    def _references_first(self, inner: int, end: int) -> bool:
+        """Does every tag in this row that starts with `<c` start `<c r="`? Then a cell not found by its reference
+        is not there. (Rich text may hold `<color>` and the like: then the answer is no, and the row is read.)"""
+        return self.data.count(self._cell_open[:-4], inner, end) == self.data.count(self._cell_open, inner, end)
+
+    def _insertion_point(self, row: int, column: int, inner: int, end: int) -> int:
+        """Where a new cell in `column` goes: before the first cell to its right, else before `</row>`."""
+        if self._references_first(inner, end):
+            last = self.data.rfind(self._cell_open, inner, end)
+            letters = _LETTERS.match(self.data, last + len(self._cell_open)) if last >= 0 else None
+            if last < 0 or (letters is not None and _column_of(letters.group(0)) < column):
+                return end - len(self._row_end)  # every cell is to its left (the usual case: a column at the end)
+        existing = self.cells(row)
+        after = next((c for c in sorted(existing) if c > column), None)
+        return existing[after].start if after is not None else end - len(self._row_end)
+
     def info(self, row: int, column: int) -> CellInfo:
-        cell = self.cells(row).get(column)
+        cell = self.cell(row, column)
         if cell is None:
             return CellInfo(None, False)
-        style = cell[2].get(b"s")
-        body = cell[3]
+        style = cell.attr(b"s")
+        body = cell.element
         return CellInfo(style.decode() if style else None, b"<" + self.prefix + b"f" in body)
 
-    def patched(self, edits: Mapping[tuple[int, int], NewValue]) -> bytes:
+    def patched(self, edits: Mapping[tuple[int, int], NewValue]) -> bytearray:
         """The sheet with these cells replaced or inserted; every other byte unchanged."""
         by_row: dict[int, dict[int, NewValue]] = {}
         for (row, column), value in edits.items():
@@ -209,19 +311,25 @@ class Sheet:
                 missing_rows.append(row)
         if missing_rows:
             pieces += self._insert_rows(sorted(missing_rows), by_row)
+        pieces += self._widen_dimension(edits)
         pieces.sort(key=lambda piece: (piece[0], piece[1]))  # an insert before a cell goes before its replacement
-        out, pos = [], 0
+        size = len(self.data) + sum(len(text) - (end - start) for start, end, text in pieces)
+        out = bytearray(size)  # filled in place: the new sheet is allocated once, beside the old one (memory)
+        whole = memoryview(self.data)
+        pos = at = 0
         for start, end, text in pieces:
-            out += [self.data[pos:start], text]
+            out[at : at + start - pos] = whole[pos:start]
+            at += start - pos
+            out[at : at + len(text)] = text
+            at += len(text)
             pos = end
-        out.append(self.data[pos:])
-        return self._widen_dimension(b"".join(out), edits)
+        out[at:] = whole[pos:]
+        return out
 
     def _patch_row(self, row: int, changes: dict[int, NewValue]) -> list[tuple[int, int, bytes]]:
         where = self.span(row)
         assert where is not None
         start, inner, end = where
-        existing = self.cells(row)
         pieces: list[tuple[int, int, bytes]] = []
         if inner == end:  # <row .../>: becomes <row ...>cells</row>
             tag = self.data[start:inner]
@@ -229,15 +337,12 @@ class Sheet:
             opened = tag[:-2].rstrip() + b">"
             return [(start, end, self._fix_spans(opened, changes) + body + self._row_end)]
         inserts: dict[int, list[bytes]] = {}
-        columns = sorted(existing)
-        for column, value in changes.items():
-            if column in existing:
-                cstart, cend, attrs, _ = existing[column]
-                style = attrs.get(b"s")
-                pieces.append((cstart, cend, self.cell_xml(row, column, value, style)))
+        for column, value in sorted(changes.items()):  # new cells at one place go in column order
+            cell = self.cell(row, column)
+            if cell is not None:
+                pieces.append((cell.start, cell.end, self.cell_xml(row, column, value, cell.attr(b"s"))))
                 continue
-            after = next((c for c in columns if c > column), None)
-            at = existing[after][0] if after is not None else end - len(self._row_end)
+            at = self._insertion_point(row, column, inner, end)
             inserts.setdefault(at, []).append(self.cell_xml(row, column, value, self.column_style(column)))
         pieces += [(at, at, b"".join(xml)) for at, xml in inserts.items()]
         new_tag = self._fix_spans(self.data[start:inner], changes)
@@ -271,10 +376,12 @@ class Sheet:
             return tag
         return tag[: match.start()] + f'spans="{new_low}:{new_high}"'.encode() + tag[match.end() :]
 
-    def _widen_dimension(self, data: bytes, edits: Mapping[tuple[int, int], NewValue]) -> bytes:
-        match = re.search(b"<" + re.escape(self.prefix) + rb'dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', data)
+    def _widen_dimension(self, edits: Mapping[tuple[int, int], NewValue]) -> list[tuple[int, int, bytes]]:
+        """The piece that widens `<dimension ref>` to cover the edited cells (none when it already does)."""
+        head = self.data[: self._data_start]
+        match = re.search(b"<" + re.escape(self.prefix) + rb'dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head)
         if match is None or not edits:
-            return data
+            return []
         first_col, first_row = column_index(match.group(1)), int(match.group(2))
         last_col = column_index(match.group(3)) if match.group(3) else first_col
         last_row = int(match.group(4)) if match.group(4) else first_row
@@ -282,9 +389,9 @@ class Sheet:
         cols = [c for _, c in edits]
         box = (min(first_col, *cols), min(first_row, *rows), max(last_col, *cols), max(last_row, *rows))
         if box == (first_col, first_row, last_col, last_row):
-            return data
+            return []
         ref = f"{column_letter(box[0])}{box[1]}:{column_letter(box[2])}{box[3]}".encode()
-        return data[: match.start(1)] + ref + data[match.end(match.lastindex or 1) :]
+        return [(match.start(1), match.end(match.lastindex or 1), ref)]
 
     def column_style(self, column: int) -> bytes | None:
         """The style a new cell in this column gets, as Excel gives it: the column's own (`<col style>`), if any."""

@@ -110,10 +110,10 @@ def style_for(sheet: Sheet, styles: Styles, row: int, column: int, style: str | 
     format), else the cell's own with `code` as number format (an identical existing format is reused)."""
     wanted_date = code == DATE_FORMAT
     for other in _around(row):
-        cell = sheet.cells(other).get(column)
-        if cell is None or cell[2].get(b"t", b"n") != b"n" or b"s" not in cell[2]:
+        cell = sheet.cell(other, column)
+        if cell is None or (cell.attr(b"t") or b"n") != b"n" or cell.attr(b"s") is None:
             continue
-        found = cell[2][b"s"].decode()
+        found = (cell.attr(b"s") or b"").decode()
         if styles.is_date(found) if wanted_date else styles.is_amount(found):
             return found
     return styles.with_format(style, code) or (style or "0")

@@ -31,7 +31,7 @@ from toolkit.registers.sheetxml import printable
 from toolkit.registers.typed import TypedWrite
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellUpdate:
     column: str
     value: Any
@@ -148,6 +148,8 @@ def write_updates(
             if update.column not in owned and not plan.may_fill(row, update.column):
                 continue  # a staff column of a row that was already there: never overwritten
             plan.set(row, update.column, update.value)
+        del grid
+        plan.grid = Grid([], 0, 0)  # decided: the sheet as read is not needed while the file is written (memory)
         written, backup = save_cells(path, plan, backups_dir, keep_backups) if plan.cells else (False, None)
     if not written:
         return WriteResult(
