@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -37,7 +38,12 @@ def normalise_org_name(name: str | None) -> str:
     """'Bouwbedrijf Jansen B.V.' and 'bouwbedrijf jansen bv' both become 'bouwbedrijf jansen'."""
     if not name:
         return ""
-    text = _strip_accents(str(name)).casefold().replace("&", " en ")
+    return _normalised(str(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a register names the same few thousand givers and suppliers over and over
+def _normalised(name: str) -> str:
+    text = _strip_accents(name).casefold().replace("&", " en ")
     text = _DOTTED_INITIALS.sub(lambda m: m.group(1).replace(".", ""), text)
     words = [w for w in _SEPARATORS.split(text) if w and w != "_"]
     while len(words) > 1 and words[-1] in LEGAL_FORMS:

@@ -203,14 +203,18 @@ def gift_of(row: Row) -> Gift:
 def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> tuple[_Assessed, ...]:
     """Judge every row (gifts from one giver to one person added up), or say which cells keep a row from it."""
     problems = {row.excel_row: cell_problems(row) for row in rows}
-    judged = judge_gift_rows([(row.excel_row, gift_of(row)) for row in rows if not problems[row.excel_row]], policy)
+    gifts = {row.excel_row: gift_of(row) for row in rows}
+    judged = judge_gift_rows(
+        [(row.excel_row, gifts[row.excel_row]) for row in rows if not problems[row.excel_row]], policy
+    )
     assessed = []
     for row in rows:
+        gift = gifts[row.excel_row]
         if problems[row.excel_row]:
-            assessed.append(_Assessed(row, gift_of(row), None, f"{UNJUDGEABLE}: " + "; ".join(problems[row.excel_row])))
+            assessed.append(_Assessed(row, gift, None, f"{UNJUDGEABLE}: " + "; ".join(problems[row.excel_row])))
         else:
             judgement = judged[row.excel_row]
-            assessed.append(_Assessed(row, gift_of(row), judgement, judgement.text()))
+            assessed.append(_Assessed(row, gift, judgement, judgement.text()))
     return tuple(assessed)
 
 
