@@ -25,15 +25,20 @@ from toolkit.reports.schema import NEW_SUBJECT
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Inbound
     from toolkit.reports.archive import CaseArchive
-    from toolkit.reports.routing import Entry
+    from toolkit.reports.routing import Entry, Organisation
     from toolkit.workspace import Workspace
 
 
 def holders_of_case(
-    ws: Workspace, number: str, entry: Entry | None = None, *, keys: Mapping[str, str] | None = None
+    ws: Workspace,
+    number: str,
+    entry: Entry | None = None,
+    *,
+    keys: Mapping[str, str] | None = None,
+    org: Organisation | None = None,
 ) -> Holders:
     """What this case is sealed to: as recorded, or at first the holders of the address it came in through
-    (`keys`: the public keys as the run read them once; None reads them now)."""
+    (`keys`, `org`: the public keys and the organisation as the run read them once; None reads them now)."""
     from toolkit.keys import public_keys
     from toolkit.reports.assign import case_entry, organisation
     from toolkit.reports.holders import holders_at_entry
@@ -43,7 +48,7 @@ def holders_of_case(
         return current
     if entry is None:
         entry = case_entry(case_register(ws).read().get(number, {}))
-    holders = holders_at_entry(organisation(ws), entry)
+    holders = holders_at_entry(org or organisation(ws), entry)
     record_holders(ws, number, holders, dict(keys) if keys is not None else public_keys(ws))
     return holders
 

@@ -41,7 +41,7 @@ looked up once per run (`_run_archive`), not per message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.inbox.reports_mailbox import (
     ACK_UNDELIVERED,
@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from toolkit.inbox.classify import ReportDecision
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
     from toolkit.reports.archive import CaseArchive
+    from toolkit.reports.routing import Organisation
     from toolkit.workspace import Workspace
 
 MAILBOX = "reports"
@@ -88,6 +89,8 @@ ACK_UNDELIVERED_KEY = "reports.ack_undelivered.{case}"
 CASES_CACHE = "reports.cases"  # run.cache: the cases of this pass (register as read, held rows, cases opened now)
 IN_REGISTER = "reports.in_register"  # run.cache: the case numbers the register held when the pass read it
 ARCHIVE_CACHE = "reports.archive"  # run.cache: the case archive with the public keys, read once per pass
+ROWS_CACHE = "reports.rows"  # run.cache: the cases' register rows (held rows included), read once per pass
+ORG_CACHE = "reports.organisation"  # run.cache: config and the staff register as the routing sees them, read once
 
 
 def decide(run: InboxRun, inbound: Inbound) -> ReportDecision:
@@ -197,6 +200,7 @@ def _run_cases(run: InboxRun) -> dict[str, Case]:
         rows = register.read()
         held = {n: r for n, r in register.held().items() if n not in rows}
         run.cache[IN_REGISTER] = frozenset(rows)
+        run.cache[ROWS_CACHE] = {**rows, **{n: {CASE: n, **r} for n, r in held.items()}}
         run.cache[CASES_CACHE] = {
             **{number: case_from_row(values) for number, values in rows.items()},
             **{number: case_from_row({CASE: number, **values}) for number, values in held.items()},
@@ -207,12 +211,28 @@ def _run_cases(run: InboxRun) -> dict[str, Case]:
     return cases
 
 
+def _run_row(run: InboxRun, number: str) -> dict[str, Any]:
+    """The case's register row as this pass sees it (read once per pass, not per message)."""
+    _run_cases(run)
+    return dict(run.cache[ROWS_CACHE].get(number, {}))
+
+
 def _run_archive(run: InboxRun) -> CaseArchive:
     """The case archive with the workspace's public keys, read once per pass (not per message or file)."""
     if ARCHIVE_CACHE not in run.cache:
         run.cache[ARCHIVE_CACHE] = case_archive(run.ws)
     archive: CaseArchive = run.cache[ARCHIVE_CACHE]
     return archive
+
+
+def _run_organisation(run: InboxRun) -> Organisation:
+    """Who is who (config and medewerkers.xlsx), read once per pass (not per message)."""
+    from toolkit.reports.assign import organisation
+
+    if ORG_CACHE not in run.cache:
+        run.cache[ORG_CACHE] = organisation(run.ws)
+    org: Organisation = run.cache[ORG_CACHE]
+    return org
 
 
 def _write_after_mail(run: InboxRun) -> None:
@@ -329,12 +349,14 @@ def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Ca
         row = {**new_row(pseudonym, received), ENTRY_COLUMN: entry.value}
         case_register(ws).hold(number, row)
         cases[number] = case_from_row({CASE: number, **row})
+        run.cache[ROWS_CACHE][number] = {CASE: number, **row}
     _write_after_mail(run)
-    holders = holders_of_case(ws, number, entry, keys=archive.public_keys)
+    org = _run_organisation(run)
+    holders = holders_of_case(ws, number, entry, keys=archive.public_keys, org=org)
     seal_message(ws, number, inbound, received, holders, identity_of(pseudonym, mail, lang), archive=archive)
     case = cases[number]
     queue_acknowledgement(run, case, acknowledge_to(inbound), lang, holders, archive=archive)
-    reader = first_reader_address(ws, entry)
+    reader = first_reader_address(ws, entry, org=org)
     run.send(notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", reader, case))
     return Handled(NEW_CASE, note=number, confidential=True)
 
@@ -350,7 +372,8 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     number = seal_message(ws, case.number, inbound, received_on(inbound, ws.today), holders, identity, archive=archive)
     from toolkit.reports.assign import staff_contact
 
-    address = staff_contact(ws, case)  # never the intake officer once the case is recorded as about them
+    # never the intake officer once the case is recorded as about them
+    address = staff_contact(ws, case, org=_run_organisation(run), row=_run_row(run, case.number))
     if case.status != CLOSED and address:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))
