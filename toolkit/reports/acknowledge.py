@@ -1,21 +1,24 @@
 """Acknowledgements to reporters: queued with the run's mail (never to a machine address), each with its copy sealed
 to the identity holders instead of one in Sent Items; after the mail went out, `Ontvangst bevestigd op` and
-`Terugkoppeling uiterlijk` are recorded for every case whose acknowledgement the ledger has as sent.
+`Terugkoppeling uiterlijk` are recorded for every case whose acknowledgement the ledger has as sent, in the run's one
+write of the case register (with the new cases' rows: `register.write_held`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from toolkit.reports import notify
 from toolkit.reports.casefile import holders_of_case
-from toolkit.reports.cases import Case, case_archive, case_register, load_cases
+from toolkit.reports.cases import Case, case_archive, case_register
 from toolkit.reports.deadlines import feedback_due
 from toolkit.reports.holders import Holders
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Inbound, InboxRun
     from toolkit.mail.message import OutgoingMail
+    from toolkit.reports.archive import CaseArchive
     from toolkit.workspace import Workspace
 
 
@@ -26,7 +29,11 @@ def acknowledge_to(inbound: Inbound) -> str:
     return acknowledge_to(inbound.item) or ""
 
 
-def queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str, holders: Holders) -> None:
+def queue_acknowledgement(
+    run: InboxRun, case: Case, address: str, lang: str, holders: Holders, *, archive: CaseArchive | None = None
+) -> None:
+    """Queue the acknowledgement with the run's mail (its copy sealed now); the dates are recorded by the run's one
+    register write after the mail went out (`acknowledgement_cells`)."""
     ws = run.ws
     if not address or notify.is_automated_address(address) or case.acknowledged is not None:
         return
@@ -35,48 +42,54 @@ def queue_acknowledgement(run: InboxRun, case: Case, address: str, lang: str, ho
     key = f"{notify.ACKNOWLEDGEMENT}:{case.number}"
     run.send(
         sealed_copy(
-            ws, case.number, notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang), holders
+            ws,
+            case.number,
+            notify.to_reporter(ws, notify.ACKNOWLEDGEMENT, key, address, context, lang),
+            holders,
+            archive=archive,
         )
     )
-    if not any(getattr(step, "reports_acknowledgements", False) for step in run.after):
-        step = _AckRecorder(ws)
-        run.after.append(step)
 
 
-class _AckRecorder:
-    """After the mails went out: record `Ontvangst bevestigd op` for each case whose acknowledgement was sent."""
-
-    reports_acknowledgements = True
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-
-    def __call__(self) -> None:
-        record_acknowledgements(self.ws)
+def acknowledgement_cells(ws: Workspace, cases: Iterable[Case]) -> dict[str, dict[str, Any]]:
+    """`Ontvangst bevestigd op` (today) and `Terugkoppeling uiterlijk` for each case without them whose
+    acknowledgement the ledger has as sent (one ledger query for all)."""
+    waiting = {f"{notify.ACKNOWLEDGEMENT}:{c.number}": c.number for c in cases if c.acknowledged is None}
+    entries = ws.state.ledger_entries(list(waiting))
+    cells = {"Ontvangst bevestigd op": ws.today, "Terugkoppeling uiterlijk": feedback_due(ws.today)}
+    return {
+        number: dict(cells) for key, number in waiting.items() if key in entries and entries[key]["status"] == "sent"
+    }
 
 
 def record_acknowledgements(ws: Workspace) -> int:
-    """Fill `Ontvangst bevestigd op` (today) and `Terugkoppeling uiterlijk` for acknowledgements the ledger has sent."""
-    mailer = ws.mailer()
-    changes = {}
-    for case in load_cases(ws):
-        if case.acknowledged is None and mailer.already_sent(f"{notify.ACKNOWLEDGEMENT}:{case.number}"):
-            changes[case.number] = {
-                "Ontvangst bevestigd op": ws.today,
-                "Terugkoppeling uiterlijk": feedback_due(ws.today),
-            }
-    if changes:
-        case_register(ws).write(changes)
+    """Record the acknowledgements the ledger has as sent, in one write with the rows intake still holds (a run killed
+    before its write); no write when there is nothing to record."""
+    from toolkit.reports.cases import case_from_row
+
+    register = case_register(ws)
+    rows = register.read()
+    held = {n: case_from_row({"Zaaknummer": n, **r}) for n, r in register.held().items() if n not in rows}
+    changes = acknowledgement_cells(ws, [*(case_from_row(v) for v in rows.values()), *held.values()])
+    register.write_held(changes, in_register=set(rows))
     return len(changes)
 
 
-def sealed_copy(ws: Workspace, number: str, mail: OutgoingMail, holders: Holders | None = None) -> OutgoingMail:
-    """A mail to a reporter: its copy sealed to the identity holders in the case archive, none in Sent Items."""
+def sealed_copy(
+    ws: Workspace,
+    number: str,
+    mail: OutgoingMail,
+    holders: Holders | None = None,
+    *,
+    archive: CaseArchive | None = None,
+) -> OutgoingMail:
+    """A mail to a reporter: its copy sealed to the identity holders in the case archive, none in Sent Items
+    (`archive`: the run's, so the public keys are read once per run)."""
     from dataclasses import replace
 
     from toolkit.mail.message import build_message
 
     private = replace(mail, save_copy=False)
     raw = build_message(private, ws.config.mail.sender, ws.config.mail.sender_name).as_bytes()
-    case_archive(ws).add_sent_copy(number, mail.key, raw, holders or holders_of_case(ws, number))
+    (archive or case_archive(ws)).add_sent_copy(number, mail.key, raw, holders or holders_of_case(ws, number))
     return private

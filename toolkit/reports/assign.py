@@ -96,16 +96,22 @@ def entry_of(ws: Workspace, mail: Any) -> Entry:
     return entry_for(recipients, addresses_by_entry(ws))
 
 
-def first_reader_address(ws: Workspace, entry: Entry) -> str:
-    """Who is told of a new case at this address: the general address's first reader, else the route's holder."""
-    return entry_holders(entry, organisation(ws))[0].email
+def first_reader_address(ws: Workspace, entry: Entry, *, org: Organisation | None = None) -> str:
+    """Who is told of a new case at this address: the general address's first reader, else the route's holder
+    (`org`: as the run read it once; None reads it now)."""
+    return entry_holders(entry, org or organisation(ws))[0].email
 
 
-def staff_contact(ws: Workspace, case: Case) -> str | None:
-    """Whom to tell that a case has news: its receiver, else its first reader, never someone the code keeps out."""
+def staff_contact(
+    ws: Workspace, case: Case, *, org: Organisation | None = None, row: dict[str, Any] | None = None
+) -> str | None:
+    """Whom to tell that a case has news: its receiver, else its first reader, never someone the code keeps out
+    (`org` and the case's register `row` as the run read them once; None reads them now)."""
     from toolkit.reports.cases import handler_address
 
-    decision = decide_case(case, case_register(ws).read().get(case.number, {}), organisation(ws))
+    if row is None:
+        row = case_register(ws).read().get(case.number, {})
+    decision = decide_case(case, row, org or organisation(ws))
     never = {p.email.strip().lower() for p in decision.never_told}
     handler = handler_address(case)
     if handler and handler not in never:

@@ -6,6 +6,7 @@ to the public keys of the holders the case has (or, at first, the holders of the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +24,21 @@ from toolkit.reports.schema import NEW_SUBJECT
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Inbound
-    from toolkit.reports.routing import Entry
+    from toolkit.reports.archive import CaseArchive
+    from toolkit.reports.routing import Entry, Organisation
     from toolkit.workspace import Workspace
 
 
-def holders_of_case(ws: Workspace, number: str, entry: Entry | None = None) -> Holders:
-    """What this case is sealed to: as recorded, or at first the holders of the address it came in through."""
+def holders_of_case(
+    ws: Workspace,
+    number: str,
+    entry: Entry | None = None,
+    *,
+    keys: Mapping[str, str] | None = None,
+    org: Organisation | None = None,
+) -> Holders:
+    """What this case is sealed to: as recorded, or at first the holders of the address it came in through
+    (`keys`, `org`: the public keys and the organisation as the run read them once; None reads them now)."""
     from toolkit.keys import public_keys
     from toolkit.reports.assign import case_entry, organisation
     from toolkit.reports.holders import holders_at_entry
@@ -38,8 +48,8 @@ def holders_of_case(ws: Workspace, number: str, entry: Entry | None = None) -> H
         return current
     if entry is None:
         entry = case_entry(case_register(ws).read().get(number, {}))
-    holders = holders_at_entry(organisation(ws), entry)
-    record_holders(ws, number, holders, public_keys(ws))
+    holders = holders_at_entry(org or organisation(ws), entry)
+    record_holders(ws, number, holders, dict(keys) if keys is not None else public_keys(ws))
     return holders
 
 
@@ -72,9 +82,17 @@ def language_of(mail: Any, default: str) -> str:
 
 
 def seal_message(
-    ws: Workspace, number: str, inbound: Inbound, received: date, holders: Holders, identity: dict[str, Any]
+    ws: Workspace,
+    number: str,
+    inbound: Inbound,
+    received: date,
+    holders: Holders,
+    identity: dict[str, Any],
+    *,
+    archive: CaseArchive | None = None,
 ) -> int:
-    """Seal the message into the case archive once (the message digest in the state says where it went)."""
+    """Seal the message into the case archive once (the message digest in the state says where it went);
+    `archive`: the run's (its public keys read once per run), None opens it now."""
     mail = inbound.mail
     message = message_digest(inbound)
     done = ws.state.get(ARCHIVED_KEY.format(digest=message))
@@ -84,7 +102,7 @@ def seal_message(
     text = mail.text or _html_to_text(mail.html or "")
     attachments: list[tuple[str | None, bytes]] = [(a.filename, a.payload) for a in mail.attachments]
     max_bytes = ws.config.reports.max_attachment_mb * 1024 * 1024
-    case_archive(ws).add_message(
+    (archive or case_archive(ws)).add_message(
         number, count, holders, received.isoformat(), inbound.raw, text, attachments, max_bytes, identity
     )
     ws.state.set(COUNT_KEY.format(case=number), str(count))

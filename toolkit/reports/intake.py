@@ -21,11 +21,27 @@ the cases it needs), one outcome per message (labels and counts: toolkit/inbox/r
 Idempotent: the case is keyed on the SHA-256 of the message's Message-ID with its content (two different
 messages under one Message-ID are two cases, the same message delivered twice is one), stored (with the case number only)
 before anything else is written; a run killed half-way redoes the same case with the same number.
+
+One register write per run, in this order (each step durable before the next starts):
+1. per message, while the pass sorts: the case number is handed out and stored with the message digest; the new
+   case's first row (pseudonym, date, channel, route: nothing that names or quotes anyone) is *held* in the state
+   store (`CaseRegister.hold`); then the message is sealed into the archive (its identity carries that pseudonym);
+   the acknowledgement (its copy sealed) and the intake notice are queued;
+2. the pipeline sends the run's mail, through the exactly-once ledger;
+3. `run.after`: ONE write of meldingen.xlsx (`_CaseWrite`): every held row not in the register yet, and the
+   acknowledgement dates of every case whose acknowledgement the ledger has as sent; then the held rows are dropped;
+4. the pipeline marks every message with its outcome (one transaction), then moves each one.
+A kill before 3 leaves every message unmarked in the mailbox and its row held: the next run takes the same message
+again, finds its number (step 1's digest), its held row (same pseudonym) and its sealed files (not sealed twice); the
+ledger keeps the mail from going twice; its step 3 writes the rows. A kill between 3 and 4 leaves the messages to be
+taken again: each finds its case in the register and opens nothing new. A held row whose message is gone is still
+written by the next run (`record_acknowledgements`, also when the mailbox is empty). Public keys and the archive are
+looked up once per run (`_run_archive`), not per message.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.inbox.reports_mailbox import (
     ACK_UNDELIVERED,
@@ -36,7 +52,7 @@ from toolkit.inbox.reports_mailbox import (
     WAITING,
 )
 from toolkit.reports import notify
-from toolkit.reports.acknowledge import acknowledge_to, queue_acknowledgement
+from toolkit.reports.acknowledge import acknowledge_to, acknowledgement_cells, queue_acknowledgement
 from toolkit.reports.casefile import (
     check_keys,
     holders_of_case,
@@ -59,15 +75,22 @@ from toolkit.reports.cases import (
     new_pseudonym,
     next_case_number,
 )
-from toolkit.reports.schema import CLOSED, ENTRY_COLUMN
+from toolkit.reports.schema import CASE, CLOSED, ENTRY_COLUMN
 
 if TYPE_CHECKING:
     from toolkit.inbox.classify import ReportDecision
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
+    from toolkit.reports.archive import CaseArchive
+    from toolkit.reports.routing import Organisation
     from toolkit.workspace import Workspace
 
 MAILBOX = "reports"
 ACK_UNDELIVERED_KEY = "reports.ack_undelivered.{case}"
+CASES_CACHE = "reports.cases"  # run.cache: the cases of this pass (register as read, held rows, cases opened now)
+IN_REGISTER = "reports.in_register"  # run.cache: the case numbers the register held when the pass read it
+ARCHIVE_CACHE = "reports.archive"  # run.cache: the case archive with the public keys, read once per pass
+ROWS_CACHE = "reports.rows"  # run.cache: the cases' register rows (held rows included), read once per pass
+ORG_CACHE = "reports.organisation"  # run.cache: config and the staff register as the routing sees them, read once
 
 
 def decide(run: InboxRun, inbound: Inbound) -> ReportDecision:
@@ -156,7 +179,7 @@ def _reports_not_ready(run: InboxRun) -> str:
         try:
             register = case_register(run.ws)
             register.check()
-            case_archive(run.ws)
+            _run_archive(run)
             check_keys(run.ws)
             if register.path.exists():
                 check_writable(register.path)
@@ -170,11 +193,66 @@ def _reports_not_ready(run: InboxRun) -> str:
 
 
 def _run_cases(run: InboxRun) -> dict[str, Case]:
-    """The cases, read once per pass (kept up to date as this pass opens cases)."""
-    if "reports.cases" not in run.cache:
-        run.cache["reports.cases"] = _cases(run.ws)
-    cases: dict[str, Case] = run.cache["reports.cases"]
+    """The cases, read once per pass: the register and the rows held for its next write (a run killed before its
+    write); kept up to date as this pass opens cases. Held rows found here are written by this pass."""
+    if CASES_CACHE not in run.cache:
+        register = case_register(run.ws)
+        rows = register.read()
+        held = {n: r for n, r in register.held().items() if n not in rows}
+        run.cache[IN_REGISTER] = frozenset(rows)
+        run.cache[ROWS_CACHE] = {**rows, **{n: {CASE: n, **r} for n, r in held.items()}}
+        run.cache[CASES_CACHE] = {
+            **{number: case_from_row(values) for number, values in rows.items()},
+            **{number: case_from_row({CASE: number, **values}) for number, values in held.items()},
+        }
+        if held:
+            _write_after_mail(run)
+    cases: dict[str, Case] = run.cache[CASES_CACHE]
     return cases
+
+
+def _run_row(run: InboxRun, number: str) -> dict[str, Any]:
+    """The case's register row as this pass sees it (read once per pass, not per message)."""
+    _run_cases(run)
+    return dict(run.cache[ROWS_CACHE].get(number, {}))
+
+
+def _run_archive(run: InboxRun) -> CaseArchive:
+    """The case archive with the workspace's public keys, read once per pass (not per message or file)."""
+    if ARCHIVE_CACHE not in run.cache:
+        run.cache[ARCHIVE_CACHE] = case_archive(run.ws)
+    archive: CaseArchive = run.cache[ARCHIVE_CACHE]
+    return archive
+
+
+def _run_organisation(run: InboxRun) -> Organisation:
+    """Who is who (config and medewerkers.xlsx), read once per pass (not per message)."""
+    from toolkit.reports.assign import organisation
+
+    if ORG_CACHE not in run.cache:
+        run.cache[ORG_CACHE] = organisation(run.ws)
+    org: Organisation = run.cache[ORG_CACHE]
+    return org
+
+
+def _write_after_mail(run: InboxRun) -> None:
+    """Put the pass's one register write after the mail (once per pass)."""
+    if not any(isinstance(step, _CaseWrite) for step in run.after):
+        run.after.append(_CaseWrite(run))
+
+
+class _CaseWrite:
+    """Step 3 of the module docstring: the pass's one write of meldingen.xlsx, after its mail went out and before
+    any message is marked or moved: the held rows of new cases and the acknowledgement dates, in one plan."""
+
+    def __init__(self, run: InboxRun) -> None:
+        self.run = run
+
+    def __call__(self) -> None:
+        run = self.run
+        cases = _run_cases(run)
+        changes = acknowledgement_cells(run.ws, cases.values())
+        case_register(run.ws).write_held(changes, in_register=run.cache[IN_REGISTER])
 
 
 def _our_mail_case(run: InboxRun, inbound: Inbound) -> str | None:
@@ -207,12 +285,11 @@ def _ack_undelivered(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     """A delivery report about our mail to a reporter: kept with the case, flagged, the handler told."""
     from toolkit.inbox.pipeline import Handled
 
-    ws = run.ws
+    ws, archive = run.ws, _run_archive(run)
     lang = language_of(inbound.mail, ws.config.organisation.language)
     identity = identity_of(case.pseudonym, inbound.mail, lang)
-    number = seal_message(
-        ws, case.number, inbound, received_on(inbound, ws.today), holders_of_case(ws, case.number), identity
-    )
+    holders = holders_of_case(ws, case.number, keys=archive.public_keys)
+    number = seal_message(ws, case.number, inbound, received_on(inbound, ws.today), holders, identity, archive=archive)
     ws.state.set(ACK_UNDELIVERED_KEY.format(case=case.number), ws.today.isoformat())
     address = handler_address(case) or ws.config.organisation.integrity_officer
     key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
@@ -235,10 +312,6 @@ def _take_in(run: InboxRun, inbound: Inbound) -> Handled:
     return _open_case(run, inbound, number, cases)
 
 
-def _cases(ws: Workspace) -> dict[str, Case]:
-    return {number: case_from_row(values) for number, values in case_register(ws).read().items()}
-
-
 def _mentions_a_case(ws: Workspace, inbound: Inbound) -> bool:
     """Cheap test before any decryption: a case number in the subject, or a reply to one of our report mails."""
     if inbound.item.case_number:
@@ -259,27 +332,31 @@ def _known_case(ws: Workspace, inbound: Inbound, cases: dict[str, Case]) -> str 
 
 
 def _open_case(run: InboxRun, inbound: Inbound, number: str, cases: dict[str, Case]) -> Handled:
-    """Write the case (register, sealed archive) and queue the acknowledgement and the intake notice."""
+    """Hold the case's first row, seal the message, queue the acknowledgement and the intake notice; the row is
+    written by the pass's one register write (steps 1 and 3 of the module docstring)."""
 
     from toolkit.inbox.pipeline import Handled
 
-    ws, mail = run.ws, inbound.mail
+    ws, mail, archive = run.ws, inbound.mail, _run_archive(run)
     received = received_on(inbound, ws.today)
-    existing = cases.get(number)
+    existing = cases.get(number)  # in the register, or held by a run killed before its write (same pseudonym)
     pseudonym = existing.pseudonym if existing else new_pseudonym({c.pseudonym for c in cases.values()})
     lang = language_of(mail, ws.config.organisation.language)
     from toolkit.reports.assign import entry_of, first_reader_address
 
     entry = entry_of(ws, mail)  # a route's own address: the case is for that route's holder only
-    holders = holders_of_case(ws, number, entry)
-    seal_message(ws, number, inbound, received, holders, identity_of(pseudonym, mail, lang))
-    if existing is None:
+    if existing is None:  # held before anything is sealed: a redo finds the pseudonym the sealed identity carries
         row = {**new_row(pseudonym, received), ENTRY_COLUMN: entry.value}
-        case_register(ws).write({number: row})
-        cases[number] = case_from_row({"Zaaknummer": number, **row})
-    case = existing or cases[number]
-    queue_acknowledgement(run, case, acknowledge_to(inbound), lang, holders)
-    reader = first_reader_address(ws, entry)
+        case_register(ws).hold(number, row)
+        cases[number] = case_from_row({CASE: number, **row})
+        run.cache[ROWS_CACHE][number] = {CASE: number, **row}
+    _write_after_mail(run)
+    org = _run_organisation(run)
+    holders = holders_of_case(ws, number, entry, keys=archive.public_keys, org=org)
+    seal_message(ws, number, inbound, received, holders, identity_of(pseudonym, mail, lang), archive=archive)
+    case = cases[number]
+    queue_acknowledgement(run, case, acknowledge_to(inbound), lang, holders, archive=archive)
+    reader = first_reader_address(ws, entry, org=org)
     run.send(notify.to_staff(ws, notify.INTAKE, f"{notify.INTAKE}:{number}", reader, case))
     return Handled(NEW_CASE, note=number, confidential=True)
 
@@ -288,15 +365,15 @@ def _add_to_case(run: InboxRun, inbound: Inbound, case: Case) -> Handled:
     """New information for a case: sealed into its archive (with the sender, identity holders only), handler told."""
     from toolkit.inbox.pipeline import Handled
 
-    ws = run.ws
+    ws, archive = run.ws, _run_archive(run)
     lang = language_of(inbound.mail, ws.config.organisation.language)
     identity = identity_of(case.pseudonym, inbound.mail, lang)
-    number = seal_message(
-        ws, case.number, inbound, received_on(inbound, ws.today), holders_of_case(ws, case.number), identity
-    )
+    holders = holders_of_case(ws, case.number, keys=archive.public_keys)
+    number = seal_message(ws, case.number, inbound, received_on(inbound, ws.today), holders, identity, archive=archive)
     from toolkit.reports.assign import staff_contact
 
-    address = staff_contact(ws, case)  # never the intake officer once the case is recorded as about them
+    # never the intake officer once the case is recorded as about them
+    address = staff_contact(ws, case, org=_run_organisation(run), row=_run_row(run, case.number))
     if case.status != CLOSED and address:
         key = f"{notify.NEW_INFORMATION}:{case.number}:{number}"
         run.send(notify.to_staff(ws, notify.NEW_INFORMATION, key, address, case))

@@ -1,6 +1,7 @@
 """The reports mailbox run: `integrity reports intake` and the nightly step. Waiting register changes are applied
 and old originals purged first; a missing register or archive, no public key, or a register open in Excel stops
-the run before anything is written (every message stays in the mailbox).
+the run before anything is written (every message stays in the mailbox). The case register is written once per
+run (the order of the steps and what a kill between them leaves: `intake.py`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def run_intake(ws: Workspace) -> IntakeSummary:
         return replace(empty, skipped=skipped, notes=housekeeping)
     housekeeping += _purged(ws, MAILBOX)
     if not ws.backend.list_new(MAILBOX):
+        if register.held():  # rows of a run killed before its register write, whose messages are gone
+            record_acknowledgements(ws)
         return replace(empty, notes=housekeeping)
     register.check()  # a register gone while cases exist stops here: nothing written, every message stays
     case_archive(ws)  # the same for the archive
@@ -51,7 +54,8 @@ def run_intake(ws: Workspace) -> IntakeSummary:
     except WorkbookLocked as exc:
         return replace(empty, skipped=f"wacht: {exc.message}")
     report = process_mailbox(ws, MAILBOX, [report_handler], show_subjects=False)
-    record_acknowledgements(ws)  # also catches an acknowledgement sent in a run that was killed before recording it
+    # catches an acknowledgement or a held row of a run killed before its register write (no write when none)
+    record_acknowledgements(ws)
     return replace(intake_summary(report), notes=housekeeping)
 
 

@@ -8,14 +8,22 @@ appended below the last, every other byte stays. A workbook open in Excel queues
 pending queue (applied by the next run; `reports list` shows it). The first case creates the workbook the way
 every register is created (`registers.create`); once the register was written, a missing one is refused, never
 made anew empty.
+
+Intake writes the register once per run, not once per case: a new case's first row is *held* in the state store
+(`hold`: pseudonym, date, channel, route; never an identity or words) before anything of the case is sealed, and the
+run's one write (`write_held`) puts every held row that is not in the register yet in the same plan as the run's
+other cells, then drops the held rows in one transaction. A run killed before that write leaves them held: the next
+run finds them (`held`) and writes them, with the pseudonym the sealed identity already carries.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
 
 Rows = dict[str, dict[str, Any]]
 WRITTEN_KEY = "reports.register.written"  # the register exists from now on: a missing one is refused
+HELD_PREFIX = "reports.register.held."  # + case number: a new case's first row, until the run's one write
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a password-encrypted workbook of the old design
 
 
@@ -104,6 +113,35 @@ class CaseRegister:
             self.ws.state.set(WRITTEN_KEY, "1")
         return outcome
 
+    def hold(self, number: str, row: Mapping[str, Any]) -> None:
+        """Keep a new case's first row in the state store until the run's one write (`write_held`) puts it in."""
+        self.ws.state.set(HELD_PREFIX + number, json.dumps(_encode(row), sort_keys=True))
+
+    def held(self) -> Rows:
+        """New cases whose first row is not written yet (this run's, or those of a run killed before its write)."""
+        return {key[len(HELD_PREFIX) :]: _decode(value) for key, value in self.ws.state.items(HELD_PREFIX)}
+
+    def write_held(
+        self, changes: Mapping[str, Mapping[str, Any]], *, in_register: Collection[str] | None = None
+    ) -> SaveOutcome | None:
+        """The run's one write: every held row not in the register yet, with these cells, in one plan; then the
+        held rows are dropped (written, or queued in the gateway's queue while Excel has the workbook open).
+
+        `in_register`: the case numbers the register held when the run read it (None: read it now). A held row of
+        a case already there (a run killed between the write and the drop) is dropped unwritten: the row in the
+        register is the intake officer's by now. None when there was nothing to write.
+        """
+        held = self.held()
+        known = set(self.read()) if in_register is None and held else set(in_register or ())
+        rows: dict[str, dict[str, Any]] = {n: dict(r) for n, r in held.items() if n not in known}
+        for number, cells in changes.items():
+            rows.setdefault(number, {}).update(cells)
+        outcome = self.write(rows) if rows else None
+        if held:
+            with self.ws.state.transaction() as db:
+                db.executemany("DELETE FROM kv WHERE key = ?", [(HELD_PREFIX + n,) for n in held])
+        return outcome
+
     def _create(self) -> None:
         """The first case: an empty register made like every other one, private to its owner."""
         from toolkit.registers.create import create_register
@@ -132,6 +170,16 @@ class CaseRegister:
                     f"{self.path.name} is nog met een wachtwoord versleuteld (oude opzet).",
                     hint="zet de werkmap om met 'integrity reports migrate --key BESTAND'; er is niets gewijzigd.",
                 )
+
+
+def _encode(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A held row as JSON: dates as {"date": ISO}, everything else (text, numbers, None) as it is."""
+    return {h: {"date": v.isoformat()} if isinstance(v, date) else v for h, v in row.items()}
+
+
+def _decode(text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    return {h: date.fromisoformat(v["date"]) if isinstance(v, dict) else v for h, v in data.items()}
 
 
 def case_register(ws: Workspace) -> CaseRegister:
