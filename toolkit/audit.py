@@ -70,7 +70,7 @@ class _Writer:
         self.held.save(self.key, self.head)
 
     def sync(self) -> None:
-        os.fsync(self.fd)
+        _datasync(self.fd)
         self.held.sync()
 
     def close(self, *, sync: bool) -> None:
@@ -80,6 +80,11 @@ class _Writer:
         finally:
             self.held.close()
             os.close(self.fd)  # drops the lock
+
+
+def _datasync(fd: int) -> None:
+    """The file's data (and the size it needs) on disk: fdatasync where there is one, else fsync."""
+    getattr(os, "fdatasync", os.fsync)(fd)
 
 
 _SESSIONS: dict[str, _Writer] = {}  # resolved trail path -> the session writing it in this process

@@ -183,7 +183,7 @@ class HeldAnchor:
 
     def sync(self) -> None:
         if self.fd is not None:
-            os.fsync(self.fd)
+            getattr(os, "fdatasync", os.fsync)(self.fd)  # overwritten in place: the data, not the times
 
     def close(self) -> None:
         if self.fd is not None:
