@@ -210,10 +210,7 @@ def _overwrite_in_place(path: Path, block: bytes) -> bool:
 def _key_from_env_or_keyring() -> bytes | None:
     value = os.environ.get(KEY_ENV)
     if not value:
-        try:
-            import keyring
+        from toolkit.config.secrets import from_keyring  # asked once per run, and only where a keyring can answer
 
-            value = keyring.get_password("integrity-toolkit", KEY_ENV)
-        except Exception:  # noqa: BLE001 - no usable keyring backend on this machine means: not there
-            value = None
+        value = from_keyring(KEY_ENV)
     return value.encode("utf-8") if value else None
