@@ -71,12 +71,12 @@ class _Writer:
 
     def sync(self) -> None:
         _datasync(self.fd)
-        self.held.sync()
 
     def close(self, *, sync: bool) -> None:
         try:
             if sync:
                 self.sync()
+                self.held.sync()
         finally:
             self.held.close()
             os.close(self.fd)  # drops the lock
@@ -149,8 +149,9 @@ class AuditTrail:
 
         Each line is still its own write (in the OS's hands at once: a killed process loses none) followed by the
         anchor overwritten in place, so a SIGKILL anywhere leaves at most one line past the anchor, which the next
-        run accepts as before. fsync: at `sync()` (the mailer calls it before the ledger records a group *sent*)
-        and when the session ends; none per line. The trail stays locked for the session; a nested session or a
+        run accepts as before. fsync: the trail at `sync()` (the mailer calls it before the ledger records a group
+        *sent*), trail and anchor when the session ends; none per line. A power cut may still leave the anchor some
+        lines behind the trail (as without a session): `audit verify` then reports a break rather than hiding one. The trail stays locked for the session; a nested session or a
         `record` on another AuditTrail of the same file in this process joins it.
         """
         if self._ident in _SESSIONS:
@@ -171,7 +172,9 @@ class AuditTrail:
                 raise resource_error(self.path, exc) from exc
 
     def sync(self) -> None:
-        """Inside a session: the lines so far and the anchor on disk (fsync). Outside one: nothing to do."""
+        """Inside a session: the lines so far on disk (fdatasync), so that what is recorded after this (the ledger's
+        *sent*) never outlives its audit line in a power cut. Outside one: nothing to do (each line is in the OS's
+        hands as soon as it is written, which is what a killed process needs)."""
         writer = _SESSIONS.get(self._ident)
         if writer is not None:
             try:
