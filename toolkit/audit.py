@@ -151,8 +151,9 @@ class AuditTrail:
         anchor overwritten in place, so a SIGKILL anywhere leaves at most one line past the anchor, which the next
         run accepts as before. fsync: the trail at `sync()` (the mailer calls it before the ledger records a group
         *sent*), trail and anchor when the session ends; none per line. A power cut may still leave the anchor some
-        lines behind the trail (as without a session): `audit verify` then reports a break rather than hiding one. The trail stays locked for the session; a nested session or a
-        `record` on another AuditTrail of the same file in this process joins it.
+        lines behind the trail (as without a session): `audit verify` then reports a break rather than hiding one.
+        The trail stays locked for the session; a nested session or a `record` on another AuditTrail of the same
+        file in this process joins it.
         """
         if self._ident in _SESSIONS:
             yield self
