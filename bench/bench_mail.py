@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.outdir / "mail"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    # the trails' anchors in a folder of this run: an anchor from an earlier run would know the same trail paths
+    # (removed above) and rightly refuse to go on without them
+    os.environ["INTEGRITY_ANCHOR_DIR"] = str(out / "anker")
     print(folder_throughput(out), flush=True)
     print(ews_throughput(out), flush=True)
     if not args.skip_trials:

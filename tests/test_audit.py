@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,6 +133,58 @@ def test_a_run_killed_between_line_and_anchor_still_verifies(trail: AuditTrail) 
     assert trail.verify().ok
     trail.record("mail.sent", actor="test", target="<m7@x>")
     assert trail.verify().ok
+
+
+def test_a_session_chains_like_single_records_and_joins_other_trails_of_the_file(trail: AuditTrail) -> None:
+    """Lines recorded in a session (also through a second AuditTrail of the same file, or a nested session) chain on."""
+    other = AuditTrail(trail.path)
+    with trail.session():
+        trail.record("mail.sent", actor="test", target="<s1@x>")
+        other.record("mail.sent", actor="test", target="<s2@x>")  # joins the session instead of waiting on its lock
+        with other.session():
+            other.record("mail.sent", actor="test", target="<s3@x>")
+        trail.sync()
+        assert trail.verify().ok and trail.head()[0] == 8  # each line is in the file and anchored at once
+    trail.record("mail.sent", actor="test", target="<s4@x>")
+    verdict = trail.verify()
+    assert verdict.ok and verdict.lines == 9
+    assert [e["seq"] for e in trail.events()] == list(range(1, 10))
+
+
+KILLED_IN_SESSION = """
+import os, signal, sys
+from pathlib import Path
+from toolkit.audit import AuditTrail
+
+trail = AuditTrail(Path(sys.argv[1]))
+with trail.session():
+    for n in range(3):
+        trail.record("mail.sent", actor="kind", target=f"<k{n}@x>")
+    behind = trail.anchor.head_path.read_bytes()
+    trail.record("mail.sent", actor="kind", target="<k3@x>")
+    trail.anchor.head_path.write_bytes(behind)  # as if killed after the line, before the anchor was overwritten
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_session_killed_mid_batch_verifies_and_the_next_session_goes_on(trail: AuditTrail) -> None:
+    """SIGKILL inside a session, between a line and its anchor: verify passes, the lock is gone, the next run chains on."""
+    repo = Path(__file__).resolve().parent.parent
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_SESSION, str(trail.path)],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    verdict = trail.verify()
+    assert verdict.ok and verdict.lines == 9, verdict
+    with trail.session():
+        trail.record("mail.sent", actor="test", target="<na@x>")
+    verdict = trail.verify()
+    assert verdict.ok and verdict.lines == 10, verdict
+    assert not json.loads(trail.anchor.head_path.read_bytes())["breaks"]
 
 
 def test_verify_names_no_line_when_trail_and_anchor_are_both_empty(tmp_path: Path) -> None:

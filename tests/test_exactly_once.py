@@ -90,6 +90,7 @@ def test_sigkill_mid_batch_never_duplicates_or_loses(kind: str, trial: int, tmp_
     assert result.duplicates == 0 and result.missing == 0, result
     assert result.ledger_not_sent == 0, result
     assert result.audit_sent_twice == 0 and result.audit_missing == 0, result
+    assert result.audit_intact, result  # killed inside the batch's audit session: chain, keys and anchor still verify
     assert result.final_exit == 0, result
 
 

@@ -60,16 +60,22 @@ class FolderBackend:
         if not self._outbox_ready:
             self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._outbox_ready = True
-        target = self.outbox / outbox_name(message_id)
-        temp = target.with_suffix(".tmp")
+        target = os.path.join(self.outbox, outbox_name(message_id))  # strings, not Path: this runs per message
+        temp = target[: -len(".eml")] + ".tmp"
         data = raw if save_copy else _stub(raw, message_id)
         try:
             descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except FileNotFoundError:  # the outbox was removed during the run: made again, as on the first send
             self.outbox.mkdir(parents=True, exist_ok=True, mode=0o700)
             descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "wb") as handle:
-            handle.write(data)  # write then rename: a killed process leaves no half message in the outbox
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        # write then rename: a killed process leaves no half message in the outbox. No fsync: like the trail line
+        # after it, the message is in the OS's hands once written, which is what a killed process needs
         os.replace(temp, target)
 
     def was_sent(self, message_id: str) -> bool:

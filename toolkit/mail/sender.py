@@ -89,9 +89,16 @@ class Mailer:
 
         `progress(1)` is called after each message (sent, skipped, recovered or failed). The ledger is read in one
         query, and new messages are marked *sending* a group at a time (one durable commit per group, before any
-        of them goes out); each is recorded *sent* at the end of its group. A kill in between leaves them
-        *sending*, which the next run resolves through Sent Items, as for a single message.
+        of them goes out); each is recorded *sent* at the end of its group, after the group's audit lines are
+        synced. A kill in between leaves them *sending*, which the next run resolves through Sent Items, as for a
+        single message. The audit trail is held in one session for the whole batch (`AuditTrail.session`).
         """
+        with self.audit.session():  # one open, lock and anchor check of the trail for the whole batch
+            return self._send_all(mails, limit, progress)
+
+    def _send_all(
+        self, mails: Sequence[OutgoingMail], limit: int | None, progress: Callable[[int], None] | None
+    ) -> SendReport:
         report = SendReport(total=len(mails))
         entries = self.state.ledger_entries(list(dict.fromkeys(m.key for m in mails)))
         handled: set[str] = set()
@@ -121,6 +128,8 @@ class Mailer:
                         )
                         return report
             finally:
+                if done:
+                    self.audit.sync()  # the group's audit lines on disk before the ledger says *sent*
                 self.state.mark_sent_many(done)
                 self.state.unmark_sending(sorted(premarked))  # marked, never handed to the backend
         return report
