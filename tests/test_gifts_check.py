@@ -329,3 +329,70 @@ def test_findings_about_the_top_go_to_their_supervisor(ws: Path, run_cli, who: s
     assert result.exit_code == 0, result.output + result.stderr
     finding_mails = [m for m in outbox(ws) if m["To"] != OFFICER]
     assert [m["To"] for m in finding_mails] == [told]
+
+
+def _shown(output: str) -> list[str]:
+    """The lines of a check's report that say what was found (not the note on where it came from)."""
+    return [line for line in output.splitlines() if "niet opnieuw gelezen" not in line]
+
+
+def test_an_unchanged_register_shows_the_last_complete_check_again(ws: Path, run_cli, monkeypatch) -> None:
+    """After --write, a check on the same bytes reads no register and shows exactly what judging again would show;
+    it writes nothing (registers and state keep their bytes)."""
+    from toolkit.registers import reader
+
+    from toolkit.gifts import remembered as remembered_checks
+
+    assert gifts_check(run_cli, ws, "--write").exit_code == 0
+    monkeypatch.setattr(remembered_checks, "recall", lambda ws: None)  # the reference: judged again, row by row
+    fresh = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-03", "gifts", "check", "--json")
+    assert "niet opnieuw gelezen" not in fresh.output
+    monkeypatch.undo()
+    kept = [p for p in [*(ws / ".integrity").rglob("*"), *(ws / "registers").glob("*.xlsx")] if p.is_file()]
+    before = {p: p.read_bytes() for p in kept}
+    assert ws / ".integrity" / "state.sqlite" in before
+
+    def no_reading(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a register was read")
+
+    monkeypatch.setattr(reader, "read_register", no_reading)
+    again = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-03", "gifts", "check")
+    shown_json = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-03", "gifts", "check", "--json")
+    assert again.exit_code == 0, again.output
+    assert "niet veranderd sinds de beoordeling van 26-11-2026: niet opnieuw gelezen" in again.output
+    assert {p: p.read_bytes() for p in before} == before
+    monkeypatch.undo()
+    judged = run_cli("--config", str(ws / "config.toml"), "--as-of", "2026-12-03", "gifts", "check", "--notify")
+    assert "niet opnieuw gelezen" not in judged.output, "--notify needs the rows: it judges again"
+    import json
+
+    remembered, original = json.loads(shown_json.output), json.loads(fresh.output)
+    remembered["notes"] = [n for n in remembered["notes"] if "niet opnieuw gelezen" not in n]
+    assert remembered == original
+
+
+def test_a_changed_register_or_config_is_judged_again(ws: Path, run_cli) -> None:
+    """One edited cell, or another limit in config.toml, and the check reads and judges again."""
+    assert gifts_check(run_cli, ws, "--write").exit_code == 0
+    set_cell(ws, 1, "Waarde (€)", "70")
+    edited = gifts_check(run_cli, ws)
+    assert "niet opnieuw gelezen" not in edited.output
+    assert "Nr 1" in edited.output and "€ 70,00" in edited.output
+    assert gifts_check(run_cli, ws, "--write").exit_code == 0
+    assert "niet opnieuw gelezen" in gifts_check(run_cli, ws).output
+    config = ws / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("limit = 25.0", "limit = 100.0"), encoding="utf-8")
+    other_limit = gifts_check(run_cli, ws)
+    assert "niet opnieuw gelezen" not in other_limit.output
+    assert "€ 100,00" in other_limit.output
+
+
+def test_what_is_new_is_asked_of_the_ledger_each_time(ws: Path, run_cli) -> None:
+    """A remembered check counts as new only what has not been notified since: after --notify --send, none."""
+    assert gifts_check(run_cli, ws, "--write").exit_code == 0
+    before = gifts_check(run_cli, ws)
+    assert "niet opnieuw gelezen" in before.output and "nieuwe bevinding" in before.output
+    assert gifts_check(run_cli, ws, "--notify", "--send").exit_code == 0
+    after = gifts_check(run_cli, ws)
+    assert "niet opnieuw gelezen" in after.output
+    assert "nieuwe bevinding" not in after.output.replace("Geen nieuwe bevindingen", "")

@@ -143,12 +143,13 @@ def apply_plan(
     is refused raises WorkbookRefused, unless `refuse_as_note`: then it is reported in `refused` and the rest goes on.
     """
     from toolkit.registers.pending import register_by_key, save
+    from toolkit.registers.writer import CellUpdate
 
     report, delivered, outgoing = _send(ws, plan, limit, progress)
     saves, refused = [], []
     for key in plan.registers():
         register = register_by_key(key)
-        updates = [_update(c) for c in plan.cells_for(key, delivered)]
+        updates = [_update(c, CellUpdate) for c in plan.cells_for(key, delivered)]
         try:
             saves.append(save(ws, register, updates, plan.fingerprints.get(key)))
         except WorkbookRefused as exc:
@@ -187,9 +188,7 @@ def _send(
     return report, frozenset(delivered), outgoing
 
 
-def _update(change: CellChange) -> Any:
-    from toolkit.registers.writer import CellUpdate
-
+def _update(change: CellChange, CellUpdate: Any) -> Any:  # noqa: N803 - the class, imported once per plan
     return CellUpdate(
         change.column,
         change.value,

@@ -347,10 +347,15 @@ def check_gifts(
 
     Without `write` (or with `dry_run`) nothing is written or sent: the result shows the plan.
     """
+    from toolkit.gifts import remembered
     from toolkit.plan import Plan, apply_plan, preview_mails
 
     write = write and not dry_run
     send = (notify and write) if send is None else (send and notify and not dry_run)
+    if not write and not send and not notify:
+        known = remembered.recall(ws)  # nothing changed since a complete check: show that one again
+        if known is not None:
+            return remembered.shown_again(ws, known)
     judged = judge_gifts(ws, notify)
     if not write and not send:
         outgoing = preview_mails(ws, judged.plan)
@@ -359,6 +364,7 @@ def check_gifts(
     cells, waiting = applied.cells_changed, " ".join(s.waiting for s in applied.saves if s.waiting)
     if applied.cells_changed and any(item.row.nr is None for item in judged.assessed):
         judged = _renumbered(ws, judged, applied, notify)  # the write gave those rows their Nr: notify them now
+    remembered.remember_if_complete(ws, judged, applied)
     if not send:
         return _result(
             judged, notify, preview=False, cells=cells, waiting=waiting, mails=preview_mails(ws, judged.plan)

@@ -146,12 +146,16 @@ def _verify(
             _failed(sheet, f"cel {column_letter(column)}{row}: verwacht {value!r}, gevonden {found!r}")
 
 
+_TEXT = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>", re.S)
+_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.S)
+
+
 def _holds(element: bytes, value: Any) -> bool:
     """Does this cell element carry the value (text, a number, or nothing)?"""
     from xml.sax.saxutils import unescape
 
-    text = re.search(rb"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>", element, re.S)
-    number = re.search(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", element, re.S)
+    text = _TEXT.search(element)
+    number = _NUMBER.search(element)
     if value is None:
         return text is None and number is None
     if isinstance(value, str):

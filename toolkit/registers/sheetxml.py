@@ -125,6 +125,7 @@ class Sheet:
         self._all: dict[int, tuple[int, int, int]] | None = None
         self._col_styles: list[tuple[int, int, bytes]] | None = None
         self._last_cells: tuple[int, dict[int, Cell]] | None = None
+        self._last_answer: tuple[int, bool] = (-1, False)  # (row start, _references_first) of the last row asked
         start = re.search(b"<" + p + rb"sheetData\b[^>]*?(/?)>", data)  # near the top: found at once
         if start is not None and start.group(1):  # <sheetData/>: no rows at all
             self._all = {}
@@ -276,7 +277,10 @@ class Sheet:
     def _references_first(self, inner: int, end: int) -> bool:
         """Does every tag in this row that starts with `<c` start `<c r="`? Then a cell not found by its reference
         is not there. (Rich text may hold `<color>` and the like: then the answer is no, and the row is read.)"""
-        return self.data.count(self._cell_open[:-4], inner, end) == self.data.count(self._cell_open, inner, end)
+        if self._last_answer[0] != inner:
+            tags = self.data.count(self._cell_open[:-4], inner, end)
+            self._last_answer = (inner, tags == self.data.count(self._cell_open, inner, end))
+        return self._last_answer[1]
 
     def _insertion_point(self, row: int, column: int, inner: int, end: int) -> int:
         """Where a new cell in `column` goes: before the first cell to its right, else before `</row>`."""
