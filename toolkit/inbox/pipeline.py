@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -175,16 +176,18 @@ def process_mailbox(ws: Workspace, mailbox: str, handlers: list[Handler], *, sho
     _carry_out(run, report)
     marks = [(i.key, r.sort) for i, r in handled if r.move or r.sort == UNMATCHED]
     ws.state.mark_processed_many(marks)  # one transaction for the whole pass, not one per message
-    for inbound, result in handled:
-        if result.move:
-            _move(ws, inbound.ref, result.folder)
-            ws.audit.record(
-                "mail.processed",
-                actor=ws.actor,
-                target=inbound.key if result.confidential else (inbound.mail.message_id or inbound.key),
-                sort=result.sort,
-                note=result.note or None,
-            )
+    moving = any(result.move for _, result in handled)
+    with ws.audit.session() if moving else nullcontext():  # one open, lock and anchor check; a line per message
+        for inbound, result in handled:
+            if result.move:
+                _move(ws, inbound.ref, result.folder)
+                ws.audit.record(
+                    "mail.processed",
+                    actor=ws.actor,
+                    target=inbound.key if result.confidential else (inbound.mail.message_id or inbound.key),
+                    sort=result.sort,
+                    note=result.note or None,
+                )
     return report
 
 
