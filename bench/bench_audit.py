@@ -66,8 +66,9 @@ def build(folder: Path) -> Path:
                 "details": {"purpose": "leverancier_code", "ref": f"Nr {seq}"},
                 "prev": previous,
             }
-            event["hash"] = _event_hash(event)
-            event["mac"] = anchor.mac(key, event["hash"])
+            digest = _event_hash(event)
+            event["hash"] = digest
+            event["mac"] = anchor.mac(key, digest)
             line = json.dumps(event, ensure_ascii=False, sort_keys=True).encode("utf-8")
             handle.write(line + b"\n")
             previous = hashlib.sha256(line).hexdigest()
