@@ -132,3 +132,27 @@ def test_a_read_only_state_is_a_problem_before_the_nightly_job_meets_it(ws: Path
         if os.geteuid() == 0:
             subprocess.run(["chattr", "-i", str(state)], check=False)
     assert result.exit_code == 1 and "✗ Werkmap" in result.output and str(state) in result.output
+
+
+def test_typed_text_is_named_once_for_each_register_that_has_it(tmp_path: Path, run_cli) -> None:
+    """The demo has dates and amounts typed as text in two registers: check names each of them once, with its own
+    count, not the last register read once per file in the folder."""
+    from toolkit.registers.reader import read_register
+    from toolkit.registers.schema import REGISTERS
+    from toolkit.registers.typed import typed_changes
+
+    root = tmp_path / "demo"
+    assert run_cli("--as-of", "2026-11-26", "init", str(root), "--demo").exit_code == 0
+    expected = {}
+    for register in REGISTERS.values():
+        changes, _ = typed_changes(read_register(root / "registers" / register.filename, register))
+        if changes:
+            expected[register.filename] = len(changes)
+    assert len(expected) >= 2, "the demo should have typed text in more than one register"
+    output = check(run_cli, root).output
+    named = [line.strip() for line in output.splitlines() if "als tekst; de nachtelijke taak" in line]
+    assert sorted(named) == sorted(
+        f"- {name}: {count} getypte datum(s) of bedrag(en) als tekst; de nachtelijke taak maakt er echte "
+        "Excel-waarden van (sorteren en filteren werken dan)"
+        for name, count in expected.items()
+    )

@@ -133,10 +133,10 @@ def check_registers(ws: Workspace) -> CheckSection:
         tables[register.key] = table
         counts.append(f"{register.filename}: {len(table.rows)} rijen")
         section.problems += [str(finding) for finding in table.findings]
+        section.notes += typed_notes(table)
     for path in sorted(ws.config.registers_dir.glob("*.xlsx")):
         if not path.name.startswith(("~$", ".~lock.")):
             _write_blockers(path, section)
-        section.notes += typed_notes(table)
     section.notes += picker_notes(ws, tables)
     section.ok_line = "; ".join(counts)
     return section
