@@ -156,3 +156,17 @@ def test_typed_text_is_named_once_for_each_register_that_has_it(tmp_path: Path, 
         "Excel-waarden van (sorteren en filteren werken dan)"
         for name, count in expected.items()
     )
+
+
+def test_a_missing_register_is_named_once_with_the_command_that_makes_it(ws: Path, run_cli) -> None:
+    """In a workspace from before the dilemmas and housing registers, check names each missing file once (dilemmas.xlsx
+    holds two sheets) with the command that makes it there, not `init`, which refuses an existing workspace."""
+    for name in ("dilemmas.xlsx", "woonruimte.xlsx", "belangen.xlsx"):
+        (ws / "registers" / name).unlink()
+    output = check(run_cli, ws).output
+    assert output.count("dilemmas.xlsx niet gevonden") == 1
+    assert "maak het aan met 'integrity dilemmas create' (deze werkmap)" in output
+    assert "maak het aan met 'integrity housing create' (deze werkmap)" in output
+    assert "maak het aan met 'integrity nightly' (deze werkmap)" in output
+    assert run_cli("--config", str(ws / "config.toml"), "dilemmas", "create").exit_code == 0
+    assert "dilemmas.xlsx niet gevonden" not in check(run_cli, ws).output

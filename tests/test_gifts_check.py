@@ -339,9 +339,8 @@ def _shown(output: str) -> list[str]:
 def test_an_unchanged_register_shows_the_last_complete_check_again(ws: Path, run_cli, monkeypatch) -> None:
     """After --write, a check on the same bytes reads no register and shows exactly what judging again would show;
     it writes nothing (registers and state keep their bytes)."""
-    from toolkit.registers import reader
-
     from toolkit.gifts import remembered as remembered_checks
+    from toolkit.registers import reader
 
     assert gifts_check(run_cli, ws, "--write").exit_code == 0
     monkeypatch.setattr(remembered_checks, "recall", lambda ws: None)  # the reference: judged again, row by row

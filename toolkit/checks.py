@@ -128,7 +128,8 @@ def check_registers(ws: Workspace) -> CheckSection:
         try:
             table = read_register(ws.register_path(register), register)
         except ToolkitError as exc:
-            section.problems.append(str(exc))
+            if str(exc) not in section.problems:  # two sheets of one missing file: said once
+                section.problems.append(str(exc))
             continue
         tables[register.key] = table
         counts.append(f"{register.filename}: {len(table.rows)} rijen")

@@ -132,7 +132,7 @@ def read_register(
 
 
 def _read(path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None) -> Table:
-    rows_iter, top, left = _open_sheet(path, sheet_name)
+    rows_iter, top, left = _open_sheet(path, sheet_name, register.made_by)
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
@@ -168,7 +168,7 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
     )
 
 
-def _open_sheet(path: Path, sheet_name: str) -> tuple[Iterator[list[Any]], int, int]:
+def _open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Iterator[list[Any]], int, int]:
     """The sheet's rows from its first used cell, with that cell's Excel row and column (an empty column A or
     row 1 is allowed: positions stay right)."""
     from python_calamine import CalamineWorkbook
@@ -176,8 +176,10 @@ def _open_sheet(path: Path, sheet_name: str) -> tuple[Iterator[list[Any]], int, 
     if path.name.startswith("~$"):
         raise InputError(f"{path} is een vergrendelbestand van Excel, geen register.", hint="open het echte register.")
     if not path.is_file():
+        where = "een nieuwe werkmap" if made_by == "integrity init" else "deze werkmap"
         raise InputError(
-            f"register {path} niet gevonden.", hint="maak het aan met 'integrity init' of zet paths.registers goed."
+            f"register {path} niet gevonden.",
+            hint=f"maak het aan met '{made_by}' ({where}) of zet paths.registers goed.",
         )
     try:
         book = CalamineWorkbook.from_path(str(path))

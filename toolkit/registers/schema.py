@@ -64,6 +64,7 @@ class Register:
     extra_sheets: tuple[str, ...] = field(default=())
     filled_by: str = EMPLOYEE  # who fills in the columns that don't say otherwise
     key_column: str | None = None  # rows are found by this (owned) column instead of `Nr` (meldingen: Zaaknummer)
+    made_by: str = "integrity init"  # what makes the file in an existing workspace (said when it is missing)
 
     def filler(self, column: Column) -> str:
         """Who fills this column in: the toolkit for its own columns, else the column's or the register's default."""
@@ -278,6 +279,7 @@ INTEREST_DECISIONS = ("geen bezwaar", "toegestaan met maatregelen", "niet toeges
 ATTESTATION_STATUSES = ("verzonden", "herinnerd", "geen belangen", "ter beoordeling HR")
 
 INTERESTS = Register(
+    made_by="integrity nightly",  # the first writing run makes it in a workspace from before
     key="interests",
     filename="belangen.xlsx",
     sheet="Belangen",

@@ -15,6 +15,7 @@ CONSULTED = ("collega", "leidinggevende", "directeur-bestuurder", "RvC", "vertro
 MEETINGS = ("teamoverleg", "MT", "RvC", "medewerkersbijeenkomst")
 
 DILEMMAS = Register(
+    made_by="integrity dilemmas create",
     key="dilemmas",
     filename="dilemmas.xlsx",
     sheet="Casussen",
@@ -61,6 +62,7 @@ DILEMMAS = Register(
 )
 
 DILEMMA_MEETINGS = Register(
+    made_by="integrity dilemmas create",
     key="dilemma_meetings",
     filename="dilemmas.xlsx",
     sheet="Besproken",
@@ -100,6 +102,7 @@ HOUSING_SUBJECTS = ("medewerker zelf", "naaste")
 HOUSING_KINDS = ("huur", "koop")
 
 HOUSING = Register(
+    made_by="integrity housing create",
     key="housing",
     filename="woonruimte.xlsx",
     sheet="Woonruimte",
