@@ -72,3 +72,15 @@ def test_organisation_typed_later_is_checked_against_every_supplier(bare_workspa
         ("Advises Jansen", "Bouwbedrijf Jansen B.V."),
         ("Paints", "Schildersbedrijf De Kwast"),
     ]
+
+
+def test_unreadable_remembered_value_reads_the_register(bare_workspace: Path) -> None:
+    """A remembered value that is not a list of names is not trusted: the register is read and remembered again."""
+    make_registers(bare_workspace, [JANSEN], suppliers=SUPPLIERS_WRITTEN)
+    organisations = ["Bouwbedrijf Jansen"]
+    conflict_suppliers(workspace(bare_workspace), organisations, [], remember=True)
+    ws = workspace(bare_workspace)
+    digest = str(ws.state.get(MEMO_KEY)).partition(" ")[0]
+    ws.state.set(MEMO_KEY, f"{digest} {{niet te lezen")
+    assert conflict_suppliers(ws, organisations, [], remember=True) == SUPPLIERS_WRITTEN
+    assert conflict_suppliers(workspace(bare_workspace), organisations, [], remember=True) == SUPPLIERS_WRITTEN[:1]

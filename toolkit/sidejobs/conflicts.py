@@ -51,9 +51,9 @@ def conflict_suppliers(
         return supplier_names(ws, notes)
     wanted = sorted({organisation for organisation in organisations if organisation})
     digest = _digest(path, wanted)
-    known = ws.state.get(MEMO_KEY)
-    if known is not None and known.partition(" ")[0] == digest:
-        return tuple(json.loads(known.partition(" ")[2]))
+    remembered = _remembered(ws.state.get(MEMO_KEY), digest)
+    if remembered is not None:
+        return remembered
     noted = len(notes)
     suppliers = supplier_names(ws, notes)
     if len(notes) == noted:  # an unreadable register is said again next time, not remembered
@@ -61,6 +61,18 @@ def conflict_suppliers(
         matched = dict.fromkeys(m for m in (index.match(o) for o in wanted) if m is not None)
         ws.state.set(MEMO_KEY, f"{digest} {json.dumps(list(matched), ensure_ascii=False)}")
     return suppliers
+
+
+def _remembered(value: str | None, digest: str) -> tuple[str, ...] | None:
+    """The names remembered under this digest; None when another digest (or an unreadable value) is remembered."""
+    stored, _, names_json = (value or "").partition(" ")
+    if stored != digest:
+        return None
+    try:
+        found = json.loads(names_json)
+    except ValueError:
+        return None
+    return tuple(found) if isinstance(found, list) and all(isinstance(n, str) for n in found) else None
 
 
 def _digest(path: Path, organisations: list[str]) -> str:
