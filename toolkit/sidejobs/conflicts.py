@@ -3,9 +3,10 @@
 Reading leveranciers.xlsx is most of a nightly side-function review (5,000 suppliers: about two thirds of it), yet
 what the check takes from it depends only on the register's bytes, the organisations in the side-function register
 and the name rules (`toolkit/names.py`). A writing run (the nightly step, `sidejobs review --write`) remembers in the
-state store the supplier names those organisations matched, under a digest of all three; a later writing run with
-the same digest takes those names and leaves the workbook closed. A changed byte in either register or in the name
-rules changes the digest, and the register is read again. A preview neither reads nor writes what is remembered.
+state store the supplier names those organisations matched, under a digest of all three (and of config.toml, as
+the nightly steps key what they read); a later writing run with the same digest takes those names and leaves the
+workbook closed. A changed byte in either register or in the name rules changes the digest, and the register is
+read again. A preview neither reads nor writes what is remembered.
 
 The remembered names are the first spelling of each supplier an organisation matched, so an index over them matches
 every organisation exactly as the index over the whole register does.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from toolkit import names
 from toolkit.errors import ToolkitError
-from toolkit.registers.reader import file_fingerprint, read_register
+from toolkit.registers.reader import read_register
 from toolkit.registers.schema import SUPPLIERS
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def conflict_suppliers(
     if not remember or not path.is_file():
         return supplier_names(ws, notes)
     wanted = sorted({organisation for organisation in organisations if organisation})
-    digest = _digest(path, wanted)
+    digest = _digest(ws, wanted)
     remembered = _remembered(ws.state.get(MEMO_KEY), digest)
     if remembered is not None:
         return remembered
@@ -75,11 +76,14 @@ def _remembered(value: str | None, digest: str) -> tuple[str, ...] | None:
     return tuple(found) if isinstance(found, list) and all(isinstance(n, str) for n in found) else None
 
 
-def _digest(path: Path, organisations: list[str]) -> str:
-    digest = hashlib.sha256(_rules_bytes())
-    digest.update(f"|{file_fingerprint(path)}|".encode())
-    digest.update("\n".join(organisations).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+def _digest(ws: Workspace, organisations: list[str]) -> str:
+    """The nightly steps' key of what was read (leveranciers.xlsx, config.toml; not the date), with the name rules and
+    the organisations."""
+    from toolkit.nightly import inputs_key
+
+    extra = hashlib.sha256(_rules_bytes())
+    extra.update(b"\0" + "\n".join(organisations).encode("utf-8", "surrogatepass"))
+    return inputs_key(ws, [SUPPLIERS.filename], extra=extra.hexdigest(), dated=False)
 
 
 def _rules_bytes() -> bytes:
