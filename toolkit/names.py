@@ -34,6 +34,10 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _undotted(match: re.Match[str]) -> str:
+    return match.group(1).replace(".", "")
+
+
 def normalise_org_name(name: str | None) -> str:
     """'Bouwbedrijf Jansen B.V.' and 'bouwbedrijf jansen bv' both become 'bouwbedrijf jansen'."""
     if not name:
@@ -43,8 +47,12 @@ def normalise_org_name(name: str | None) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)  # a register names the same few thousand givers and suppliers over and over
 def _normalised(name: str) -> str:
-    text = _strip_accents(name).casefold().replace("&", " en ")
-    text = _DOTTED_INITIALS.sub(lambda m: m.group(1).replace(".", ""), text)
+    # ASCII (nearly every name) has no accents to strip: NFKD leaves it as it is
+    text = (name if name.isascii() else _strip_accents(name)).casefold()
+    if "&" in text:
+        text = text.replace("&", " en ")
+    if "." in text:
+        text = _DOTTED_INITIALS.sub(_undotted, text)
     words = [w for w in _SEPARATORS.split(text) if w and w != "_"]
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()

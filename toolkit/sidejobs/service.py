@@ -10,6 +10,8 @@ Decisions:
   built on a guess. Its `Beoordeling` names the cells to correct; `Herbevestigen voor` is left as it is.
 - Conflicts are checked against every supplier name in leveranciers.xlsx, active or not: a former supplier can
   return, and a false alarm costs HR one look. An unreadable supplier register is a note, and the review goes on.
+  A writing run remembers which suppliers the organisations matched (`toolkit.sidejobs.conflicts`), so the next
+  night with both registers unchanged does not read leveranciers.xlsx again.
 - With `notify` and `send`, rows without an `Nr` first get one (a write), because a reminder's once-per-period key
   needs it.
 - Judge, then apply: the judgement is a Plan (cell changes, mails); only `write` (the toolkit's columns) and `send`
@@ -22,12 +24,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ToolkitError
 from toolkit.governance import read_board
 from toolkit.names import index_of
 from toolkit.registers.pending import SaveOutcome
 from toolkit.registers.reader import Row, Table, read_register
-from toolkit.registers.schema import SIDEJOBS, SUPPLIERS
+from toolkit.registers.schema import SIDEJOBS
+from toolkit.sidejobs.conflicts import conflict_suppliers
 from toolkit.sidejobs.rules import SideJob, SideJobPolicy, SideJobReview, review_side_job
 
 if TYPE_CHECKING:
@@ -158,7 +160,8 @@ def review_side_jobs(
     write = write or send
     notes: list[str] = []
     table = read_register(ws.register_path(SIDEJOBS), SIDEJOBS)
-    suppliers = supplier_names(ws, notes)
+    organisations = (str(row.get("Organisatie")) for row in table.rows if row.get("Organisatie"))
+    suppliers = conflict_suppliers(ws, organisations, notes, remember=write)
     board = read_board(ws, notes)
     policy = SideJobPolicy(ws.config.sidejobs.decision_days, ws.config.sidejobs.reconfirm_months, suppliers,
                            board.members, board.chair_name, board.vice_chair_name)  # fmt: skip
@@ -180,16 +183,6 @@ def review_side_jobs(
     result = _result(ws, table, reminders.judged, reminders.reconfirmations, policy, tuple(notes), outcome)
     result = replace(result, planned_cells=len(changes), preview=not write)
     return replace(result, mail=send_digest(ws, result, reminders.mail, not send))
-
-
-def supplier_names(ws: Workspace, notes: list[str]) -> tuple[str, ...]:
-    """Every supplier name in leveranciers.xlsx; an unreadable register becomes a note and no names."""
-    try:
-        table = read_register(ws.register_path(SUPPLIERS), SUPPLIERS, only=("Naam",))  # the names are all it needs
-    except ToolkitError as exc:
-        notes.append(f"Leveranciersregister niet gelezen, dus geen controle op belangenverstrengeling: {exc.message}")
-        return ()
-    return tuple(str(row.get("Naam")) for row in table.rows if row.get("Naam"))
 
 
 def judge_row(table: Table, row: Row, policy: SideJobPolicy, today: date) -> Judged:
