@@ -390,6 +390,8 @@ def summarise(judgements: Sequence[tuple[int, Judgement]]) -> GiftSummary:
 
 
 def _canonical(value: object) -> object:
+    if type(value) is str:
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date):
@@ -399,20 +401,24 @@ def _canonical(value: object) -> object:
     return value
 
 
+_GIFT_FIELDS = tuple(Gift.__dataclass_fields__)
+_KEY_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # made once
+
+
 def finding_key(nr: int, gift: Gift, judgement: Judgement) -> str:
     """A stable SHA-256 hex key of the row's content and its violations.
 
     It changes when any field of the row or the judgement changes, and is the same on every run otherwise,
     so a finding that was already notified is notified again only after the row changed. Amounts compare by
-    value (25 and 25,00 are the same), text by its Unicode NFC form.
+    value (25 and 25,00 are the same), text by its Unicode NFC form. The keys are kept in the send ledger: the
+    payload and its JSON form never change (tests/test_gift_rules.py holds the first form).
     """
     payload = {
         "nr": nr,
-        "gift": {name: _canonical(getattr(gift, name)) for name in Gift.__dataclass_fields__},
-        "violations": [[v.rule, unicodedata.normalize("NFC", v.reason), v.weight] for v in judgement.violations],
+        "gift": {name: _canonical(getattr(gift, name)) for name in _GIFT_FIELDS},
+        "violations": [[v.rule, _canonical(v.reason), v.weight] for v in judgement.violations],
     }
-    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_KEY_JSON(payload).encode("utf-8")).hexdigest()
 
 
 Item = TypeVar("Item", Gift, tuple[int, Gift])
