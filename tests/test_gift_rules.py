@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -389,6 +389,8 @@ def test_finding_key_is_the_key_the_ledger_holds() -> None:
         gift(description="kerstpakket 🎄 met wijn", kind="kerstgeschenk", decision="centraal ingeleverd"),
         gift(received=None, kind=None, value=None, decision=None, private_address=True, consulted_manager=False),
         gift(giver="Ｆｕｌｌｗｉｄｔｈ BV\u0000", negotiating=True, value=Decimal("1E+2")),
+        gift(received=datetime(2025, 3, 4, 10, 30), value=30),  # not what the reader gives: the same key still
+        gift(value=Decimal("-0.50"), description="\u2028regel\r\nnog een"),
     ]
     judgements = [
         Judgement(()),
