@@ -100,8 +100,9 @@ _SHEETS: dict[tuple[Path, str], tuple[str, Any]] | None = None  # the last parse
 @contextmanager
 def shared_reads() -> Iterator[None]:
     """Within this block (one nightly run) a register whose bytes did not change is parsed once: a later read gets
-    the same Table. A write changes the bytes, so the next read after it reads the file again. The writer takes
-    over the parsed sheet of the bytes it is about to change (`take_parsed_sheet`) instead of parsing them again."""
+    the same Table (a read of other columns: the same parse). A write changes the bytes, so the next read after it
+    reads the file again. The writer takes over the parse of the bytes it is about to change (`take_parsed_sheet`)
+    instead of parsing them again."""
     global _SHARED, _SHEETS
     outer, outer_sheets = _SHARED, _SHEETS
     _SHARED = {} if outer is None else outer
@@ -152,7 +153,7 @@ def _read(
     path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None, *, keep_sheet: bool = False
 ) -> Table:
     before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
-    data, top, left = _open_sheet(path, sheet_name)
+    data, top, left = _parsed_sheet(path, sheet_name, before) or _open_sheet(path, sheet_name)
     rows_iter = iter(data.iter_rows())
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
@@ -188,6 +189,15 @@ def _read(
     if before == fingerprint and _SHEETS is not None:  # parsed from exactly these bytes: the writer may take it
         _SHEETS[(path.resolve(), sheet_name)] = (fingerprint, data)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), fingerprint, tuple(typed))
+
+
+def _parsed_sheet(path: Path, sheet_name: str, fingerprint: str | None) -> tuple[Any, int, int] | None:
+    """A sheet this run already parsed from exactly these bytes (another selection of its columns is read)."""
+    kept = _SHEETS.get((path.resolve(), sheet_name)) if _SHEETS is not None and fingerprint is not None else None
+    if kept is None or kept[0] != fingerprint:
+        return None
+    top, left = kept[1].start or (0, 0)
+    return kept[1], top + 1, left + 1
 
 
 def _open_sheet(path: Path, sheet_name: str) -> tuple[Any, int, int]:
