@@ -97,7 +97,7 @@ def finding(item: Any, managers: Mapping[str, str]) -> GiftFinding:
 
 def with_news(ws: Workspace, findings: list[GiftFinding]) -> list[tuple[GiftFinding, bool, bool]]:
     """Each finding with (new for its manager, new for the digest), the ledger read in one query."""
-    lookups = set()
+    lookups: set[str] = set()
     for f in findings:
         if f.key:
             lookups.update((f.key, _manager_item(f.key), _digest_item(f.key), f"geschenk-bevinding:{f.key}"))

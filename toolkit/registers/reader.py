@@ -154,7 +154,7 @@ def _read(
 ) -> Table:
     before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
     data, top, left = _parsed_sheet(path, sheet_name, before) or _open_sheet(path, sheet_name)
-    rows_iter = iter(data.iter_rows())
+    rows_iter: Iterator[list[Any]] = iter(data.iter_rows())
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
