@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -355,6 +355,51 @@ def test_finding_key_stable_and_sensitive() -> None:
     keys.add(finding_key(6, row, judge_gift(row, POLICY)))
     keys.add(finding_key(5, row, judge_gift(row, GiftPolicy(limit=Decimal("20")))))
     assert len(keys) == len(changes) + 3
+
+
+def _reference_key(nr: int, row: Gift, judgement: Judgement) -> str:
+    """finding_key as first written (keys in the send ledger were made this way)."""
+    import hashlib
+    import json
+    import unicodedata
+
+    def canonical(value: object) -> object:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, str):
+            return unicodedata.normalize("NFC", value)
+        return value
+
+    payload = {
+        "nr": nr,
+        "gift": {f.name: canonical(getattr(row, f.name)) for f in dataclasses.fields(Gift)},
+        "violations": [[v.rule, unicodedata.normalize("NFC", v.reason), v.weight] for v in judgement.violations],
+    }
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def test_finding_key_is_the_key_the_ledger_holds() -> None:
+    """Keys stay what they were when first stored: text in any Unicode form, quotes, empty values, amounts."""
+    rows = [
+        gift(value=Decimal("30"), decision="aangenomen"),
+        gift(employee="Rene\u0301 Boe\u0308r", giver='Café "De Gouden Leeuw"\t\\', value=Decimal("25.000")),
+        gift(description="kerstpakket 🎄 met wijn", kind="kerstgeschenk", decision="centraal ingeleverd"),
+        gift(received=None, kind=None, value=None, decision=None, private_address=True, consulted_manager=False),
+        gift(giver="Ｆｕｌｌｗｉｄｔｈ BV\u0000", negotiating=True, value=Decimal("1E+2")),
+        gift(received=datetime(2025, 3, 4, 10, 30), value=30),  # not what the reader gives: the same key still
+        gift(value=Decimal("-0.50"), description="\u2028regel\r\nnog een"),
+    ]
+    judgements = [
+        Judgement(()),
+        Judgement((Violation("G2", "waarde € 30,00 is niet minder dan € 25,00"),)),
+        Judgement((Violation("G5", "gever is actief leverancier ('Cafe\u0301')", FOR_REVIEW), Violation("G3", "x"))),
+    ]
+    for nr, row in enumerate(rows, start=1):
+        for judgement in [*judgements, judge_gift(row, POLICY)]:
+            assert finding_key(nr, row, judgement) == _reference_key(nr, row, judgement)
 
 
 # Raffle window ------------------------------------------------------------------------------------------------

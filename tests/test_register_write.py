@@ -341,3 +341,49 @@ def test_a_file_that_did_not_land_intact_is_not_committed(tmp_path: Path, monkey
         write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
     assert sha256(path) == before
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_a_write_in_a_run_uses_the_parse_of_the_bytes_it_changes(tmp_path: Path) -> None:
+    """In a nightly run the writer takes over the read's parse only while the file has exactly those bytes: a
+    sheet sorted after the read gets its update on the row that has the Nr now; the parse is not kept after."""
+    from toolkit.registers.reader import file_fingerprint, shared_reads, take_parsed_sheet
+
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 4)
+    with shared_reads():
+        read_register(path, GIFTS)
+        book = openpyxl.load_workbook(path)  # staff sort the sheet after the read
+        sheet = book["Geschenken"]
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        for offset, values in enumerate(reversed(rows), start=2):
+            for column, value in enumerate(values, start=1):
+                sheet.cell(offset, column).value = value
+        book.save(path)
+        write(path, [CellUpdate(column="Beoordeling", value="G2: te duur", nr=1)])
+        target = next(row for row in read_register(path, GIFTS).rows if row.nr == 1)
+        assert target.excel_row == 5 and target.get("Beoordeling") == "G2: te duur"
+        table = read_register(path, GIFTS, only=("Gever",))  # the same bytes, other columns: the parse is there
+        assert take_parsed_sheet(path, GIFTS.sheet, "0" * 64) is None  # other bytes: not handed over
+        write(
+            path,
+            [CellUpdate(column="Beoordeling", value="G3: privéadres", nr=2)],
+            expected_fingerprint=table.fingerprint,
+        )
+        assert take_parsed_sheet(path, GIFTS.sheet, file_fingerprint(path)) is None  # written: no parse kept
+        assert (
+            next(row for row in read_register(path, GIFTS).rows if row.nr == 2).get("Beoordeling") == "G3: privéadres"
+        )
+    assert take_parsed_sheet(path, GIFTS.sheet, file_fingerprint(path)) is None  # outside a run: nothing kept
+
+
+def test_a_read_in_a_run_keeps_the_parse_for_the_writer(tmp_path: Path) -> None:
+    """Inside shared_reads a read leaves its parse for a writer of the same bytes, once; outside, nothing."""
+    from toolkit.registers.reader import file_fingerprint, shared_reads, take_parsed_sheet
+
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 3)
+    read_register(path, GIFTS)
+    assert take_parsed_sheet(path, GIFTS.sheet, file_fingerprint(path)) is None
+    with shared_reads():
+        table = read_register(path, GIFTS)
+        sheet = take_parsed_sheet(path, GIFTS.sheet, table.fingerprint)
+        assert sheet is not None and len(sheet.to_python()) == 4  # the header and three rows
+        assert take_parsed_sheet(path, GIFTS.sheet, table.fingerprint) is None

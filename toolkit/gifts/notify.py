@@ -97,8 +97,10 @@ def finding(item: Any, managers: Mapping[str, str]) -> GiftFinding:
 
 def with_news(ws: Workspace, findings: list[GiftFinding]) -> list[tuple[GiftFinding, bool, bool]]:
     """Each finding with (new for its manager, new for the digest), the ledger read in one query."""
-    keys = [f.key for f in findings if f.key]
-    lookups = {k for key in keys for k in (key, _manager_item(key), _digest_item(key), f"geschenk-bevinding:{key}")}
+    lookups: set[str] = set()
+    for f in findings:
+        if f.key:
+            lookups.update((f.key, _manager_item(f.key), _digest_item(f.key), f"geschenk-bevinding:{f.key}"))
     done = ws.state.delivered_among(lookups) if lookups else set()
     result = []
     for f in findings:
@@ -110,7 +112,8 @@ def with_news(ws: Workspace, findings: list[GiftFinding]) -> list[tuple[GiftFind
             legacy or _manager_item(f.key) in done or f"geschenk-bevinding:{f.key}" in done
         )
         for_digest = not (legacy or _digest_item(f.key) in done)
-        result.append((replace(f, new=for_manager or for_digest), for_manager, for_digest))
+        new = for_manager or for_digest
+        result.append((f if f.new == new else replace(f, new=new), for_manager, for_digest))  # most are old news
     return result
 
 

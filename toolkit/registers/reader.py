@@ -94,19 +94,37 @@ def paused_gc() -> Iterator[None]:
 
 
 _SHARED: dict[tuple[Path, str, str, tuple[str, ...] | None], Table] | None = None
+_SHEETS: dict[tuple[Path, str], tuple[str, Any]] | None = None  # the last parse of each sheet: (fingerprint, sheet)
 
 
 @contextmanager
 def shared_reads() -> Iterator[None]:
     """Within this block (one nightly run) a register whose bytes did not change is parsed once: a later read gets
-    the same Table. A write changes the bytes, so the next read after it reads the file again."""
-    global _SHARED
-    outer = _SHARED
+    the same Table (a read of other columns: the same parse). A write changes the bytes, so the next read after it
+    reads the file again. The writer takes over the parse of the bytes it is about to change (`take_parsed_sheet`)
+    instead of parsing them again."""
+    global _SHARED, _SHEETS
+    outer, outer_sheets = _SHARED, _SHEETS
     _SHARED = {} if outer is None else outer
+    _SHEETS = {} if outer_sheets is None else outer_sheets
     try:
         yield
     finally:
-        _SHARED = outer
+        _SHARED, _SHEETS = outer, outer_sheets
+
+
+def sharing_reads() -> bool:
+    """Inside shared_reads (a nightly run)."""
+    return _SHARED is not None
+
+
+def take_parsed_sheet(path: Path, sheet: str, fingerprint: str) -> Any | None:
+    """The calamine sheet a shared read parsed from exactly these bytes (same fingerprint), handed over once (so it
+    is not kept after); None outside shared_reads or when the file is not what was read."""
+    if _SHEETS is None:
+        return None
+    found = _SHEETS.pop((path.resolve(), sheet), None)
+    return found[1] if found is not None and found[0] == fingerprint else None
 
 
 def read_register(
@@ -127,12 +145,16 @@ def read_register(
     if known is not None and known.fingerprint == file_fingerprint(path):
         return known
     with paused_gc():
-        shared[key] = table = _read(path, register, name, only)
+        shared[key] = table = _read(path, register, name, only, keep_sheet=True)
     return table
 
 
-def _read(path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None) -> Table:
-    rows_iter, top, left = _open_sheet(path, sheet_name, register.made_by)
+def _read(
+    path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None, *, keep_sheet: bool = False
+) -> Table:
+    before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
+    data, top, left = _parsed_sheet(path, sheet_name, before) or _open_sheet(path, sheet_name, register.made_by)
+    rows_iter: Iterator[list[Any]] = iter(data.iter_rows())
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
@@ -163,12 +185,22 @@ def _read(path: Path, register: Register, sheet_name: str, only: Collection[str]
             first_with[row.nr] = excel_row
         rows.append(row)
         findings.extend(row_findings)
-    return Table(
-        register, path, sheet_name, headers, tuple(rows), tuple(findings), file_fingerprint(path), tuple(typed)
-    )
+    fingerprint = file_fingerprint(path)
+    if before == fingerprint and _SHEETS is not None:  # parsed from exactly these bytes: the writer may take it
+        _SHEETS[(path.resolve(), sheet_name)] = (fingerprint, data)
+    return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), fingerprint, tuple(typed))
 
 
-def _open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Iterator[list[Any]], int, int]:
+def _parsed_sheet(path: Path, sheet_name: str, fingerprint: str | None) -> tuple[Any, int, int] | None:
+    """A sheet this run already parsed from exactly these bytes (another selection of its columns is read)."""
+    kept = _SHEETS.get((path.resolve(), sheet_name)) if _SHEETS is not None and fingerprint is not None else None
+    if kept is None or kept[0] != fingerprint:
+        return None
+    top, left = kept[1].start or (0, 0)
+    return kept[1], top + 1, left + 1
+
+
+def _open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Any, int, int]:
     """The sheet's rows from its first used cell, with that cell's Excel row and column (an empty column A or
     row 1 is allowed: positions stay right)."""
     from python_calamine import CalamineWorkbook
@@ -194,7 +226,7 @@ def _open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") ->
         )
     data = book.get_sheet_by_name(sheet_name)
     top, left = data.start or (0, 0)
-    return iter(data.iter_rows()), top + 1, left + 1
+    return data, top + 1, left + 1
 
 
 def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str, ...]) -> dict[str, int]:

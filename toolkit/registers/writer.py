@@ -24,7 +24,7 @@ from typing import Any
 from toolkit.errors import InputError, WorkbookRefused
 from toolkit.registers import layout
 from toolkit.registers.patch import save_cells
-from toolkit.registers.reader import file_fingerprint, paused_gc
+from toolkit.registers.reader import file_fingerprint, paused_gc, sharing_reads, take_parsed_sheet
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import Register
 from toolkit.registers.sheetxml import printable
@@ -95,15 +95,19 @@ class Grid:
         return self.left + (len(self.rows[0]) if self.rows else 0) - 1  # calamine's grid is rectangular
 
 
-def read_grid(path: Path, sheet: str) -> Grid:
+def read_grid(path: Path, sheet: str, *, fingerprint: str | None = None) -> Grid:
+    """The sheet as calamine reads it. `fingerprint`: the file's bytes as they are now; when a shared read
+    (`reader.shared_reads`, the nightly) parsed exactly those bytes, its parse is taken over, not repeated."""
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
-    if sheet not in book.sheet_names:
-        raise InputError(
-            f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
-        )
-    data = book.get_sheet_by_name(sheet)
+    data = take_parsed_sheet(path, sheet, fingerprint) if fingerprint is not None else None
+    if data is None:
+        book = CalamineWorkbook.from_path(str(path))
+        if sheet not in book.sheet_names:
+            raise InputError(
+                f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
+            )
+        data = book.get_sheet_by_name(sheet)
     top, left = data.start or (0, 0)
     return Grid(data.to_python(), top + 1, left + 1)
 
@@ -129,12 +133,13 @@ def write_updates(
             raise ValueError(f"{update.column!r} is not a toolkit-owned column of {register.filename}")
         if update.key is not None and register.key_column is None:
             raise ValueError(f"{register.filename} has no key column; give the row by Nr")
-    unchanged_since_read = expected_fingerprint is not None and file_fingerprint(path) == expected_fingerprint
+    fingerprint = file_fingerprint(path) if expected_fingerprint is not None or sharing_reads() else None
+    unchanged_since_read = expected_fingerprint is not None and fingerprint == expected_fingerprint
     check_writable(path)
     check_supported(path)
     sheet_name = sheet or register.sheet
     with paused_gc():
-        grid = read_grid(path, sheet_name)
+        grid = read_grid(path, sheet_name, fingerprint=fingerprint)
         plan = _Plan(path, register, grid, sheet_name)
         plan.number(assign_numbers, nr_floor)
         for update in updates:

@@ -1,0 +1,42 @@
+"""The nightly runner: the garbage collector runs less often during a job and is as it was afterwards."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+from pathlib import Path
+
+from toolkit.config.load import load_config
+from toolkit.nightly import COLLECT_EVERY, StepResult, run_steps
+from toolkit.workspace import Workspace
+
+SEEN: list[tuple[int, int, int]] = []
+
+
+def threshold_step(ws: Workspace) -> StepResult:
+    """A step that notes the collector's thresholds while it runs."""
+    SEEN.append(gc.get_threshold())
+    return StepResult("drempel", True, "genoteerd")
+
+
+def failing_step(ws: Workspace) -> StepResult:
+    """A step with a bug."""
+    raise RuntimeError("kapot")
+
+
+def test_a_job_collects_garbage_less_often_and_restores_the_collector(bare_workspace: Path) -> None:
+    """During the job the collector runs every COLLECT_EVERY allocations; after it (a step failing too) as before."""
+    ws = Workspace(load_config(bare_workspace / "config.toml"), date(2026, 11, 29))
+    before = gc.get_threshold()
+    SEEN.clear()
+    steps = [
+        ("a", f"{__name__}:threshold_step"),
+        ("b", f"{__name__}:failing_step"),
+        ("c", f"{__name__}:threshold_step"),
+    ]
+    report = run_steps(ws, "test", steps)
+    ws.close()
+    assert [step.ok for step in report.steps] == [True, False, True]
+    assert len(SEEN) == 2 and all(seen[0] >= COLLECT_EVERY and seen[1:] == before[1:] for seen in SEEN)
+    assert gc.get_threshold() == before
+    assert gc.isenabled()
