@@ -120,3 +120,16 @@ def test_an_unclosed_cell_is_refused() -> None:
     xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></row></sheetData></worksheet>'
     with pytest.raises(SheetXmlError):
         Sheet(xml.encode()).patched({(2, 1): NewValue(number="5")})
+
+
+def test_xml_escape_matches_the_standard_library() -> None:
+    """The patcher's own escape gives what xml.sax.saxutils gives (with and without quotes), and unescape undoes it."""
+    from xml.sax.saxutils import escape, unescape
+
+    from toolkit.registers.sheetxml import xml_escape, xml_unescape
+
+    for text in ('a & b < c > d "e" \'f\'', "&amp; al geëscaped", "=SUM(A1)", "", "<script>&lt;</script>"):
+        assert xml_escape(text) == escape(text)
+        assert xml_escape(text, quotes=True) == escape(text, {'"': "&quot;"})
+        assert xml_unescape(xml_escape(text, quotes=True)) == text
+        assert xml_unescape(escape(text)) == unescape(escape(text))

@@ -13,9 +13,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape, unescape
 
-from toolkit.registers.sheetxml import attributes, column_index, column_letter
+from toolkit.registers.sheetxml import attributes, column_index, column_letter, xml_escape, xml_unescape
 
 Parts = Mapping[str, bytes | bytearray]  # zip part name -> its new content (a patched sheet is a bytearray)
 
@@ -86,7 +85,7 @@ class Styles:
         for match in self._numfmt_re.finditer(self.data):
             attrs = attributes(match.group(1))
             if b"numFmtId" in attrs:
-                found[int(attrs[b"numFmtId"])] = unescape(attrs.get(b"formatCode", b"").decode(), {"&quot;": '"'})
+                found[int(attrs[b"numFmtId"])] = xml_unescape(attrs.get(b"formatCode", b"").decode())
         return found
 
     def _xfs(self) -> list[re.Match[bytes]]:
@@ -185,9 +184,7 @@ class Styles:
     def _add_number_format(self, code: str) -> int:
         new_id = max([163, *self._codes()]) + 1
         element = (
-            b"<"
-            + self.prefix
-            + f'numFmt numFmtId="{new_id}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'.encode()
+            b"<" + self.prefix + f'numFmt numFmtId="{new_id}" formatCode="{xml_escape(code, quotes=True)}"/>'.encode()
         )
         if re.search(b"<" + re.escape(self.prefix) + rb"numFmts\b", self.data):
             self.data = self._append_to(self.data, b"numFmts", element)
@@ -241,7 +238,7 @@ def widen_table(data: bytes, header_row: int, new_column: int, header: str) -> b
         return data
     prefix = columns.group(1)
     ids = [int(i) for i in re.findall(rb'<(?:[\w.-]+:)?tableColumn\b[^>]*?\sid="(\d+)"', data)]
-    name = escape(header, {'"': "&quot;"})
+    name = xml_escape(header, quotes=True)
     element = b"<" + prefix + f'tableColumn id="{max(ids, default=0) + 1}" name="{name}"/>'.encode()
     close = data.find(b"</" + prefix + b"tableColumns>")
     tag = columns.group(0)

@@ -15,7 +15,7 @@ from toolkit.errors import InputError, WorkbookRefused
 from toolkit.registers import package
 from toolkit.registers.atomic import commit
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT
-from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter
+from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, xml_unescape
 from toolkit.registers.typed import style_for
 
 if TYPE_CHECKING:
@@ -152,14 +152,12 @@ _NUMBER = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.S)
 
 def _holds(element: bytes, value: Any) -> bool:
     """Does this cell element carry the value (text, a number, or nothing)?"""
-    from xml.sax.saxutils import unescape
-
     text = _TEXT.search(element)
     number = _NUMBER.search(element)
     if value is None:
         return text is None and number is None
     if isinstance(value, str):
-        return text is not None and unescape(text.group(1).decode("utf-8")) == value
+        return text is not None and xml_unescape(text.group(1).decode("utf-8")) == value
     if isinstance(value, date):
         return number is not None
     if isinstance(value, int | float | Decimal):

@@ -15,13 +15,12 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from toolkit.errors import InputError, RefusedError
 from toolkit.registers import package
 from toolkit.registers.atomic import commit
 from toolkit.registers.safety import check_supported, check_writable
-from toolkit.registers.sheetxml import column_letter, printable
+from toolkit.registers.sheetxml import column_letter, printable, xml_escape
 from toolkit.registers.writer import WriteResult
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -150,7 +149,7 @@ def _free_rel_id(rels: bytes) -> str:
 
 
 def _attr(text: str) -> str:
-    return escape(printable(text), {'"': "&quot;"})
+    return xml_escape(printable(text), quotes=True)
 
 
 def _with_sheet(workbook: bytes, sheet: str, rel_id: str) -> bytes:
@@ -193,8 +192,8 @@ def _renamed(workbook: bytes, old: str, new: str) -> bytes:
     data, count = pattern.subn(lambda m: m.group(1) + _attr(new).encode() + b'"', workbook, count=1)
     if count != 1:
         raise RefusedError(f"blad '{old}' niet gevonden in de werkmap; er is niets veranderd.")
-    new_ref = escape("'" + new.replace("'", "''") + "'!").encode()
-    old_refs = [escape("'" + old.replace("'", "''") + "'!").encode(), escape(f"{old}!").encode()]
+    new_ref = xml_escape("'" + new.replace("'", "''") + "'!").encode()
+    old_refs = [xml_escape("'" + old.replace("'", "''") + "'!").encode(), xml_escape(f"{old}!").encode()]
 
     def pointed(match: re.Match[bytes]) -> bytes:
         text = match.group(2)
@@ -214,7 +213,7 @@ def _worksheet(grid: list[list[Any]], top: int, width: int, bold: str | None) ->
             if value is None or value == "":
                 continue
             style = f' s="{bold}"' if bold and (r == top or (r < top and c == 1)) else ""
-            text = escape(printable(str(value)))
+            text = xml_escape(printable(str(value)))
             cells.append(
                 f'<c r="{column_letter(c)}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
             )
