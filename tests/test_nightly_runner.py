@@ -6,8 +6,9 @@ import gc
 from datetime import date
 from pathlib import Path
 
+from toolkit.collector import COLLECT_EVERY
 from toolkit.config.load import load_config
-from toolkit.nightly import COLLECT_EVERY, StepResult, run_steps
+from toolkit.nightly import StepResult, run_steps
 from toolkit.workspace import Workspace
 
 SEEN: list[tuple[int, int, int]] = []
@@ -40,3 +41,22 @@ def test_a_job_collects_garbage_less_often_and_restores_the_collector(bare_works
     assert len(SEEN) == 2 and all(seen[0] >= COLLECT_EVERY and seen[1:] == before[1:] for seen in SEEN)
     assert gc.get_threshold() == before
     assert gc.isenabled()
+
+
+def test_every_command_runs_with_fewer_collections(tmp_path: Path) -> None:
+    """The `integrity` process (toolkit.cli.main) runs its command with the raised threshold, and restores it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "import toolkit.cli as cli\n"
+        "seen = []\n"
+        "real = cli.cli.main\n"
+        "cli.cli.main = lambda *a, **k: seen.append(gc.get_threshold()[0])\n"
+        "before = gc.get_threshold()\n"
+        "cli.main(['--help'])\n"
+        "print(seen[0], gc.get_threshold() == before)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) >= COLLECT_EVERY and out[1] == "True"

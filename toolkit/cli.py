@@ -271,10 +271,12 @@ def cli(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point for the console script and `python -m toolkit`."""
+    from toolkit.collector import fewer_collections
     from toolkit.render import console_safe
 
     console_safe()
-    cli.main(args=argv, prog_name="integrity")
+    with fewer_collections():
+        cli.main(args=argv, prog_name="integrity")
 
 
 def _keep_library_logs_off_the_terminal() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,32 +81,15 @@ def run_steps(ws: Workspace, job: str, steps: list[tuple[str, str]], stop: threa
 
     With `stop` set (SIGTERM to the scheduler), the running step finishes and the rest wait for the next run.
     """
+    from toolkit.collector import fewer_collections
     from toolkit.registers.reader import shared_reads
 
     report = JobReport(job)
     # a register read by several steps is parsed once while its bytes stay the same; few garbage collector runs
-    with shared_reads(), _fewer_collections():
+    with shared_reads(), fewer_collections():  # also for jobs run in-process (the scheduler, tests)
         _run_each(ws, steps, stop, report)
     ws.audit.record(f"job.{job}", actor=ws.actor, ok=int(report.ok), failed=", ".join(report.failed) or None)
     return report
-
-
-COLLECT_EVERY = 50_000  # allocations between runs of the cyclic garbage collector during a job (Python: 700)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A step builds large acyclic structures (a register's rows, a judgement per row) that the cyclic collector
-    would walk again and again, at 700 allocations a time; during the job it runs every COLLECT_EVERY allocations
-    (still on: garbage in cycles is collected, a little later)."""
-    import gc
-
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], COLLECT_EVERY), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _run_each(ws: Workspace, steps: list[tuple[str, str]], stop: threading.Event | None, report: JobReport) -> None:
