@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from toolkit.gifts.keys import finding_key
 from toolkit.gifts.rules import (
     FOR_REVIEW,
     IN_BREACH,
@@ -17,7 +18,6 @@ from toolkit.gifts.rules import (
     Judgement,
     Violation,
     christmas_gifts_in_window,
-    finding_key,
     format_euro,
     judge_gift,
     judge_gift_rows,

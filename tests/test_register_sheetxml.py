@@ -126,7 +126,7 @@ def test_xml_escape_matches_the_standard_library() -> None:
     """The patcher's own escape gives what xml.sax.saxutils gives (with and without quotes), and unescape undoes it."""
     from xml.sax.saxutils import escape, unescape
 
-    from toolkit.registers.sheetxml import xml_escape, xml_unescape
+    from toolkit.registers.xmltext import xml_escape, xml_unescape
 
     for text in ("a & b < c > d \"e\" 'f'", "&amp; al geëscaped", "=SUM(A1)", "", "<script>&lt;</script>"):
         assert xml_escape(text) == escape(text)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from toolkit.gifts.rules import IN_BREACH, UNJUDGEABLE, finding_key
+from toolkit.gifts.keys import finding_key
+from toolkit.gifts.rules import IN_BREACH, UNJUDGEABLE
 from toolkit.registers.schema import GIFTS
 
 if TYPE_CHECKING:

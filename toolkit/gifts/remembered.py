@@ -50,10 +50,10 @@ def inputs_key(ws: Workspace) -> str:
 @functools.cache
 def _rules_digest() -> str:
     """The rules' own source: a toolkit with other rules (or other verdict texts) judges again."""
-    from toolkit.gifts import notify, rules, service
+    from toolkit.gifts import keys, notify, rules, service
 
     digest = hashlib.sha256()
-    for module in (rules, notify, service):
+    for module in (rules, keys, notify, service):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

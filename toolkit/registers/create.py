@@ -9,7 +9,7 @@ from typing import Any
 from toolkit.registers import template
 from toolkit.registers.picker import LIST_HEADER, PICKER, tidy
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
-from toolkit.registers.sheetxml import printable
+from toolkit.registers.xmltext import printable
 from toolkit.values import NO, YES, parse_cell
 
 VALIDATION_ROWS = 5000

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from toolkit.registers.schema import Kind, Register
-from toolkit.registers.sheetxml import column_letter
+from toolkit.registers.xmltext import column_letter
 from toolkit.values import is_empty, parse_cell
 
 

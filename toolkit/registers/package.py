@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 
-from toolkit.registers.sheetxml import attributes, column_index, column_letter, xml_escape, xml_unescape
+from toolkit.registers.xmltext import attributes, column_index, column_letter, xml_escape, xml_unescape
 
 Parts = Mapping[str, bytes | bytearray]  # zip part name -> its new content (a patched sheet is a bytearray)
 

@@ -15,8 +15,9 @@ from toolkit.errors import InputError, WorkbookRefused
 from toolkit.registers import package
 from toolkit.registers.atomic import commit
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT
-from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError, column_letter, xml_unescape
+from toolkit.registers.sheetxml import NewValue, Sheet, SheetXmlError
 from toolkit.registers.typed import style_for
+from toolkit.registers.xmltext import column_letter, xml_unescape
 
 if TYPE_CHECKING:
     from toolkit.registers.writer import _Plan

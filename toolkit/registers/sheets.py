@@ -20,8 +20,8 @@ from toolkit.errors import InputError, RefusedError
 from toolkit.registers import package
 from toolkit.registers.atomic import commit
 from toolkit.registers.safety import check_supported, check_writable
-from toolkit.registers.sheetxml import column_letter, printable, xml_escape
 from toolkit.registers.writer import WriteResult
+from toolkit.registers.xmltext import column_letter, printable, xml_escape
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

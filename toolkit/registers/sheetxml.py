@@ -12,68 +12,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, cast
 
+from toolkit.registers.xmltext import (
+    attributes,
+    cached_column_index,
+    column_index,
+    column_letter,
+    printable,
+    xml_escape,
+)
+
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
-_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
 _REF = re.compile(rb"([A-Z]+)([0-9]+)")
 _LETTERS = re.compile(rb"[A-Z]+")
+_ONE_ATTR: dict[bytes, re.Pattern[bytes]] = {}
 DIRECT_SEARCHES = 200
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class SheetXmlError(ValueError):
     """The worksheet XML is not laid out as the patcher expects (it then refuses; nothing is written)."""
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_index(letters: bytes | str) -> int:
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    index = 0
-    for char in text:
-        index = index * 26 + ord(char) - 64
-    return index
-
-
-_COLUMNS: dict[bytes, int] = {}
-_ONE_ATTR: dict[bytes, re.Pattern[bytes]] = {}
-
-
-def _column_of(letters: bytes) -> int:
-    """column_index, remembered: a sheet has few distinct column letters and very many cells."""
-    index = _COLUMNS.get(letters)
-    if index is None:
-        index = _COLUMNS[letters] = column_index(letters)
-    return index
-
-
-def xml_escape(text: str, *, quotes: bool = False) -> str:
-    """&, < and > (with `quotes` also ") as XML entities: what xml.sax.saxutils.escape does, without importing it
-    (it pulls in urllib, http.client and ssl: some 30 ms at every start)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;") if quotes else text
-
-
-def xml_unescape(text: str) -> str:
-    """The five predefined XML entities back to their characters (&amp; last, so "&amp;lt;" stays "&lt;")."""
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(entity, char)
-    return text
-
-
-def printable(text: str) -> str:
-    """Control characters (from an e-mail subject, say) can't be stored in a worksheet: they are dropped."""
-    return _ILLEGAL.sub("", text)
-
-
-def attributes(tag: bytes) -> dict[bytes, bytes]:
-    return {m.group(1): m.group(2)[1:-1] for m in _ATTR.finditer(tag)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +194,7 @@ class Sheet:
         for match in self._whole_cell_re.finditer(self.data, inner, end):
             if match.start() != pos and self.data[pos : match.start()].strip():
                 return self._scan_cells_in_order(row)
-            found[_column_of(match.group(1))] = Cell(
+            found[cached_column_index(match.group(1))] = Cell(
                 match.start(), match.end(), self.data[match.start() : match.end(2)], match.group(0)
             )
             pos = match.end()
@@ -300,7 +256,7 @@ class Sheet:
         if self._references_first(inner, end):
             last = self.data.rfind(self._cell_open, inner, end)
             letters = _LETTERS.match(self.data, last + len(self._cell_open)) if last >= 0 else None
-            if last < 0 or (letters is not None and _column_of(letters.group(0)) < column):
+            if last < 0 or (letters is not None and cached_column_index(letters.group(0)) < column):
                 return end - len(self._row_end)  # every cell is to its left (the usual case: a column at the end)
         existing = self.cells(row)
         after = next((c for c in sorted(existing) if c > column), None)

@@ -27,8 +27,8 @@ from toolkit.registers.patch import save_cells
 from toolkit.registers.reader import file_fingerprint, paused_gc, sharing_reads, take_parsed_sheet
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import Register
-from toolkit.registers.sheetxml import printable
 from toolkit.registers.typed import TypedWrite
+from toolkit.registers.xmltext import printable
 
 
 @dataclass(frozen=True, slots=True)
