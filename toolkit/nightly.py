@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError
@@ -123,6 +124,23 @@ def inputs_key(ws: Workspace, filenames: list[str], extra: str = "", *, dated: b
     digest = hashlib.sha256(f"{ws.today.isoformat() if dated else ''}|{extra}".encode())
     for path in [ws.config.source, *(ws.config.registers_dir / name for name in filenames)]:
         digest.update(f"|{path.name}:{file_fingerprint(path) if path.exists() else '-'}".encode())
+    return digest.hexdigest()
+
+
+def code_digest(*modules: ModuleType) -> str:
+    """A digest of these modules' source, for a key of a remembered judgement: other rules, another key. Installed
+    without sources, the toolkit's version stands in for them."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for module in modules:
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            from toolkit import __version__
+
+            digest.update(f"{module.__name__} {__version__}".encode())
     return digest.hexdigest()
 
 

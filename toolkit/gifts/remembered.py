@@ -11,11 +11,9 @@ every time. Reading it is a preview: nothing is written.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.gifts.notify import GiftFinding
@@ -51,11 +49,9 @@ def inputs_key(ws: Workspace) -> str:
 def _rules_digest() -> str:
     """The rules' own source: a toolkit with other rules (or other verdict texts) judges again."""
     from toolkit.gifts import keys, notify, rules, service
+    from toolkit.nightly import code_digest
 
-    digest = hashlib.sha256()
-    for module in (rules, keys, notify, service):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
+    return code_digest(rules, keys, notify, service)
 
 
 def remember(ws: Workspace, judgement: Remembered) -> None:

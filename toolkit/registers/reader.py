@@ -153,7 +153,7 @@ def _read(
     path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None, *, keep_sheet: bool = False
 ) -> Table:
     before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
-    data, top, left = _parsed_sheet(path, sheet_name, before) or _open_sheet(path, sheet_name, register.made_by)
+    data, top, left = _parsed_sheet(path, sheet_name, before) or open_sheet(path, sheet_name, register.made_by)
     rows_iter: Iterator[list[Any]] = iter(data.iter_rows())
     header_row = next(rows_iter, [])
     headers = tuple(str(h).strip() for h in header_row)
@@ -200,9 +200,9 @@ def _parsed_sheet(path: Path, sheet_name: str, fingerprint: str | None) -> tuple
     return kept[1], top + 1, left + 1
 
 
-def _open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Any, int, int]:
-    """The sheet's rows from its first used cell, with that cell's Excel row and column (an empty column A or
-    row 1 is allowed: positions stay right)."""
+def open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Any, int, int]:
+    """The sheet (python-calamine) with the Excel row and column of its first used cell (an empty column A or row 1
+    is allowed: positions stay right). The reader and the writer open a register only here."""
     from python_calamine import CalamineWorkbook
 
     if path.name.startswith("~$"):

@@ -7,8 +7,8 @@ it was read, or by what staff typed in the row). A register keyed by a column of
 meldingen.xlsx by `Zaaknummer`) has no `Nr`: an update names its row by that key, and an unknown key is a new row
 below the last, whose staff columns the toolkit may fill once (in an existing row it writes only its own columns).
 Then `patch` writes only those cells into the worksheet XML, copies every other zip part unchanged, and replaces
-the file atomically after re-reading the changed cells. If nothing differs, the file is not touched at all. One kind of staff cell may change too: a date or amount typed as text
-gets its real value (`CellUpdate.was` and `number_format`, see `toolkit/registers/typed.py`), and only while the
+the file atomically after re-reading the changed cells. If nothing differs, the file is not touched at all. One
+kind of staff cell may change too: a date or amount typed as text gets its real value (`CellUpdate.was` and `number_format`, see `toolkit/registers/typed.py`), and only while the
 cell still holds exactly that text.
 """
 
@@ -21,10 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError, WorkbookRefused
+from toolkit.errors import WorkbookRefused
 from toolkit.registers import layout
 from toolkit.registers.patch import save_cells
-from toolkit.registers.reader import file_fingerprint, paused_gc, sharing_reads, take_parsed_sheet
+from toolkit.registers.reader import file_fingerprint, open_sheet, paused_gc, sharing_reads, take_parsed_sheet
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import Register
 from toolkit.registers.typed import TypedWrite
@@ -98,16 +98,9 @@ class Grid:
 def read_grid(path: Path, sheet: str, *, fingerprint: str | None = None) -> Grid:
     """The sheet as calamine reads it. `fingerprint`: the file's bytes as they are now; when a shared read
     (`reader.shared_reads`, the nightly) parsed exactly those bytes, its parse is taken over, not repeated."""
-    from python_calamine import CalamineWorkbook
-
     data = take_parsed_sheet(path, sheet, fingerprint) if fingerprint is not None else None
     if data is None:
-        book = CalamineWorkbook.from_path(str(path))
-        if sheet not in book.sheet_names:
-            raise InputError(
-                f"{path.name}: blad '{sheet}' ontbreekt.", hint=f"geef het blad met de gegevens de naam '{sheet}'."
-            )
-        data = book.get_sheet_by_name(sheet)
+        data, _, _ = open_sheet(path, sheet)  # the reader's one way in: the same messages for a missing sheet
     top, left = data.start or (0, 0)
     return Grid(data.to_python(), top + 1, left + 1)
 

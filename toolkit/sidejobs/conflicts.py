@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit import names
@@ -79,18 +78,8 @@ def _remembered(value: str | None, digest: str) -> tuple[str, ...] | None:
 def _digest(ws: Workspace, organisations: list[str]) -> str:
     """The nightly steps' key of what was read (leveranciers.xlsx, config.toml; not the date), with the name rules and
     the organisations."""
-    from toolkit.nightly import inputs_key
+    from toolkit.nightly import code_digest, inputs_key
 
-    extra = hashlib.sha256(_rules_bytes())
+    extra = hashlib.sha256(code_digest(names).encode())
     extra.update(b"\0" + "\n".join(organisations).encode("utf-8", "surrogatepass"))
     return inputs_key(ws, [SUPPLIERS.filename], extra=extra.hexdigest(), dated=False)
-
-
-def _rules_bytes() -> bytes:
-    """The name rules' source: a changed rule is a changed digest (installed without sources: the version)."""
-    try:
-        return Path(names.__file__).read_bytes()
-    except OSError:
-        from toolkit import __version__
-
-        return __version__.encode()
