@@ -436,9 +436,23 @@ SLOW_JOB_SCRIPT = textwrap.dedent(
         print("gestart", flush=True)
         return "klaar"
 
+    def signal_from_another_thread():
+        # The kernel may hand a signal to any thread; then the main thread's wait is not interrupted. Aim it at
+        # this thread once the main thread is blocked in the wait between polls.
+        import signal, time
+        main = threading.main_thread().ident
+        while (frame := sys._current_frames().get(main)) is None or frame.f_code.co_name != "wait":
+            time.sleep(0.01)
+        time.sleep(0.2)  # from the frame's last line into the blocking lock
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+    def job_then_signal_on_another_thread():
+        threading.Thread(target=signal_from_another_thread, daemon=True).start()
+        return quick_job()
+
     install_signal_handlers(stop)
     setup_log(work / "logs", 0)
-    body = job_until_stopped if sys.argv[3] == "lang" else quick_job
+    body = {"lang": job_until_stopped, "kort": quick_job, "ander": job_then_signal_on_another_thread}[sys.argv[3]]
     job = JobSpec(name="nightly", period="daily", at=wall(2, 0), run=body)
     state = StateStore(work / ".integrity" / "state.sqlite")
     Scheduler([job], state, ZoneInfo("Europe/Amsterdam")).run_forever(stop, poll)
@@ -497,6 +511,19 @@ def test_a_stop_signal_while_idle_ends_the_wait_at_once(tmp_path: Path) -> None:
         process.kill()
         process.communicate()
     assert recorded_runs(tmp_path) == [(True, "klaar")]
+
+
+def test_a_stop_signal_that_reaches_another_thread_still_ends_the_wait(tmp_path: Path) -> None:
+    """A SIGTERM handled on another thread does not interrupt the main thread's wait between polls an hour apart;
+    the planner still notices it within seconds (it looks at the stop flag at least every STOP_CHECK_SECONDS)."""
+    process = start_scheduler_process(tmp_path, 3600, "ander")
+    try:
+        assert process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+        process.communicate()
+    assert recorded_runs(tmp_path) == [(True, "klaar")]
+    assert "Stopsignaal ontvangen" in (tmp_path / "logs" / "integrity.log").read_text(encoding="utf-8")
 
 
 def test_a_job_waits_while_another_run_holds_the_workspace_lock_and_runs_at_the_next_poll(

@@ -407,9 +407,15 @@ class Scheduler:
             self._log.exception("Planner: de foutmelding over taak %s kon niet worden verstuurd.", name)
 
 
+# A stop signal that lands just before the wait blocks (or on another thread) does not interrupt it: CPython runs
+# the Python handler only when the main thread runs again. Waking this often bounds how late a stop is noticed.
+STOP_CHECK_SECONDS = 1.0
+
+
 def _wait_seconds(timer: schedule.Scheduler, poll_seconds: float) -> float:
-    """How long to sleep until the timer's next wake-up, never longer than one poll interval."""
+    """How long to sleep until the timer's next wake-up: never longer than one poll interval, nor than
+    `STOP_CHECK_SECONDS` (the timer runs nothing before it is due, so an early wake-up only looks at `stop`)."""
     idle = timer.idle_seconds
     if idle is None:
-        return poll_seconds
-    return min(max(idle, 0.01), poll_seconds)
+        return min(poll_seconds, STOP_CHECK_SECONDS)
+    return min(max(idle, 0.01), poll_seconds, STOP_CHECK_SECONDS)
