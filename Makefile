@@ -32,8 +32,12 @@ demo: $(STAMP)
 	echo "  INTEGRITY_KEY_PASSPHRASE=$(DEMO_PASSPHRASE) $(BIN)/integrity --config $(DEMO_DIR)/config.toml reports show M-$$(date +%Y)-0001 --key $(DEMO_DIR)/demo-sleutels/integriteit.key --reveal"; \
 	exit $$status
 
+# The tests run in parallel, one worker per core (at most 4: most tests start servers and processes of their own);
+# `make test PYTEST_WORKERS=0` runs them in this one process.
+PYTEST_WORKERS ?= auto --maxprocesses=4
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Everything CI checks, in order of speed: lint, types, the tests with coverage, the installed wheel.
 check: lint typecheck coverage smoke
