@@ -348,7 +348,7 @@ def check_gifts(
     Without `write` (or with `dry_run`) nothing is written or sent: the result shows the plan.
     """
     from toolkit.gifts import remembered
-    from toolkit.plan import Plan, apply_plan, preview_mails
+    from toolkit.registers.reader import shared_reads
 
     write = write and not dry_run
     send = (notify and write) if send is None else (send and notify and not dry_run)
@@ -356,6 +356,14 @@ def check_gifts(
         known = remembered.recall(ws)  # nothing changed since a complete check: show that one again
         if known is not None:
             return remembered.shown_again(ws, known)
+    with shared_reads():  # each register parsed once; the write takes over the parse of the bytes it changes
+        return _checked(ws, notify, write, send)
+
+
+def _checked(ws: Workspace, notify: bool, write: bool, send: bool) -> GiftCheckResult:
+    from toolkit.gifts import remembered
+    from toolkit.plan import Plan, apply_plan, preview_mails
+
     judged = judge_gifts(ws, notify)
     if not write and not send:
         outgoing = preview_mails(ws, judged.plan)
