@@ -35,7 +35,7 @@ def assert_witness_holds(root: Path, config: str, mail: email.message.EmailMessa
     assert 0 < lines <= len(trail) and hashlib.sha256(trail[lines - 1]).hexdigest() == digest
     assert f"--witness {lines}:{digest}" in mail.get_body(("plain",)).get_content()
     verify = run_cli("--config", config, "audit", "verify", "--witness", f"{lines}:{digest}")
-    assert verify.exit_code == 0 and "1 kop/koppen uit mails gevonden" in verify.output, verify.output
+    assert verify.exit_code == 0 and "1 kop uit mails gevonden" in verify.output, verify.output
 
 
 def demo_night(tmp_path: Path, run_cli) -> tuple[Path, str]:

@@ -150,10 +150,10 @@ def test_typed_text_is_named_once_for_each_register_that_has_it(tmp_path: Path, 
             expected[register.filename] = len(changes)
     assert len(expected) >= 2, "the demo should have typed text in more than one register"
     output = check(run_cli, root).output
-    named = [line.strip() for line in output.splitlines() if "als tekst; de nachtelijke taak" in line]
+    named = [line.strip() for line in output.splitlines() if "als tekst getypt; de nachtelijke taak" in line]
     assert sorted(named) == sorted(
-        f"- {name}: {count} getypte datum(s) of bedrag(en) als tekst; de nachtelijke taak maakt er echte "
-        "Excel-waarden van (sorteren en filteren werken dan)"
+        f"- {name}: {count} {'datum of bedrag' if count == 1 else 'datums of bedragen'} als tekst getypt; "
+        "de nachtelijke taak maakt er echte Excel-waarden van (sorteren en filteren werken dan)"
         for name, count in expected.items()
     )
 

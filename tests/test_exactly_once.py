@@ -200,7 +200,7 @@ def test_report_text_for_a_limited_run_says_the_rest_follows() -> None:
     """A run that reached its limit is not a failure and says how many follow next run."""
     lines = text(SendReport(total=9, sent=["a", "b"], limit_reached=True, not_attempted=7))
     assert lines[0].startswith("✓ 2 verstuurd")
-    assert "Limiet van deze run bereikt: 7 bericht(en) volgen bij de volgende run." in lines
+    assert "Limiet van deze run bereikt: 7 berichten volgen bij de volgende run." in lines
     assert not any(line.startswith("Hervatten") for line in lines)
 
 

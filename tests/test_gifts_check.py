@@ -204,7 +204,7 @@ def test_notify_without_send_previews_only(ws: Path, run_cli) -> None:
     assert result.exit_code == 0
     assert path.read_bytes() == before
     assert outbox(ws) == []
-    assert "Voorbeeld: 2 bericht(en)" in result.output and "Onderwerp:" in result.output
+    assert "Voorbeeld: 2 berichten" in result.output and "Onderwerp:" in result.output
     assert "zou veranderen" in result.output
     assert "integrity gifts check --notify --send" in result.output
 
@@ -314,7 +314,7 @@ def test_nightly_skips_an_unchanged_gifts_register_on_later_days(tmp_path: Path,
     env = {"INTEGRITY_REPORTS_PASSWORD": "a", "INTEGRITY_IDENTITY_PASSWORD": "b"}
     config = str(root / "config.toml")
     first = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
-    assert "geschenken beoordelen: 29 rij(en) beoordeeld" in first.output
+    assert "geschenken beoordelen: 29 rijen beoordeeld" in first.output
     later = run_cli("--config", config, "--as-of", "2026-11-29", "nightly", env=env)
     assert "geschenken beoordelen: niets veranderd" in later.output
 

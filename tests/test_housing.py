@@ -71,7 +71,7 @@ def test_findings_go_to_the_director_once_and_about_the_director_to_the_rvc_chai
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     args = ("--config", str(root / "config.toml"), "--as-of", "2026-11-27", "housing", "check")
     preview = run_cli(*args)
-    assert preview.exit_code == 0 and "Zou versturen: 1 bericht(en)" in preview.output  # the new row has no Nr yet
+    assert preview.exit_code == 0 and "Zou versturen: 1 bericht." in preview.output  # the new row has no Nr yet
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before and not outbox(root)
     sent = run_cli(*args, "--send")
     assert sent.exit_code == 0, sent.output

@@ -228,7 +228,7 @@ def test_handled_mail_is_moved_and_the_rest_listed_for_a_person(ws: Path, run_cl
     moved = list((inbox / ".Verwerkt" / "cur").iterdir())
     assert left == sorted(NOT_A_SUPPLIER - {REPORT_MESSAGE}) and len(moved) + len(left) == total
     listing = cli(run_cli, ws, "inbox", "unmatched")
-    assert "2 bericht(en)" in listing.output
+    assert "2 berichten wachten in de gedeelde mailbox op een mens" in listing.output
     assert "melder1987@example.com" not in listing.output and "M-2026-0001" not in listing.output
     assert "anon@example.com" in listing.output
 

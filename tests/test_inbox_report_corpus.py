@@ -142,6 +142,6 @@ def test_the_nightly_job_runs_the_same_intake(tmp_path: Path, run_cli) -> None:
     deliver(root, dmarc.raw)
     result = run_cli("--config", str(root / "config.toml"), "--as-of", "2026-11-26", "nightly")
     assert result.exit_code == 0, result.output
-    assert "meldingen binnenhalen: 2 bericht(en): 1 nieuwe zaak, 0 aanvulling op zaak" in result.output
+    assert "meldingen binnenhalen: 2 berichten: 1 nieuwe zaak, 0 aanvullingen op een zaak" in result.output
     assert "1 geen melding (1 DMARC-rapport)" in result.output
     assert len(folder(root, "Geen melding")) == 1

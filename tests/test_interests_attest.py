@@ -79,7 +79,7 @@ def test_attest_preview_writes_nothing_and_send_mails_everyone_in_service_once(r
     """Preview: no byte changes; --send: staff, director and RvC in service with an address, each once; rerun: none."""
     before = fingerprints(root)
     preview = cli(run_cli, root, SENT, "interests", "attest")
-    assert "7 persoon/personen" in preview.output and "Zonder Adres" in preview.output, preview.output
+    assert "7 personen krijgen de vraag" in preview.output and "Zonder Adres" in preview.output, preview.output
     assert fingerprints(root) == before and outbox(root) == []
     cli(run_cli, root, SENT, "interests", "attest", "--send")
     expected = {str(row["E-mail"]) for row in STAFF_ROWS}
@@ -144,7 +144,7 @@ def test_reminders_after_the_term_then_one_escalation_to_hr(root: Path, run_cli)
     assert sent(root, "Herinnering") == Counter()
     before = fingerprints(root)
     preview = cli(run_cli, root, SENT + timedelta(days=14), "interests", "remind")
-    assert "6 herinnering(en)" in preview.output and fingerprints(root) == before, preview.output
+    assert "6 herinneringen" in preview.output and fingerprints(root) == before, preview.output
     cli(run_cli, root, SENT + timedelta(days=14), "interests", "remind", "--send")
     first = sent(root, "Herinnering")
     assert len(first) == 6 and "anna@woonpartners.example" not in first

@@ -304,7 +304,7 @@ def test_cli_preview_sends_nothing_and_ends_with_the_command(root: Path, run_cli
     config = str(root / "config.toml")
     result = run_cli("--config", config, "--as-of", TODAY.isoformat(), "onboarding", "send")
     assert result.exit_code == 0, result.stderr
-    assert "Voorbeeld: 2 nieuwe medewerker(s)" in result.output
+    assert "Voorbeeld: 2 nieuwe medewerkers krijgen" in result.output
     assert "Onderwerp: Welkom bij Woonpartners" in result.output
     assert "Bijlagen: integriteitscode.pdf" in result.output
     assert "Overzicht voor de manager Mens & Organisatie" in result.output
@@ -318,7 +318,7 @@ def test_cli_send_then_status_json(root: Path, run_cli) -> None:
     config = str(root / "config.toml")
     sent = run_cli("--config", config, "--as-of", TODAY.isoformat(), "onboarding", "send", "--send")
     assert sent.exit_code == 0, sent.stderr
-    assert "2 welkomstbericht(en) verstuurd" in sent.output
+    assert "2 welkomstberichten verstuurd" in sent.output
     assert len(outbox(root)) == 3
     status = run_cli(
         "--config", config, "--as-of", (TODAY + timedelta(days=60)).isoformat(), "onboarding", "status", "--json"

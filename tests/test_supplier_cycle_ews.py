@@ -149,7 +149,7 @@ def test_full_cycle_send_sort_remind_escalate_nothing_twice(cycle, run_cli) -> N
     assert sorted(s.split()[0] for s in owner_mail) == ["Integriteitscode", "Vraag"]
 
     unconfirmed = [OUT_OF_OFFICE, *range(34, COUNT + 1)]
-    assert "0 herinnering(en)" in cli(run_cli, root, "2027-01-24", "suppliers", "remind", "--send").output
+    assert "0 herinneringen" in cli(run_cli, root, "2027-01-24", "suppliers", "remind", "--send").output
     cli(run_cli, root, "2027-01-25", "suppliers", "remind", "--send")
     cli(run_cli, root, "2027-01-26", "suppliers", "remind", "--send")  # nothing new the next day
     for nr in range(1, COUNT + 1):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.config.toml_lines import key_lines, line_of
 from toolkit.errors import ToolkitError
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -64,7 +65,8 @@ def check_config(ws: Workspace) -> CheckSection:
         keys = ", ".join(f"{key} (regel {line or '?'})" for line, key in where)
         section.ok_line = f"{ws.config.source} leest goed, maar is nog niet ingevuld"
         text = (
-            f"{len(found)} instelling(en) in {ws.config.source.name} staan nog op een voorbeeldadres (*.example): "
+            f"{counted(len(found), 'instelling', 'instellingen')} in {ws.config.source.name} "
+            f"{'staat' if len(found) == 1 else 'staan'} nog op een voorbeeldadres (*.example): "
             f"{keys}; vul de echte adressen in"
         )
         if ws.config.mail.backend == "folder":  # nothing leaves the machine yet: not set up, not broken
@@ -132,7 +134,7 @@ def check_registers(ws: Workspace) -> CheckSection:
                 section.problems.append(str(exc))
             continue
         tables[register.key] = table
-        counts.append(f"{register.filename}: {len(table.rows)} rijen")
+        counts.append(f"{register.filename}: {counted(len(table.rows), 'rij', 'rijen')}")
         section.problems += [str(finding) for finding in table.findings]
         section.notes += typed_notes(table)
     for path in sorted(ws.config.registers_dir.glob("*.xlsx")):

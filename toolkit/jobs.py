@@ -13,6 +13,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.config import Config
@@ -54,14 +55,16 @@ def nightly_job(context: JobContext) -> str:
         ws.close()
     if not report.ok:
         raise failed_steps(report)
-    return f"{len(report.steps)} stappen in orde"
+    return f"{counted(len(report.steps), 'stap', 'stappen')} in orde"
 
 
 def failed_steps(report: JobReport) -> JobFailed:
     """The failed steps of a run, each with its cause and fix, as one error for the log and the admin's mail."""
     failed = [step for step in report.steps if not step.ok]
     verb = "mislukte" if len(failed) == 1 else "mislukten"
-    lines = [f"De nachtelijke taak liep, maar {len(failed)} van de {len(report.steps)} stappen {verb}:"]
+    lines = [
+        f"De nachtelijke taak liep, maar {len(failed)} van de {counted(len(report.steps), 'stap', 'stappen')} {verb}:"
+    ]
     for step in failed:
         lines.append(f"- {step.name}: {step.summary}")
         lines += [f"  {detail}" for detail in step.details]
@@ -76,7 +79,7 @@ def monthly_body(ws: Workspace) -> str:
     report = send_digest(ws, digest, send=True)
     if report is not None and not report.ok:
         raise JobFailed("maandoverzicht HR kon niet worden verstuurd")
-    return f"maandoverzicht: {digest.count} punt(en)"
+    return f"maandoverzicht: {counted(digest.count, 'punt', 'punten')}"
 
 
 def biennial_body(ws: Workspace) -> str:

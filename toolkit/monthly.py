@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -57,7 +58,8 @@ def onboarding_lines(ws: Workspace) -> list[str]:
     lines = [f"{entry.name} ({entry.number}): {'; '.join(entry.reasons)}" for entry in status.behind]
     if status.to_welcome:
         lines.append(
-            f"{status.to_welcome} nieuwe medewerker(s) wachten op de integriteitscode (integrity onboarding send)"
+            f"{counted(status.to_welcome, 'nieuwe medewerker wacht', 'nieuwe medewerkers wachten')} "
+            "op de integriteitscode (integrity onboarding send)"
         )
     return lines + list(status.problems)
 
@@ -71,8 +73,8 @@ def sidejob_lines(ws: Workspace) -> list[str]:
     def who(line: object) -> str:
         return f"{line.employee}, {line.function} bij {line.organisation}"  # type: ignore[attr-defined]
 
-    lines = [f"besluit te laat: {who(p.line)} ({p.days_waiting} dagen)" for p in result.overdue]
-    lines += [f"wacht op besluit: {who(p.line)} ({p.days_waiting} dagen)" for p in result.pending]
+    lines = [f"besluit te laat: {who(p.line)} ({counted(p.days_waiting, 'dag', 'dagen')})" for p in result.overdue]
+    lines += [f"wacht op besluit: {who(p.line)} ({counted(p.days_waiting, 'dag', 'dagen')})" for p in result.pending]
     lines += [f"herbevestigen: {who(r.line)} (sinds {r.due_on:%d-%m-%Y})" for r in result.reconfirmations]
     lines += [f"mogelijk belangenconflict: {who(c.line)} (leverancier {c.supplier})" for c in result.conflicts]
     return lines

@@ -15,6 +15,7 @@ from toolkit.reports.deadlines import acknowledgement_due, feedback_due_for
 from toolkit.reports.routing import ReporterKind
 from toolkit.reports.schema import MEASURES, STATUSES
 from toolkit.sidejobs.rules import PUBLISHED_ROLES, is_published
+from toolkit.values import counted
 
 GIFT_RULES = ("G1", "G2", "G3", "G4", "G5", "G6", "G7")
 REFUSED = ("geweigerd", "teruggestuurd")
@@ -305,8 +306,9 @@ def suppliers_area(facts: Facts, period: Period, compare: Period) -> Area:
         reading = f"In {period.label} en {compare.label} is de integriteitscode niet aan leveranciers verstuurd."
     else:
         reading = (
-            f"In {period.label} ging de code naar {now['verzonden']} leverancier(s) (in {compare.label}: "
-            f"{before['verzonden']}), van wie {now['bevestigd']} de ontvangst bevestigden."
+            f"In {period.label} ging de code naar {counted(now['verzonden'], 'leverancier', 'leveranciers')} "
+            f"(in {compare.label}: {before['verzonden']}), van wie {now['bevestigd']} de ontvangst "
+            f"{'bevestigde' if now['bevestigd'] == 1 else 'bevestigden'}."
         )
     return Area(
         "leveranciers", "Leveranciers", reading, figures, breakdowns, bool(now["verzonden"] or before["verzonden"])
@@ -389,7 +391,8 @@ def agenda_area(facts: Facts, period: Period, compare: Period) -> Area:
         isinstance(f.current, int) and f.current or isinstance(f.previous, int) and f.previous for f in figures
     )
     reading = (
-        f"In {period.label} staan {meetings(period)} RvC-vergadering(en) gepland en werd "
+        f"In {period.label} {'staat' if meetings(period) == 1 else 'staan'} "
+        f"{counted(meetings(period), 'RvC-vergadering', 'RvC-vergaderingen')} gepland en werd "
         f"{mails(period, BOARD_PURPOSE)} keer een integriteitsrapportage verstuurd; overleg in teams en MT wordt "
         "niet in de registers bijgehouden."
     )

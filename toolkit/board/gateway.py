@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.board.facts import CaseFact, Facts, GiftFact, ReportFacts, StaffFact, SupplierFact
 from toolkit.registers.schema import GIFTS, RAFFLE, SIDEJOBS, STAFF, SUPPLIERS, Register
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.registers.reader import Table
@@ -69,7 +70,8 @@ def _table(ws: Workspace, register: Register, notes: list[str]) -> Table | None:
     table = read_register(path, register)
     if table.findings:
         notes.append(
-            f"{register.filename}: {len(table.findings)} cel(len) onleesbaar of leeg waar een waarde nodig is; "
+            f"{register.filename}: {counted(len(table.findings), 'cel', 'cellen')} onleesbaar of leeg waar een waarde "
+            "nodig is; "
             "zie 'integrity check'. Die rijen tellen mee voor zover leesbaar."
         )
     return table

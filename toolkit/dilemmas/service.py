@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from toolkit.dilemmas.agenda import AGENDAS, Case, Discussed, Reminder, Schedule, due, period_for
 from toolkit.errors import ToolkitError
 from toolkit.registers.schema import DILEMMA_MEETINGS, DILEMMAS, STAFF
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -257,7 +258,9 @@ def job_body(agenda: str) -> Callable[[Workspace], str]:
             raise JobFailed(f"herinnering {TITLES[agenda]} niet verstuurd: {'; '.join(result.failed)}")
         line = result.lines[0]
         if result.sent:
-            return f"herinnering {TITLES[agenda]} {line.period}: {result.sent} bericht(en) verstuurd"
+            return (
+                f"herinnering {TITLES[agenda]} {line.period}: {counted(result.sent, 'bericht', 'berichten')} verstuurd"
+            )
         return f"{TITLES[agenda]} {line.period}: al besproken" if line.done else "niets te doen"
 
     return body
@@ -273,12 +276,13 @@ def follow_up_step(ws: Workspace) -> StepResult:
         try:
             outcome = save(ws, DILEMMAS, [], number_rows=True)
             if outcome.numbers_assigned:
-                details.append(f"{outcome.numbers_assigned} nieuwe casus(sen) genummerd in {DILEMMAS.filename}")
+                cases = counted(outcome.numbers_assigned, "nieuwe casus", "nieuwe casussen")
+                details.append(f"{cases} genummerd in {DILEMMAS.filename}")
             if outcome.waiting:
                 details.append(f"{DILEMMAS.filename} wacht: {outcome.waiting}")
         except ToolkitError as exc:
             details.append(f"{DILEMMAS.filename}: {exc.message}")
     result = remind(ws, follow_up=True, send=True)
     details += [*result.notes, *result.failed]
-    summary = f"{result.sent} herinnering(en) verstuurd" if result.sent else "niets te doen"
+    summary = f"{counted(result.sent, 'herinnering', 'herinneringen')} verstuurd" if result.sent else "niets te doen"
     return StepResult(STEP, result.ok, summary, tuple(details))

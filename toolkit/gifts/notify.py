@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.gifts.keys import finding_key
 from toolkit.gifts.rules import IN_BREACH, UNJUDGEABLE
 from toolkit.registers.schema import GIFTS
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -177,7 +178,8 @@ def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Seq
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        audit_ref=f"{GIFTS.filename}: {len(new)} bevinding(en), {len(new_unjudgeable)} niet te beoordelen",
+        audit_ref=f"{GIFTS.filename}: {counted(len(new), 'bevinding', 'bevindingen')}, "
+        f"{len(new_unjudgeable)} niet te beoordelen",
         covers=tuple(_digest_item(f.key) for f in (*new, *new_unjudgeable)),
     )
 

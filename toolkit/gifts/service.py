@@ -45,6 +45,7 @@ from toolkit.gifts.rules import (
     UNJUDGEABLE as UNJUDGEABLE_WEIGHT,
 )
 from toolkit.registers.schema import GIFTS, STAFF, SUPPLIERS
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -306,7 +307,10 @@ def _planned(
     findings = [f for f, _, _ in news]
     unnumbered = sum(1 for f in findings if not f.key)
     if unnumbered:
-        notes.append(f"{unnumbered} rij(en) zonder Nr: die worden gemeld zodra het register geschreven is")
+        notes.append(
+            f"{counted(unnumbered, 'rij', 'rijen')} zonder Nr: "
+            f"{'die wordt' if unnumbered == 1 else 'die worden'} gemeld zodra het register geschreven is"
+        )
     flagged = [item for item in assessed if item.judgement is None or not item.judgement.ok]
     mails = mails_for(ws, flagged, news) if notify else ()
     plan = Plan(cells=cell_changes(assessed, ws.today), mails=mails, fingerprints={GIFTS.key: table.fingerprint})
@@ -429,8 +433,9 @@ def check_gifts_step(ws: Workspace) -> StepResult:
     if result.ok and not result.waiting:
         remember_inputs(ws, STEP_NAME, inputs_key(ws, inputs, dated=False))
     summary = (
-        f"{result.judged} rij(en) beoordeeld, {len(result.against_code)} tegen de code, "
-        f"{len(result.for_review)} ter beoordeling, {len(result.unjudgeable)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
+        f"{counted(result.judged, 'rij', 'rijen')} beoordeeld, {len(result.against_code)} tegen de code, "
+        f"{len(result.for_review)} ter beoordeling, {len(result.unjudgeable)} niet te beoordelen, "
+        f"{counted(result.sent, 'bericht', 'berichten')} verstuurd"
     )
     details = [*result.notes, *result.failed]
     if result.waiting:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import ToolkitError
 from toolkit.housing.rules import OK, Housing, verdict
 from toolkit.registers.schema import HOUSING, STAFF
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -208,7 +209,10 @@ def judge_housing(ws: Workspace, notify: bool = True) -> HousingJudgement:
             mails.append(_mail(ws, found, row))
     unnumbered = sum(1 for f in findings if f.nr is None)
     if unnumbered:
-        notes.append(f"{unnumbered} bevinding(en) in rijen zonder Nr: gemeld zodra het register geschreven is")
+        notes.append(
+            f"{counted(unnumbered, 'bevinding', 'bevindingen')} in {'een rij' if unnumbered == 1 else 'rijen'} "
+            "zonder Nr: gemeld zodra het register geschreven is"
+        )
     plan = Plan(cells=tuple(cells), mails=tuple(mails), fingerprints={HOUSING.key: table.fingerprint})
     return HousingJudgement(table, verdicts, tuple(findings), tuple(notes), plan)
 
@@ -270,8 +274,8 @@ def check_housing_step(ws: Workspace) -> StepResult:
     if result.ok and not result.waiting:
         remember_inputs(ws, STEP, inputs_key(ws, inputs, dated=False))
     summary = (
-        f"{result.rows} rij(en) beoordeeld, {len(result.findings)} bevinding(en), "
-        f"{len(result.unjudged)} niet te beoordelen, {result.sent} bericht(en) verstuurd"
+        f"{counted(result.rows, 'rij', 'rijen')} beoordeeld, {counted(len(result.findings), 'bevinding', 'bevindingen')}, "
+        f"{len(result.unjudged)} niet te beoordelen, {counted(result.sent, 'bericht', 'berichten')} verstuurd"
     )
     details = [*result.notes, *result.failed] + (
         [f"{result.workbook} wacht: {result.waiting}"] if result.waiting else []

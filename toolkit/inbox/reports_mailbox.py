@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from toolkit.values import counted
+
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import InboxReport
 
@@ -65,7 +67,7 @@ def intake_summary(report: InboxReport) -> IntakeSummary:
 
 
 def intake_line(summary: IntakeSummary) -> str:
-    """'12 bericht(en): 3 nieuwe zaak, 1 aanvulling, …, 8 geen melding (5 afleverbericht, …)' — adds up."""
+    """'12 berichten: 3 nieuwe zaken, 1 aanvulling op een zaak, …, 8 geen melding (5 afleverbericht, …)' — adds up."""
     if summary.skipped:
         return summary.skipped + summary.notes
     if not summary.read:
@@ -73,13 +75,13 @@ def intake_line(summary: IntakeSummary) -> str:
     machine = sum(summary.not_a_report.values())
     why = ", ".join(f"{n} {reason}" for reason, n in summary.not_a_report.items())
     parts = [
-        f"{summary.new_cases} nieuwe zaak",
-        f"{summary.added} aanvulling op zaak",
-        f"{summary.ack_undelivered} bevestiging niet bezorgd",
+        counted(summary.new_cases, "nieuwe zaak", "nieuwe zaken"),
+        counted(summary.added, "aanvulling op een zaak", "aanvullingen op een zaak"),
+        counted(summary.ack_undelivered, "bevestiging niet bezorgd", "bevestigingen niet bezorgd"),
         f"{machine} geen melding" + (f" ({why})" if why else ""),
     ]
     if summary.already_processed:
         parts.append(f"{summary.already_processed} al verwerkt")
     if summary.waiting:
-        parts.append(f"{summary.waiting} wacht")
-    return f"{summary.read} bericht(en): " + ", ".join(parts) + summary.notes
+        parts.append(counted(summary.waiting, "wacht", "wachten"))
+    return f"{counted(summary.read, 'bericht', 'berichten')}: " + ", ".join(parts) + summary.notes

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit.values import counted
+
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Handler, InboxReport
     from toolkit.nightly import StepResult
@@ -140,19 +142,21 @@ def inbox_step(ws: Workspace) -> StepResult:
 
 
 def summary_line(summary: InboxSummary) -> str:
-    """'7 bericht(en): 3 bevestigd, 1 vraag, …' — every count, so they visibly add up."""
+    """'7 berichten: 3 bevestigd, 1 vraag, …' — every count, so they visibly add up."""
     parts = [
         f"{summary.confirmed} bevestigd",
-        f"{summary.questions} vraag",
+        counted(summary.questions, "vraag", "vragen"),
         f"{summary.bounces} onbestelbaar",
-        f"{summary.automatic} automatisch antwoord",
-        f"{summary.machine} machinerapport",
-        f"{summary.staff} bevestiging nieuwe medewerker",
+        counted(summary.automatic, "automatisch antwoord", "automatische antwoorden"),
+        counted(summary.machine, "machinerapport", "machinerapporten"),
+        counted(summary.staff, "bevestiging nieuwe medewerker", "bevestigingen nieuwe medewerkers"),
         f"{summary.reports} over een melding",
         f"{summary.unmatched} voor een mens",
     ]
     if summary.interests:
-        parts.insert(-1, f"{summary.interests} antwoord op de jaarvraag belangen")
+        parts.insert(
+            -1, counted(summary.interests, "antwoord op de jaarvraag belangen", "antwoorden op de jaarvraag belangen")
+        )
     if summary.already_processed:
         parts.append(f"{summary.already_processed} al verwerkt")
-    return f"{summary.received} bericht(en): " + ", ".join(parts)
+    return f"{counted(summary.received, 'bericht', 'berichten')}: " + ", ".join(parts)

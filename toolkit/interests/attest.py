@@ -23,6 +23,7 @@ from toolkit.interests import rules
 from toolkit.plan import CellChange, Plan, StateChange
 from toolkit.registers.schema import STAFF
 from toolkit.rounds import FollowUp, FollowUps, RoundColumns, needs_mailing, read_numbered, sent_cells, state_of
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.inbox.pipeline import Handled, Inbound, InboxRun
@@ -237,7 +238,7 @@ def yearly_body(ws: Workspace) -> str:
     sent = len(result.report.sent) if result.report else 0
     if not result.ok:
         raise JobFailed(f"jaarvraag belangen {year}: niet alles verstuurd")
-    return f"jaarvraag belangen {year}: {sent} persoon/personen gemaild"
+    return f"jaarvraag belangen {year}: {counted(sent, 'persoon', 'personen')} gemaild"
 
 
 def follow_up_step(ws: Workspace) -> Any:
@@ -254,8 +255,9 @@ def follow_up_step(ws: Workspace) -> Any:
     sent = sum(len(r.sent) for r in reports)
     failed = tuple(f"mislukt: {key}: {why}" for r in reports for key, why in r.failed)
     summary = (
-        f"jaarvraag {year}: {len(mailing.plan.messages)} nieuw, {len(follow.due.reminders)} herinnering(en), "
-        f"{len(follow.due.escalations)} escalatie(s); {sent} verstuurd"
+        f"jaarvraag {year}: {len(mailing.plan.messages)} nieuw, "
+        f"{counted(len(follow.due.reminders), 'herinnering', 'herinneringen')}, "
+        f"{counted(len(follow.due.escalations), 'escalatie', 'escalaties')}; {sent} verstuurd"
     )
     return StepResult(name, not failed, summary, failed + mailing.waiting + follow.waiting)
 

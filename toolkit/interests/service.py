@@ -23,6 +23,7 @@ from toolkit.errors import ToolkitError
 from toolkit.interests import rules
 from toolkit.plan import CellChange, Plan
 from toolkit.registers.schema import INTERESTS
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -314,9 +315,10 @@ def check_step(ws: Workspace) -> Any:
     except ToolkitError as exc:
         return StepResult(STEP_NAME, False, f"mislukt: {exc.message}", (exc.hint,) if exc.hint else ())
     summary = (
-        f"{result.rows} melding(en) beoordeeld: {len(result.findings)} bevinding(en), "
-        f"{len(result.unjudgeable)} niet te beoordelen, {result.waiting_decision} wacht op besluit; "
-        f"{result.sent} bericht(en) verstuurd"
+        f"{counted(result.rows, 'melding', 'meldingen')} beoordeeld: "
+        f"{counted(len(result.findings), 'bevinding', 'bevindingen')}, "
+        f"{len(result.unjudgeable)} niet te beoordelen, {counted(result.waiting_decision, 'wacht', 'wachten')} op besluit; "
+        f"{counted(result.sent, 'bericht', 'berichten')} verstuurd"
     )
     details = (*result.notes, *(f"mislukt: {f}" for f in result.failed), *result.waiting)
     return StepResult(STEP_NAME, result.ok, summary, tuple(details))

@@ -23,6 +23,7 @@ from toolkit.errors import InputError
 from toolkit.onboarding.rules import Employee, behind, due_for_welcome, has_left, welcome_address, welcome_kind
 from toolkit.plan import CellChange
 from toolkit.registers.schema import STAFF
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import Attachment, OutgoingMail
@@ -319,7 +320,7 @@ def digest_mail(ws: Workspace, people: list[Newcomer]) -> OutgoingMail:
         _language(ws),
         key=digest_key(ws.today, people),
         to=(ws.config.organisation.manager_mo,),
-        audit_ref=f"{len(people)} nieuwe medewerker(s)",
+        audit_ref=counted(len(people), "nieuwe medewerker", "nieuwe medewerkers"),
         covers=tuple(_in_digest_key(p) for p in people),  # each person is in one digest only (the ledger's items)
     )
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.nightly import StepResult
 from toolkit.onboarding.service import plan_welcome, send_welcome
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -19,7 +20,7 @@ def welcome_step(ws: Workspace) -> StepResult:
     if not plan.due:
         return StepResult(NAME, True, "niemand aan de beurt", plan.problems)
     result = send_welcome(ws, plan, send=True)
-    summary = f"{result.welcomes} welkomstbericht(en) verstuurd"
+    summary = f"{counted(result.welcomes, 'welkomstbericht', 'welkomstberichten')} verstuurd"
     if result.waiting:
         summary += "; 'Code verzonden op' wacht tot medewerkers.xlsx niet meer open is"
     if not result.ok:

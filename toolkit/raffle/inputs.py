@@ -74,7 +74,8 @@ def pool_for(ws: Workspace, settings: RaffleSettings) -> list[PoolGift]:
     missing = [row.excel_row for row, _ in chosen if row.nr is None]
     if missing:
         raise InputError(
-            f"{GIFTS.filename}, blad {GIFTS.sheet}: kerstgeschenk(en) zonder Nr in rij {', '.join(map(str, missing))}.",
+            f"{GIFTS.filename}, blad {GIFTS.sheet}: {'een kerstgeschenk' if len(missing) == 1 else 'kerstgeschenken'} "
+            f"zonder Nr in {'rij' if len(missing) == 1 else 'rijen'} {', '.join(map(str, missing))}.",
             hint="draai eerst 'integrity gifts check' (die nummert de rijen) en trek daarna.",
         )
     return [PoolGift(str(row.nr), gift.description, gift.giver) for row, gift in chosen]

@@ -18,7 +18,7 @@ from typing import Any
 from toolkit.errors import InputError, Location
 from toolkit.registers.layout import duplicate_owned_headers, header_positions, normalise_header
 from toolkit.registers.schema import Column, Kind, Register
-from toolkit.values import is_empty, parse_cell
+from toolkit.values import counted, is_empty, parse_cell
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,10 @@ def _map_headers(path: Path, sheet: str, register: Register, headers: tuple[str,
             missing.append(column.header)
     if missing:
         raise InputError(
-            f"{path.name}, blad {sheet}: kolom(men) ontbreken in rij 1: {', '.join(missing)}.",
-            hint="voeg de kolom(men) met precies die kop toe in rij 1 (de volgorde maakt niet uit).",
+            f"{path.name}, blad {sheet}: {counted(len(missing), 'kolom ontbreekt', 'kolommen ontbreken')} in rij 1: "
+            f"{', '.join(missing)}.",
+            hint=f"voeg {'de kolom' if len(missing) == 1 else 'de kolommen'} met precies die kop toe in rij 1 "
+            "(de volgorde maakt niet uit).",
         )
     return positions
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.nightly import StepResult
 from toolkit.registers.pending import apply_pending
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,11 +19,11 @@ def apply_pending_step(ws: Workspace) -> StepResult:
     if not outcomes:
         return StepResult("wachtende wijzigingen", True, "geen wachtende wijzigingen")
     waiting = [f"{o.register} wacht nog: {o.waiting}" for o in outcomes if o.waiting]
-    done = [f"{o.register}: {o.cells_changed} cellen bijgewerkt" for o in outcomes if not o.waiting]
+    done = [f"{o.register}: {counted(o.cells_changed, 'cel', 'cellen')} bijgewerkt" for o in outcomes if not o.waiting]
     return StepResult(
         "wachtende wijzigingen",
         True,
-        f"{len(done)} register(s) bijgewerkt, {len(waiting)} wacht(en) nog",
+        f"{counted(len(done), 'register', 'registers')} bijgewerkt, {counted(len(waiting), 'wacht', 'wachten')} nog",
         tuple(done + waiting),
     )
 
@@ -41,7 +42,7 @@ def prune_backups_step(ws: Workspace) -> StepResult:
     return StepResult(
         "reservekopieën opruimen",
         True,
-        f"{removed} oude reservekopie(ën) verwijderd, de laatste {keep} per register bewaard",
+        f"{counted(removed, 'oude reservekopie', 'oude reservekopieën')} verwijderd, de laatste {keep} per register bewaard",
     )
 
 
@@ -84,13 +85,14 @@ def typed_values_step(ws: Workspace) -> StepResult:
                 continue
             if outcome is not None and outcome.typed:
                 converted += outcome.typed
-                details.append(f"{register.filename}: {outcome.typed} cel(len) omgezet in een echte datum of bedrag")
+                cells = counted(outcome.typed, "cel", "cellen")
+                details.append(f"{register.filename}: {cells} omgezet in een echte datum of bedrag")
             if applied.refused:
                 continue
         ws.state.set(seen, file_fingerprint(path))
-    summary = f"{converted} getypte datum(s)/bedrag(en) omgezet in echte waarden"
+    summary = f"{counted(converted, 'cel', 'cellen')} met een getypte datum of bedrag omgezet in een echte waarde"
     if waiting:
-        summary += f"; {len(waiting)} register(s) open, volgende run"
+        summary += f"; {counted(len(waiting), 'register', 'registers')} open, volgende run"
     return StepResult("getypte datums en bedragen", True, summary, tuple(details + waiting))
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import Location
 from toolkit.registers.schema import AMOUNT_FORMAT, DATE_FORMAT, Column, Kind, Register
-from toolkit.values import AmbiguousValue, typed_value
+from toolkit.values import AmbiguousValue, counted, typed_value
 
 if TYPE_CHECKING:
     from toolkit.plan import CellChange
@@ -80,7 +80,8 @@ def typed_notes(table: Table) -> list[str]:
     notes = [str(finding) for finding in findings]
     if changes:
         notes.append(
-            f"{table.path.name}: {len(changes)} getypte datum(s) of bedrag(en) als tekst; de nachtelijke taak maakt "
+            f"{table.path.name}: {counted(len(changes), 'datum of bedrag', 'datums of bedragen')} als tekst getypt; "
+            "de nachtelijke taak maakt "
             "er echte Excel-waarden van (sorteren en filteren werken dan)"
         )
     return notes

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from toolkit.values import counted
+
 if TYPE_CHECKING:
     from toolkit.audit import Verdict
     from toolkit.checks import CheckReport
@@ -194,12 +196,14 @@ def _(result: CheckReport) -> list[str]:
         lines += [f"    - {note}" for note in section.notes]
     problems = sum(len(s.problems) for s in result.sections)
     notes = sum(len(s.notes) for s in result.sections)
-    also = f", en {notes} opmerking(en)" if notes else ""
+    also = f", en {counted(notes, 'opmerking', 'opmerkingen')}" if notes else ""
     lines.append("")
     if not result.ok:
-        lines.append(f"{problems} punt(en) om op te lossen{also}.")
+        lines.append(f"{counted(problems, 'punt', 'punten')} om op te lossen{also}.")
     elif notes:  # nothing is lost or stuck, but the workspace is not ready for real use yet: not "all is well"
-        lines.append(f"Geen fouten, maar nog niet alles is klaar: {notes} opmerking(en) hierboven ({WAIT}).")
+        lines.append(
+            f"Geen fouten, maar nog niet alles is klaar: {counted(notes, 'opmerking', 'opmerkingen')} hierboven ({WAIT})."
+        )
     else:
         lines.append("Alles in orde.")
     return lines
@@ -212,7 +216,7 @@ def _(result: JobReport) -> list[str]:
         lines.append(f"  {OK if step.ok else BAD} {step.name}: {step.summary}")
         lines += [f"      {detail}" for detail in step.details]
     if result.ok:
-        lines.append(f"Klaar: {len(result.steps)} stappen uitgevoerd, geen fouten.")
+        lines.append(f"Klaar: {counted(len(result.steps), 'stap', 'stappen')} uitgevoerd, geen fouten.")
     else:
         lines.append(f"Klaar met fouten in: {', '.join(result.failed)}.")
     return lines
@@ -223,9 +227,9 @@ def _(result: Verdict) -> list[str]:
     if result.ok and result.lines == 0:
         return [f"{OK} Logboek nog leeg: er is nog niets vastgelegd."]
     if result.ok:
-        witnessed = f"; {result.witnessed} kop/koppen uit mails gevonden" if result.witnessed else ""
+        witnessed = f"; {counted(result.witnessed, 'kop', 'koppen')} uit mails gevonden" if result.witnessed else ""
         return [
-            f"{OK} Logboek intact: {result.lines} regels, keten en anker ({result.anchor_path}) kloppen{witnessed}.",
+            f"{OK} Logboek intact: {counted(result.lines, 'regel', 'regels')}, keten en anker ({result.anchor_path}) kloppen{witnessed}.",
             f"  Kop nu: {result.lines}:{result.head} (een kop onderaan een eerdere mail aan de "
             "integriteitsfunctionaris controleert u met --witness).",
         ]
@@ -250,9 +254,12 @@ def _(result: SendReport) -> list[str]:
     if result.stopped_early:
         lines.append(f"Gestopt: {result.stopped_early}.")
     if result.limit_reached:
-        lines.append(f"Limiet van deze run bereikt: {result.not_attempted} bericht(en) volgen bij de volgende run.")
+        lines.append(
+            f"Limiet van deze run bereikt: {counted(result.not_attempted, 'bericht volgt', 'berichten volgen')} "
+            "bij de volgende run."
+        )
     elif result.not_attempted:
-        lines.append(f"Niet geprobeerd: {result.not_attempted} bericht(en).")
+        lines.append(f"Niet geprobeerd: {counted(result.not_attempted, 'bericht', 'berichten')}.")
     if result.resume_hint and not result.limit_reached:
         lines.append(f"Hervatten: {result.resume_hint}.")
     return lines
@@ -276,12 +283,12 @@ def mail_preview_lines(mails: Any, heading: str, send_hint: str = "") -> list[st
     return lines
 
 
-def send_lines(sent: int, failed: Any, what: str = "bericht(en)") -> list[str]:
+def send_lines(sent: int, failed: Any, one: str = "bericht", many: str = "berichten") -> list[str]:
     """After a real send: a ✓ only for what went out, a ✗ per failure."""
-    lines = [f"{OK} {sent} {what} verstuurd."] if sent else []
+    lines = [f"{OK} {counted(sent, one, many)} verstuurd."] if sent else []
     failed = list(failed)
     if failed:
-        lines.append(f"{BAD} {len(failed)} {what} niet verstuurd:")
+        lines.append(f"{BAD} {counted(len(failed), one, many)} niet verstuurd:")
         lines += [f"    - {why}" for why in failed]
     return lines
 

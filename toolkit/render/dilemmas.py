@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.render import BAD, OK, WAIT, renders
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.dilemmas.service import AgendaResult
@@ -23,7 +24,7 @@ def _(result: AgendaResult) -> list[str]:
         lines.append(f"  {NAMES[line.agenda]:<24} periode {line.period:<11} {state}")
     lines += [f"  {WAIT} {note}" for note in result.notes]
     verb = "Zou versturen" if result.preview else "Verstuurd"
-    lines.append(f"{verb}: {len(result.mails)} bericht(en).")
+    lines.append(f"{verb}: {counted(len(result.mails), 'bericht', 'berichten')}.")
     lines += [f"  Aan {', '.join(to)}: {subject}" for to, subject in result.mails]
     lines += [f"  {BAD} {failure}" for failure in result.failed]
     if result.preview and result.mails:
@@ -33,7 +34,8 @@ def _(result: AgendaResult) -> list[str]:
 
 @renders("toolkit.housing.service.HousingResult")
 def _(result: HousingResult) -> list[str]:
-    lines = [f"{result.workbook}: {result.rows} rij(en), {result.ok_rows} OK, {len(result.findings)} bevinding(en)."]
+    rows, findings = counted(result.rows, "rij", "rijen"), counted(len(result.findings), "bevinding", "bevindingen")
+    lines = [f"{result.workbook}: {rows}, {result.ok_rows} OK, {findings}."]
     for found in result.findings:
         to = found.to or "geen ontvanger ingesteld"
         new = "nieuw" if found.new else "al gemeld"
@@ -43,9 +45,9 @@ def _(result: HousingResult) -> list[str]:
     if result.waiting:
         lines.append(f"  {WAIT} wacht: {result.waiting}")
     written = "zou schrijven" if result.preview else "geschreven"
-    lines.append(f"Beoordeling: {result.cells} cel(len) {written}.")
+    lines.append(f"Beoordeling: {counted(result.cells, 'cel', 'cellen')} {written}.")
     verb = "Zou versturen" if result.preview else "Verstuurd"
-    lines.append(f"{verb}: {len(result.mails)} bericht(en).")
+    lines.append(f"{verb}: {counted(len(result.mails), 'bericht', 'berichten')}.")
     lines += [f"  Aan {', '.join(m.to)}: {m.subject}" for m in result.mails]
     lines += [f"  {BAD} {failure}" for failure in result.failed]
     if result.preview:

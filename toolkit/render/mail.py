@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.inbox.reports_mailbox import IntakeSummary
@@ -22,13 +23,14 @@ def _send_lines(report: Any) -> list[str]:
 @renders("toolkit.suppliers.service.MailingResult")
 def _(result: MailingResult) -> list[str]:
     plan = result.plan
-    lines = [f"Verzendronde {plan.cycle}: {len(plan.messages)} leverancier(s) krijgen de integriteitscode."]
+    suppliers = counted(len(plan.messages), "leverancier krijgt", "leveranciers krijgen")
+    lines = [f"Verzendronde {plan.cycle}: {suppliers} de integriteitscode."]
     lines += [f"  - zonder (geldig) e-mailadres, voor de contracteigenaar: {item}" for item in plan.no_email]
     lines += [f"  - {finding}" for finding in plan.findings]
     if not result.sent:
         if plan.messages:
             outgoing = plan.plan.outgoing()
-            heading = f"Voorbeeld: {len(outgoing)} bericht(en) klaar om te versturen."
+            heading = f"Voorbeeld: {counted(len(outgoing), 'bericht', 'berichten')} klaar om te versturen."
             lines += ["", *mail_preview_lines(outgoing, heading)]
             if result.preview_dir:
                 lines.append(f"Alle berichten staan als .eml in {result.preview_dir}")
@@ -43,11 +45,16 @@ def _(result: MailingResult) -> list[str]:
 
 @renders("toolkit.suppliers.service.FollowUpResult")
 def _(result: FollowUpResult) -> list[str]:
-    lines = [f"{len(result.reminders)} herinnering(en) en {len(result.escalations)} escalatie(s) staan klaar."]
+    reminders = counted(len(result.reminders), "herinnering", "herinneringen")
+    escalations = counted(len(result.escalations), "escalatie", "escalaties")
+    lines = [f"{reminders} en {escalations} staan klaar."]
     if not result.sent:
         outgoing = result.outgoing
         if outgoing:
-            heading = f"Voorbeeld: {len(outgoing)} bericht(en) (escalaties per contracteigenaar in één bericht)."
+            heading = (
+                f"Voorbeeld: {counted(len(outgoing), 'bericht', 'berichten')} "
+                "(escalaties per contracteigenaar in één bericht)."
+            )
             lines += ["", *mail_preview_lines(outgoing, heading, "integrity suppliers remind --send")]
         return lines
     for mail in result.outgoing:
@@ -81,7 +88,8 @@ def _(result: InboxSummary) -> list[str]:
 def _(result: WaitingList) -> list[str]:
     if not result.messages:
         return [f"{OK} Er wacht geen post op een mens in de gedeelde mailbox."]
-    lines = [f"{len(result.messages)} bericht(en) in de gedeelde mailbox wachten op een mens:"]
+    waiting = counted(len(result.messages), "bericht wacht", "berichten wachten")
+    lines = [f"{waiting} in de gedeelde mailbox op een mens:"]
     return lines + [f"  {m.date:<16}  {m.sender:<36}  {m.subject or '(geen onderwerp)'}" for m in result.messages]
 
 
@@ -91,8 +99,12 @@ def _(result: IntakeSummary) -> list[str]:
 
     lines = [f"Meldingenpostbus: {intake_line(result)}."]
     if result.ack_undelivered:
-        lines.append(f"  {BAD} {result.ack_undelivered} ontvangstbevestiging(en) kwamen niet aan: zie de zaak.")
+        undelivered = counted(result.ack_undelivered, "ontvangstbevestiging kwam", "ontvangstbevestigingen kwamen")
+        lines.append(f"  {BAD} {undelivered} niet aan: zie de zaak.")
     lines += [f"  {BAD} niet verstuurd: {item}" for item in result.failed]
     if result.accounted != result.read:
-        lines.append(f"  {BAD} {result.read - result.accounted} bericht(en) zonder uitkomst: meld dit aan de beheerder")
+        lines.append(
+            f"  {BAD} {counted(result.read - result.accounted, 'bericht', 'berichten')} zonder uitkomst: "
+            "meld dit aan de beheerder"
+        )
     return lines

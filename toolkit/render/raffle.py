@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, text
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.raffle.announce import RaffleAnnounceResult
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
 
 @renders("toolkit.raffle.announce.RaffleAnnounceResult")
 def _(result: RaffleAnnounceResult) -> list[str]:
-    counts = f"{result.gifts} geschenk(en), {result.participants} deelnemer(s)"
+    counts = (
+        f"{counted(result.gifts, 'geschenk', 'geschenken')}, {counted(result.participants, 'deelnemer', 'deelnemers')}"
+    )
     if not result.send:
         if result.already_announced:
             lines = [f"De kerstloting {result.year} is al aangekondigd ({result.announcement_file}, {counts})."]
@@ -26,7 +29,8 @@ def _(result: RaffleAnnounceResult) -> list[str]:
         lines += [f"  Seed-bron: {result.seed_source}", f"  Aankondiging-digest: {result.digest}"]
         if result.first_mail:
             to, subject, body = result.first_mail
-            lines += ["", f"--- eerste van {result.mails} bericht(en), aan {to} ---", f"Onderwerp: {subject}", ""]
+            first = f"--- eerste van {counted(result.mails, 'bericht', 'berichten')}, aan {to} ---"
+            lines += ["", first, f"Onderwerp: {subject}", ""]
             lines += [*body.rstrip().splitlines(), "---"]
         lines += [f"{WAIT} zonder e-mailadres, niet gemaild: {who}" for who in result.no_email]
         return [*lines, f"Vastleggen en versturen: integrity raffle announce --year {result.year} "
@@ -37,9 +41,9 @@ def _(result: RaffleAnnounceResult) -> list[str]:
         f"  Aankondiging-digest: {result.digest}",
     ]
     if result.sent:
-        lines.append(f"{OK} {result.sent} bericht(en) met lotnummer verstuurd.")
+        lines.append(f"{OK} {counted(result.sent, 'bericht', 'berichten')} met lotnummer verstuurd.")
     if result.already_sent:
-        lines.append(f"  {result.already_sent} bericht(en) waren al eerder verstuurd.")
+        lines.append(f"  {counted(result.already_sent, 'bericht was', 'berichten waren')} al eerder verstuurd.")
     lines += [f"{BAD} niet verstuurd: {why}" for why in result.failed]
     lines += [f"{WAIT} zonder e-mailadres, geef het lotnummer zelf door: {who}" for who in result.no_email]
     return [*lines, "", f"Trek met de seed uit die bron: integrity raffle draw --year {result.year} --seed TEKST"]
@@ -51,13 +55,13 @@ def _(result: RaffleNotifyResult) -> list[str]:
     if not result.mails:
         return [*lines, "Geen winnaars met een e-mailadres: niets te versturen."]
     if not result.send:
-        heading = f"Voorbeeld: {len(result.mails)} bericht(en) aan winnaars, niets verstuurd."
+        heading = f"Voorbeeld: {counted(len(result.mails), 'bericht', 'berichten')} aan winnaars, niets verstuurd."
         send = f"Versturen: integrity raffle notify --year {result.year} --send"
         return [*mail_preview_lines(result.mails, heading), *lines, send]
     if result.sent:
-        lines.insert(0, f"{OK} {result.sent} bericht(en) aan winnaars verstuurd.")
+        lines.insert(0, f"{OK} {counted(result.sent, 'bericht', 'berichten')} aan winnaars verstuurd.")
     if result.already_sent:
-        lines.append(f"  {result.already_sent} bericht(en) waren al eerder verstuurd.")
+        lines.append(f"  {counted(result.already_sent, 'bericht was', 'berichten waren')} al eerder verstuurd.")
     return lines + [f"{BAD} niet verstuurd: {why}" for why in result.failed]
 
 
@@ -69,7 +73,8 @@ def _(result: RaffleDrawResult) -> list[str]:
             f"{OK} Oude uitslag bewaard als blad '{result.retired_sheet}'; reden in het logboek: {result.reason}"
         )
     lines += [
-        f"{OK} Kerstloting {result.year} getrokken: {result.gifts} geschenk(en) onder {result.participants} lot(en).",
+        f"{OK} Kerstloting {result.year} getrokken: {counted(result.gifts, 'geschenk', 'geschenken')} onder "
+        f"{counted(result.participants, 'lot', 'loten')}.",
         f"  Gepubliceerd in {result.result_file}; voor HR in {result.workbook}, blad '{result.sheet}'.",
         f"  Seed: {result.seed}   (bron: {result.seed_source})",
         f"  Aankondiging-digest: {result.announcement_digest}",
@@ -92,7 +97,7 @@ def _(result: RaffleVerifyResult) -> list[str]:
     if result.ok:
         return [
             f"{OK} Kerstloting {result.year} klopt: {result.checked} geven precies de trekking "
-            f"({result.gifts} geschenk(en), {result.participants} lot(en))."
+            f"({counted(result.gifts, 'geschenk', 'geschenken')}, {counted(result.participants, 'lot', 'loten')})."
         ]
     lines = [f"{BAD} Kerstloting {result.year} klopt niet: {result.differences[0]}"]
     return lines + [f"    ook: {difference}" for difference in result.differences[1:]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, send_lines, text
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.gifts.service import GiftCheckResult
@@ -27,19 +28,20 @@ def _section(title: str, lines: list[str]) -> list[str]:
 @renders("toolkit.sidejobs.service.SideJobReviewResult")
 def _(result: SideJobReviewResult) -> list[str]:
     lines = [
-        f"Nevenfuncties beoordeeld op {result.today:%d-%m-%Y}: {result.rows} rij(en), {result.ok_rows} zonder opmerkingen."
+        f"Nevenfuncties beoordeeld op {result.today:%d-%m-%Y}: {counted(result.rows, 'rij', 'rijen')}, "
+        f"{result.ok_rows} zonder opmerkingen."
     ]
     lines += _section(
         "Besluit te laat",
         [
-            f"    {_sidejob_who(p.line)}: {p.days_waiting} dagen, uiterlijk {p.decide_by:%d-%m-%Y}"
+            f"    {_sidejob_who(p.line)}: {counted(p.days_waiting, 'dag', 'dagen')}, uiterlijk {p.decide_by:%d-%m-%Y}"
             for p in result.overdue
         ],
     )
     lines += _section(
         "Wacht op besluit",
         [
-            f"    {_sidejob_who(p.line)}: {p.days_waiting} dagen, besluit uiterlijk {p.decide_by:%d-%m-%Y}"
+            f"    {_sidejob_who(p.line)}: {counted(p.days_waiting, 'dag', 'dagen')}, besluit uiterlijk {p.decide_by:%d-%m-%Y}"
             for p in result.pending
         ],
     )
@@ -67,11 +69,13 @@ def _(result: SideJobReviewResult) -> list[str]:
     lines += [f"  Let op: {note}" for note in result.notes]
     if result.preview and result.planned_cells:
         lines.append(
-            f"{WAIT} Register niet geschreven: {result.planned_cells} cel(len) zouden veranderen. "
+            f"{WAIT} Register niet geschreven: {counted(result.planned_cells, 'cel zou', 'cellen zouden')} veranderen. "
             "Schrijven: integrity sidejobs review --write"
         )
     elif result.write.written:
-        lines.append(f"Register bijgewerkt: {result.write.cells_changed} cel(len) in {result.write.register}.")
+        lines.append(
+            f"Register bijgewerkt: {counted(result.write.cells_changed, 'cel', 'cellen')} in {result.write.register}."
+        )
     elif result.write.waiting:
         lines.append(f"{WAIT} Register niet bijgewerkt, de wijziging wacht: {result.write.waiting}")
     else:
@@ -83,7 +87,7 @@ def _(result: SideJobReviewResult) -> list[str]:
 def _(result: MailOutcome) -> list[str]:
     if result.preview:
         heading = (
-            f"Voorbeeld: {len(result.prepared)} bericht(en) klaar om te versturen, "
+            f"Voorbeeld: {counted(len(result.prepared), 'bericht', 'berichten')} klaar om te versturen, "
             f"{len(result.already_sent)} al eerder verstuurd."
         )
         lines = mail_preview_lines(result.prepared, heading)
@@ -98,7 +102,8 @@ def _(result: MailOutcome) -> list[str]:
 @renders("toolkit.sidejobs.publish.PublishResult")
 def _(result: PublishResult) -> list[str]:
     lines = [
-        f"Overzicht nevenfuncties bestuur en RvC op {result.published_on:%d-%m-%Y}: {len(result.entries)} nevenfunctie(s)."
+        f"Overzicht nevenfuncties bestuur en RvC op {result.published_on:%d-%m-%Y}: "
+        f"{counted(len(result.entries), 'nevenfunctie', 'nevenfuncties')}."
     ]
     lines += [f"  {OK} {result.html}", f"  {OK} {result.xlsx}"]
     lines += [f"  {BAD} {note}" for note in result.notes]
@@ -119,11 +124,12 @@ def _gift_notify_lines(result: Any) -> list[str]:
         if result.new_findings:
             return [
                 "",
-                f"{result.new_findings} nieuwe bevinding(en), nog niet gemeld: integrity gifts check --notify --send",
+                f"{counted(result.new_findings, 'nieuwe bevinding', 'nieuwe bevindingen')}, nog niet gemeld: "
+                "integrity gifts check --notify --send",
             ]
         return []
     if result.dry_run or (not result.sent and not result.failed and result.mails):
-        heading = f"Voorbeeld: {len(result.mails)} bericht(en) klaar om te versturen."
+        heading = f"Voorbeeld: {counted(len(result.mails), 'bericht', 'berichten')} klaar om te versturen."
         return ["", *mail_preview_lines(result.mails, heading, "integrity gifts check --notify --send")]
     lines = [""]
     if not result.mails and not result.failed:
@@ -135,7 +141,7 @@ def _gift_notify_lines(result: Any) -> list[str]:
 def _(result: GiftCheckResult) -> list[str]:
     against, unjudgeable, review = result.against_code, result.unjudgeable, result.for_review
     lines = [
-        f"Register geschenken ({result.workbook}): {result.judged} rij(en) beoordeeld, {result.ok_rows} OK, "
+        f"Register geschenken ({result.workbook}): {counted(result.judged, 'rij', 'rijen')} beoordeeld, {result.ok_rows} OK, "
         f"{len(against)} tegen de code, {len(review)} ter beoordeling, {len(unjudgeable)} niet te beoordelen.",
         "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
     ]
@@ -156,11 +162,13 @@ def _(result: GiftCheckResult) -> list[str]:
         )
     elif result.cells_written and result.dry_run:
         lines.append(
-            f"{WAIT} Beoordeling zou veranderen in {result.cells_written} cel(len) van {result.workbook}; niets "
+            f"{WAIT} Beoordeling zou veranderen in {counted(result.cells_written, 'cel', 'cellen')} van {result.workbook}; niets "
             "geschreven. Schrijven: integrity gifts check --write"
         )
     elif result.cells_written:
-        lines.append(f"{OK} Beoordeling is bijgewerkt: {result.cells_written} cel(len) in {result.workbook}.")
+        lines.append(
+            f"{OK} Beoordeling is bijgewerkt: {counted(result.cells_written, 'cel', 'cellen')} in {result.workbook}."
+        )
     else:
         lines.append(f"{OK} Geen beoordeling veranderd; {result.workbook} is niet geschreven.")
     return lines + _gift_notify_lines(result)

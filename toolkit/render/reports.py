@@ -28,7 +28,7 @@ def _(result: CaseList) -> list[str]:
     waiting = [f"  {WAIT} wacht op de volgende run (meldingen.xlsx is open): {p}" for p in result.pending]
     if not result.cases:
         return ["Geen meldingen in het register.", *waiting]
-    lines = [f"{len(result.cases)} melding(en):"]
+    lines = [f"{counted(len(result.cases), 'melding', 'meldingen')}:"]
     for case in result.cases:
         received = case.received.strftime("%d-%m-%Y") if case.received else "?"
         due = case.feedback_due.strftime("%d-%m-%Y") if case.feedback_due else "-"
@@ -76,7 +76,10 @@ def _(result: NewKey) -> list[str]:
 
 @renders("toolkit.reports.reseal.ResealResult")
 def _(result: ResealResult) -> list[str]:
-    lines = [f"{len(result.resealed)} zaak/zaken opnieuw versleuteld ({result.files} bestanden)."]
+    lines = [
+        f"{counted(len(result.resealed), 'zaak', 'zaken')} opnieuw versleuteld "
+        f"({counted(result.files, 'bestand', 'bestanden')})."
+    ]
     lines += [f"  {OK} {n}" for n in result.resealed]
     lines += [f"  {BAD} {s}" for s in result.skipped]
     return lines
@@ -85,7 +88,10 @@ def _(result: ResealResult) -> list[str]:
 @renders("toolkit.reports.migrate.MigrationResult")
 def _(result: MigrationResult) -> list[str]:
     head = "Omgezet" if result.written else "Voorbeeld (er is niets gewijzigd; schrijf met --write)"
-    lines = [f"{head}: {result.cases} zaak/zaken, {result.files} archiefbestanden, {result.identities} identiteiten."]
+    lines = [
+        f"{head}: {counted(result.cases, 'zaak', 'zaken')}, {counted(result.files, 'archiefbestand', 'archiefbestanden')}, "
+        f"{counted(result.identities, 'identiteit', 'identiteiten')}."
+    ]
     lines += [f"  {line}" for line in result.notes]
     return lines
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, month, renders, text
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.monthly import MonthlyResult
@@ -30,18 +31,19 @@ def _(result: WelcomeResult) -> list[str]:
     if not plan.due and not result.digest:
         return [*lines, f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
     if result.welcomes:  # a ✓ only for what went out
-        lines.append(f"{OK} {result.welcomes} welkomstbericht(en) verstuurd ({window}).")
+        lines.append(f"{OK} {counted(result.welcomes, 'welkomstbericht', 'welkomstberichten')} verstuurd ({window}).")
     elif result.failed or result.stopped_early:
         lines.append(f"{BAD} Geen welkomstbericht verstuurd ({window}).")
     else:
         lines.append(f"Geen nieuw welkomstbericht nodig ({window}); al eerder verstuurd.")
     if result.recorded:
-        lines.append(f"{OK} 'Code verzonden op' ingevuld bij {result.recorded} medewerker(s).")
+        lines.append(f"{OK} 'Code verzonden op' ingevuld bij {counted(result.recorded, 'medewerker', 'medewerkers')}.")
     if result.waiting:
         lines.append(f"{WAIT} 'Code verzonden op' wacht: {result.waiting}")
     if result.digest:
         lines.append(
-            f"{OK} Overzicht aan de manager M&O ({', '.join(result.digest.to)}): {len(result.digest_people)} naam/namen."
+            f"{OK} Overzicht aan de manager M&O ({', '.join(result.digest.to)}): "
+            f"{counted(len(result.digest_people), 'naam', 'namen')}."
         )
     lines += [f"{BAD} Niet verstuurd: {line}" for line in result.failed]
     if result.stopped_early:
@@ -53,7 +55,8 @@ def _welcome_preview(result: WelcomeResult, window: str) -> list[str]:
     plan = result.plan
     if not plan.to_send and not result.digest:
         return [f"Niemand hoeft de integriteitscode nu te krijgen ({window}). Er is niets verstuurd."]
-    lines = [f"Voorbeeld: {len(plan.to_send)} nieuwe medewerker(s) krijgen de integriteitscode ({window}):"]
+    people = counted(len(plan.to_send), "nieuwe medewerker krijgt", "nieuwe medewerkers krijgen")
+    lines = [f"Voorbeeld: {people} de integriteitscode ({window}):"]
     lines += [f"  - {p.name} ({p.number}), in dienst per {p.start:%d-%m-%Y}, {p.email}" for p in plan.to_send]
     mails = [m for m in (result.first_welcome, result.digest) if m is not None]
     heading = (
@@ -61,7 +64,9 @@ def _welcome_preview(result: WelcomeResult, window: str) -> list[str]:
     )
     lines += ["", *mail_preview_lines(mails, heading)]
     if result.digest:
-        lines.append(f"Overzicht voor de manager Mens & Organisatie: {len(result.digest_people)} naam/namen.")
+        lines.append(
+            f"Overzicht voor de manager Mens & Organisatie: {counted(len(result.digest_people), 'naam', 'namen')}."
+        )
     if result.first_welcome and result.first_welcome.attachments:
         lines.append(f"Bijlagen: {', '.join(result.first_welcome.attachments)}")
     return [*lines, "", "Er is niets verstuurd."]
@@ -78,7 +83,8 @@ def _(result: OnboardingStatus) -> list[str]:
     if result.ok:
         lines.append(f"{OK} Niemand loopt achter met het gesprek of de bevestiging.")
     if result.to_welcome:
-        lines.append(f"{WAIT} {result.to_welcome} nieuwe medewerker(s) wachten op de code: integrity onboarding send")
+        waiting = counted(result.to_welcome, "nieuwe medewerker wacht", "nieuwe medewerkers wachten")
+        lines.append(f"{WAIT} {waiting} op de code: integrity onboarding send")
     lines += [f"{WAIT} {problem}" for problem in result.problems]
     return lines
 
@@ -86,7 +92,7 @@ def _(result: OnboardingStatus) -> list[str]:
 @renders("toolkit.monthly.MonthlyResult")
 def _(result: MonthlyResult) -> list[str]:
     digest = result.digest
-    lines = [f"Maandoverzicht {month(digest.month)}: {digest.count} punt(en)"]
+    lines = [f"Maandoverzicht {month(digest.month)}: {counted(digest.count, 'punt', 'punten')}"]
     for section in digest.sections:
         lines.append(f"  {section.title}:")
         lines += [f"    - {line}" for line in section.lines] or ["    niets bijzonders"]

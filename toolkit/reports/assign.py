@@ -26,6 +26,7 @@ from toolkit.reports.routing import (
     entry_holders,
 )
 from toolkit.reports.schema import ENTRY_COLUMN, EXTERNAL_HANDLER, REPORTER_MANAGER_COLUMN
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -221,7 +222,7 @@ def routing_step(ws: Workspace) -> StepResult:
         for number, cells in changes.items():
             ws.audit.record("reports.routed", actor=ws.actor, target=number, handler=cells["Behandelaar"])
     summary = (
-        f"{len(changes)} melding(en) toegewezen"
+        f"{counted(len(changes), 'melding', 'meldingen')} toegewezen"
         if sent_all
         else "versturen mislukt; toewijzing volgt bij de volgende run"
     )

@@ -26,6 +26,7 @@ from toolkit.reports.deadlines import (
     reminders_due,
 )
 from toolkit.reports.routing import Entry, Organisation
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -178,4 +179,5 @@ def reminders_step(ws: Workspace) -> StepResult:
         return StepResult(name, True, "geen herinneringen nodig")
     report = mailer.send_all(mails)
     details = tuple(f"{m.audit_ref}: {m.purpose}" for m in mails)
-    return StepResult(name, report.ok, f"{len(report.sent)} herinnering(en)/escalatie(s) verstuurd", details)
+    sent = counted(len(report.sent), "herinnering of escalatie", "herinneringen en escalaties")
+    return StepResult(name, report.ok, f"{sent} verstuurd", details)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolkit.errors import ToolkitError
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.checks import CheckSection
@@ -47,7 +48,8 @@ def check_reports(ws: Workspace) -> CheckSection:
             )
     cases = _case_problems(ws, keys, section.problems)
     section.ok_line = (
-        f"{len(keys)} publieke sleutel(s); {cases} zaak/zaken, elk met minstens {MIN_HOLDERS} sleutelhouders"
+        f"{counted(len(keys), 'publieke sleutel', 'publieke sleutels')}; {counted(cases, 'zaak', 'zaken')}, "
+        f"elk met minstens {MIN_HOLDERS} sleutelhouders"
     )
     return section
 
@@ -98,7 +100,7 @@ def _case_problems(ws: Workspace, keys: dict[str, str], problems: list[str]) -> 
         usable = [p for p in current.identity if p in keys and used.get(p) == keys[p]]
         if len(usable) < MIN_HOLDERS:
             problems.append(
-                f"zaak {case.number}: de identiteit is te openen door {len(usable)} sleutel(s) "
+                f"zaak {case.number}: de identiteit is te openen door {counted(len(usable), 'sleutel', 'sleutels')} "
                 f"(minstens {MIN_HOLDERS} nodig); voeg een sleutelhouder toe en draai 'integrity reports reseal --key …'"
             )
         if current != wanted_holders(ws, case) or any(keys.get(p) != k for p, k in used.items()):

@@ -14,6 +14,7 @@ from toolkit.reports.acknowledge import record_acknowledgements
 from toolkit.reports.casefile import check_keys
 from toolkit.reports.cases import case_archive, case_register
 from toolkit.reports.intake import MAILBOX, report_handler
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.nightly import StepResult
@@ -72,7 +73,8 @@ def _purged(ws: Workspace, mailbox: str) -> str:
     from toolkit.reports.purge import purge_originals
 
     count = purge_originals(ws, mailbox)
-    return f"; {count} origineel/originelen na {ws.config.reports.keep_originals_days} dagen gewist" if count else ""
+    days = counted(ws.config.reports.keep_originals_days, "dag", "dagen")
+    return f"; {counted(count, 'origineel', 'originelen')} na {days} gewist" if count else ""
 
 
 def _apply_queued(ws: Workspace) -> str:
@@ -87,5 +89,6 @@ def _apply_queued(ws: Workspace) -> str:
     waiting = len(ws.state.pending(CASES.key))
     (outcome,) = apply_pending(ws, only=CASES.key)
     if outcome.waiting:
-        return f"; {waiting} wijziging(en) in meldingen.xlsx wachten nog (werkmap is open)"
-    return f"; {waiting} wachtende wijziging(en) in meldingen.xlsx verwerkt"
+        changes = counted(waiting, "wijziging in meldingen.xlsx wacht", "wijzigingen in meldingen.xlsx wachten")
+        return f"; {changes} nog (werkmap is open)"
+    return f"; {counted(waiting, 'wachtende wijziging', 'wachtende wijzigingen')} in meldingen.xlsx verwerkt"

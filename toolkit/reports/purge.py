@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from toolkit.reports.cases import ARCHIVED_KEY, ARCHIVED_ON_KEY, case_archive, has_register, load_cases
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.nightly import StepResult
@@ -76,4 +77,4 @@ def retention_step(ws: Workspace) -> StepResult:
         originals = archive.erase_originals(number)
         ws.state.set(ERASED_KEY.format(case=number), ws.today.isoformat())
         ws.audit.record("reports.identity_erased", actor=ws.actor, target=number, originals_erased=originals)
-    return StepResult(name, True, f"identiteit gewist bij {len(erase)} zaak/zaken", tuple(erase))
+    return StepResult(name, True, f"identiteit gewist bij {counted(len(erase), 'zaak', 'zaken')}", tuple(erase))

@@ -220,7 +220,8 @@ def side_job(row: Row) -> SideJob:
 def beoordeling(judged: Judged) -> str:
     """The text for the `Beoordeling` column."""
     if judged.review is None:
-        return f"{NOT_JUDGED}: " + "; ".join(judged.problems) + ". Corrigeer de cel(len)."
+        cells = "de cel" if len(judged.problems) == 1 else "de cellen"
+        return f"{NOT_JUDGED}: " + "; ".join(judged.problems) + f". Corrigeer {cells}."
     return judged.review.text()
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.nightly import StepResult, inputs_key, remember_inputs, unchanged_since_last_run
 from toolkit.sidejobs.service import review_side_jobs
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -20,12 +21,13 @@ def review_step(ws: Workspace) -> StepResult:
         return StepResult(STEP, True, "niets veranderd sinds de vorige run vandaag")
     result = review_side_jobs(ws, notify=False, write=True)
     counts = (
-        f"{result.rows} beoordeeld: {len(result.overdue)} besluit te laat, {len(result.pending)} wachtend, "
+        f"{counted(result.rows, 'rij', 'rijen')} beoordeeld: {len(result.overdue)} besluit te laat, "
+        f"{len(result.pending)} wachtend, "
         f"{len(result.reconfirmations)} herbevestigen, {len(result.conflicts)} mogelijk belangenconflict, "
         f"{len(result.unjudged)} niet te beoordelen"
     )
     if result.write.written:
-        written = f"{result.write.cells_changed} cel(len) bijgewerkt"
+        written = f"{counted(result.write.cells_changed, 'cel', 'cellen')} bijgewerkt"
     elif result.write.waiting:
         written = "wijzigingen wachten tot het register niet meer open is"
     else:

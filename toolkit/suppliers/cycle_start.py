@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from toolkit.mail.message import OutgoingMail
 from toolkit.plan import Plan, apply_plan
 from toolkit.suppliers import rules, service
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -20,7 +21,7 @@ def start_cycle(ws: Workspace) -> str:
     if settings.cycle_start == "mail":
         result = service.run_mailing(ws, service.plan_mailing(ws, cycle, number=True), send=True)
         sent = len(result.report.sent) if result.report else 0
-        return f"ronde {cycle} gestart: {sent} leverancier(s) gemaild"
+        return f"ronde {cycle} gestart: {counted(sent, 'leverancier', 'leveranciers')} gemaild"
     plan = service.plan_mailing(ws, cycle)
     rendered = ws.templates.render(
         "leveranciers_nieuwe_ronde",

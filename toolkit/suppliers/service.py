@@ -32,6 +32,7 @@ from toolkit.suppliers.letters import (
     escalation_mail,
     reminder_mail,
 )
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.mail.sender import SendReport
@@ -128,8 +129,8 @@ def plan_mailing(ws: Workspace, cycle: int, *, number: bool = False) -> MailingP
     plan.provisional = len(provisional)
     if provisional:
         plan.findings.append(
-            f"{len(provisional)} rij(en) zonder Nr: het voorbeeld toont een voorlopig Nr en kenmerk; "
-            "--send geeft ze eerst een vast Nr"
+            f"{counted(len(provisional), 'rij', 'rijen')} zonder Nr: het voorbeeld toont een voorlopig Nr en kenmerk; "
+            f"--send geeft {'hem' if len(provisional) == 1 else 'ze'} eerst een vast Nr"
         )
     attachments = code_attachments(ws)
     for row in table.rows:

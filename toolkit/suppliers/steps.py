@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.nightly import StepResult
 from toolkit.suppliers import rules, service
+from toolkit.values import counted
 
 if TYPE_CHECKING:
     from toolkit.workspace import Workspace
@@ -39,6 +40,9 @@ def follow_up_step(ws: Workspace) -> StepResult:
     result = service.run_follow_ups(ws, cycle, send=True)
     report = result.report
     sent = len(report.sent) if report else 0
-    summary = f"{len(result.reminders)} herinnering(en), {len(result.escalations)} escalatie(s) klaar; {sent} verstuurd"
+    summary = (
+        f"{counted(len(result.reminders), 'herinnering', 'herinneringen')}, "
+        f"{counted(len(result.escalations), 'escalatie', 'escalaties')} klaar; {sent} verstuurd"
+    )
     failed = tuple(f"mislukt: {k}: {w}" for k, w in report.failed) if report else ()
     return StepResult(name, result.ok, summary, failed + tuple(result.waiting))
