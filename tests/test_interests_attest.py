@@ -104,7 +104,7 @@ def test_a_reply_without_interests_is_recorded_and_anything_else_goes_to_hr(root
     report = "Ik wil fraude melden: een collega neemt steekpenningen aan van een aannemer."
     reply(root, "manager@woonpartners.example", f"RE: {QUESTION} 2027 [BV-2027-0003]", report, day)
     result = cli(run_cli, root, day, "inbox", "process")
-    assert "2 antwoord op de jaarvraag belangen" in result.output, result.output
+    assert "2 antwoorden op de jaarvraag belangen" in result.output, result.output
     rows = staff(root)
     assert rows[1].get("Belangen status") == "geen belangen" and rows[1].get("Belangen beantwoord op") == day
     assert rows[2].get("Belangen status") == "ter beoordeling HR"

@@ -292,7 +292,7 @@ def test_nightly_rerun_on_the_same_inputs_reads_nothing(tmp_path: Path, run_cli)
     config = str(root / "config.toml")
     env = {"INTEGRITY_REPORTS_PASSWORD": "a", "INTEGRITY_IDENTITY_PASSWORD": "b"}
     first = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
-    assert "nevenfuncties beoordelen: 25 beoordeeld" in first.output
+    assert "nevenfuncties beoordelen: 25 rijen beoordeeld" in first.output
     second = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
     assert "nevenfuncties beoordelen: niets veranderd" in second.output
     path = root / "registers" / "nevenfuncties.xlsx"
@@ -300,9 +300,9 @@ def test_nightly_rerun_on_the_same_inputs_reads_nothing(tmp_path: Path, run_cli)
     book["Nevenfuncties"]["P2"] = "andere toelichting"
     book.save(path)
     third = run_cli("--config", config, "--as-of", "2026-11-26", "nightly", env=env)
-    assert "nevenfuncties beoordelen: 25 beoordeeld" in third.output
+    assert "nevenfuncties beoordelen: 25 rijen beoordeeld" in third.output
     fourth = run_cli("--config", config, "--as-of", "2026-11-27", "nightly", env=env)
-    assert "nevenfuncties beoordelen: 25 beoordeeld" in fourth.output
+    assert "nevenfuncties beoordelen: 25 rijen beoordeeld" in fourth.output
 
 
 def test_the_board_decides_on_the_top_side_functions(bare_workspace: Path, run_cli) -> None:
