@@ -1,0 +1,98 @@
+"""What people read says "1 rij" and "2 rijen", never "rij(en)": CLI output, step summaries, logs, mails."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit.config import load_config
+from toolkit.inbox.shared import WaitingList, WaitingMessage
+from toolkit.registers.create import create_register
+from toolkit.registers.schema import GIFTS
+from toolkit.registers.steps import prune_backups_step
+from toolkit.render import text
+from toolkit.workspace import Workspace
+
+AS_OF = "2026-11-26"
+BRACKETED = re.compile(r"\w\((en|s|n|ën|len|men|sen)\)|\b(persoon/personen|zaak/zaken|kop/koppen|naam/namen)\b")
+SECRETS = {"INTEGRITY_REPORTS_PASSWORD": "meldingen", "INTEGRITY_IDENTITY_PASSWORD": "identiteit"}
+
+
+def gift(nr: int) -> dict[str, Any]:
+    """A harmless gift: a € 15 box of chocolates made available to the organisation."""
+    return {
+        "Nr": nr, "Datum ontvangen": "1-12-2025", "Medewerker": "Anna de Vries", "Gever": "Bloemist Roos",
+        "Soort": "geschenk", "Omschrijving": "doos bonbons", "Waarde (€)": "15", "Bezorgd op privéadres": "nee",
+        "Relatie in onderhandeling of toezicht": "nee", "Besluit": "ter beschikking organisatie",
+        "Overlegd met leidinggevende": "nee",
+    }  # fmt: skip
+
+
+@pytest.fixture
+def root(tmp_path: Path, run_cli) -> Path:
+    """A fresh (non-demo) workspace."""
+    folder = tmp_path / "ws"
+    assert run_cli("--as-of", AS_OF, "init", str(folder)).exit_code == 0
+    return folder
+
+
+def bracketed(output: str) -> list[str]:
+    return [line for line in output.splitlines() if BRACKETED.search(line)]
+
+
+@pytest.mark.parametrize(("rows", "said"), [(1, "1 rij beoordeeld"), (2, "2 rijen beoordeeld")])
+def test_gifts_check_counts_one_row_and_more_rows_in_dutch(root: Path, run_cli, rows: int, said: str) -> None:
+    """`integrity gifts check` on 1 row says "1 rij beoordeeld", on 2 rows "2 rijen beoordeeld", no "rij(en)"."""
+    (root / "registers" / GIFTS.filename).unlink()
+    create_register(root / "registers" / GIFTS.filename, GIFTS, [gift(n) for n in range(1, rows + 1)])
+    result = run_cli("--config", str(root / "config.toml"), "--as-of", AS_OF, "gifts", "check")
+    assert result.exit_code == 0, result.output
+    assert f"Register geschenken ({GIFTS.filename}): {said}," in result.output, result.output
+    assert bracketed(result.output) == []
+
+
+@pytest.mark.parametrize(
+    ("removed", "said"), [(1, "1 oude reservekopie verwijderd"), (2, "2 oude reservekopieën verwijderd")]
+)
+def test_the_backup_step_summary_counts_in_dutch(root: Path, removed: int, said: str) -> None:
+    """The nightly step that prunes backups says "1 oude reservekopie" and "2 oude reservekopieën"."""
+    ws = Workspace(load_config(root / "config.toml"), date(2026, 11, 26), actor="test")
+    keep = ws.config.registers.backups_keep
+    ws.backups_dir.mkdir(parents=True, exist_ok=True)
+    for n in range(keep + removed):
+        (ws.backups_dir / f"geschenken.2026-11-{n + 1:02d}T000000.xlsx").write_bytes(b"kopie")
+    step = prune_backups_step(ws)
+    assert step.summary == f"{said}, de laatste {keep} per register bewaard"
+    assert len(list(ws.backups_dir.glob("*.xlsx"))) == keep
+
+
+def test_the_waiting_list_agrees_its_verb_with_the_count() -> None:
+    """`integrity inbox unmatched`: "1 bericht wacht" for one message, "2 berichten wachten" for two."""
+    one = WaitingMessage("a@example.org", "26-11-2026 09:00", "Vraag")
+    two = WaitingMessage("b@example.org", "26-11-2026 10:00", "Nog een vraag")
+    assert text(WaitingList((one,)))[0] == "1 bericht wacht in de gedeelde mailbox op een mens:"
+    assert text(WaitingList((one, two)))[0] == "2 berichten wachten in de gedeelde mailbox op een mens:"
+
+
+def test_a_demo_nightly_run_writes_no_bracketed_plural(tmp_path: Path, run_cli) -> None:
+    """`init --demo`, `check`, the nightly job and a second run: no "(en)"/"(s)" form in output, logs or mail."""
+    root = tmp_path / "ws"
+    assert run_cli("--as-of", AS_OF, "init", str(root), "--demo").exit_code == 0
+    config = str(root / "config.toml")
+    outputs = [run_cli("--config", config, "--as-of", AS_OF, "check").output]
+    for day in (AS_OF, "2026-11-27"):
+        night = run_cli("--config", config, "--as-of", day, "nightly", env=SECRETS)
+        assert "Taak 'nightly':" in night.output, night.output
+        outputs.append(night.output)
+    for command in (("gifts", "check"), ("housing", "check"), ("sidejobs", "review"), ("interests", "check")):
+        outputs.append(run_cli("--config", config, "--as-of", AS_OF, *command).output)
+    logs = [p.read_text(encoding="utf-8") for p in (root / ".integrity" / "logs").rglob("*") if p.is_file()]
+    mails = [p.read_text(encoding="utf-8", errors="replace") for p in (root / "mail" / "outbox").glob("*.eml")]
+    assert any(re.search(r"\b1 (rij|bericht|cel|melding)\b|\b[02-9]\d* (rijen|berichten|cellen)\b", o) for o in outputs)
+    assert len(mails) > 0 and len(logs) > 0
+    found = [line for chunk in outputs + logs + mails for line in bracketed(chunk)]
+    assert found == []
