@@ -11,6 +11,7 @@ import pytest
 
 from toolkit.config import load_config
 from toolkit.inbox.shared import WaitingList, WaitingMessage
+from toolkit.mail.templates import TemplateSet
 from toolkit.registers.create import create_register
 from toolkit.registers.schema import GIFTS
 from toolkit.registers.steps import prune_backups_step
@@ -76,6 +77,34 @@ def test_the_waiting_list_agrees_its_verb_with_the_count() -> None:
     two = WaitingMessage("b@example.org", "26-11-2026 10:00", "Nog een vraag")
     assert text(WaitingList((one,)))[0] == "1 bericht wacht in de gedeelde mailbox op een mens:"
     assert text(WaitingList((one, two)))[0] == "2 berichten wachten in de gedeelde mailbox op een mens:"
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("nl", "Er is 1 geschenk en 1 deelnemer.", "Er zijn 2 geschenken en 3 deelnemers."),
+        ("en", "There is 1 gift and 1 participant.", "There are 2 gifts and 3 participants."),
+    ],
+)
+def test_the_raffle_announcement_counts_gifts_and_participants(lang: str, one: str, many: str) -> None:
+    """The standard raffle announcement says "1 geschenk" and "2 geschenken" (and in English "1 gift")."""
+    templates = TemplateSet(Path(__file__).resolve().parents[1] / "templates")
+    context = {
+        "organisatie": "Woonpartners", "naam": "Anna", "jaar": 2026, "lot": "L001", "digest": "ab", "seedbron": "x",
+        "bestand": "a.txt", "hr": "hr@woonpartners.example",
+    }  # fmt: skip
+    assert one in templates.render("kerstloting_aankondiging", {**context, "geschenken": 1, "deelnemers": 1}, lang).text
+    assert (
+        many in templates.render("kerstloting_aankondiging", {**context, "geschenken": 2, "deelnemers": 3}, lang).text
+    )
+
+
+@pytest.mark.parametrize(("missing", "said"), [(1, "1 heeft geen"), (4, "4 hebben geen")])
+def test_the_new_supplier_round_mail_agrees_its_verb(missing: int, said: str) -> None:
+    """The mail about a new supplier round: "1 heeft geen (geldig) e-mailadres", "4 hebben geen"."""
+    templates = TemplateSet(Path(__file__).resolve().parents[1] / "templates")
+    context = {"organisatie": "Woonpartners", "cyclus": 2029, "aantal": 312, "zonder_adres": missing}
+    assert said in templates.render("leveranciers_nieuwe_ronde", context).text
 
 
 def test_a_demo_nightly_run_writes_no_bracketed_plural(tmp_path: Path, run_cli) -> None:
