@@ -25,6 +25,7 @@ from typing import Any
 from toolkit.audit_anchor import Anchor, Break, Head
 from toolkit.errors import ResourceError
 from toolkit.files import open_private_append, private_dir, resource_error
+from toolkit.values import counted
 
 GENESIS = "0" * 64
 
@@ -313,7 +314,8 @@ class AuditTrail:
             )
             return Verdict(False, lines, min(first.found_lines + 1, lines) or None, why, anchor_path=where)
         if lines < head.lines:
-            why = f"het logboek is ingekort of verwijderd: het anker kent {head.lines} regels, gevonden {lines}"
+            known = counted(head.lines, "regel", "regels")
+            why = f"het logboek is ingekort of verwijderd: het anker kent {known}, gevonden {lines}"
             return Verdict(False, lines, lines + 1, why, anchor_path=where)
         if at_anchor != head.head:
             why = f"regel {head.lines} is niet de regel die het anker kent: herschreven, verplaatst of opnieuw geketend"
@@ -331,7 +333,8 @@ def _moved(head: Head, lines: int, digest: str) -> Head:
 def missing_trail(path: Path, anchored_lines: int) -> ResourceError:
     """The refusal when the trail is gone while the anchor knows it had lines."""
     return ResourceError(
-        f"Het logboek {path} ontbreekt, terwijl het anker {anchored_lines} regels kent; er is niets gedaan.",
+        f"Het logboek {path} ontbreekt, terwijl het anker {counted(anchored_lines, 'regel', 'regels')} kent; "
+        "er is niets gedaan.",
         hint=f"zet {path.name} terug uit de back-up. Is het echt verloren, maak dan bewust een leeg bestand op "
         "die plek: de toolkit gaat dan verder en 'integrity audit verify' blijft het verlies melden.",
     )

@@ -15,6 +15,8 @@ from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
 
+from toolkit.values import counted
+
 if TYPE_CHECKING:
     from toolkit.audit import AuditTrail
     from toolkit.mail.message import OutgoingMail
@@ -26,7 +28,7 @@ _WITNESS = re.compile(r"^\s*(\d+)\s*[: ]\s*([0-9a-f]{64})\s*$")
 def line(lines: int, digest: str) -> str:
     """The Dutch footer line a person reads, with the exact argument for `audit verify --witness`."""
     return (
-        f"Logboek bij verzending: {lines} regels, laatste regel sha256 {digest}. "
+        f"Logboek bij verzending: {counted(lines, 'regel', 'regels')}, laatste regel sha256 {digest}. "
         f"Controle: integrity audit verify --witness {lines}:{digest}"
     )
 

@@ -39,6 +39,7 @@ from datetime import date, timedelta
 
 from toolkit.names import index_of
 from toolkit.reports.deadlines import add_months
+from toolkit.values import counted
 
 OPEN_STATUSES = ("gemeld", "toestemming gevraagd")
 APPROVED = "goedgekeurd"
@@ -217,9 +218,12 @@ def _request_findings(job: SideJob, policy: SideJobPolicy, today: date) -> list[
     days, overdue = request_wait(job, policy, today)
     deadline = job.reported_on + timedelta(days=policy.decision_days)
     if overdue:
-        text = f"Nog geen besluit, {days} dagen na het verzoek. Uiterlijk {deadline:%d-%m-%Y} had besloten moeten zijn."
+        text = (
+            f"Nog geen besluit, {counted(days, 'dag', 'dagen')} na het verzoek. "
+            f"Uiterlijk {deadline:%d-%m-%Y} had besloten moeten zijn."
+        )
         return [SideJobFinding("BESLUIT-TE-LAAT", text)]
-    text = f"Verzoek wacht op besluit ({days} dagen). Besluit uiterlijk {deadline:%d-%m-%Y}."
+    text = f"Verzoek wacht op besluit ({counted(days, 'dag', 'dagen')}). Besluit uiterlijk {deadline:%d-%m-%Y}."
     return [SideJobFinding("BESLUIT-OPEN", text)]
 
 
