@@ -30,6 +30,7 @@ from bench.spread import RowFailed, Spread, failed_row, measure, ratio_row
 from toolkit.init import create_workspace
 from toolkit.registers.create import create_register
 from toolkit.registers.schema import SIDEJOBS, STAFF, SUPPLIERS
+from toolkit.values import counted
 
 AS_OF = "2027-01-10"  # in supplier cycle 2027
 MAILMERGE = "mailmerge==2.3.0"
@@ -164,7 +165,7 @@ def mailmerge_python(out: Path) -> Path:
 def preview_row(out: Path, count: int, attachment: bool, repeat: int) -> str:
     root = supplier_workspace(out, count, attachment)
     ours = measure(integrity("--config", str(root / "config.toml"), "--as-of", AS_OF, "suppliers", "mail"), repeat)
-    if f"{count} leverancier(s) krijgen de integriteitscode" not in ours.output:
+    if f"{counted(count, 'leverancier krijgt', 'leveranciers krijgen')} de integriteitscode" not in ours.output:
         raise RowFailed("het voorbeeld telde niet elke leverancier: meet niet wat het label zegt")
     folder = out / f"mailmerge-{count}-{'bijlage' if attachment else 'zonder'}"
     template, database, config = mailmerge_inputs(root, folder, count, attachment)
