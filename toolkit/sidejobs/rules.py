@@ -215,9 +215,9 @@ def _request_findings(job: SideJob, policy: SideJobPolicy, today: date) -> list[
         return [SideJobFinding("STATUS", text)]
     if job.reported_on is None:
         return [SideJobFinding("GEMELD-OP", "Vul 'Gemeld op' in. De beslistermijn is anders niet te bewaken.")]
-    days, overdue = request_wait(job, policy, today)
+    days = (today - job.reported_on).days  # what request_wait says for an open request with a date
     deadline = job.reported_on + timedelta(days=policy.decision_days)
-    if overdue:
+    if today > deadline:
         text = (
             f"Nog geen besluit, {counted(days, 'dag', 'dagen')} na het verzoek. "
             f"Uiterlijk {deadline:%d-%m-%Y} had besloten moeten zijn."
