@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,24 @@ def test_a_write_parses_the_register_once(ws: Path, run_cli, monkeypatch) -> Non
     assert gifts_check(run_cli, ws, "--write").exit_code == 0
     assert verdicts(ws)[3][0].startswith("G2: waarde € 25,00"), "the verdicts were written"
     assert parses[GIFTS.filename] == 1, parses
+
+
+def test_an_officer_digest_too_large_to_send_goes_in_parts(ws: Path, run_cli, monkeypatch) -> None:
+    """With room for about two findings per mail, the officer gets the new findings in several digests ('deel 1 van
+    N') that together name every flagged row once; a second run sends none of them again."""
+    from toolkit.mail import digest
+
+    monkeypatch.setattr(digest, "DIGEST_MAX_CHARS", 2_500)
+    assert gifts_check(run_cli, ws, "--notify", "--send").exit_code == 0
+    digests = [m for m in outbox(ws) if m["To"] == OFFICER]
+    assert len(digests) >= 3
+    labels = sorted(m["Subject"].rsplit("(", 1)[1] for m in digests)
+    assert labels == sorted(f"deel {n} van {len(digests)})" for n in range(1, len(digests) + 1))
+    listed = [int(nr) for m in digests for nr in re.findall(r"^- Nr (\d+)", body(m), flags=re.M)]
+    flagged = [nr for nr, (verdict, _) in verdicts(ws).items() if verdict != "OK"]
+    assert sorted(listed) == sorted(flagged), "every flagged row in exactly one part"
+    assert gifts_check(run_cli, ws, "--notify", "--send").exit_code == 0
+    assert len([m for m in outbox(ws) if m["To"] == OFFICER]) == len(digests)
 
 
 def test_json_output_counts(ws: Path, run_cli) -> None:

@@ -146,3 +146,55 @@ def test_onboarding_send_with_every_mail_failing_shows_no_tick(root: Path, run_c
     result = run_cli("--config", str(root / "config.toml"), "--as-of", "2026-11-26", "onboarding", "send", "--send")
     assert result.exit_code == 6, result.output
     assert "✓ 0" not in result.output and "✗ Geen welkomstbericht verstuurd" in result.output
+
+
+def big_finding(n: int, chars: int) -> OutgoingMail:
+    text = f"Tekst van bevinding {n}. " + "x" * chars + "\n"
+    return OutgoingMail(f"bevinding:{n}", "bevinding", ("manager@woonpartners.example",), f"Bevinding {n}", text)
+
+
+def test_a_digest_too_large_to_send_goes_as_parts_that_cover_every_item_once() -> None:
+    """Ten mails of 300,000 characters to one manager: four digests of at most DIGEST_MAX_CHARS ('deel 1 van 4'),
+    together covering each item exactly once, in order; the same group under the limit stays one digest."""
+    from toolkit.mail.digest import DIGEST_MAX_CHARS
+
+    mails = [big_finding(n, 300_000) for n in range(10)]
+    parts = combine(mails)
+    assert len(parts) == 4
+    assert [p.subject for p in parts] == [
+        "Bevinding 0 (en 2 meer) (deel 1 van 4)",
+        "Bevinding 3 (en 2 meer) (deel 2 van 4)",
+        "Bevinding 6 (en 2 meer) (deel 3 van 4)",
+        "Bevinding 9 (deel 4 van 4)",
+    ]
+    assert all(len(p.text) + len(p.html or "") <= DIGEST_MAX_CHARS for p in parts)
+    covered = [item for p in parts for item in p.covers]
+    assert covered == [m.key for m in mails], "every item in exactly one part, in order"
+    assert len({p.key for p in parts}) == 4
+    small = combine([big_finding(n, 1_000) for n in range(10)])
+    assert len(small) == 1 and small[0].subject == "Bevinding 0 (en 9 meer)"
+
+
+def test_digest_parts_are_sent_once_and_each_fits_graphs_sendmail(root: Path) -> None:
+    """The parts go out once each (a rerun sends nothing), and every .eml, base64-encoded as Graph's sendMail
+    takes it, stays under 4 MB."""
+    import base64
+
+    from toolkit.mail.graph_http import SENDMAIL_LIMIT
+
+    mails = tuple(big_finding(n, 300_000) for n in range(10))
+    ws = Workspace(load_config(root / "config.toml"), TODAY)
+    try:
+        first = apply_plan(ws, Plan(mails=mails))
+        again = apply_plan(ws, Plan(mails=mails))
+    finally:
+        ws.close()
+    assert first.sent == 4 and again.sent == 0
+    sent = sorted((root / "mail" / "outbox").glob("*.eml"))
+    to_manager = [p for p in sent if b"manager@woonpartners.example" in p.read_bytes()]
+    assert len(to_manager) == 4
+    assert all(len(base64.b64encode(p.read_bytes())) < SENDMAIL_LIMIT for p in to_manager)
+    bodies = "".join(
+        m.get_body(("plain",)).get_content() for m in outbox(root) if m["To"] == "manager@woonpartners.example"
+    )
+    assert all(bodies.count(f"Tekst van bevinding {n}.") == 1 for n in range(10))

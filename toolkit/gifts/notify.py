@@ -148,7 +148,30 @@ def _finding_mail(ws: Workspace, item: Any, finding: GiftFinding) -> OutgoingMai
     )
 
 
-def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Sequence[GiftFinding]) -> OutgoingMail:
+def _digest_mails(
+    ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Sequence[GiftFinding]
+) -> list[OutgoingMail]:
+    """The officer's digest; when it would be too large to send (a first run over years of rows), several, each
+    listing its own part of the findings ("deel 1 van 3")."""
+    from toolkit.mail.digest import sized_parts
+
+    entries = [*((f, True) for f in new), *((f, False) for f in new_unjudgeable)]
+    parts = sized_parts(entries, lambda entry: _digest_chars(entry[0]))
+    return [
+        _digest_mail(ws, [f for f, judged in part if judged], [f for f, judged in part if not judged], n, len(parts))
+        for n, part in enumerate(parts, start=1)
+    ]
+
+
+def _digest_chars(f: GiftFinding) -> int:
+    """A generous estimate of what one finding adds to the digest's text and HTML together."""
+    return 4 * (100 + len(f.employee) + len(f.giver) + len(f.description) + len(f.verdict) + len(f.manager or ""))
+
+
+def _digest_mail(
+    ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Sequence[GiftFinding], part: int, parts: int
+) -> OutgoingMail:
+    from toolkit.mail.digest import part_label
     from toolkit.mail.message import OutgoingMail
 
     context = {
@@ -175,7 +198,7 @@ def _digest_mail(ws: Workspace, new: Sequence[GiftFinding], new_unjudgeable: Seq
         key=f"geschenken-overzicht:{hashlib.sha256(keys.encode()).hexdigest()}",
         purpose=DIGEST_KIND,
         to=(ws.config.organisation.integrity_officer,),
-        subject=rendered.subject,
+        subject=rendered.subject + part_label(part, parts),
         text=rendered.text,
         html=rendered.html,
         audit_ref=f"{GIFTS.filename}: {counted(len(new), 'bevinding', 'bevindingen')}, "
@@ -197,7 +220,7 @@ def mails_for(
     if in_digest:
         violations = [f for item, f in in_digest if item.judgement is not None]
         unjudgeable = [f for item, f in in_digest if item.judgement is None]
-        mails.append(_digest_mail(ws, violations, unjudgeable))
+        mails += _digest_mails(ws, violations, unjudgeable)
     return tuple(mails)
 
 
