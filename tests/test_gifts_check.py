@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -230,20 +231,24 @@ def test_rows_without_nr_are_numbered_and_judged(ws: Path, run_cli) -> None:
     assert any("Nr 8)" in body(m) for m in outbox(ws) if m["To"] == MANAGER), "the new number is in the notification"
 
 
-def test_a_run_that_numbers_rows_reads_each_register_once(ws: Path, run_cli, monkeypatch) -> None:
-    """Numbering a typed row and notifying it does not read geschenken, leveranciers or medewerkers a second time."""
-    from collections import Counter
+def calls_per_file(monkeypatch, owner: Any, name: str) -> Counter[str]:
+    """Count the calls of `owner.name` (the real function still runs) by the file name of their first argument."""
+    calls: Counter[str] = Counter()
+    real = getattr(owner, name)
 
-    from toolkit.registers import reader
-
-    reads: Counter[str] = Counter()
-    real = reader.read_register
-
-    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
-        reads[Path(path).name] += 1
+    def counting(path: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[Path(path).name] += 1
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(reader, "read_register", counting)
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
+def test_a_run_that_numbers_rows_reads_each_register_once(ws: Path, run_cli, monkeypatch) -> None:
+    """Numbering a typed row and notifying it does not read geschenken, leveranciers or medewerkers a second time."""
+    from toolkit.registers import reader
+
+    reads = calls_per_file(monkeypatch, reader, "read_register")
     set_cell(ws, 3, "Nr", None)
     assert gifts_check(run_cli, ws, "--notify", "--send").exit_code == 0
     assert verdicts(ws)[8][0].startswith("G2: waarde € 25,00"), "the typed row was numbered and judged"
@@ -253,18 +258,9 @@ def test_a_run_that_numbers_rows_reads_each_register_once(ws: Path, run_cli, mon
 def test_a_write_parses_the_register_once(ws: Path, run_cli, monkeypatch) -> None:
     """`gifts check --write`: the write takes over the judging's own parse of geschenken.xlsx (the same bytes)
     instead of parsing the file a second time (170,000 rows: about 1.5 s)."""
-    from collections import Counter
-
     from python_calamine import CalamineWorkbook
 
-    parses: Counter[str] = Counter()
-    real = CalamineWorkbook.from_path
-
-    def counting(path: str, *args: Any, **kwargs: Any) -> Any:
-        parses[Path(path).name] += 1
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(CalamineWorkbook, "from_path", counting)
+    parses = calls_per_file(monkeypatch, CalamineWorkbook, "from_path")
     assert gifts_check(run_cli, ws, "--write").exit_code == 0
     assert verdicts(ws)[3][0].startswith("G2: waarde € 25,00"), "the verdicts were written"
     assert parses[GIFTS.filename] == 1, parses
