@@ -218,9 +218,8 @@ def test_control_characters_from_outside_are_dropped_not_fatal(tmp_path: Path) -
     assert read_register(path, GIFTS).rows[0].get("Beoordeling") == "tekstmet nul"
 
 
-def test_sorted_rows_still_get_the_right_update(tmp_path: Path) -> None:
-    """After staff sort the sheet, an update by Nr lands on the row with that Nr."""
-    path = gifts_workbook(tmp_path / "geschenken.xlsx", 4)
+def sort_rows_in_reverse(path: Path) -> None:
+    """What staff do when they sort the sheet: every row below the header moves, values and all (openpyxl)."""
     book = openpyxl.load_workbook(path)
     sheet = book["Geschenken"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
@@ -228,6 +227,12 @@ def test_sorted_rows_still_get_the_right_update(tmp_path: Path) -> None:
         for column, value in enumerate(values, start=1):
             sheet.cell(offset, column).value = value
     book.save(path)
+
+
+def test_sorted_rows_still_get_the_right_update(tmp_path: Path) -> None:
+    """After staff sort the sheet, an update by Nr lands on the row with that Nr."""
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 4)
+    sort_rows_in_reverse(path)
     write(path, [CellUpdate(column="Beoordeling", value="G2: te duur", nr=1)])
     table = read_register(path, GIFTS)
     target = next(row for row in table.rows if row.nr == 1)
@@ -351,13 +356,7 @@ def test_a_write_in_a_run_uses_the_parse_of_the_bytes_it_changes(tmp_path: Path)
     path = gifts_workbook(tmp_path / "geschenken.xlsx", 4)
     with shared_reads():
         read_register(path, GIFTS)
-        book = openpyxl.load_workbook(path)  # staff sort the sheet after the read
-        sheet = book["Geschenken"]
-        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-        for offset, values in enumerate(reversed(rows), start=2):
-            for column, value in enumerate(values, start=1):
-                sheet.cell(offset, column).value = value
-        book.save(path)
+        sort_rows_in_reverse(path)  # staff sort the sheet after the read
         write(path, [CellUpdate(column="Beoordeling", value="G2: te duur", nr=1)])
         target = next(row for row in read_register(path, GIFTS).rows if row.nr == 1)
         assert target.excel_row == 5 and target.get("Beoordeling") == "G2: te duur"
