@@ -503,3 +503,24 @@ def test_sums_are_per_person_and_per_giver() -> None:
     assert _two(one, dataclasses.replace(one, giver="Drukkerij Vos")) == ([], [])
     declined = dataclasses.replace(one, decision="geweigerd")
     assert _two(declined, one) == ([], []), "a declined gift does not count towards the sum"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_window_of_earlier_gifts_matches_its_definition_over_a_long_series(seed: int) -> None:
+    """Sixty € 5 gifts from one giver to one person on random days (some on the same day): each gift is summed
+    with exactly the gifts received before it (same day: the lower row first) at most 30 days earlier."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    days = [rng.randint(0, 200) for _ in range(60)]
+    rows = [(n, gift(value=Decimal("5"), received=date(2025, 1, 1) + timedelta(days=d))) for n, d in enumerate(days)]
+    judged = judge_gift_rows(rng.sample(rows, len(rows)), POLICY)
+    for n, day in enumerate(days):
+        earlier = sum(1 for m, other in enumerate(days) if (other, m) < (day, n) and day - other <= 30)
+        summed = [v.reason for v in judged[n].violations if v.rule == "G2"]
+        if earlier >= 4:  # € 5 + 4 × € 5 reaches the € 25 limit
+            (reason,) = summed
+            assert f"samen met {earlier} eerdere geschenken" in reason
+        else:
+            assert summed == []

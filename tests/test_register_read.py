@@ -111,3 +111,34 @@ def test_one_run_parses_an_unchanged_register_once(tmp_path: Path) -> None:
         again = read_register(path, GIFTS)
         assert again is not first and again.rows[0].get("Gever") == "Andere Gever"
         assert read_register(path, GIFTS) is again
+
+
+def test_a_value_typed_in_many_rows_gives_each_row_its_own_finding(tmp_path: Path) -> None:
+    """The reader parses each distinct value of a column once; every row that holds an unreadable one still gets
+    its own finding (in row order) and keeps what was typed."""
+    from toolkit.registers.create import create_register
+
+    path = tmp_path / "g.xlsx"
+    rows = [gift(n, **({"Waarde (€)": "ongeveer dertig"} if n % 2 == 0 else {})) for n in range(1, 7)]
+    create_register(path, GIFTS, rows)
+    table = read_register(path, GIFTS)
+    assert [f.location.row for f in table.findings] == [3, 5, 7]
+    assert [row.nr for row in table.rows if "Waarde (€)" in row.unreadable] == [2, 4, 6]
+    assert all(row.raw["Waarde (€)"] == "ongeveer dertig" for row in table.rows if row.unreadable)
+    assert [row.get("Waarde (€)") for row in table.rows] == [Decimal("12.50"), None] * 3
+
+
+def test_a_true_false_cell_among_numbers_is_not_read_as_a_number(tmp_path: Path) -> None:
+    """To Python True == 1: an amount column holding a real TRUE cell and the number 1 reads 1 as € 1,00 and
+    the TRUE cell as unreadable, whichever comes first."""
+    path = gifts_workbook(tmp_path / "g.xlsx", 4)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Geschenken"]
+    column = next(cell.column for cell in sheet[1] if cell.value == "Waarde (€)")
+    for row, value in ((2, True), (3, 1), (4, 1.0), (5, False)):
+        sheet.cell(row, column).value = value
+    book.save(path)
+    table = read_register(path, GIFTS)
+    assert [row.get("Waarde (€)") for row in table.rows] == [None, Decimal(1), Decimal(1), None]
+    assert [f.location.row for f in table.findings] == [2, 5]
+    assert [f.value for f in table.findings] == ["True", "False"]

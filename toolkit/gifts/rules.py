@@ -361,11 +361,12 @@ def judge_gift_rows(items: Sequence[tuple[int, Gift]], policy: GiftPolicy) -> di
     earlier: dict[int, list[Gift]] = {}
     for members in groups.values():
         members.sort(key=lambda item: (item[1].received, item[0]))
+        start = 0  # the window slides: sorted by date, the gifts within it are the ones just before this one
         for index, (key, gift) in enumerate(members):
             assert gift.received is not None
-            window = [g for _, g in members[:index]
-                      if g.received is not None and (gift.received - g.received).days <= policy.sum_window_days]  # fmt: skip
-            earlier[key] = window
+            while (gift.received - members[start][1].received).days > policy.sum_window_days:  # type: ignore[operator]
+                start += 1
+            earlier[key] = [g for _, g in members[start:index]]
     return {key: judge_gift(gift, policy, earlier.get(key, ())) for key, gift in items}
 
 

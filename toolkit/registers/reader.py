@@ -154,37 +154,45 @@ def _read(
 ) -> Table:
     before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
     data, top, left = _parsed_sheet(path, sheet_name, before) or open_sheet(path, sheet_name, register.made_by)
-    rows_iter: Iterator[list[Any]] = iter(data.iter_rows())
-    header_row = next(rows_iter, [])
+    grid: list[list[Any]] = data.to_python()
+    header_row = grid[0] if grid else []
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
     known = set(positions.values())
     columns = register.columns if only is None else tuple(c for c in register.columns if c.header in {*only, "Nr"})
     slots = [(column, positions.get(column.header)) for column in columns]
     extras = [(i, h) for i, h in enumerate(headers) if i not in known and not is_empty(h)]
-    rows: list[Row] = []
     findings = [
         Finding(Location(path.name, sheet_name, top), "", why)
         for why in duplicate_owned_headers(register, header_positions(dict(enumerate(headers, start=left))))
     ]
+    body = [(excel_row, cells) for excel_row, cells in enumerate(grid[1:], start=top + 1) if not _blank(cells)]
+    parsed = _Columns(path, sheet_name, body, slots)
+    names = [column.header for column, _ in slots]
+    value_dicts = [dict(zip(names, row_values, strict=True)) for row_values in zip(*parsed.values, strict=True)]
+    rows: list[Row] = []
     first_with: dict[int, int] = {}
-    typed: list[TypedText] = []
-    parsed: dict[tuple[str, str], tuple[Any, str]] = {}  # a text typed again in a column is parsed once per read
-    for excel_row, cells in enumerate(rows_iter, start=top + 1):
-        if all(is_empty(c) for c in cells):
-            continue
-        row, row_findings = _read_row(path, sheet_name, slots, extras, positions, excel_row, cells, typed, parsed)
-        if row.nr is not None and row.nr in first_with:  # a copied row: it has no number of its own yet
+    for i, (excel_row, cells) in enumerate(body):
+        values = value_dicts[i]
+        raw = {h: cells[c] for c, h in extras if c < len(cells) and not is_empty(cells[c])} if extras else _NO_EXTRAS
+        unreadable = parsed.unreadable.get(i)
+        if unreadable:  # keep what was typed in an unreadable cell, so messages can quote it
+            raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < len(cells)}}
+        nr = values.get("Nr")
+        row_nr = int(nr) if isinstance(nr, int | float) and not (unreadable and "Nr" in unreadable) else None
+        if i in parsed.findings:
+            findings.extend(parsed.findings[i])
+        if row_nr is not None and row_nr in first_with:  # a copied row: it has no number of its own yet
             why = (
-                f"Nr {row.nr} staat ook in rij {first_with[row.nr]} (gekopieerde rij?); deze rij krijgt bij de "
+                f"Nr {row_nr} staat ook in rij {first_with[row_nr]} (gekopieerde rij?); deze rij krijgt bij de "
                 "volgende schrijfronde een nieuw nummer en een eigen beoordeling"
             )
-            row_findings.append(Finding(Location(path.name, sheet_name, excel_row, "Nr"), str(row.nr), why))
-            row = Row(row.excel_row, None, row.values, row.raw, row.unreadable)
-        elif row.nr is not None:
-            first_with[row.nr] = excel_row
-        rows.append(row)
-        findings.extend(row_findings)
+            findings.append(Finding(Location(path.name, sheet_name, excel_row, "Nr"), str(row_nr), why))
+            row_nr = None
+        elif row_nr is not None:
+            first_with[row_nr] = excel_row
+        rows.append(Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY))
+    typed = parsed.typed
     fingerprint = file_fingerprint(path)
     if before == fingerprint and _SHEETS is not None:  # parsed from exactly these bytes: the writer may take it
         _SHEETS[(path.resolve(), sheet_name)] = (fingerprint, data)
@@ -254,45 +262,74 @@ _TYPED_KINDS = (Kind.DATE, Kind.AMOUNT)
 _EMPTY: frozenset[str] = frozenset()
 
 
-def _read_row(
-    path: Path,
-    sheet: str,
-    slots: list[tuple[Column, int | None]],
-    extras: list[tuple[int, str]],
-    positions: dict[str, int],
-    excel_row: int,
-    cells: list[Any],
-    typed: list[TypedText],
-    parsed: dict[tuple[str, str], tuple[Any, str]] | None = None,
-) -> tuple[Row, list[Finding]]:
-    width = len(cells)
-    raw = {h: cells[i] for i, h in extras if i < width and not is_empty(cells[i])} if extras else _NO_EXTRAS
-    values: dict[str, Any] = {}
-    findings: list[Finding] = []
-    unreadable: set[str] = set()
-    for column, index in slots:
-        cell = cells[index] if index is not None and index < width else None
-        if parsed is not None and type(cell) is str and column.kind is not Kind.TEXT:  # ja/nee, a choice, a date
-            known = parsed.get((column.header, cell))
-            if known is None:
-                known = parsed[(column.header, cell)] = _parse(cell, column)
-            value, why = known
-        else:
-            value, why = _parse(cell, column)
-        values[column.header] = value
-        if value is not None and type(cell) is str and column.kind in _TYPED_KINDS:
-            typed.append(TypedText(excel_row, column.header, cell))
+def _blank(cells: list[Any]) -> bool:
+    for cell in cells:
+        if cell is None or cell == "" or (type(cell) is str and is_empty(cell)):
+            continue
+        return False
+    return True
+
+
+class _Columns:
+    """The body's cells parsed column by column: per slot the values in row order; by row index the unreadable
+    headers and the findings (in slot order); the dates and amounts typed as text, in row order."""
+
+    def __init__(
+        self, path: Path, sheet: str, body: list[tuple[int, list[Any]]], slots: list[tuple[Column, int | None]]
+    ) -> None:
+        self.values: list[list[Any]] = []
+        self.unreadable: dict[int, set[str]] = {}
+        self.findings: dict[int, list[Finding]] = {}
+        grid = [cells for _, cells in body]
+        width = max(map(len, grid), default=0)
+        if any(len(cells) < width for cells in grid):  # calamine's rows are as wide as the sheet; never fail on one
+            grid = [cells + [None] * (width - len(cells)) for cells in grid]
+        by_index = list(zip(*grid, strict=True)) if grid else []
+        typed: list[tuple[int, int, TypedText]] = []
+        for order, (column, index) in enumerate(slots):
+            cells: tuple[Any, ...] = by_index[index] if index is not None and index < width else (None,) * len(grid)
+            values, looks = _parse_column(cells, column)
+            self.values.append(values)
+            for i, value, why in looks:
+                if why or (value is None and column.required):
+                    self._problem(path, sheet, body[i][0], i, column, cells[i], why)
+                else:  # a date or amount typed as text
+                    typed.append((i, order, TypedText(body[i][0], column.header, cells[i])))
+        self.typed = tuple(t for _, _, t in sorted(typed, key=lambda item: item[:2]))
+
+    def _problem(self, path: Path, sheet: str, excel_row: int, i: int, column: Column, cell: Any, why: str) -> None:
         if why:
-            unreadable.add(column.header)
-        if why or (value is None and column.required):
-            text = "" if is_empty(cell) else str(cell)
-            reason = why or f"leeg; vul '{column.header}' in"
-            findings.append(Finding(Location(path.name, sheet, excel_row, column.header), text, reason))
-    nr = values.get("Nr")
-    row_nr = int(nr) if isinstance(nr, int | float) and "Nr" not in unreadable else None
-    if unreadable:  # keep what was typed in an unreadable cell, so messages can quote it
-        raw = {**raw, **{h: cells[positions[h]] for h in unreadable if positions[h] < width}}
-    return Row(excel_row, row_nr, values, raw, frozenset(unreadable) if unreadable else _EMPTY), findings
+            self.unreadable.setdefault(i, set()).add(column.header)
+        text = "" if is_empty(cell) else str(cell)
+        reason = why or f"leeg; vul '{column.header}' in"
+        self.findings.setdefault(i, []).append(
+            Finding(Location(path.name, sheet, excel_row, column.header), text, reason)
+        )
+
+
+def _parse_column(cells: tuple[Any, ...], column: Column) -> tuple[list[Any], list[tuple[int, Any, str]]]:
+    """The column's values in row order, and (row index, value, why) for each row that needs a second look: a
+    finding, or a date or amount typed as text. Each distinct value is parsed once (a register repeats the same
+    names, choices, dates and amounts); a column that mixes TRUE/FALSE with numbers (True == 1 to a dict) is parsed
+    cell by cell."""
+    typed = column.kind in _TYPED_KINDS
+
+    def looked_at(cell: Any, value: Any, why: str) -> bool:
+        return bool(why) or (value is None and column.required) or (typed and value is not None and type(cell) is str)
+
+    kinds = set(map(type, cells))
+    if bool in kinds and (int in kinds or float in kinds):
+        each = [_parse(cell, column) for cell in cells]
+        looks = [
+            (i, value, why)
+            for i, (cell, (value, why)) in enumerate(zip(cells, each, strict=True))
+            if looked_at(cell, value, why)
+        ]
+        return [value for value, _ in each], looks
+    parsed = {cell: _parse(cell, column) for cell in dict.fromkeys(cells)}
+    again = {cell for cell, (value, why) in parsed.items() if looked_at(cell, value, why)}
+    looks = [(i, *parsed[cell]) for i, cell in enumerate(cells) if cell in again] if again else []
+    return list(map({cell: value for cell, (value, _) in parsed.items()}.__getitem__, cells)), looks
 
 
 def _parse(cell: Any, column: Column) -> tuple[Any, str]:
@@ -305,6 +342,8 @@ def _parse(cell: Any, column: Column) -> tuple[Any, str]:
         return cell.date(), ""
     if kind is Kind.DATE and kind_of_cell is date:
         return cell, ""
+    if kind is Kind.NUMBER and kind_of_cell is float:  # every row's Nr
+        return (int(cell) if cell.is_integer() else cell), ""
     try:
         return parse_cell(cell, column), ""
     except ValueError as exc:
