@@ -430,3 +430,28 @@ def test_what_is_new_is_asked_of_the_ledger_each_time(ws: Path, run_cli) -> None
     after = gifts_check(run_cli, ws)
     assert "niet opnieuw gelezen" in after.output
     assert "nieuwe bevinding" not in after.output.replace("Geen nieuwe bevindingen", "")
+
+
+def test_each_gift_field_comes_from_its_own_column(tmp_path: Path) -> None:
+    """The rules see every field from the column FIELDS names for it: with a distinct value in each column, a
+    swapped pair (two ja/nee columns, two texts) would show."""
+    import dataclasses
+
+    from toolkit.gifts.rules import Gift
+    from toolkit.gifts.service import FIELDS, gift_of
+    from toolkit.registers.reader import read_register
+
+    path = tmp_path / "g.xlsx"
+    typed = {
+        "Nr": 1, "Datum ontvangen": "3-2-2026", "Medewerker": "Anna", "Gever": "Bakkerij Vos", "Soort": "uitnodiging",
+        "Omschrijving": "Taart", "Waarde (€)": "40", "Bezorgd op privéadres": "ja",
+        "Relatie in onderhandeling of toezicht": "nee", "Besluit": "geweigerd", "Overlegd met leidinggevende": None,
+    }  # fmt: skip
+    create_register(path, GIFTS, [typed])
+    (row,) = read_register(path, GIFTS).rows
+    gift = gift_of(row)
+    assert tuple(FIELDS.values()) == tuple(f.name for f in dataclasses.fields(Gift))
+    assert {field: getattr(gift, field) for field in FIELDS.values()} == {
+        field: row.get(header) for header, field in FIELDS.items()
+    }
+    assert gift.private_address is True and gift.negotiating is False and gift.consulted_manager is None

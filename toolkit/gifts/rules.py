@@ -320,7 +320,7 @@ _CHECKS = (_g1, _g2, _g3, _g4, _g5, _g6, _g7)
 
 def judge_gift(gift: Gift, policy: GiftPolicy, earlier: Sequence[Gift] = ()) -> Judgement:
     """Every rule the gift breaks, in rule order; `earlier`: gifts from the same giver to the same person before it."""
-    violations = [v for v in (check(gift, policy) for check in _CHECKS) if v is not None]
+    violations = [v for check in _CHECKS if (v := check(gift, policy)) is not None]
     summed = _summed_g2(gift, policy, earlier)
     if summed is not None and not any(v.rule == "G2" for v in violations):
         violations.append(summed)

@@ -72,7 +72,6 @@ FIELDS = {
     "Besluit": "decision",
     "Overlegd met leidinggevende": "consulted_manager",
 }
-TEXT_FIELDS = ("employee", "giver", "description")
 REQUIRED = frozenset(header for header in FIELDS if GIFTS.column(header).required)
 
 
@@ -184,6 +183,8 @@ def _shown(value: Any) -> str:
 
 def cell_problems(row: Row) -> list[str]:
     """The cells that keep a row from being judged: unreadable, or required and empty."""
+    if not row.unreadable and None not in map(row.values.get, REQUIRED):  # nearly every row
+        return []
     problems = []
     for header in FIELDS:
         if header in row.unreadable:
@@ -195,10 +196,21 @@ def cell_problems(row: Row) -> list[str]:
 
 def gift_of(row: Row) -> Gift:
     """The row as the rules see it (empty text as '')."""
-    values = {field: row.get(header) for header, field in FIELDS.items()}
-    for field in TEXT_FIELDS:
-        values[field] = values[field] or ""
-    return Gift(**values)
+    received, employee, giver, kind, description, value, private, negotiating, decision, consulted = map(
+        row.values.get, FIELDS
+    )
+    return Gift(
+        received=received,
+        employee=employee or "",
+        giver=giver or "",
+        kind=kind,
+        description=description or "",
+        value=value,
+        private_address=private,
+        negotiating=negotiating,
+        decision=decision,
+        consulted_manager=consulted,
+    )
 
 
 def assess_all(rows: Sequence[Row], policy: GiftPolicy) -> tuple[_Assessed, ...]:
