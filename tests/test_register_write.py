@@ -384,5 +384,5 @@ def test_a_read_in_a_run_keeps_the_parse_for_the_writer(tmp_path: Path) -> None:
     with shared_reads():
         table = read_register(path, GIFTS)
         sheet = take_parsed_sheet(path, GIFTS.sheet, table.fingerprint)
-        assert sheet is not None and len(sheet.to_python()) == 4  # the header and three rows
+        assert sheet is not None and len(sheet.rows) == 4  # the header and three rows
         assert take_parsed_sheet(path, GIFTS.sheet, table.fingerprint) is None

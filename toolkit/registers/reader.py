@@ -73,6 +73,43 @@ class Table:
         return {row.nr: row for row in self.rows if row.nr is not None}
 
 
+@dataclass
+class Grid:
+    """The sheet as calamine reads it (cached values of formulas included), addressed by Excel row and column."""
+
+    rows: list[list[Any]]
+    top: int  # Excel row of rows[0]
+    left: int  # Excel column of rows[x][0]
+
+    def get(self, row: int, column: int) -> Any:
+        r, c = row - self.top, column - self.left
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            value = self.rows[r][c]
+            return None if value == "" else value
+        return None
+
+    def column(self, column: int) -> list[tuple[int, Any]]:
+        """(Excel row, value) for every row below the header, in one pass (empty cells as None)."""
+        c = column - self.left
+        if c < 0 or not self.rows or c >= len(self.rows[0]):
+            return []
+        values = [row[c] for row in self.rows]  # calamine's grid is rectangular
+        return [(self.top + r, value if value != "" else None) for r, value in enumerate(values) if r > 0]
+
+    def has_content(self, row: int) -> bool:
+        r = row - self.top
+        cells = self.rows[r] if 0 <= r < len(self.rows) else []
+        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells)
+
+    @property
+    def bottom(self) -> int:
+        return self.top + len(self.rows) - 1
+
+    @property
+    def right(self) -> int:
+        return self.left + (len(self.rows[0]) if self.rows else 0) - 1  # calamine's grid is rectangular
+
+
 def file_fingerprint(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -94,7 +131,7 @@ def paused_gc() -> Iterator[None]:
 
 
 _SHARED: dict[tuple[Path, str, str, tuple[str, ...] | None], Table] | None = None
-_SHEETS: dict[tuple[Path, str], tuple[str, Any]] | None = None  # the last parse of each sheet: (fingerprint, sheet)
+_SHEETS: dict[tuple[Path, str], tuple[str, Grid]] | None = None  # the last parse of each sheet: (fingerprint, grid)
 
 
 @contextmanager
@@ -118,8 +155,8 @@ def sharing_reads() -> bool:
     return _SHARED is not None
 
 
-def take_parsed_sheet(path: Path, sheet: str, fingerprint: str) -> Any | None:
-    """The calamine sheet a shared read parsed from exactly these bytes (same fingerprint), handed over once (so it
+def take_parsed_sheet(path: Path, sheet: str, fingerprint: str) -> Grid | None:
+    """The sheet a shared read parsed from exactly these bytes (same fingerprint), handed over once (so it
     is not kept after); None outside shared_reads or when the file is not what was read."""
     if _SHEETS is None:
         return None
@@ -153,8 +190,8 @@ def _read(
     path: Path, register: Register, sheet_name: str, only: Collection[str] | None = None, *, keep_sheet: bool = False
 ) -> Table:
     before = file_fingerprint(path) if keep_sheet and _SHEETS is not None and path.is_file() else None
-    data, top, left = _parsed_sheet(path, sheet_name, before) or open_sheet(path, sheet_name, register.made_by)
-    grid: list[list[Any]] = data.to_python()
+    sheet = _parsed_sheet(path, sheet_name, before) or sheet_grid(path, sheet_name, register.made_by)
+    grid, top, left = sheet.rows, sheet.top, sheet.left
     header_row = grid[0] if grid else []
     headers = tuple(str(h).strip() for h in header_row)
     positions = _map_headers(path, sheet_name, register, headers)
@@ -195,17 +232,20 @@ def _read(
     typed = parsed.typed
     fingerprint = file_fingerprint(path)
     if before == fingerprint and _SHEETS is not None:  # parsed from exactly these bytes: the writer may take it
-        _SHEETS[(path.resolve(), sheet_name)] = (fingerprint, data)
+        _SHEETS[(path.resolve(), sheet_name)] = (fingerprint, sheet)
     return Table(register, path, sheet_name, headers, tuple(rows), tuple(findings), fingerprint, tuple(typed))
 
 
-def _parsed_sheet(path: Path, sheet_name: str, fingerprint: str | None) -> tuple[Any, int, int] | None:
+def _parsed_sheet(path: Path, sheet_name: str, fingerprint: str | None) -> Grid | None:
     """A sheet this run already parsed from exactly these bytes (another selection of its columns is read)."""
     kept = _SHEETS.get((path.resolve(), sheet_name)) if _SHEETS is not None and fingerprint is not None else None
-    if kept is None or kept[0] != fingerprint:
-        return None
-    top, left = kept[1].start or (0, 0)
-    return kept[1], top + 1, left + 1
+    return kept[1] if kept is not None and kept[0] == fingerprint else None
+
+
+def sheet_grid(path: Path, sheet_name: str, made_by: str = "integrity init") -> Grid:
+    """The sheet's cells as Python values (calamine), addressed by Excel row and column."""
+    data, top, left = open_sheet(path, sheet_name, made_by)
+    return Grid(data.to_python(), top, left)
 
 
 def open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> tuple[Any, int, int]:

@@ -24,7 +24,14 @@ from typing import Any
 from toolkit.errors import WorkbookRefused
 from toolkit.registers import layout
 from toolkit.registers.patch import save_cells
-from toolkit.registers.reader import file_fingerprint, open_sheet, paused_gc, sharing_reads, take_parsed_sheet
+from toolkit.registers.reader import (
+    Grid,
+    file_fingerprint,
+    paused_gc,
+    sharing_reads,
+    sheet_grid,
+    take_parsed_sheet,
+)
 from toolkit.registers.safety import check_supported, check_writable
 from toolkit.registers.schema import Register
 from toolkit.registers.typed import TypedWrite
@@ -58,51 +65,11 @@ class WriteResult:
     as_read: bool = False  # the file was byte for byte the one the caller read (its rows are where they were)
 
 
-@dataclass
-class Grid:
-    """The sheet as calamine reads it (cached values of formulas included), addressed by Excel row and column."""
-
-    rows: list[list[Any]]
-    top: int  # Excel row of rows[0]
-    left: int  # Excel column of rows[x][0]
-
-    def get(self, row: int, column: int) -> Any:
-        r, c = row - self.top, column - self.left
-        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
-            value = self.rows[r][c]
-            return None if value == "" else value
-        return None
-
-    def column(self, column: int) -> list[tuple[int, Any]]:
-        """(Excel row, value) for every row below the header, in one pass (empty cells as None)."""
-        c = column - self.left
-        if c < 0 or not self.rows or c >= len(self.rows[0]):
-            return []
-        values = [row[c] for row in self.rows]  # calamine's grid is rectangular
-        return [(self.top + r, value if value != "" else None) for r, value in enumerate(values) if r > 0]
-
-    def has_content(self, row: int) -> bool:
-        r = row - self.top
-        cells = self.rows[r] if 0 <= r < len(self.rows) else []
-        return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells)
-
-    @property
-    def bottom(self) -> int:
-        return self.top + len(self.rows) - 1
-
-    @property
-    def right(self) -> int:
-        return self.left + (len(self.rows[0]) if self.rows else 0) - 1  # calamine's grid is rectangular
-
-
 def read_grid(path: Path, sheet: str, *, fingerprint: str | None = None) -> Grid:
     """The sheet as calamine reads it. `fingerprint`: the file's bytes as they are now; when a shared read
     (`reader.shared_reads`, the nightly) parsed exactly those bytes, its parse is taken over, not repeated."""
-    data = take_parsed_sheet(path, sheet, fingerprint) if fingerprint is not None else None
-    if data is None:
-        data, _, _ = open_sheet(path, sheet)  # the reader's one way in: the same messages for a missing sheet
-    top, left = data.start or (0, 0)
-    return Grid(data.to_python(), top + 1, left + 1)
+    grid = take_parsed_sheet(path, sheet, fingerprint) if fingerprint is not None else None
+    return grid if grid is not None else sheet_grid(path, sheet)  # the reader's one way in: the same messages
 
 
 def write_updates(
