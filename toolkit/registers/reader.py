@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -324,10 +325,11 @@ class _Columns:
         width = max(map(len, grid), default=0)
         if any(len(cells) < width for cells in grid):  # calamine's rows are as wide as the sheet; never fail on one
             grid = [cells + [None] * (width - len(cells)) for cells in grid]
-        by_index = list(zip(*grid, strict=True)) if grid else []
         typed: list[tuple[int, int, TypedText]] = []
-        for order, (column, index) in enumerate(slots):
-            cells: tuple[Any, ...] = by_index[index] if index is not None and index < width else (None,) * len(grid)
+        for order, (column, index) in enumerate(slots):  # only these columns: a read of two needs just those two
+            cells: tuple[Any, ...] = (None,) * len(grid)
+            if index is not None and index < width:
+                cells = tuple(map(itemgetter(index), grid))
             values, looks = _parse_column(cells, column)
             self.values.append(values)
             for i, value, why in looks:
