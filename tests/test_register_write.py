@@ -386,3 +386,54 @@ def test_a_read_in_a_run_keeps_the_parse_for_the_writer(tmp_path: Path) -> None:
         sheet = take_parsed_sheet(path, GIFTS.sheet, table.fingerprint)
         assert sheet is not None and len(sheet.rows) == 4  # the header and three rows
         assert take_parsed_sheet(path, GIFTS.sheet, table.fingerprint) is None
+
+
+def test_a_large_sheet_goes_through_isal_and_stays_a_package_excel_reads(tmp_path: Path, monkeypatch) -> None:
+    """A worksheet above LARGE_PART is inflated and deflated with ISA-L: the written entry has the right CRC and
+    sizes (zipfile's own check, and its bytes inflate with zlib to what the writer read back), openpyxl reads the
+    new value, and every other part keeps its compressed bytes."""
+    import zlib
+
+    import toolkit.registers.package as package
+
+    monkeypatch.setattr(package, "LARGE_PART", 0)
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 5)
+    with zipfile.ZipFile(path) as archive:
+        before = {i.filename: (i.CRC, i.compress_size) for i in archive.infolist()}
+    assert write(path, [CellUpdate(column="Beoordeling", value="G2 via ISA-L", nr=3)]).written
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.compress_type == zipfile.ZIP_DEFLATED
+        raw = package._compressed_bytes(archive, sheet)
+        assert raw is not None and zlib.decompress(raw, -15) == package.read_part(archive, sheet.filename)
+        after = {i.filename: (i.CRC, i.compress_size) for i in archive.infolist()}
+    assert {name for name in before if before[name] != after[name]} == {"xl/worksheets/sheet1.xml"}
+    book = openpyxl.load_workbook(path)
+    column = next(c.column for c in book["Geschenken"][1] if c.value == "Beoordeling")
+    assert book["Geschenken"].cell(4, column).value == "G2 via ISA-L"
+
+
+def test_a_damaged_large_sheet_is_refused_untouched(tmp_path: Path, monkeypatch) -> None:
+    """A worksheet whose bytes do not match their CRC-32 (damaged on the share) is refused with a Dutch message
+    naming the sheet, by the reader and by the writer; the file keeps every byte."""
+    import struct
+
+    import toolkit.registers.package as package
+
+    monkeypatch.setattr(package, "LARGE_PART", 0)
+    path = gifts_workbook(tmp_path / "geschenken.xlsx", 5)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    for offset in (sheet.header_offset + 14, data.rindex(b"xl/worksheets/sheet1.xml", 0) - 30):  # local + central
+        if data[offset - 14 : offset - 10] == b"PK\x03\x04" or data[offset - 16 : offset - 12] == b"PK\x01\x02":
+            data[offset : offset + 4] = struct.pack("<I", sheet.CRC ^ 0xFFFF)
+    path.write_bytes(bytes(data))
+    before = sha256(path)
+    with pytest.raises(InputError, match=r"geschenken\.xlsx: blad 'Geschenken' is beschadigd") as refused:
+        write(path, [CellUpdate(column="Beoordeling", value="OK", nr=1)])
+    assert "opnieuw" in (refused.value.hint or "")
+    with pytest.raises(InputError, match="is beschadigd"):
+        read_register(path, GIFTS)
+    assert sha256(path) == before

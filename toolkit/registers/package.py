@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from xml.etree import ElementTree
@@ -263,8 +264,6 @@ def lengthen_table(data: bytes, header_row: int, last_row: int) -> bytes | None:
 def changed_parts(source: Path, temp: Path, replaced: Parts) -> str | None:
     """What is wrong with a rewritten package (None: nothing): the same parts in the same order, the replaced
     ones with exactly the intended bytes, every other one with the CRC and size it had; every entry opens."""
-    import zlib
-
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(temp) as new:
         if [i.filename for i in old.infolist()] != [i.filename for i in new.infolist()]:
             return "de lijst met onderdelen van het bestand is veranderd"
@@ -289,10 +288,41 @@ def rewrite(source: Path, target: Path, replaced: Parts) -> None:
         for info in archive.infolist():
             if info.filename in replaced:
                 data = replaced[info.filename]
-                level = 1 if len(data) > 1 << 20 else None
-                out.writestr(_fresh_info(info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
-            elif not _copy_compressed(archive, info, out):
-                out.writestr(info, archive.read(info), compress_type=info.compress_type)
+                if len(data) < LARGE_PART or not _append_compressed(out, _deflated_info(info, data), deflate(data)):
+                    out.writestr(_fresh_info(info), data, compress_type=zipfile.ZIP_DEFLATED)
+            else:
+                raw = _compressed_bytes(archive, info)
+                if raw is None or not _append_compressed(out, _copied_info(info), raw):
+                    out.writestr(info, archive.read(info), compress_type=info.compress_type)
+
+
+LARGE_PART = 1 << 20  # a worksheet of thousands of rows: deflated and inflated with ISA-L, about 3x zlib's speed
+
+
+def read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes. A large deflated part (a worksheet) is inflated with ISA-L and checked against its CRC-32
+    and size, as zipfile checks what it inflates itself."""
+    info = archive.getinfo(name)
+    raw = _compressed_bytes(archive, info) if info.file_size >= LARGE_PART else None
+    if raw is None or info.compress_type != zipfile.ZIP_DEFLATED:
+        return archive.read(info)
+    data = inflate(raw)
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return data
+
+
+def deflate(data: bytes | bytearray) -> bytes:
+    """Raw deflate (as a zip entry holds it) with ISA-L: smaller than zlib's fastest level and about 3x quicker."""
+    from isal import isal_zlib
+
+    return isal_zlib.compress(data, 1, wbits=-15)
+
+
+def inflate(raw: bytes) -> bytes:
+    from isal import isal_zlib
+
+    return isal_zlib.decompress(raw, wbits=-15)
 
 
 def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
@@ -301,34 +331,53 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return fresh
 
 
-def _copy_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
-    """Copy one entry's compressed bytes as they are. Uses zipfile's writer internals (stable since Python 3.6);
-    returns False for anything unusual (zip64, encryption, a data descriptor), which is then copied the slow way."""
-    import struct
+def _deflated_info(info: zipfile.ZipInfo, data: bytes | bytearray) -> zipfile.ZipInfo:
+    fresh = _fresh_info(info)
+    fresh.compress_type, fresh.CRC, fresh.file_size = zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data)
+    return fresh
 
-    if info.flag_bits & 0x09 or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
-        return False
-    source = archive.fp
-    if source is None or out.fp is None:
-        return False
-    source.seek(info.header_offset)
-    header = source.read(30)
-    if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        return False
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.seek(info.header_offset + 30 + name_length + extra_length)
-    raw = source.read(info.compress_size)
+
+def _copied_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     copy = zipfile.ZipInfo(info.filename, info.date_time)
     for attribute in ("compress_type", "comment", "create_system", "create_version", "extract_version"):
         setattr(copy, attribute, getattr(info, attribute))
     copy.flag_bits, copy.external_attr, copy.internal_attr = info.flag_bits, info.external_attr, info.internal_attr
-    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
+    copy.CRC, copy.file_size = info.CRC, info.file_size
+    return copy
+
+
+def _compressed_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """An entry's compressed bytes as they are in the file; None for anything unusual (zip64, encryption, a data
+    descriptor), which zipfile then reads the slow way."""
+    import struct
+
+    if info.flag_bits & 0x09 or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
+        return None
+    source = archive.fp
+    if source is None:
+        return None
+    source.seek(info.header_offset)
+    header = source.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = source.read(info.compress_size)
+    return raw if len(raw) == info.compress_size else None
+
+
+def _append_compressed(out: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> bool:
+    """Write an entry whose bytes are already compressed (`info` holds its CRC and size). Uses zipfile's writer
+    internals (stable since Python 3.6); False when it can't (zip64 sizes), and nothing is written."""
+    if out.fp is None or info.file_size >= 0xFFFFFFFF or len(raw) >= 0xFFFFFFFF:
+        return False
+    info.compress_size = len(raw)
     out.fp.seek(out.start_dir)
-    copy.header_offset = out.start_dir
-    out.fp.write(copy.FileHeader())
+    info.header_offset = out.start_dir
+    out.fp.write(info.FileHeader())
     out.fp.write(raw)
     out.start_dir = out.fp.tell()
-    out.filelist.append(copy)
-    out.NameToInfo[copy.filename] = copy
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
     setattr(out, "_didModify", True)  # noqa: B010 - a private flag of zipfile, see the docstring
     return True

@@ -32,7 +32,12 @@ def save_cells(path: Path, plan: _Plan, backups_dir: Path, keep: int) -> tuple[b
         styles = package.Styles(archive.read(styles_name) if styles_name else None)
         epoch = _epoch(archive)
         try:
-            sheet = Sheet(archive.read(part))
+            sheet = Sheet(package.read_part(archive, part))
+        except zipfile.BadZipFile as exc:
+            raise WorkbookRefused(
+                f"{path.name} niet geschreven: {part} ({plan.sheet}) is beschadigd: {exc}.",
+                hint="open het register in Excel (die herstelt het) en bewaar het; tot dan schrijft de toolkit er niets in.",
+            ) from exc
         except SheetXmlError as exc:
             raise WorkbookRefused(
                 f"{path.name} niet geschreven: {part} ({plan.sheet}) heeft een opbouw die de toolkit niet kent: {exc}.",

@@ -273,7 +273,13 @@ def open_sheet(path: Path, sheet_name: str, made_by: str = "integrity init") -> 
             f"{path.name}: blad '{sheet_name}' ontbreekt (gevonden: {', '.join(book.sheet_names)}).",
             hint=f"geef het blad met de gegevens de naam '{sheet_name}'.",
         )
-    data = book.get_sheet_by_name(sheet_name)
+    try:
+        data = book.get_sheet_by_name(sheet_name)
+    except Exception as exc:  # noqa: BLE001 - a damaged part: calamine's own error types
+        raise InputError(
+            f"{path.name}: blad '{sheet_name}' is beschadigd en niet te lezen: {exc}.",
+            hint="open het register in Excel (die herstelt het) en bewaar het opnieuw.",
+        ) from exc
     top, left = data.start or (0, 0)
     return data, top + 1, left + 1
 
