@@ -46,6 +46,7 @@ Reasons are short Dutch sentences without semicolons (the `Beoordeling` column j
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -187,6 +188,7 @@ class GiftSummary:
     against_code: tuple[int, ...] = ()
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the limit in every G2 reason, and amounts that come back
 def format_euro(amount: Decimal) -> str:
     """Dutch money notation: Decimal('1250.5') -> '€ 1.250,50'."""
     return format_amount_nl(amount)

@@ -7,6 +7,7 @@ Fashioncheque, paysafecard). Matching ignores case and accents.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,6 +29,7 @@ _MONEY_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a register repeats its descriptions
 def money_word(description: str | None) -> str | None:
     """The first word in a description that names money or a voucher (lower case, no accents), or None."""
     if not description:
