@@ -48,10 +48,10 @@ def inputs_key(ws: Workspace) -> str:
 @functools.cache
 def _rules_digest() -> str:
     """The rules' own source: a toolkit with other rules (or other verdict texts) judges again."""
-    from toolkit.gifts import keys, notify, rules, service
+    from toolkit.gifts import inputs, keys, notify, rules, service
     from toolkit.nightly import code_digest
 
-    return code_digest(rules, keys, notify, service)
+    return code_digest(rules, keys, notify, service, inputs)
 
 
 def remember(ws: Workspace, judgement: Remembered) -> None:

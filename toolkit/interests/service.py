@@ -10,7 +10,7 @@ A finding (B1 no decision in time, B2 review date passed) goes once to the manag
 later review date is a new finding.
 
 Who is the manager: `Leidinggevende` in medewerkers.xlsx; for the director the RvC chair, for an RvC member the
-chair, for the chair the vice-chair (toolkit/governance.py, via gifts.service.managers_by_name).
+chair, for the chair the vice-chair (toolkit/governance.py, via gifts.inputs.managers_by_name).
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ def _problems(row: Row) -> tuple[str, ...]:
 
 def judge_interests(ws: Workspace, *, notify: bool = True) -> tuple[Table, list[Judged], Plan, list[str]]:
     """Every row judged; the plan holds changed verdicts and (with notify) the new declarations' mails."""
-    from toolkit.gifts.service import managers_by_name, name_key
+    from toolkit.gifts.inputs import managers_by_name
+    from toolkit.gifts.notify import name_key
 
     table = read_interests(ws)
     notes: list[str] = []
