@@ -144,6 +144,28 @@ def code_digest(*modules: ModuleType) -> str:
     return digest.hexdigest()
 
 
+def recall_names(ws: Workspace, key: str, digest: str) -> tuple[str, ...] | None:
+    """Names a writing run kept under `key` for inputs with exactly this digest (`remember_names`); None when the
+    inputs differ or what is kept can't be read."""
+    import json
+
+    stored, _, names_json = (ws.state.get(key) or "").partition(" ")
+    if stored != digest:
+        return None
+    try:
+        found = json.loads(names_json)
+    except ValueError:
+        return None
+    return tuple(found) if isinstance(found, list) and all(isinstance(n, str) for n in found) else None
+
+
+def remember_names(ws: Workspace, key: str, digest: str, names: list[str]) -> None:
+    """Keep names derived from a register (state: "<digest> <JSON list>"), for a later writing run on the same inputs."""
+    import json
+
+    ws.state.set(key, f"{digest} {json.dumps(names, ensure_ascii=False)}")
+
+
 def unchanged_since_last_run(ws: Workspace, step: str, key: str) -> bool:
     """True when this step already ran on exactly these inputs (so a rerun reads and writes nothing)."""
     return ws.state.get(f"step.{step}.inputs") == key

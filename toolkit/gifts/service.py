@@ -212,10 +212,10 @@ def _preview(mail: OutgoingMail) -> MailPreview:
 # -- the check ---------------------------------------------------------------------------------------------------
 
 
-def _policy(ws: Workspace, notes: list[str]) -> GiftPolicy:
+def _policy(ws: Workspace, notes: list[str], *, remember: bool = False) -> GiftPolicy:
     return GiftPolicy(
         limit=Decimal(str(ws.config.gifts.limit)),
-        active_suppliers=active_suppliers(ws, notes),
+        active_suppliers=active_suppliers(ws, notes, remember=remember),
         sum_window_days=ws.config.gifts.sum_window_days,
     )
 
@@ -234,16 +234,17 @@ class GiftJudgement:
     news: tuple[tuple[GiftFinding, bool, bool], ...] = ()  # per flagged row: (finding, new for manager, for digest)
 
 
-def judge_gifts(ws: Workspace, notify: bool) -> GiftJudgement:
+def judge_gifts(ws: Workspace, notify: bool, *, remember: bool = False) -> GiftJudgement:
     """Read and judge the register; the plan holds the changed judgements and (with notify) the new findings' mails.
 
-    Reads the registers (each once) and the send ledger; writes nothing.
+    Reads the registers (each once) and the send ledger; writes nothing but, with `remember` (a writing run), the
+    active suppliers' names it read (`gifts.inputs`).
     """
     from toolkit.registers.reader import read_register
 
     table = read_register(ws.register_path(GIFTS), GIFTS)
     notes: list[str] = []
-    policy = _policy(ws, notes)
+    policy = _policy(ws, notes, remember=remember)
     managers = managers_by_name(ws, notes)
     return _judged(ws, table, policy, managers, notes, notify)
 
@@ -294,7 +295,7 @@ def _renumbered(ws: Workspace, judged: GiftJudgement, applied: Any, notify: bool
 
     save = applied.save_of(GIFTS.filename)
     if save is None or not save.as_read or judged.managers is None:
-        return judge_gifts(ws, notify)
+        return judge_gifts(ws, notify, remember=True)
     numbers = dict(save.numbered)
     assessed = tuple(
         replace(item, row=replace(item.row, nr=numbers[item.row.excel_row])) if item.row.excel_row in numbers else item
@@ -337,7 +338,7 @@ def _checked(ws: Workspace, notify: bool, write: bool, send: bool) -> GiftCheckR
     from toolkit.gifts import remembered
     from toolkit.plan import Plan, apply_plan, preview_mails
 
-    judged = judge_gifts(ws, notify)
+    judged = judge_gifts(ws, notify, remember=write)
     if not write and not send:
         outgoing = preview_mails(ws, judged.plan)
         return _result(judged, notify, preview=True, cells=len(judged.plan.cells), mails=outgoing)

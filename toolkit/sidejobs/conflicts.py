@@ -15,12 +15,12 @@ every organisation exactly as the index over the whole register does.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from toolkit import names
 from toolkit.errors import ToolkitError
+from toolkit.nightly import recall_names, remember_names
 from toolkit.registers.reader import read_register
 from toolkit.registers.schema import SUPPLIERS
 
@@ -51,7 +51,7 @@ def conflict_suppliers(
         return supplier_names(ws, notes)
     wanted = sorted({organisation for organisation in organisations if organisation})
     digest = _digest(ws, wanted)
-    remembered = _remembered(ws.state.get(MEMO_KEY), digest)
+    remembered = recall_names(ws, MEMO_KEY, digest)
     if remembered is not None:
         return remembered
     noted = len(notes)
@@ -59,20 +59,8 @@ def conflict_suppliers(
     if len(notes) == noted:  # an unreadable register is said again next time, not remembered
         index = names.index_of(suppliers)
         matched = dict.fromkeys(m for m in (index.match(o) for o in wanted) if m is not None)
-        ws.state.set(MEMO_KEY, f"{digest} {json.dumps(list(matched), ensure_ascii=False)}")
+        remember_names(ws, MEMO_KEY, digest, list(matched))
     return suppliers
-
-
-def _remembered(value: str | None, digest: str) -> tuple[str, ...] | None:
-    """The names remembered under this digest; None when another digest (or an unreadable value) is remembered."""
-    stored, _, names_json = (value or "").partition(" ")
-    if stored != digest:
-        return None
-    try:
-        found = json.loads(names_json)
-    except ValueError:
-        return None
-    return tuple(found) if isinstance(found, list) and all(isinstance(n, str) for n in found) else None
 
 
 def _digest(ws: Workspace, organisations: list[str]) -> str:
