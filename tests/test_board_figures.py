@@ -75,3 +75,16 @@ def test_director_version_and_empty_readings() -> None:
     quiet = build_report(Facts(), parse_period("2030Q1"), parse_period("2029Q4"), date(2030, 5, 1), organisation="W")
     assert quiet.empty and all(not area.active for area in quiet.areas)
     assert all("geen" in area.reading or "niet" in area.reading for area in quiet.areas)
+
+
+@pytest.mark.parametrize(
+    ("days", "weeks", "said"),
+    [(1, 1, {"Besluit binnen 1 dag", "Gesprek met M&O binnen 1 week"}),
+     (14, 6, {"Besluit binnen 14 dagen", "Gesprek met M&O binnen 6 weken"})],
+)  # fmt: skip
+def test_the_terms_in_figure_labels_are_dutch_for_one_and_more(days: int, weeks: int, said: set[str]) -> None:
+    """`[sidejobs] decision_days` = 1 and a talk term of 1 week read "binnen 1 dag" and "binnen 1 week"."""
+    facts = Facts(decision_days=days, conversation_weeks=weeks)
+    report = build_report(facts, parse_period("2027Q1"), parse_period("2026Q4"), date(2027, 4, 5), organisation="W")
+    labels = {figure.label for area in report.areas for figure in area.figures}
+    assert said <= labels, labels

@@ -68,6 +68,18 @@ def test_first_start_runs_only_what_is_due_within_the_grace_window_and_logs_the_
     assert late.run_pending() == [] and fresh == [] and late.skipped == ["late"]
 
 
+@pytest.mark.parametrize(("days", "said"), [(1, "meer dan 1 dag geleden"), (7, "meer dan 7 dagen geleden")])
+def test_the_skip_on_first_start_names_the_grace_in_dutch(
+    runlog: StateStore, caplog: pytest.LogCaptureFixture, days: int, said: str
+) -> None:
+    """`[scheduler] first_start_grace_days` = 1 is logged as "meer dan 1 dag geleden", 7 as "meer dan 7 dagen"."""
+    clock = FakeClock(local(2026, 11, 20, 7, 0).astimezone(UTC))  # the monthly slot was 19 days ago
+    with caplog.at_level(logging.INFO):
+        skipping = Scheduler([monthly("monthly", [])], runlog, AMS, clock=clock, first_start_grace=timedelta(days=days))
+        assert skipping.run_pending() == [] and skipping.skipped == ["monthly"]
+    assert said in caplog.text, caplog.text
+
+
 def test_a_job_that_ran_before_catches_up_whatever_the_grace(runlog: StateStore) -> None:
     """Grace is for first start only: a job with runs in the log catches up a 30-day-old slot as before."""
     calls: list[str] = []

@@ -125,3 +125,63 @@ def test_a_demo_nightly_run_writes_no_bracketed_plural(tmp_path: Path, run_cli) 
     assert len(mails) > 0 and len(logs) > 0
     found = [line for chunk in outputs + logs + mails for line in bracketed(chunk)]
     assert found == []
+
+
+@pytest.mark.parametrize(("days", "said"), [(1, "geen besluit na 1 dag"), (14, "geen besluit na 14 dagen")])
+def test_a_missing_decision_names_its_term_in_dutch(days: int, said: str) -> None:
+    """B1 with `[interests] decision_days` = 1 says "na 1 dag" (the register's Beoordeling), 14 "na 14 dagen"."""
+    from toolkit.interests.rules import Declaration, judge
+
+    item = Declaration(
+        nr=1, employee="Piet", kind="belang", what="Zwager bij aannemer", relation="Bouw BV", relative="zwager",
+        declared_on=date(2026, 1, 5), decision="", decided_on=None, measures="", review_on=None,
+    )  # fmt: skip
+    verdict = judge(item, date(2026, 3, 1), days)
+    assert said in verdict.text and not re.search(r"\b1 dagen\b", verdict.text), verdict.text
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+@pytest.mark.parametrize(("term", "said"), [(1, "Binnen 1 dag na de melding"), (10, "Binnen 10 dagen na de melding")])
+def test_the_declaration_mail_names_the_decision_term_in_dutch(term: int, said: str) -> None:
+    """The mail to the manager about a declaration: "binnen 1 dag", "binnen 10 dagen"; to HR: "na 1 dag"."""
+    context = {
+        "medewerker": "Piet", "register": "belangen.xlsx", "nr": 3, "voor": "leidinggevende", "soort": "belang",
+        "gemeld_op": date(2026, 1, 5), "omschrijving": "Zwager bij aannemer", "relatie": "", "naaste": "",
+        "termijn": term, "organisatie": "Woonpartners", "leidinggevende": "m@woonpartners.example",
+    }  # fmt: skip
+    assert said in " ".join(TemplateSet(TEMPLATES).render("belang_melding", context).text.split())
+    to_hr = TemplateSet(TEMPLATES).render("belang_melding", {**context, "voor": "hr"}).text
+    assert f"na {term} {'dag' if term == 1 else 'dagen'} geen besluit" in " ".join(to_hr.split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "weeks", "said"),
+    [
+        ("nl", 1, "binnen 1 week na"),
+        ("nl", 4, "binnen 4 weken na"),
+        ("en", 1, "within 1 week of"),
+        ("en", 4, "within 4 weeks of"),
+    ],
+)
+def test_the_onboarding_overview_names_the_talk_term(lang: str, weeks: int, said: str) -> None:
+    """`[onboarding]`'s weeks for the talk with M&O: "1 week", "4 weken" (and in English "1 week", "4 weeks")."""
+    context = {"datum": date(2026, 11, 26), "gesprek_weken": weeks, "medewerkers": [], "organisatie": "Woonpartners"}
+    assert said in TemplateSet(TEMPLATES).render("welkom_overzicht", context, lang).text
+
+
+@pytest.mark.parametrize(("lang", "one", "many"), [("nl", "1 dag,", "12 dagen,"), ("en", "1 day,", "12 days,")])
+def test_the_side_function_overview_counts_days(lang: str, one: str, many: str) -> None:
+    """A request waiting 1 day reads "1 dag", 12 days "12 dagen" (English "1 day", "12 days")."""
+    row = {
+        "nr": 4, "medewerker": "Piet", "nevenfunctie": "penningmeester", "organisatie": "Voetbalclub",
+        "gemeld_op": date(2026, 11, 1), "besluit_uiterlijk": date(2026, 11, 30),
+    }  # fmt: skip
+    context = {
+        "datum": date(2026, 11, 26), "register": "nevenfuncties.xlsx", "aantal": 2, "in_orde": 0,
+        "te_laat": [{**row, "dagen": 12}], "wachtend": [{**row, "dagen": 1}], "herbevestigen": [], "conflicten": [],
+        "overige": [], "niet_te_beoordelen": [], "opmerkingen": [], "lang": lang,
+    }  # fmt: skip
+    text = TemplateSet(TEMPLATES).render("nevenfuncties_overzicht", context, lang).text
+    assert one in text and many in text, text

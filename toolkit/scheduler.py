@@ -47,6 +47,7 @@ import schedule
 
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.runlock import RunLockBusy
+from toolkit.values import counted
 
 PERIODS = ("daily", "monthly", "quarterly", "yearly", "biennial")
 
@@ -309,7 +310,9 @@ class Scheduler:
         """Record the old slot as handled without running it, and say so in the log (once)."""
         planned = local_text(slot, self._zone)
         days = self._grace.days if self._grace is not None else 0
-        summary = f"overgeslagen bij eerste start: gepland op {planned}, meer dan {days} dagen geleden"
+        summary = (
+            f"overgeslagen bij eerste start: gepland op {planned}, meer dan {counted(days, 'dag', 'dagen')} geleden"
+        )
         self._log.info("Taak %s %s. %s", spec.name, summary, self._next_text(spec))
         self._attempted[spec.name] = slot
         self.skipped.append(spec.name)

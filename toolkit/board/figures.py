@@ -238,7 +238,9 @@ def sidejobs_area(facts: Facts, period: Period, compare: Period, min_cell: int) 
     now, before = requested(period), requested(compare)
     figures = (
         Figure("Gemelde nevenfuncties en verzoeken", len(now), len(before)),
-        Figure(f"Besluit binnen {facts.decision_days} dagen", in_time(period), in_time(compare), "%"),
+        Figure(
+            f"Besluit binnen {counted(facts.decision_days, 'dag', 'dagen')}", in_time(period), in_time(compare), "%"
+        ),
         Figure("Open aan het eind van de periode", still_open(period), still_open(compare)),
         *(
             Figure(f"Gepubliceerd: {role}", published(period, role), published(compare, role))
@@ -258,7 +260,11 @@ def sidejobs_area(facts: Facts, period: Period, compare: Period, min_cell: int) 
         reading = f"In {period.label} en {compare.label} zijn geen nevenfuncties gemeld."
     else:
         pct = in_time(period)
-        timely = f"; {_show(pct)}% kreeg binnen {facts.decision_days} dagen een besluit" if pct is not None else ""
+        timely = (
+            f"; {_show(pct)}% kreeg binnen {counted(facts.decision_days, 'dag', 'dagen')} een besluit"
+            if pct is not None
+            else ""
+        )
         reading = f"In {period.label} werden {_change('nevenfuncties gemeld', len(now), len(before), compare)}{timely}."
     return Area("nevenfuncties", "Nevenfuncties", reading, figures, breakdowns, active)
 
@@ -350,13 +356,17 @@ def staff_area(facts: Facts, period: Period, compare: Period, today: date) -> Ar
             sum(1 for s in now if s.confirmed_on),
             sum(1 for s in before if s.confirmed_on),
         ),
-        Figure(f"Gesprek met M&O binnen {weeks} weken", talk_now[0], talk_before[0], "%"),
+        Figure(f"Gesprek met M&O binnen {counted(weeks, 'week', 'weken')}", talk_now[0], talk_before[0], "%"),
         Figure("Dagen tot het gesprek (mediaan)", talk_now[1], talk_before[1], "dagen"),
     )
     if not now and not before:
         reading = f"In {period.label} en {compare.label} kwamen geen nieuwe medewerkers in dienst."
     else:
-        talk = f"; {_show(talk_now[0])}% sprak binnen {weeks} weken met M&O" if talk_now[0] is not None else ""
+        talk = (
+            f"; {_show(talk_now[0])}% sprak binnen {counted(weeks, 'week', 'weken')} met M&O"
+            if talk_now[0] is not None
+            else ""
+        )
         reading = (
             f"In {period.label} kwamen {_change('nieuwe medewerkers in dienst', len(now), len(before), compare)}{talk}."
         )

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from toolkit.values import counted
+
 CODES = MappingProxyType(
     {
         "B1": "Besluit ontbreekt: de leidinggevende heeft niet binnen de termijn (config: [interests] "
@@ -99,7 +101,9 @@ def judge(item: Declaration, today: date, decision_days: int, problems: tuple[st
     found: list[tuple[str, str]] = []
     due = item.declared_on + timedelta(days=decision_days)
     if not item.decision and today > due:
-        found.append(("B1", f"gemeld op {item.declared_on:%d-%m-%Y}, geen besluit na {decision_days} dagen"))
+        found.append(
+            ("B1", f"gemeld op {item.declared_on:%d-%m-%Y}, geen besluit na {counted(decision_days, 'dag', 'dagen')}")
+        )
     if item.review_on is not None and today > item.review_on:
         found.append(("B2", f"herbeoordelen op {item.review_on:%d-%m-%Y} is voorbij"))
     if found:
