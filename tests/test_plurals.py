@@ -185,3 +185,22 @@ def test_the_side_function_overview_counts_days(lang: str, one: str, many: str) 
     }  # fmt: skip
     text = TemplateSet(TEMPLATES).render("nevenfuncties_overzicht", context, lang).text
     assert one in text and many in text, text
+
+
+@pytest.mark.parametrize(("number", "said"), [(1, "1 rij"), (2000, "2000 rijen"), (20037, "20.037 rijen")])
+def test_a_large_count_groups_its_thousands_the_dutch_way(number: int, said: str) -> None:
+    """From five digits on Dutch writes a point between the thousands: "20.037 rijen beoordeeld"; "2000" stays."""
+    from toolkit.values import counted
+
+    assert counted(number, "rij", "rijen") == said
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nl", "59.973 nieuwe bevindingen"), ("en", "59,973 new findings")])
+def test_the_officer_overview_subject_groups_the_thousands(lang: str, said: str) -> None:
+    """The first night over a register with years of history: "Register geschenken: 59.973 nieuwe bevindingen"."""
+    context = {
+        "aantal": 59973, "datum": date(2026, 11, 26), "register": "geschenken.xlsx", "organisatie": "Woonpartners",
+        "bevindingen": [], "niet_te_beoordelen": [], "lang": lang,
+    }  # fmt: skip
+    mail = TemplateSet(TEMPLATES).render("geschenken_overzicht", context, lang)
+    assert said in mail.subject, mail.subject

@@ -251,6 +251,11 @@ def format_date_nl(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
+def format_count_nl(number: int) -> str:
+    """A count as Dutch writes it: '2000', '20.037' (a point between the thousands from five digits on)."""
+    return f"{number:,}".replace(",", ".") if abs(number) >= 10_000 else str(number)
+
+
 def counted(number: int, one: str, many: str) -> str:
-    """'1 dag', '3 dagen': a count with the right Dutch form, never 'dag(en)'."""
-    return f"{number} {one if number == 1 else many}"
+    """'1 dag', '3 dagen', '20.037 rijen': a count with the right Dutch form, never 'dag(en)'."""
+    return f"{format_count_nl(number)} {one if number == 1 else many}"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.mail.html import Contact, mark_value, to_html
-from toolkit.values import format_amount_nl
+from toolkit.values import format_amount_nl, format_count_nl
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -130,6 +130,13 @@ def format_amount(value: Decimal | float | int | str | None, lang: str = "nl") -
     return f"€ {Decimal(str(value)):,.2f}"
 
 
+def format_count(value: int, lang: str = "nl") -> str:
+    """A count in a mail: 20.037 (nl) or 20,037 (en), from five digits on."""
+    if lang == "nl":
+        return format_count_nl(value)
+    return f"{value:,}" if abs(value) >= 10_000 else str(value)
+
+
 def house_of(config: Any) -> House:
     """The House of a Config: organisation name, [mail.signature], and each role's reply address."""
     org, signature = config.organisation, config.mail.signature
@@ -167,6 +174,7 @@ class TemplateSet:
             env.filters["datum"] = format_date
             env.filters["bedrag"] = format_amount
             env.filters["maand"] = format_month
+            env.filters["getal"] = format_count
             self._envs[marked] = env
         return self._envs[marked]
 
