@@ -204,3 +204,20 @@ def test_the_officer_overview_subject_groups_the_thousands(lang: str, said: str)
     }  # fmt: skip
     mail = TemplateSet(TEMPLATES).render("geschenken_overzicht", context, lang)
     assert said in mail.subject, mail.subject
+
+
+def test_the_gifts_check_line_groups_every_large_count() -> None:
+    """Every count in the check's first lines is written alike: "20.107 rijen beoordeeld, 8183 OK, 10.924 tegen de
+    code", "G5 10.025"; not "10924" beside "20.107"."""
+    from toolkit.gifts.notify import GiftFinding
+    from toolkit.gifts.service import GiftCheckResult
+
+    finding = GiftFinding(1, 2, "Anna", "Bakker", "taart", "G2: te duur", ("G2",), None, "k", False)
+    result = GiftCheckResult(
+        workbook="geschenken.xlsx", judged=20_107, ok_rows=8_183, per_rule={"G1": 0, "G5": 10_025},
+        against_code=(finding,) * 10_924, unjudgeable=(), for_review=(finding,) * 1_000, cells_written=0, waiting="",
+        notes=(), notify=False, dry_run=True, new_findings=0, mails=(), sent=0, failed=(),
+    )  # fmt: skip
+    first, per_rule = text(result)[:2]
+    assert "20.107 rijen beoordeeld, 8183 OK, 10.924 tegen de code, 1000 ter beoordeling" in first, first
+    assert per_rule == "Per regel: G1 0, G5 10.025"

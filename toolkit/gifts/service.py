@@ -44,7 +44,7 @@ from toolkit.gifts.rules import (
     UNJUDGEABLE as UNJUDGEABLE_WEIGHT,
 )
 from toolkit.registers.schema import GIFTS
-from toolkit.values import counted
+from toolkit.values import counted, format_count_nl
 
 if TYPE_CHECKING:
     from toolkit.mail.message import OutgoingMail
@@ -403,8 +403,9 @@ def check_gifts_step(ws: Workspace) -> StepResult:
     if result.ok and not result.waiting:
         remember_inputs(ws, STEP_NAME, inputs_key(ws, inputs, dated=False))
     summary = (
-        f"{counted(result.judged, 'rij', 'rijen')} beoordeeld, {len(result.against_code)} tegen de code, "
-        f"{len(result.for_review)} ter beoordeling, {len(result.unjudgeable)} niet te beoordelen, "
+        f"{counted(result.judged, 'rij', 'rijen')} beoordeeld, {format_count_nl(len(result.against_code))} tegen de code, "
+        f"{format_count_nl(len(result.for_review))} ter beoordeling, "
+        f"{format_count_nl(len(result.unjudgeable))} niet te beoordelen, "
         f"{counted(result.sent, 'bericht', 'berichten')} verstuurd"
     )
     details = [*result.notes, *result.failed]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from toolkit.values import counted
+from toolkit.values import format_count_nl as number
 
 if TYPE_CHECKING:
     from toolkit.audit import Verdict
@@ -241,14 +242,14 @@ def _(result: Verdict) -> list[str]:
 def _(result: SendReport) -> list[str]:
     mark = BAD if not result.ok else (OK if result.sent or result.recovered else "-")  # ✓ only for what went out
     lines = [
-        f"{mark} {len(result.sent)} verstuurd, {len(result.already_sent)} al eerder verstuurd"
+        f"{mark} {number(len(result.sent))} verstuurd, {number(len(result.already_sent))} al eerder verstuurd"
         + (
-            f", {len(result.recovered)} na een onderbreking teruggevonden in Verzonden items"
+            f", {number(len(result.recovered))} na een onderbreking teruggevonden in Verzonden items"
             if result.recovered
             else ""
         )
-        + (f", {len(result.failed)} mislukt" if result.failed else "")
-        + f" (van {result.total})."
+        + (f", {number(len(result.failed))} mislukt" if result.failed else "")
+        + f" (van {number(result.total)})."
     ]
     lines += [f"    - {key}: {reason}" for key, reason in result.failed]
     if result.stopped_early:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.render import BAD, OK, WAIT, mail_preview_lines, renders, send_lines, text
 from toolkit.values import counted
+from toolkit.values import format_count_nl as number
 
 if TYPE_CHECKING:
     from toolkit.gifts.service import GiftCheckResult
@@ -141,9 +142,9 @@ def _gift_notify_lines(result: Any) -> list[str]:
 def _(result: GiftCheckResult) -> list[str]:
     against, unjudgeable, review = result.against_code, result.unjudgeable, result.for_review
     lines = [
-        f"Register geschenken ({result.workbook}): {counted(result.judged, 'rij', 'rijen')} beoordeeld, {result.ok_rows} OK, "
-        f"{len(against)} tegen de code, {len(review)} ter beoordeling, {len(unjudgeable)} niet te beoordelen.",
-        "Per regel: " + ", ".join(f"{rule} {count}" for rule, count in result.per_rule.items()),
+        f"Register geschenken ({result.workbook}): {counted(result.judged, 'rij', 'rijen')} beoordeeld, {number(result.ok_rows)} OK, "
+        f"{number(len(against))} tegen de code, {number(len(review))} ter beoordeling, {number(len(unjudgeable))} niet te beoordelen.",
+        "Per regel: " + ", ".join(f"{rule} {number(count)}" for rule, count in result.per_rule.items()),
     ]
     lines += [f"{WAIT} {note}" for note in result.notes]
     if against:
