@@ -303,8 +303,9 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     """A part's bytes. A large deflated part (a worksheet) is inflated with ISA-L and checked against its CRC-32
     and size, as zipfile checks what it inflates itself."""
     info = archive.getinfo(name)
-    raw = _compressed_bytes(archive, info) if info.file_size >= LARGE_PART else None
-    if raw is None or info.compress_type != zipfile.ZIP_DEFLATED:
+    large = info.file_size >= LARGE_PART and info.compress_type == zipfile.ZIP_DEFLATED
+    raw = _compressed_bytes(archive, info) if large else None
+    if raw is None:
         return archive.read(info)
     data = inflate(raw)
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
